@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+'use strict';
+const { main } = require('../dist/cli/main.js');
+
+main(process.argv.slice(2), {
+  stdout: text => process.stdout.write(text),
+  stderr: text => process.stderr.write(text),
+  env: process.env,
+}).then(code => {
+  process.exitCode = code;
+});

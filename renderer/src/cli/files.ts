@@ -1,0 +1,46 @@
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import { parse } from 'yaml';
+import { platformSettingsSchema, type PlatformSettings, DEFAULT_PLATFORM } from '../platform/settings';
+import { RequestValidationError } from '../request/errors';
+import type { FileSet } from '../layout/layout';
+import { UsageError } from './exit-codes';
+
+export async function readYamlFile(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  try {
+    return parse(text);
+  } catch (error) {
+    throw new UsageError(`${path} is not valid YAML: ${(error as Error).message}`);
+  }
+}
+
+export async function loadPlatform(path: string | undefined): Promise<PlatformSettings> {
+  if (!path) return DEFAULT_PLATFORM;
+  const parsed = platformSettingsSchema.safeParse((await readYamlFile(path)) ?? {});
+  if (!parsed.success) throw RequestValidationError.fromZod(parsed.error, `platform (${path})`);
+  return parsed.data;
+}
+
+export async function writeFileSet(root: string, files: FileSet): Promise<void> {
+  for (const [path, content] of Object.entries(files)) {
+    const target = join(root, path);
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, content);
+  }
+}
+
+/** Every file below `root`, as paths relative to it with forward slashes; skips .git. */
+export async function listFiles(root: string): Promise<string[]> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  return entries
+    .filter(e => e.isFile())
+    .map(e => relative(root, join(e.parentPath ?? (e as unknown as { path: string }).path, e.name)).split(sep).join('/'))
+    .filter(p => !p.startsWith('.git/'))
+    .sort();
+}

@@ -1,0 +1,67 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { layoutDatabase } from '../layout/layout';
+import { manifestFileName } from '../layout/paths';
+import { toYaml } from '../layout/serialize';
+import type { PlatformSettings } from '../platform/settings';
+import { parseRequest } from '../request/parse';
+import { UsageError } from './exit-codes';
+import { readYamlFile } from './files';
+
+export interface KratixPaths {
+  input: string;
+  output: string;
+  metadata: string;
+}
+
+export const KRATIX_DEFAULT_PATHS: KratixPaths = { input: '/kratix/input', output: '/kratix/output', metadata: '/kratix/metadata' };
+
+const WORKFLOW_TYPES = ['resource', 'promise'];
+const WORKFLOW_ACTIONS = ['configure', 'delete'];
+
+/** Label a Kratix Destination carries to receive databases requested for a named cluster. */
+export const DESTINATION_CLUSTER_LABEL = 'cluster';
+
+/**
+ * The Kratix pipeline contract: read the request object, write only applicable manifests to the
+ * output directory (Kratix applies all of it), and report connection details as status.
+ */
+export async function runKratix(env: NodeJS.ProcessEnv, paths: KratixPaths, platform: PlatformSettings): Promise<string> {
+  const type = env.KRATIX_WORKFLOW_TYPE ?? 'resource';
+  const action = env.KRATIX_WORKFLOW_ACTION ?? 'configure';
+  if (!WORKFLOW_TYPES.includes(type)) throw new UsageError(`KRATIX_WORKFLOW_TYPE: must be one of ${WORKFLOW_TYPES.join(', ')} (got "${type}")`);
+  if (!WORKFLOW_ACTIONS.includes(action)) throw new UsageError(`KRATIX_WORKFLOW_ACTION: must be one of ${WORKFLOW_ACTIONS.join(', ')} (got "${action}")`);
+  if (type === 'promise') return 'promise workflow: nothing to install; the add-ons (External Secrets, cert-manager, Prometheus operator) are the platform\'s';
+  if (action === 'delete') {
+    // Nothing to run: Kratix removes the Work it placed. Volumes, backups and Secrets are retained by design.
+    return 'delete: Kratix removes the placed manifests; data volumes, backup volume and credentials are retained';
+  }
+
+  const object = await readYamlFile(join(paths.input, 'object.yaml'));
+  const request = parseRequest(object, platform);
+  const rendered = layoutDatabase(request, platform);
+  await mkdir(paths.output, { recursive: true });
+  await mkdir(paths.metadata, { recursive: true });
+  for (const manifest of rendered.manifests) {
+    await writeFile(join(paths.output, manifestFileName(manifest)), toYaml(manifest));
+  }
+  const { plan } = rendered;
+  const status = {
+    message: `PostgreSQL ${plan.spec.version} (${plan.spec.size}) rendered for ${plan.namespace}/${plan.name}`,
+    connection: {
+      host: plan.hosts.primary,
+      port: plan.port,
+      database: plan.spec.database,
+      username: plan.spec.username,
+      passwordSecret: plan.names.secret,
+      connectionConfigMap: plan.names.connection,
+      ...(plan.standbys > 0 ? { readOnlyHost: plan.hosts.replicas } : {}),
+    },
+  };
+  await writeFile(join(paths.metadata, 'status.yaml'), toYaml(status));
+  const explicitCluster = (object as { spec?: { cluster?: string } }).spec?.cluster;
+  if (explicitCluster) {
+    await writeFile(join(paths.metadata, 'destination-selectors.yaml'), toYaml([{ matchLabels: { [DESTINATION_CLUSTER_LABEL]: explicitCluster } }]));
+  }
+  return `wrote ${rendered.manifests.length} manifests to ${paths.output}`;
+}

@@ -1,0 +1,111 @@
+import { mkdir } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { layoutDatabase } from '../layout/layout';
+import { toYaml, toYamlStream } from '../layout/serialize';
+import { parseRequest } from '../request/parse';
+import { RequestValidationError } from '../request/errors';
+import { argoWiring } from '../wiring/argo';
+import { fluxWiring } from '../wiring/flux';
+import { EXIT, UsageError } from './exit-codes';
+import { loadPlatform, readYamlFile, writeFileSet } from './files';
+import { KRATIX_DEFAULT_PATHS, runKratix } from './kratix';
+import { formatVerifyResult, verifyStateStore } from './verify';
+
+const USAGE = `usage:
+  postgres-gitops render <request.yaml> [--out <state-dir>] [--platform <platform.yaml>]
+  postgres-gitops verify <state-dir> [--platform <platform.yaml>]
+  postgres-gitops wiring --cluster <name> (--flux [--source <GitRepository>] | --argo --repo-url <url>)
+  postgres-gitops kratix [--input <dir>] [--output <dir>] [--metadata <dir>] [--platform <platform.yaml>]
+exit codes: 0 ok, 1 verify found drift, 2 invalid input, 3 internal error`;
+
+interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+}
+
+async function run(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      out: { type: 'string' },
+      platform: { type: 'string' },
+      cluster: { type: 'string' },
+      flux: { type: 'boolean' },
+      argo: { type: 'boolean' },
+      source: { type: 'string' },
+      'repo-url': { type: 'string' },
+      input: { type: 'string' },
+      output: { type: 'string' },
+      metadata: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, ...args] = positionals;
+  if (values.help || !command) {
+    io.stdout(`${USAGE}\n`);
+    return values.help ? EXIT.ok : EXIT.invalidInput;
+  }
+  const platform = await loadPlatform(values.platform);
+
+  switch (command) {
+    case 'render': {
+      if (args.length !== 1) throw new UsageError('render takes exactly one request file');
+      const rendered = layoutDatabase(parseRequest(await readYamlFile(args[0]), platform), platform);
+      if (values.out) {
+        await mkdir(values.out, { recursive: true });
+        await writeFileSet(values.out, rendered.files);
+        io.stderr(`wrote ${Object.keys(rendered.files).length} files to ${values.out}/${rendered.directory}/\n`);
+      } else {
+        io.stdout(toYamlStream(rendered.manifests));
+      }
+      return EXIT.ok;
+    }
+    case 'verify': {
+      if (args.length !== 1) throw new UsageError('verify takes exactly one state directory');
+      const result = await verifyStateStore(args[0], platform);
+      (result.problems.length === 0 ? io.stdout : io.stderr)(formatVerifyResult(result));
+      return result.problems.length === 0 ? EXIT.ok : EXIT.drift;
+    }
+    case 'wiring': {
+      if (!values.cluster) throw new UsageError('wiring needs --cluster <name>');
+      if (values.flux === values.argo) throw new UsageError('wiring needs exactly one of --flux or --argo');
+      if (values.argo && !values['repo-url']) throw new UsageError('wiring --argo needs --repo-url <state-store git URL>');
+      const wiring = values.flux
+        ? fluxWiring({ cluster: values.cluster, sourceName: values.source })
+        : argoWiring({ cluster: values.cluster, repoUrl: values['repo-url'] as string });
+      io.stdout(toYaml(wiring));
+      return EXIT.ok;
+    }
+    case 'kratix': {
+      const message = await runKratix(io.env, {
+        input: values.input ?? KRATIX_DEFAULT_PATHS.input,
+        output: values.output ?? KRATIX_DEFAULT_PATHS.output,
+        metadata: values.metadata ?? KRATIX_DEFAULT_PATHS.metadata,
+      }, platform);
+      io.stderr(`${message}\n`);
+      return EXIT.ok;
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"\n${USAGE}`);
+  }
+}
+
+/** Runs the CLI; errors become messages on stderr and an exit code, never a stack trace for user errors. */
+export async function main(argv: string[], io: Io): Promise<number> {
+  try {
+    return await run(argv, io);
+  } catch (error) {
+    if (error instanceof RequestValidationError || error instanceof UsageError) {
+      io.stderr(`postgres-gitops: ${error.message}\n`);
+      return EXIT.invalidInput;
+    }
+    if (error instanceof TypeError && (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr(`postgres-gitops: ${error.message}\n${USAGE}\n`);
+      return EXIT.invalidInput;
+    }
+    io.stderr(`postgres-gitops: internal error: ${(error as Error).message}\n`);
+    return EXIT.internal;
+  }
+}

@@ -1,0 +1,18 @@
+export { parseRequest } from './request/parse';
+export { RequestValidationError, type FieldIssue } from './request/errors';
+export { requestSpecSchema, requestObjectSchema, SIZES, PROFILES, ENGINES, SUPPORTED_VERSIONS, END_OF_LIFE_VERSIONS } from './request/schema';
+export type { Request, ResolvedSpec } from './request/defaults';
+export { ANNOTATION_REQUESTED_BY } from './request/defaults';
+export { platformSettingsSchema, DEFAULT_PLATFORM, type PlatformSettings, type PlatformSettingsInput } from './platform/settings';
+export { buildPlan, type Plan } from './plan/plan';
+export { SIZE_TABLE } from './plan/sizes';
+export { PROFILE_TABLE } from './plan/profiles';
+export { renderManifests, renderPlan, BUILDERS } from './render/render';
+export type { Manifest } from './render/manifest';
+export { layoutDatabase, storedRequest, type FileSet, type RenderedDatabase } from './layout/layout';
+export { databaseDirectory, clusterPostgresDirectory, REQUEST_FILE, CATALOG_FILE, KUSTOMIZATION_FILE } from './layout/paths';
+export { toYaml, toYamlStream } from './layout/serialize';
+export { fluxWiring } from './wiring/flux';
+export { argoWiring } from './wiring/argo';
+export { renderDatabase } from './render-database';
+export { SCHEMA_VERSION, RENDERER_VERSION } from './version';

@@ -1,0 +1,44 @@
+import { sha256Hex } from '../hash';
+import type { Plan } from '../plan/plan';
+import { APP_NAME, LABEL_INSTANCE, LABEL_NAME } from '../plan/labels';
+
+/** Entity names are at most 63 characters; long ones keep the database name and a stable hash. */
+export function catalogEntityName(plan: Plan): string {
+  const full = `${plan.name}-${plan.namespace}-${plan.spec.cluster}`;
+  if (full.length <= 63) return full;
+  return `${plan.name}-${sha256Hex(`${plan.spec.cluster}/${plan.namespace}`).slice(0, 8)}`;
+}
+
+export function catalogEntityRef(plan: Plan): string {
+  return `resource:default/${catalogEntityName(plan)}`;
+}
+
+/** Backstage `Resource` of type database: owner, system, links, and the Kubernetes plugin's annotations. */
+export function buildCatalogEntity(plan: Plan, directory: string) {
+  const { spec } = plan;
+  const browse = plan.platform.stateStore.browseUrl;
+  const annotations: Record<string, string> = {
+    'backstage.io/kubernetes-namespace': plan.namespace,
+    'backstage.io/kubernetes-label-selector': `${LABEL_NAME}=${APP_NAME},${LABEL_INSTANCE}=${plan.name}`,
+    'postgres-gitops.dev/cluster': spec.cluster,
+    'postgres-gitops.dev/state-path': directory,
+  };
+  if (browse) annotations['backstage.io/source-location'] = `url:${browse}/${directory}/`;
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Resource',
+    metadata: {
+      name: catalogEntityName(plan),
+      title: `PostgreSQL ${plan.namespace}/${plan.name} (${spec.cluster})`,
+      description: `PostgreSQL ${spec.version}, ${spec.size}, ${spec.profile} profile, on ${spec.cluster}. Connection details: ConfigMap ${plan.names.connection}; credentials: Secret ${plan.names.secret}.`,
+      annotations,
+      tags: ['postgresql', `postgresql-${spec.version}`, spec.size, spec.profile],
+      ...(browse ? { links: [{ url: `${browse}/${directory}`, title: 'Manifests in the state store', icon: 'github' }] } : {}),
+    },
+    spec: {
+      type: 'database',
+      owner: spec.owner,
+      ...(spec.system ? { system: spec.system } : {}),
+    },
+  };
+}

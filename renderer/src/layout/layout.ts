@@ -1,0 +1,67 @@
+import type { PlatformSettings } from '../platform/settings';
+import { DEFAULT_PLATFORM } from '../platform/settings';
+import { buildPlan, type Plan } from '../plan/plan';
+import type { Request } from '../request/defaults';
+import type { Manifest } from '../render/manifest';
+import { renderPlan } from '../render/render';
+import { RENDERER_VERSION } from '../version';
+import { buildCatalogEntity, catalogEntityRef } from './catalog';
+import { CATALOG_FILE, databaseDirectory, KUSTOMIZATION_FILE, manifestFileName, REQUEST_FILE } from './paths';
+import { toYaml } from './serialize';
+
+/** Relative path in the state store to file content. */
+export type FileSet = Record<string, string>;
+
+export interface RenderedDatabase {
+  request: Request;
+  plan: Plan;
+  directory: string;
+  manifests: Manifest[];
+  /** Files of the database directory, keyed by path relative to the state-store root. */
+  files: FileSet;
+  entityRef: string;
+}
+
+export const ANNOTATION_RENDERER_VERSION = 'postgres-gitops.dev/renderer-version';
+
+/** The request as stored: every default resolved, with the schema and renderer versions. */
+export function storedRequest(request: Request) {
+  return {
+    ...request,
+    metadata: {
+      ...request.metadata,
+      annotations: { ...request.metadata.annotations, [ANNOTATION_RENDERER_VERSION]: RENDERER_VERSION },
+    },
+  };
+}
+
+function sortedFileSet(entries: [string, string][]): FileSet {
+  return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** Lays a validated request out as its state-store directory. Pure: no I/O, same input, same bytes. */
+export function layoutDatabase(request: Request, platform: PlatformSettings = DEFAULT_PLATFORM): RenderedDatabase {
+  const plan = buildPlan(request, platform);
+  const manifests = renderPlan(plan);
+  const directory = databaseDirectory(plan.spec.cluster, plan.namespace, plan.name);
+  const manifestFiles = manifests.map(m => [manifestFileName(m), toYaml(m)] as [string, string]);
+  const kustomization = {
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    resources: manifestFiles.map(([file]) => file).sort(),
+  };
+  const files: [string, string][] = [
+    ...manifestFiles,
+    [KUSTOMIZATION_FILE, toYaml(kustomization)],
+    [REQUEST_FILE, toYaml(storedRequest(request))],
+    [CATALOG_FILE, toYaml(buildCatalogEntity(plan, directory))],
+  ];
+  return {
+    request,
+    plan,
+    directory,
+    manifests,
+    files: sortedFileSet(files.map(([file, content]) => [`${directory}/${file}`, content])),
+    entityRef: catalogEntityRef(plan),
+  };
+}

@@ -1,0 +1,18 @@
+import type { Manifest } from '../render/manifest';
+
+/** `clusters/<cluster>/postgres/<namespace>/<name>`: one directory per database, nothing shared. */
+export function databaseDirectory(cluster: string, namespace: string, name: string): string {
+  return `clusters/${cluster}/postgres/${namespace}/${name}`;
+}
+
+export function clusterPostgresDirectory(cluster: string): string {
+  return `clusters/${cluster}/postgres`;
+}
+
+export function manifestFileName(manifest: Manifest): string {
+  return `${manifest.kind.toLowerCase()}-${manifest.metadata.name}.yaml`;
+}
+
+export const REQUEST_FILE = 'request.yaml';
+export const CATALOG_FILE = 'catalog-info.yaml';
+export const KUSTOMIZATION_FILE = 'kustomization.yaml';

@@ -1,0 +1,25 @@
+import { labels, type Plan } from '../plan/plan';
+import type { Manifest } from './manifest';
+
+/**
+ * The Namespace, when the platform asks the renderer to create it. Cluster-scoped, so it is the
+ * one object without metadata.namespace; it enforces the restricted Pod Security Standard.
+ */
+export function buildNamespace(plan: Plan): Manifest[] {
+  if (!plan.platform.createNamespace) return [];
+  return [
+    {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: {
+        name: plan.namespace,
+        labels: {
+          ...labels(plan, 'network'),
+          'pod-security.kubernetes.io/enforce': 'restricted',
+          'pod-security.kubernetes.io/warn': 'restricted',
+        },
+        annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled', 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' },
+      },
+    },
+  ];
+}

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import {
+  DNS1123_LABEL,
+  RESERVED_DATABASES,
+  RESERVED_ROLES,
+  SQL_IDENTIFIER,
+  utf8Length,
+} from './names';
+
+export const SIZES = ['small', 'medium', 'large'] as const;
+export const PROFILES = ['dev', 'staging', 'prod'] as const;
+export const ENGINES = ['statefulset', 'cloudnative-pg'] as const;
+export const SUPPORTED_VERSIONS = ['13', '14', '15', '16', '17', '18'] as const;
+export const END_OF_LIFE_VERSIONS: readonly string[] = ['13'];
+
+export const REQUEST_API_VERSION = 'postgres-gitops.dev/v1alpha1';
+export const REQUEST_KIND = 'PostgreSQL';
+export const KRATIX_API_VERSION = 'marketplace.kratix.io/v1alpha1';
+export const KRATIX_KIND = 'postgresql';
+
+const sqlIdentifier = (what: string, reserved: string[]) =>
+  z
+    .string()
+    .regex(SQL_IDENTIFIER, `must be a ${what} of lower-case letters, digits and underscores, starting with a letter or underscore`)
+    .refine(v => utf8Length(v) <= 63, 'must be at most 63 bytes (PostgreSQL NAMEDATALEN)')
+    .refine(v => !v.startsWith('pg_'), 'must not start with "pg_" (reserved for PostgreSQL system objects)')
+    .refine(v => !reserved.includes(v), v => ({ message: `"${v}" is reserved (reserved: ${reserved.join(', ')})` }));
+
+const cronField = '(\\*|\\d+(-\\d+)?(,\\d+(-\\d+)?)*)(/\\d+)?';
+const CRON = new RegExp(`^${cronField}( ${cronField}){4}$`);
+const QUANTITY = /^[1-9][0-9]*(Mi|Gi|Ti)$/;
+
+/** Spec fields of a database request. Every field is optional here; defaults are resolved in defaults.ts. */
+export const requestSpecSchema = z
+  .object({
+    size: z.enum(SIZES).describe('Resources and replicas: small 100m-500m CPU, 256Mi-512Mi memory, 1Gi; medium 250m-1 CPU, 512Mi-1Gi, 5Gi; large 500m-2 CPU, 1Gi-2Gi, 10Gi, one standby').optional(),
+    version: z
+      .union([z.string(), z.number()])
+      .transform(v => String(v))
+      .refine(v => (SUPPORTED_VERSIONS as readonly string[]).includes(v), v => ({
+        message: `must be a PostgreSQL major version from 13 to 18 (got "${v}")`,
+      }))
+      .describe('PostgreSQL major version, 13 to 18 (13 is end-of-life)')
+      .optional(),
+    database: sqlIdentifier('database name', RESERVED_DATABASES).describe('Name of the database to create').optional(),
+    username: sqlIdentifier('role name', RESERVED_ROLES).describe('Role the application connects as; it owns the database. "postgres" makes the application a superuser').optional(),
+    persistence: z.boolean().describe('Keep data on a PersistentVolumeClaim (retained when the database is deleted)').optional(),
+    backup: z.boolean().describe('Daily logical backups (pg_dump) to a dedicated volume; requires persistence').optional(),
+    monitoring: z.boolean().describe('postgres-exporter, ServiceMonitor and alert rules').optional(),
+    ssl: z.boolean().describe('TLS for client and replication connections, with a cert-manager certificate').optional(),
+    engine: z.enum(ENGINES).describe('How the database runs: "statefulset" needs no operator').optional(),
+    profile: z.enum(PROFILES).describe('Environment profile: feature defaults and tuning (dev, staging, prod)').optional(),
+    replicas: z.number().int().min(1).max(5).describe('Number of PostgreSQL pods (one primary plus standbys); defaults from the size').optional(),
+    storageSize: z.string().regex(QUANTITY, 'must be a whole quantity in Mi, Gi or Ti, like "20Gi"').describe('Data volume size; defaults from the size').optional(),
+    storageClass: z.string().regex(DNS1123_LABEL, 'must be a DNS-1123 label').max(63).describe('StorageClass of the data and backup volumes; cluster default when empty').optional(),
+    cluster: z.string().regex(DNS1123_LABEL, 'must be a DNS-1123 label').max(63).describe('Worker cluster the database is deployed to').optional(),
+    owner: z.string().min(1).max(253).describe('Backstage owner entity (group or user)').optional(),
+    system: z.string().min(1).max(253).describe('Backstage system the database belongs to').optional(),
+    backupSchedule: z.string().regex(CRON, 'must be a five-field cron expression like "0 2 * * *"').describe('Cron schedule of the backup job (UTC)').optional(),
+    backupRetention: z.number().int().min(1).max(365).describe('Number of backups kept').optional(),
+    allowedNamespaces: z
+      .array(z.string().regex(DNS1123_LABEL, 'must be a DNS-1123 label').max(63))
+      .max(50)
+      .describe('Namespaces whose pods may connect, besides the database\'s own')
+      .optional(),
+  })
+  .strict();
+
+export type RequestSpecInput = z.infer<typeof requestSpecSchema>;
+
+/** A whole request object: our own kind, or the Kratix promise's `postgresql` object as Kratix hands it over. */
+export const requestObjectSchema = z.object({
+  apiVersion: z.enum([REQUEST_API_VERSION, KRATIX_API_VERSION], {
+    errorMap: () => ({ message: `must be "${REQUEST_API_VERSION}" or "${KRATIX_API_VERSION}"` }),
+  }),
+  kind: z.enum([REQUEST_KIND, KRATIX_KIND], {
+    errorMap: () => ({ message: `must be "${REQUEST_KIND}" or "${KRATIX_KIND}"` }),
+  }),
+  metadata: z
+    .object({
+      name: z.string({ required_error: 'is required' }).regex(DNS1123_LABEL, 'must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit'),
+      namespace: z.string().regex(DNS1123_LABEL, 'must be a DNS-1123 label').max(63).optional(),
+      annotations: z.record(z.string()).optional(),
+    })
+    .passthrough(),
+  spec: requestSpecSchema.default({}),
+}).passthrough();
+
+export type RequestObjectInput = z.infer<typeof requestObjectSchema>;
