@@ -4,7 +4,7 @@ module.exports = {
   roots: ['<rootDir>/renderer/src', '<rootDir>/plugins/scaffolder-postgres/src', '<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: { module: 'commonjs', target: 'ES2022', esModuleInterop: true } }],
+    '^.+\\.ts$': ['ts-jest', { tsconfig: { module: 'commonjs', target: 'ES2022', esModuleInterop: true, isolatedModules: true } }],
   },
   moduleNameMapper: {
     '^@postgres-gitops/renderer$': '<rootDir>/renderer/src/index.ts',

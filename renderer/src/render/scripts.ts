@@ -30,7 +30,7 @@ until pg_isready -q -h 127.0.0.1 -p "$PGPORT_SERVER"; do
   sleep 1
 done
 
-if ! /bin/bash /scripts/sync-roles.sh; then
+if ! /bin/bash "$(dirname "$0")/sync-roles.sh"; then
   echo "primary.sh: role sync failed; stopping the server" >&2
   kill -TERM "$server"
   wait "$server" || true

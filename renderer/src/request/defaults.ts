@@ -67,7 +67,8 @@ export function resolveDefaults(input: RequestObjectInput, platform: PlatformSet
     version: s.version ?? '15',
     database: s.database ?? 'app',
     username: s.username ?? 'postgres',
-    replicas: s.replicas ?? sizeSpec.replicas,
+    // Standbys clone onto a volume; without persistence the size's standby is dropped.
+    replicas: s.replicas ?? (persistence ? sizeSpec.replicas : 1),
     persistence,
     storageSize: s.storageSize ?? sizeSpec.storage,
     // A profile never switches backup on for a database without a volume to back up.

@@ -1,0 +1,101 @@
+import { parse } from 'yaml';
+import { renderDatabase, DEFAULT_PLATFORM, platformSettingsSchema, PROFILES, type RenderedDatabase } from '@postgres-gitops/renderer';
+import { validateObject } from './support/validate';
+import { podSpecsOf, restrictedViolations } from './support/pod-security';
+import { allCombinations, describeCombination, kratixRequest } from './support/requests';
+
+const combinations = allCombinations();
+const rendered: [string, RenderedDatabase][] = combinations.map(c => {
+  const { size, version, ...features } = c;
+  return [describeCombination(c), renderDatabase(kratixRequest('orders', { size, version, ...features }))];
+});
+// Profiles, platform variants and the largest replica count on top of the seed's flags.
+const platformVariant = platformSettingsSchema.parse({
+  imageRegistry: 'registry.example.com/mirror',
+  imagePullSecrets: ['registry-creds'],
+  createNamespace: true,
+  credentials: { source: 'existing-secret' },
+  stateStore: { browseUrl: 'https://github.com/acme/state/tree/main' },
+});
+for (const profile of PROFILES) {
+  rendered.push([`profile ${profile}`, renderDatabase(kratixRequest('orders', { profile, replicas: 3, allowedNamespaces: ['web', 'jobs'], storageClass: 'fast' }))]);
+  rendered.push([`profile ${profile}, platform variant`, renderDatabase(kratixRequest('orders', { profile, size: 'large' }), platformVariant)]);
+}
+
+describe('every rendered object', () => {
+  it('covers every size, version and feature combination (3 x 6 x 12)', () => {
+    expect(combinations).toHaveLength(216);
+  });
+
+  it.each(rendered)('%s: passes schema validation', (_label, db) => {
+    const problems = db.manifests.flatMap(m => validateObject(m).map(p => `${m.kind}/${m.metadata.name}: ${p}`));
+    expect(problems).toEqual([]);
+  });
+
+  it.each(rendered)('%s: sets metadata.namespace (the Namespace itself aside) and the standard labels', (_label, db) => {
+    for (const m of db.manifests) {
+      if (m.kind === 'Namespace') continue;
+      expect(m.metadata.namespace).toBe(db.plan.namespace);
+      for (const label of ['name', 'instance', 'component', 'part-of', 'managed-by', 'version']) {
+        expect(m.metadata.labels).toHaveProperty([`app.kubernetes.io/${label}`]);
+      }
+    }
+  });
+
+  it.each(rendered)('%s: every pod meets the restricted Pod Security Standard', (_label, db) => {
+    const pods = db.manifests.flatMap(m => podSpecsOf(m as never).map(spec => [`${m.kind}/${m.metadata.name}`, spec] as const));
+    expect(pods.length).toBeGreaterThan(0);
+    for (const [where, spec] of pods) expect({ where, problems: restrictedViolations(spec) }).toEqual({ where, problems: [] });
+  });
+
+  it.each(rendered)('%s: files parse back to the objects, and Flux substitution has nothing to touch', (_label, db) => {
+    for (const [path, content] of Object.entries(db.files)) {
+      expect(parse(content)).toBeTruthy();
+      expect({ path, hasSubstitution: content.includes('${') }).toEqual({ path, hasSubstitution: false });
+    }
+  });
+});
+
+describe('determinism', () => {
+  it('renders byte-identical files for the same request, whatever the key order of the input', () => {
+    const a = renderDatabase(kratixRequest('orders', { size: 'large', backup: true, monitoring: true, ssl: true, allowedNamespaces: ['b', 'a'] }));
+    const b = renderDatabase({
+      spec: { allowedNamespaces: ['a', 'b'], ssl: true, monitoring: true, backup: true, size: 'large' },
+      metadata: { namespace: 'team-a', name: 'orders' },
+      kind: 'postgresql',
+      apiVersion: 'marketplace.kratix.io/v1alpha1',
+    });
+    expect(b.files).toEqual(a.files);
+    expect(Object.keys(b.files)).toEqual(Object.keys(a.files));
+  });
+});
+
+describe('data safety', () => {
+  const db = renderDatabase(kratixRequest('orders', { size: 'large', backup: true, monitoring: true }));
+  const byKind = (kind: string) => db.manifests.filter(m => m.kind === kind);
+
+  it('retains data volumes when a StatefulSet is deleted or scaled down', () => {
+    for (const sts of byKind('StatefulSet')) {
+      expect((sts.spec as any).persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
+    }
+  });
+
+  it('protects the backup volume, generators and ExternalSecrets from Flux and Argo CD pruning', () => {
+    for (const m of [...byKind('PersistentVolumeClaim'), ...byKind('ExternalSecret'), ...byKind('Password')]) {
+      expect(m.metadata.annotations).toMatchObject({
+        'kustomize.toolkit.fluxcd.io/prune': 'disabled',
+        'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false',
+      });
+    }
+  });
+
+  it('generates credentials once and keeps the Secret when the ExternalSecret goes', () => {
+    for (const es of byKind('ExternalSecret')) {
+      expect(es.spec).toMatchObject({ refreshPolicy: 'CreatedOnce', target: { creationPolicy: 'Orphan', deletionPolicy: 'Retain' } });
+    }
+  });
+
+  it('uses the default platform when none is given', () => {
+    expect(db.plan.platform).toEqual(DEFAULT_PLATFORM);
+  });
+});
