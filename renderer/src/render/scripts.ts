@@ -10,7 +10,7 @@ export const PRIMARY_SH = `#!/bin/bash
 set -eu
 
 if [ ! -s "$PGDATA/PG_VERSION" ] && [ -n "$STANDBY_HOST" ]; then
-  if pg_isready -q -h "$STANDBY_HOST" -p "$PGPORT_SERVER" -t 5; then
+  if pg_isready -q -h "$STANDBY_HOST" -p "$STANDBY_PORT" -t 5; then
     echo "primary.sh: refusing to initialise an empty data directory: standby $STANDBY_HOST is up and holds this database's data." >&2
     echo "primary.sh: restore the primary volume, or promote the standby; to start over, scale the read StatefulSet to 0 and delete its volumes first." >&2
     exit 1
@@ -104,7 +104,7 @@ set -eu
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
   echo "standby.sh: cloning $PRIMARY_HOST into an empty data directory"
   rm -rf "$PGDATA.partial"
-  PGPASSWORD="$REPLICATION_PASSWORD" pg_basebackup -h "$PRIMARY_HOST" -p "$PGPORT_SERVER" -U replicator \\
+  PGPASSWORD="$REPLICATION_PASSWORD" pg_basebackup -h "$PRIMARY_HOST" -p "$PRIMARY_PORT" -U replicator \\
     -D "$PGDATA.partial" -X stream -R -c fast --no-password
   chmod 700 "$PGDATA.partial"
   rm -rf "$PGDATA"

@@ -38,10 +38,11 @@ function serverEnv(plan: Plan, role: Role) {
       { name: 'APP_DATABASE', value: plan.spec.database },
       secretEnv('APP_PASSWORD', names.secret, PASSWORD_KEY),
       { name: 'STANDBY_HOST', value: plan.standbys > 0 ? plan.hosts.replicas : '' },
+      { name: 'STANDBY_PORT', value: String(plan.port) },
     );
     if (plan.spec.monitoring) env.push(secretEnv('MONITORING_PASSWORD', names.internalSecret, INTERNAL_KEYS.monitoring));
   } else {
-    env.push({ name: 'PRIMARY_HOST', value: plan.hosts.primary });
+    env.push({ name: 'PRIMARY_HOST', value: plan.hosts.primary }, { name: 'PRIMARY_PORT', value: String(plan.port) });
     if (plan.spec.ssl) env.push({ name: 'PGSSLMODE', value: 'require' });
   }
   if (plan.standbys > 0) env.push(secretEnv('REPLICATION_PASSWORD', names.internalSecret, INTERNAL_KEYS.replication));

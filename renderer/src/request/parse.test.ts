@@ -1,0 +1,115 @@
+import { parseRequest } from './parse';
+import { RequestValidationError } from './errors';
+
+const kratix = (spec: Record<string, unknown>, metadata: Record<string, unknown> = { name: 'orders', namespace: 'team-a' }) => ({
+  apiVersion: 'marketplace.kratix.io/v1alpha1',
+  kind: 'postgresql',
+  metadata,
+  spec,
+});
+
+function issuesOf(input: unknown): string[] {
+  try {
+    parseRequest(input);
+  } catch (error) {
+    if (error instanceof RequestValidationError) return error.issues.map(i => `${i.path}: ${i.message}`);
+    throw error;
+  }
+  throw new Error('expected the request to be rejected');
+}
+
+describe('parseRequest defaults', () => {
+  it('resolves the seed promise defaults for an empty spec', () => {
+    const { spec, metadata } = parseRequest(kratix({}, { name: 'orders' }));
+    expect(metadata.namespace).toBe('default');
+    expect(spec).toMatchObject({
+      size: 'small', version: '15', database: 'app', username: 'postgres',
+      persistence: true, backup: false, monitoring: false, ssl: false,
+      engine: 'statefulset', profile: 'dev', replicas: 1, storageSize: '1Gi',
+      backupSchedule: '0 2 * * *', cluster: 'worker-1', owner: 'group:default/default',
+    });
+  });
+
+  it('accepts the version as a number', () => {
+    expect(parseRequest(kratix({ version: 16 })).spec.version).toBe('16');
+  });
+
+  it('lets the size set resources and replicas, the profile feature defaults, and explicit fields win', () => {
+    const prod = parseRequest(kratix({ size: 'large', profile: 'prod' })).spec;
+    expect(prod).toMatchObject({ replicas: 2, storageSize: '10Gi', backup: true, monitoring: true, ssl: true, backupRetention: 30 });
+    const explicit = parseRequest(kratix({ size: 'large', profile: 'prod', ssl: false, replicas: 3, storageSize: '50Gi' })).spec;
+    expect(explicit).toMatchObject({ replicas: 3, storageSize: '50Gi', ssl: false, backup: true });
+  });
+
+  it('never lets a profile switch backup on without persistence, and drops the standby', () => {
+    expect(parseRequest(kratix({ size: 'large', profile: 'prod', persistence: false })).spec).toMatchObject({ backup: false, replicas: 1 });
+  });
+
+  it('accepts a full Kubernetes object as Kratix hands it over', () => {
+    const object = {
+      ...kratix({ size: 'medium' }),
+      metadata: {
+        name: 'orders', namespace: 'team-a', uid: '6f1c', generation: 3, resourceVersion: '123',
+        managedFields: [{ manager: 'kubectl', operation: 'Update' }],
+        labels: { 'kratix.io/promise-name': 'postgresql' },
+        annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{}' },
+      },
+      status: { message: 'Pending', conditions: [] },
+    };
+    const request = parseRequest(object);
+    expect(request.spec.size).toBe('medium');
+    expect(request.metadata.annotations).toEqual({ 'postgres-gitops.dev/schema-version': '1' });
+  });
+
+  it('round-trips a stored request unchanged', () => {
+    const first = parseRequest(kratix({ size: 'large', backup: true, allowedNamespaces: ['web'] }));
+    expect(parseRequest(first)).toEqual(first);
+  });
+});
+
+describe('parseRequest rejects, naming the field and the rule', () => {
+  it.each([
+    [{ version: '12' }, 'spec.version: must be a PostgreSQL major version from 13 to 18 (got "12")'],
+    [{ version: 19 }, 'spec.version: must be a PostgreSQL major version from 13 to 18 (got "19")'],
+    [{ size: 'huge' }, 'spec.size:'],
+    [{ database: 'template1' }, 'spec.database: "template1" is reserved'],
+    [{ database: 'template0' }, 'spec.database: "template0" is reserved'],
+    [{ database: 'pg_stuff' }, 'spec.database: must not start with "pg_"'],
+    [{ database: 'Orders' }, 'spec.database: must be a database name of lower-case letters'],
+    [{ database: 'a'.repeat(64) }, 'spec.database: must be at most 63 bytes'],
+    [{ username: 'public' }, 'spec.username: "public" is reserved'],
+    [{ username: 'replicator' }, 'spec.username: "replicator" is reserved'],
+    [{ username: 'bad-name' }, 'spec.username: must be a role name'],
+    [{ backup: true, persistence: false }, 'spec.backup: requires spec.persistence: true'],
+    [{ replicas: 2, persistence: false }, 'spec.replicas: standbys require spec.persistence: true'],
+    [{ engine: 'cloudnative-pg' }, 'spec.engine: "cloudnative-pg" is not available yet'],
+    [{ password: 'hunter2' }, 'spec: unknown field(s) "password"'],
+    [{ storageSize: '10GB' }, 'spec.storageSize: must be a whole quantity in Mi, Gi or Ti'],
+    [{ backupSchedule: 'daily' }, 'spec.backupSchedule: must be a five-field cron expression'],
+    [{ allowedNamespaces: ['Web'] }, 'spec.allowedNamespaces.0: must be a DNS-1123 label'],
+    [{ replicas: 9 }, 'spec.replicas:'],
+  ])('%j', (spec, expected) => {
+    expect(issuesOf(kratix(spec)).join('\n')).toContain(expected);
+  });
+
+  it('rejects names whose derived objects would be invalid, saying how long a name may be', () => {
+    expect(issuesOf(kratix({}, { name: 'a'.repeat(42) }))).toEqual([
+      `metadata.name: too long: the StatefulSet "${'a'.repeat(42)}-postgresql" would be 53 characters; StatefulSet names must be at most 52 characters (the controller-revision-hash label adds 11). Use at most 41 characters`,
+    ]);
+    expect(() => parseRequest(kratix({}, { name: 'a'.repeat(41) }))).not.toThrow();
+    expect(issuesOf(kratix({ backup: true }, { name: 'a'.repeat(36) })).join()).toContain('the CronJob "' + 'a'.repeat(36) + '-postgresql-backup" would be 54 characters');
+    expect(issuesOf(kratix({ backup: true }, { name: 'a'.repeat(36) })).join()).toContain('Use at most 34 characters');
+    expect(issuesOf(kratix({}, { name: '1orders' }))).toEqual([
+      'metadata.name: must start with a letter: the Service "1orders-postgresql" must be a DNS-1035 label',
+    ]);
+    expect(issuesOf(kratix({}, { name: 'Orders' })).join()).toContain('metadata.name: must be a DNS-1123 label');
+  });
+
+  it('rejects a request of another kind, and a missing name', () => {
+    expect(issuesOf({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } })).toEqual([
+      'apiVersion: must be "postgres-gitops.dev/v1alpha1" or "marketplace.kratix.io/v1alpha1"',
+      'kind: must be "PostgreSQL" or "postgresql"',
+    ]);
+    expect(issuesOf(kratix({}, { namespace: 'x' }))).toEqual(['metadata.name: is required']);
+  });
+});

@@ -1,0 +1,92 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { buildPlan, DEFAULT_PLATFORM, parseRequest, SIZES } from '@postgres-gitops/renderer';
+import { configData } from '../../renderer/src/render/config';
+import { postgresSettings } from '../../renderer/src/render/postgres-conf';
+import { Background, run, freePort, initdb, makeCertificate, makeDir, PG_BIN, psqlLocal, psqlTcp, removeDir, waitReady, writeOwned } from '../support/postgres';
+import { kratixRequest } from '../support/requests';
+
+/** Settings the test harness overrides on the command line (paths and ports of this machine). */
+const OVERRIDDEN = ['port', 'unix_socket_directories', 'ssl_cert_file', 'ssl_key_file'];
+
+/** pg_settings as comparable text: memory in kB, booleans on/off, the rest as PostgreSQL shows it. */
+function normalizeActual(row: { setting: string; unit: string; vartype: string }): string {
+  const units: Record<string, number> = { '8kB': 8, kB: 1, MB: 1024 };
+  if (row.vartype === 'integer' && row.unit in units) return String(Number(row.setting) * units[row.unit]);
+  return row.setting;
+}
+
+function normalizeExpected(value: string | number | boolean): string {
+  if (typeof value === 'boolean') return value ? 'on' : 'off';
+  const memory = /^(\d+)(kB|MB)$/.exec(String(value));
+  if (memory) return String(Number(memory[1]) * (memory[2] === 'MB' ? 1024 : 1));
+  return String(value);
+}
+
+const variants = SIZES.flatMap(size => [
+  { label: `${size}, dev`, spec: { size, profile: 'dev' } },
+  { label: `${size}, prod with ssl, backup and monitoring`, spec: { size, profile: 'prod' } },
+]);
+
+describe('rendered postgresql.conf and pg_hba.conf on a real PostgreSQL 15', () => {
+  let template: string;
+
+  beforeAll(async () => {
+    template = makeDir('template');
+    await initdb(join(template, 'data'));
+  });
+  afterAll(() => removeDir(template));
+
+  it.each(variants)('$label: the server starts with them and SHOW proves every setting took effect', async ({ spec }) => {
+    const plan = buildPlan(parseRequest(kratixRequest('orders', spec)), DEFAULT_PLATFORM);
+    const dir = makeDir('config');
+    const server = { stop: async () => 0 } as Pick<Background, 'stop'>;
+    try {
+      execFileSync('cp', ['-a', join(template, 'data'), join(dir, 'data')]);
+      const files = configData(plan);
+      writeOwned(join(dir, 'postgresql.conf'), files['postgresql.conf']);
+      writeOwned(join(dir, 'pg_hba.conf'), files['pg_hba.conf']);
+      const port = await freePort();
+      const args = ['-D', join(dir, 'data'), '-c', `config_file=${join(dir, 'postgresql.conf')}`, '-c', `hba_file=${join(dir, 'pg_hba.conf')}`, '-c', `port=${port}`, '-c', `unix_socket_directories=${dir}`];
+      if (plan.spec.ssl) {
+        const tls = makeCertificate(dir);
+        args.push('-c', `ssl_cert_file=${tls.cert}`, '-c', `ssl_key_file=${tls.key}`);
+      }
+      const postgres = new Background(`${PG_BIN}/postgres`, args, {});
+      Object.assign(server, { stop: () => postgres.stop() });
+      await waitReady(port, postgres);
+
+      const expected = postgresSettings(plan);
+      const names = Object.keys(expected).filter(n => !OVERRIDDEN.includes(n));
+      const rows = JSON.parse(await psqlLocal(dir, port, `SELECT json_agg(json_build_object('name', lower(name), 'setting', setting, 'unit', coalesce(unit, ''), 'vartype', vartype, 'source', source)) FROM pg_settings WHERE lower(name) IN (${names.map(n => `'${n}'`).join(',')})`));
+      const actual = Object.fromEntries(rows.map((r: any) => [r.name, normalizeActual(r)]));
+      const wanted = Object.fromEntries(names.map(n => [n, normalizeExpected(expected[n])]));
+      expect(actual).toEqual(wanted);
+      for (const row of rows) expect({ name: row.name, source: row.source }).toEqual({ name: row.name, source: 'configuration file' });
+
+      expect(await psqlLocal(dir, port, 'SHOW hba_file')).toBe(join(dir, 'pg_hba.conf'));
+      expect(await psqlLocal(dir, port, 'SELECT count(*) FROM pg_hba_file_rules WHERE error IS NOT NULL')).toBe('0');
+
+      // A password login over TCP works, and with ssl only over TLS.
+      await psqlLocal(dir, port, "ALTER ROLE postgres PASSWORD 's3cret-for-test'");
+      const plain = await psqlTcp(port, 'postgres', 's3cret-for-test', 'postgres', 'SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()');
+      if (plan.spec.ssl) {
+        // libpq's default sslmode=prefer negotiates TLS; a plaintext connection is refused.
+        expect(plain.stdout.trim()).toBe('t');
+        const conninfo = await psqlConninfo(port, 'sslmode=disable');
+        expect(conninfo.code).not.toBe(0);
+        expect(conninfo.stderr).toMatch(/no encryption|pg_hba.conf rejects/);
+      } else {
+        expect(plain.code).toBe(0);
+        expect(plain.stdout.trim()).toBe('f');
+      }
+    } finally {
+      await server.stop();
+      removeDir(dir);
+    }
+  });
+});
+
+function psqlConninfo(port: number, extra: string) {
+  return run(`${PG_BIN}/psql`, ['-X', '-A', '-t', '-c', 'SELECT 1', `host=127.0.0.1 port=${port} user=postgres dbname=postgres ${extra}`], { PGPASSWORD: 's3cret-for-test' });
+}
