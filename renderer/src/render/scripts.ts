@@ -37,11 +37,12 @@ if ! /bin/bash "$(dirname "$0")/sync-roles.sh"; then
   exit 1
 fi
 
+# wait returns early when the trap fires; keep waiting until the server has shut down.
+while kill -0 "$server" 2>/dev/null; do
+  wait "$server" || true
+done
 status=0
 wait "$server" || status=$?
-while kill -0 "$server" 2>/dev/null; do
-  wait "$server" || status=$?
-done
 exit "$status"
 `;
 

@@ -1,0 +1,174 @@
+import { readdirSync, mkdirSync, chownSync, statSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildPlan, DEFAULT_PLATFORM, parseRequest, renderPlan, type Manifest, type Plan } from '@postgres-gitops/renderer';
+import { configData, scriptsData } from '../../renderer/src/render/config';
+import { EXPORTER_QUERIES } from '../../renderer/src/render/monitoring';
+import { Background, freePort, initdb, makeDir, PG_BIN, psqlLocal, psqlTcp, removeDir, run, runOk, waitReady, writeOwned } from '../support/postgres';
+import { kratixRequest } from '../support/requests';
+import { parse } from 'yaml';
+
+/**
+ * The scripts the manifests carry, run for real on loopback: each process gets the command and
+ * environment of its rendered container, with hosts, ports and paths pointed at this machine.
+ */
+const PASSWORDS: Record<string, string> = {
+  'postgres-password': 'app-pw-one',
+  'superuser-password': 'super-pw',
+  'replication-password': 'repl-pw',
+  'monitoring-password': 'mon-pw',
+};
+
+type Container = { command: string[]; env: { name: string; value?: string; valueFrom?: { secretKeyRef: { key: string } } }[] };
+
+function containerOf(manifests: Manifest[], kind: string, name: string): Container {
+  const m = manifests.find(o => o.kind === kind && o.metadata.name === name) as any;
+  const pod = kind === 'CronJob' ? m.spec.jobTemplate.spec.template.spec : m.spec.template.spec;
+  return pod.containers[0];
+}
+
+/** The container's environment, secrets filled from PASSWORDS, then this machine's overrides. */
+function envOf(container: Container, overrides: Record<string, string>, passwords = PASSWORDS): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const e of container.env) {
+    env[e.name] = e.valueFrom ? passwords[e.valueFrom.secretKeyRef.key] : (e.value ?? '');
+  }
+  return { ...env, ...overrides };
+}
+
+describe('scripts of a large database (primary and standby) on real PostgreSQL 15', () => {
+  let plan: Plan;
+  let manifests: Manifest[];
+  let root: string;
+  let scripts: string;
+  let confArgs: string[];
+  let primary: Background | undefined;
+  let standby: Background | undefined;
+  let primaryPort: number;
+  let standbyPort: number;
+
+  function serverArgs(container: Container, port: number, socketDir: string): string[] {
+    // The rendered command: bash <script> [docker-entrypoint.sh] postgres -c config_file=... -c hba_file=...
+    const [, script, ...rest] = container.command;
+    const server = rest.filter(a => a !== 'docker-entrypoint.sh').map(a => a.replace('/etc/postgresql/', `${root}/conf/`));
+    expect(server[0]).toBe('postgres');
+    return [join(scripts, script.replace('/scripts/', '')), `${PG_BIN}/postgres`, ...server.slice(1), ...confArgs, '-c', `port=${port}`, '-c', `unix_socket_directories=${socketDir}`];
+  }
+
+  function startPrimary(dataDir: string, port: number, extraEnv: Record<string, string> = {}, passwords = PASSWORDS): Background {
+    const container = containerOf(manifests, 'StatefulSet', plan.names.statefulSet);
+    const env = envOf(container, { PGDATA: dataDir, PGPORT_SERVER: String(port), PGSOCKET: root, STANDBY_HOST: '', ...extraEnv }, passwords);
+    return new Background('/bin/bash', serverArgs(container, port, root), env);
+  }
+
+  beforeAll(async () => {
+    plan = buildPlan(parseRequest(kratixRequest('orders', { size: 'large', profile: 'prod', ssl: false, username: 'app_user', database: 'orders' })), DEFAULT_PLATFORM);
+    manifests = renderPlan(plan);
+    root = makeDir('scripts');
+    scripts = join(root, 'scripts');
+    mkdirSync(join(root, 'conf'));
+    mkdirSync(scripts);
+    for (const d of [join(root, 'conf'), scripts]) chownSync(d, statSync(root).uid, statSync(root).gid);
+    for (const [file, content] of Object.entries(configData(plan))) writeOwned(join(root, 'conf', file), content);
+    for (const [file, content] of Object.entries(scriptsData(plan))) writeOwned(join(scripts, file), content, 0o755);
+    confArgs = [];
+
+    primaryPort = await freePort();
+    await initdb(join(root, 'primary'));
+    primary = startPrimary(join(root, 'primary'), primaryPort);
+    await waitReady(primaryPort, primary);
+    // primary.sh syncs roles right after the server answers; wait for its log line.
+    for (let i = 0; i < 100 && !primary.log.includes('roles and database in place'); i++) await new Promise(r => setTimeout(r, 100));
+  });
+
+  afterAll(async () => {
+    await standby?.stop();
+    await primary?.stop();
+    removeDir(root);
+  });
+
+  it('primary.sh creates the application role and database and sets every password from the Secret', async () => {
+    expect(primary!.log).toContain('sync-roles: roles and database in place');
+    const owner = await psqlTcp(primaryPort, plan.spec.username, 'app-pw-one', plan.spec.database,
+      "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()");
+    expect(owner).toMatchObject({ code: 0, stdout: `${plan.spec.username}\n` });
+    expect((await psqlTcp(primaryPort, 'postgres', 'super-pw', 'postgres', 'SELECT 1')).code).toBe(0);
+    expect((await psqlTcp(primaryPort, 'postgres_exporter', 'mon-pw', 'postgres', "SELECT pg_has_role('pg_monitor', 'member')")).stdout).toBe('t\n');
+    expect(await psqlLocal(root, primaryPort, "SELECT rolreplication FROM pg_roles WHERE rolname = 'replicator'")).toBe('t');
+    expect(await psqlLocal(root, primaryPort, "SELECT rolsuper FROM pg_roles WHERE rolname = 'app_user'")).toBe('f');
+  });
+
+  it('standby.sh clones the primary and a row written on the primary is read on the standby', async () => {
+    await psqlTcp(primaryPort, plan.spec.username, 'app-pw-one', plan.spec.database, 'CREATE TABLE orders (id int PRIMARY KEY, item text); INSERT INTO orders VALUES (1, \'first\')');
+    standbyPort = await freePort();
+    const container = containerOf(manifests, 'StatefulSet', plan.names.readStatefulSet);
+    const env = envOf(container, { PGDATA: join(root, 'standby'), PGPORT_SERVER: String(standbyPort), PGSOCKET: root, PRIMARY_HOST: '127.0.0.1', PRIMARY_PORT: String(primaryPort) });
+    standby = new Background('/bin/bash', serverArgs(container, standbyPort, root), env);
+    await waitReady(standbyPort, standby);
+    expect(standby.log).toContain('cloning 127.0.0.1 into an empty data directory');
+
+    await psqlTcp(primaryPort, plan.spec.username, 'app-pw-one', plan.spec.database, "INSERT INTO orders VALUES (2, 'after clone')");
+    let rows = '';
+    for (let i = 0; i < 50 && rows !== '1|first\n2|after clone\n'; i++) {
+      rows = (await psqlTcp(standbyPort, plan.spec.username, 'app-pw-one', plan.spec.database, 'SELECT id, item FROM orders ORDER BY id')).stdout;
+      await new Promise(r => setTimeout(r, 100));
+    }
+    expect(rows).toBe('1|first\n2|after clone\n');
+    expect((await psqlTcp(standbyPort, plan.spec.username, 'app-pw-one', plan.spec.database, 'SELECT pg_is_in_recovery()')).stdout).toBe('t\n');
+    const write = await psqlTcp(standbyPort, plan.spec.username, 'app-pw-one', plan.spec.database, "INSERT INTO orders VALUES (3, 'x')");
+    expect(write.stderr).toMatch(/read-only transaction/);
+  });
+
+  it('the exporter\'s extra query sees the standby streaming from the primary', async () => {
+    const query = parse(EXPORTER_QUERIES).pg_standby.query;
+    const result = await psqlTcp(primaryPort, 'postgres_exporter', 'mon-pw', 'postgres', query);
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('primary.sh refuses to initialise an empty data directory while a standby holds the data', async () => {
+    const port = await freePort();
+    const guarded = startPrimary(join(root, 'empty-primary'), port, { STANDBY_HOST: '127.0.0.1', STANDBY_PORT: String(standbyPort) });
+    expect(await guarded.exited).toBe(1);
+    expect(guarded.log).toContain('refusing to initialise an empty data directory');
+    expect(existsSync(join(root, 'empty-primary'))).toBe(false);
+  });
+
+  it('on restart primary.sh sets the passwords from the Secret again (the Secret is the source of truth)', async () => {
+    expect(await primary!.stop()).toBe(0);
+    primary = startPrimary(join(root, 'primary'), primaryPort, {}, { ...PASSWORDS, 'postgres-password': 'app-pw-two' });
+    await waitReady(primaryPort, primary);
+    for (let i = 0; i < 100 && !primary.log.includes('roles and database in place'); i++) await new Promise(r => setTimeout(r, 100));
+    expect((await psqlTcp(primaryPort, plan.spec.username, 'app-pw-one', plan.spec.database, 'SELECT 1')).stderr).toMatch(/password authentication failed/);
+    expect((await psqlTcp(primaryPort, plan.spec.username, 'app-pw-two', plan.spec.database, 'SELECT count(*) FROM orders')).stdout).toBe('2\n');
+  });
+
+  it('backup.sh dumps the database and globals, prunes to the retention count, and the dump restores into a fresh server', async () => {
+    const backups = join(root, 'backups');
+    mkdirSync(backups);
+    chownSync(backups, statSync(root).uid, statSync(root).gid);
+    const container = containerOf(manifests, 'CronJob', plan.names.backup);
+    expect(container.command).toEqual(['/bin/bash', '/scripts/backup.sh']);
+    const env = envOf(container, { PGHOST: '127.0.0.1', PGPORT: String(primaryPort), BACKUP_DIR: backups, BACKUP_RETENTION: '2' });
+    for (let i = 0; i < 3; i++) await runOk('/bin/bash', [join(scripts, 'backup.sh')], env);
+    const kept = readdirSync(backups).sort();
+    expect(kept).toHaveLength(2);
+    const latest = join(backups, kept[1]);
+    expect(readdirSync(latest).sort()).toEqual(['globals.sql', `${plan.spec.database}.dump`]);
+
+    const restoreDir = makeDir('restore');
+    const port = await freePort();
+    await initdb(join(restoreDir, 'data'));
+    const fresh = new Background(`${PG_BIN}/postgres`, ['-D', join(restoreDir, 'data'), '-c', `port=${port}`, '-c', `unix_socket_directories=${restoreDir}`, '-c', 'listen_addresses=127.0.0.1'], {});
+    try {
+      await waitReady(port, fresh);
+      // Globals first (roles with their password hashes); "role postgres already exists" is expected.
+      await run(`${PG_BIN}/psql`, ['-X', '-q', '-h', restoreDir, '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-f', join(latest, 'globals.sql')]);
+      await runOk(`${PG_BIN}/pg_restore`, ['-h', restoreDir, '-p', String(port), '-U', 'postgres', '--create', '-d', 'postgres', join(latest, `${plan.spec.database}.dump`)]);
+      const rows = await psqlTcp(port, plan.spec.username, 'app-pw-two', plan.spec.database, 'SELECT id, item FROM orders ORDER BY id');
+      expect(rows).toMatchObject({ code: 0, stdout: '1|first\n2|after clone\n' });
+    } finally {
+      await fresh.stop();
+      removeDir(restoreDir);
+    }
+  });
+});
