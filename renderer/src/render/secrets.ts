@@ -61,6 +61,11 @@ export function applicationSecretTemplate(plan: Plan): Record<string, string> {
   };
 }
 
+/** Internal roles (superuser, replication, monitoring) get their own Secret, kept out of the application's envFrom. */
+export function needsInternalSecret(plan: Plan): boolean {
+  return !plan.roles.appIsSuperuser || plan.standbys > 0 || plan.spec.monitoring;
+}
+
 /**
  * Credentials are generated in the cluster by External Secrets Operator, never written to git.
  * With `credentials.source: existing-secret` the platform provides both Secrets itself.
@@ -68,9 +73,13 @@ export function applicationSecretTemplate(plan: Plan): Record<string, string> {
 export function buildSecrets(plan: Plan): Manifest[] {
   if (plan.platform.credentials.source === 'existing-secret') return [];
   const { names } = plan;
-  return [
+  const application = [
     passwordGenerator(plan, names.passwordGenerator),
     externalSecret(plan, names.secret, names.passwordGenerator, applicationSecretTemplate(plan)),
+  ];
+  if (!needsInternalSecret(plan)) return application;
+  return [
+    ...application,
     passwordGenerator(plan, names.internalSecret, Object.values(INTERNAL_KEYS)),
     externalSecret(plan, names.internalSecret, names.internalSecret),
   ];
