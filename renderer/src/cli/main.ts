@@ -101,7 +101,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.stderr(`postgres-gitops: ${error.message}\n`);
       return EXIT.invalidInput;
     }
-    if (error instanceof TypeError && (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (String((error as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS')) {
       io.stderr(`postgres-gitops: ${error.message}\n${USAGE}\n`);
       return EXIT.invalidInput;
     }

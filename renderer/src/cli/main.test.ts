@@ -1,0 +1,187 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync, appendFileSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse, parseAllDocuments } from 'yaml';
+import { main } from './main';
+import { EXIT } from './exit-codes';
+
+const EXAMPLES = join(__dirname, '..', '..', 'examples');
+
+async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, { stdout: t => (stdout += t), stderr: t => (stderr += t), env });
+  return { code, stdout, stderr };
+}
+
+let dir: string;
+beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'pgg-cli-'))));
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('render', () => {
+  it('prints a multi-document stream of the manifests without --out', async () => {
+    const { code, stdout } = await cli(['render', join(EXAMPLES, 'basic.yaml')]);
+    expect(code).toBe(EXIT.ok);
+    const kinds = parseAllDocuments(stdout).map(d => d.toJS().kind);
+    expect(kinds).toContain('StatefulSet');
+    expect(kinds).not.toContain('PostgreSQL');
+  });
+
+  it('writes the database directory into the state dir with --out', async () => {
+    const { code, stderr } = await cli(['render', join(EXAMPLES, 'production.yaml'), '--out', dir, '--platform', join(EXAMPLES, 'platform.yaml')]);
+    expect(code).toBe(EXIT.ok);
+    expect(stderr).toContain('clusters/worker-1/postgres/production/production-db/');
+    const catalog = parse(readFileSync(join(dir, 'clusters/worker-1/postgres/production/production-db/catalog-info.yaml'), 'utf8'));
+    expect(catalog.metadata.links[0].url).toBe('https://github.com/acme/platform-state/tree/main/clusters/worker-1/postgres/production/production-db');
+  });
+
+  it('rejects an invalid request with the field path, exit 2, no stack trace, and writes nothing', async () => {
+    writeFileSync(join(dir, 'bad.yaml'), 'apiVersion: marketplace.kratix.io/v1alpha1\nkind: postgresql\nmetadata: {name: orders}\nspec: {version: "12", backup: true, persistence: false}\n');
+    const out = join(dir, 'out');
+    const { code, stderr } = await cli(['render', join(dir, 'bad.yaml'), '--out', out]);
+    expect(code).toBe(EXIT.invalidInput);
+    expect(stderr).toContain('spec.version: must be a PostgreSQL major version from 13 to 18 (got "12")');
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('rejects an invalid platform file with the field path', async () => {
+    writeFileSync(join(dir, 'platform.yaml'), 'certIssuer: {kind: Vault}\n');
+    const { code, stderr } = await cli(['render', join(EXAMPLES, 'basic.yaml'), '--platform', join(dir, 'platform.yaml')]);
+    expect(code).toBe(EXIT.invalidInput);
+    expect(stderr).toContain('certIssuer.kind');
+  });
+
+  it('says what is wrong with a missing file or an unknown command', async () => {
+    expect(await cli(['render', join(dir, 'nope.yaml')])).toMatchObject({ code: EXIT.invalidInput, stderr: expect.stringContaining('ENOENT') });
+    expect(await cli(['explode'])).toMatchObject({ code: EXIT.invalidInput, stderr: expect.stringContaining('unknown command "explode"') });
+    expect(await cli(['render', '--bogus'])).toMatchObject({ code: EXIT.invalidInput, stderr: expect.stringContaining("Unknown option '--bogus'") });
+  });
+});
+
+describe('verify', () => {
+  async function renderInto(example: string) {
+    await cli(['render', join(EXAMPLES, `${example}.yaml`), '--out', dir]);
+  }
+  const prodDir = () => join(dir, 'clusters/worker-1/postgres/production/production-db');
+
+  it('passes on a freshly rendered state store', async () => {
+    await renderInto('basic');
+    await renderInto('production');
+    expect(await cli(['verify', dir])).toMatchObject({ code: EXIT.ok, stdout: 'verify: 2 database(s), all manifests match the renderer\n' });
+  });
+
+  it('fails with a readable diff when a committed manifest was edited by hand', async () => {
+    await renderInto('production');
+    const file = join(prodDir(), 'statefulset-production-db-postgresql.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('memory: 2Gi', 'memory: 8Gi'));
+    const { code, stderr } = await cli(['verify', dir]);
+    expect(code).toBe(EXIT.drift);
+    expect(stderr).toContain('statefulset-production-db-postgresql.yaml: differs from the rendered manifest');
+    expect(stderr).toContain('-              memory: 8Gi');
+    expect(stderr).toContain('+              memory: 2Gi');
+  });
+
+  it('reports missing, stale and misplaced files, and invalid requests', async () => {
+    await renderInto('production');
+    unlinkSync(join(prodDir(), 'service-production-db-postgresql.yaml'));
+    writeFileSync(join(prodDir(), 'configmap-extra.yaml'), 'kind: ConfigMap\n');
+    appendFileSync(join(prodDir(), 'request.yaml'), '');
+    const { code, stderr } = await cli(['verify', dir]);
+    expect(code).toBe(EXIT.drift);
+    expect(stderr).toContain('service-production-db-postgresql.yaml: missing');
+    expect(stderr).toContain('configmap-extra.yaml: not produced by the renderer');
+
+    const request = join(prodDir(), 'request.yaml');
+    writeFileSync(request, readFileSync(request, 'utf8').replace('version: "15"', 'version: "11"'));
+    expect((await cli(['verify', dir])).stderr).toContain('spec.version: must be a PostgreSQL major version from 13 to 18 (got "11")');
+    writeFileSync(request, readFileSync(request, 'utf8').replace('version: "11"', 'version: "15"').replace('cluster: worker-1', 'cluster: worker-2'));
+    expect((await cli(['verify', dir])).stderr).toContain('request belongs in clusters/worker-2/postgres/production/production-db/');
+  });
+});
+
+describe('wiring', () => {
+  it('prints a Flux Kustomization with prune, health checks and dependsOn', async () => {
+    const { code, stdout } = await cli(['wiring', '--cluster', 'worker-1', '--flux']);
+    expect(code).toBe(EXIT.ok);
+    expect(parse(stdout)).toMatchObject({ kind: 'Kustomization', spec: { path: './clusters/worker-1/postgres', prune: true, wait: true } });
+  });
+
+  it('prints an Argo CD ApplicationSet that preserves resources on deletion', async () => {
+    const { stdout } = await cli(['wiring', '--cluster', 'worker-1', '--argo', '--repo-url', 'https://git.example.com/state.git']);
+    expect(parse(stdout)).toMatchObject({ kind: 'ApplicationSet', spec: { syncPolicy: { preserveResourcesOnDeletion: true } } });
+  });
+
+  it('needs a cluster and exactly one of --flux and --argo', async () => {
+    expect((await cli(['wiring', '--flux'])).code).toBe(EXIT.invalidInput);
+    expect((await cli(['wiring', '--cluster', 'x', '--flux', '--argo'])).code).toBe(EXIT.invalidInput);
+    expect((await cli(['wiring', '--cluster', 'x', '--argo'])).stderr).toContain('--repo-url');
+  });
+});
+
+describe('kratix', () => {
+  function paths() {
+    return ['--input', join(dir, 'input'), '--output', join(dir, 'output'), '--metadata', join(dir, 'metadata')];
+  }
+  function writeObject(object: string) {
+    require('node:fs').mkdirSync(join(dir, 'input'), { recursive: true });
+    writeFileSync(join(dir, 'input', 'object.yaml'), object);
+  }
+  const kratixObject = `apiVersion: marketplace.kratix.io/v1alpha1
+kind: postgresql
+metadata:
+  name: production-db
+  namespace: production
+  uid: 0b7e6c1e-7a51-4d2c-a1a7-3d8c1d9f0c11
+  generation: 1
+  managedFields:
+    - manager: kubectl-client-side-apply
+      operation: Update
+spec:
+  size: large
+  version: "15"
+  database: production_app
+  username: app_user
+  backup: true
+  monitoring: true
+  ssl: true
+status:
+  message: Pending
+`;
+
+  it('writes only applicable manifests, and connection details as status', async () => {
+    writeObject(kratixObject);
+    const { code } = await cli(['kratix', ...paths()], { KRATIX_WORKFLOW_TYPE: 'resource', KRATIX_WORKFLOW_ACTION: 'configure' });
+    expect(code).toBe(EXIT.ok);
+    const files = readdirSync(join(dir, 'output'));
+    expect(files).toContain('statefulset-production-db-postgresql.yaml');
+    expect(files).not.toContain('request.yaml');
+    expect(files).not.toContain('catalog-info.yaml');
+    expect(files).not.toContain('kustomization.yaml');
+    const status = parse(readFileSync(join(dir, 'metadata', 'status.yaml'), 'utf8'));
+    expect(status.connection).toMatchObject({ host: 'production-db-postgresql.production.svc', port: 5432, database: 'production_app', username: 'app_user', passwordSecret: 'production-db-postgresql-secret' });
+    expect(existsSync(join(dir, 'metadata', 'destination-selectors.yaml'))).toBe(false);
+  });
+
+  it('turns a requested cluster into destination selectors', async () => {
+    writeObject(kratixObject.replace('  size: large', '  size: large\n  cluster: worker-2'));
+    await cli(['kratix', ...paths()], { KRATIX_WORKFLOW_TYPE: 'resource' });
+    expect(parse(readFileSync(join(dir, 'metadata', 'destination-selectors.yaml'), 'utf8'))).toEqual([{ matchLabels: { cluster: 'worker-2' } }]);
+  });
+
+  it('refuses unknown workflow types and actions, and writes nothing for delete', async () => {
+    writeObject(kratixObject);
+    expect(await cli(['kratix', ...paths()], { KRATIX_WORKFLOW_TYPE: 'cluster' })).toMatchObject({ code: EXIT.invalidInput, stderr: expect.stringContaining('KRATIX_WORKFLOW_TYPE: must be one of resource, promise (got "cluster")') });
+    expect((await cli(['kratix', ...paths()], { KRATIX_WORKFLOW_ACTION: 'upgrade' })).code).toBe(EXIT.invalidInput);
+    expect(await cli(['kratix', ...paths()], { KRATIX_WORKFLOW_TYPE: 'resource', KRATIX_WORKFLOW_ACTION: 'delete' })).toMatchObject({ code: EXIT.ok });
+    expect(existsSync(join(dir, 'output'))).toBe(false);
+  });
+
+  it('rejects an invalid object before writing anything', async () => {
+    writeObject(kratixObject.replace('size: large', 'size: huge'));
+    const { code, stderr } = await cli(['kratix', ...paths()], { KRATIX_WORKFLOW_TYPE: 'resource' });
+    expect(code).toBe(EXIT.invalidInput);
+    expect(stderr).toContain('spec.size');
+    expect(existsSync(join(dir, 'output'))).toBe(false);
+  });
+});
