@@ -10,12 +10,17 @@ import { EXIT, UsageError } from './exit-codes';
 import { loadPlatform, readYamlFile, writeFileSet } from './files';
 import { KRATIX_DEFAULT_PATHS, runKratix } from './kratix';
 import { formatVerifyResult, verifyStateStore } from './verify';
+import { kratixPromise } from './promise';
+import { RENDERER_VERSION } from '../version';
+
+const DEFAULT_PIPELINE_IMAGE = `ghcr.io/postgres-gitops/pipeline:v${RENDERER_VERSION}`;
 
 const USAGE = `usage:
   postgres-gitops render <request.yaml> [--out <state-dir>] [--platform <platform.yaml>]
   postgres-gitops verify <state-dir> [--platform <platform.yaml>]
   postgres-gitops wiring --cluster <name> (--flux [--source <GitRepository>] | --argo --repo-url <url>)
   postgres-gitops kratix [--input <dir>] [--output <dir>] [--metadata <dir>] [--platform <platform.yaml>]
+  postgres-gitops promise [--image <pipeline image>]
 exit codes: 0 ok, 1 verify found drift, 2 invalid input, 3 internal error`;
 
 interface Io {
@@ -39,6 +44,7 @@ async function run(argv: string[], io: Io): Promise<number> {
       input: { type: 'string' },
       output: { type: 'string' },
       metadata: { type: 'string' },
+      image: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -87,6 +93,10 @@ async function run(argv: string[], io: Io): Promise<number> {
       io.stderr(`${message}\n`);
       return EXIT.ok;
     }
+    case 'promise': {
+      io.stdout(toYaml(kratixPromise(values.image ?? DEFAULT_PIPELINE_IMAGE)));
+      return EXIT.ok;
+    }
     default:
       throw new UsageError(`unknown command "${command}"\n${USAGE}`);
   }
@@ -102,7 +112,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return EXIT.invalidInput;
     }
     if (String((error as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS')) {
-      io.stderr(`postgres-gitops: ${error.message}\n${USAGE}\n`);
+      io.stderr(`postgres-gitops: ${(error as Error).message}\n${USAGE}\n`);
       return EXIT.invalidInput;
     }
     io.stderr(`postgres-gitops: internal error: ${(error as Error).message}\n`);

@@ -1,0 +1,33 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv from 'ajv';
+import { parse } from 'yaml';
+import { CustomResourceDefinition } from 'kubernetes-models/apiextensions.k8s.io/v1/CustomResourceDefinition';
+
+const ROOT = join(__dirname, '..');
+const committed = readFileSync(join(ROOT, 'renderer', 'kratix', 'promise.yaml'), 'utf8');
+const promise = parse(committed);
+
+describe('the shipped Kratix promise', () => {
+  it('is what `postgres-gitops promise` prints (regenerate it when the request schema changes)', () => {
+    const printed = execFileSync('node', [join(ROOT, 'renderer', 'bin', 'postgres-gitops.js'), 'promise'], { encoding: 'utf8' });
+    expect(printed).toBe(committed);
+  });
+
+  it('carries a valid CustomResourceDefinition for kind postgresql', () => {
+    expect(() => new CustomResourceDefinition(promise.spec.api).validate()).not.toThrow();
+    expect(promise.spec.api.spec.names.kind).toBe('postgresql');
+  });
+
+  it.each(['basic', 'production'])('accepts the seed promise\'s %s request, unchanged', example => {
+    const request = parse(readFileSync(join(ROOT, 'renderer', 'examples', `${example}.yaml`), 'utf8'));
+    const schema = promise.spec.api.spec.versions[0].schema.openAPIV3Schema;
+    const validate = new Ajv({ strict: false }).compile(schema);
+    expect(validate(request) ? [] : validate.errors).toEqual([]);
+  });
+
+  it('runs the pipeline image with the kratix command', () => {
+    expect(promise.spec.workflows.resource.configure[0].spec.containers[0].args).toEqual(['kratix']);
+  });
+});
