@@ -13,7 +13,7 @@ describe('npx postgres-gitops', () => {
   it('exits 2 with a one-line error and no stack trace on invalid input', () => {
     const result = spawnSync('npx', ['--no-install', 'postgres-gitops', 'render', 'renderer/examples/platform.yaml'], { cwd: ROOT, encoding: 'utf8' });
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('apiVersion: must be');
+    expect(result.stderr).toContain('apiVersion: is required');
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 });
