@@ -16,3 +16,7 @@ export { fluxWiring } from './wiring/flux';
 export { argoWiring } from './wiring/argo';
 export { renderDatabase } from './render-database';
 export { SCHEMA_VERSION, RENDERER_VERSION } from './version';
+export { reviewTitle, reviewBody, type ReviewOptions } from './review/summary';
+export { diffDatabases, type DatabaseDiff, type SemanticChange } from './review/diff';
+export { resourceTotals, formatTotals, type ResourceTotals } from './review/totals';
+export { reviewWarnings } from './review/warnings';

@@ -1,0 +1,87 @@
+import type { RenderedDatabase } from '../layout/layout';
+import { KUSTOMIZATION_FILE } from '../layout/paths';
+import { RENDERER_VERSION, SCHEMA_VERSION } from '../version';
+import type { DatabaseDiff } from './diff';
+import { formatTotals, resourceTotals } from './totals';
+import { reviewWarnings } from './warnings';
+
+export interface ReviewOptions {
+  /** The stored database this request replaces, with its diff; absent for a new database. */
+  diff?: DatabaseDiff;
+  /** Entity ref of whoever asked, recorded in the PR. */
+  requestedBy?: string;
+  allowDestructive?: boolean;
+}
+
+export function reviewTitle(db: RenderedDatabase, update: boolean): string {
+  const { plan } = db;
+  return `${update ? 'Update' : 'Create'} PostgreSQL ${plan.namespace}/${plan.name} (${plan.spec.size}, ${plan.spec.version}) on ${plan.spec.cluster}`;
+}
+
+const cell = (text: string) => text.replace(/\|/g, '\\|');
+
+/**
+ * The pull request body: choices, resource totals, files, warnings, validation, and for an
+ * update the semantic diff. Built from the rendered objects; it never contains a credential.
+ */
+export function reviewBody(db: RenderedDatabase, options: ReviewOptions = {}): string {
+  const { plan } = db;
+  const { spec } = plan;
+  const lines: string[] = [];
+  lines.push(`## PostgreSQL \`${plan.namespace}/${plan.name}\` on \`${spec.cluster}\``, '');
+  if (options.requestedBy) lines.push(`Requested by \`${options.requestedBy}\`.`, '');
+
+  if (options.diff) {
+    lines.push('### What changes', '');
+    if (options.diff.changes.length === 0) lines.push('- no change to the request; manifests re-rendered');
+    for (const change of options.diff.changes) {
+      lines.push(`- ${change.destructive ? '**DESTRUCTIVE** ' : ''}${change.text}${change.action ? ` (manual step: ${change.action})` : ''}`);
+    }
+    if (options.diff.changes.some(c => c.destructive)) {
+      lines.push('', `> **This update contains destructive changes** and was submitted with \`allowDestructiveChanges: true\`. Review the data impact before merging.`);
+    }
+    const f = options.diff.files;
+    lines.push('', `Files: ${f.added.length} added, ${f.changed.length} changed, ${f.removed.length} removed.`, '');
+  }
+
+  lines.push('### Choices', '', '| field | value |', '| --- | --- |');
+  const choices: [string, string][] = [
+    ['engine', spec.engine],
+    ['profile', spec.profile],
+    ['size', spec.size],
+    ['version', `${spec.version} (image ${plan.images.postgres})`],
+    ['database / role', `${spec.database} / ${spec.username}`],
+    ['pods', `${spec.replicas} (${plan.standbys} standby)`],
+    ['persistence', spec.persistence ? `${spec.storageSize}${spec.storageClass ? ` on ${spec.storageClass}` : ''}` : 'off'],
+    ['backup', spec.backup ? `${spec.backupSchedule} UTC, keep ${spec.backupRetention}` : 'off'],
+    ['monitoring', spec.monitoring ? 'on' : 'off'],
+    ['TLS', spec.ssl ? 'on' : 'off'],
+    ['allowed namespaces', spec.allowedNamespaces.length > 0 ? spec.allowedNamespaces.join(', ') : '(own namespace only)'],
+    ['owner', spec.owner],
+    ['system', spec.system ?? '(none)'],
+  ];
+  for (const [k, v] of choices) lines.push(`| ${k} | ${cell(v)} |`);
+
+  const totals = formatTotals(resourceTotals(db.manifests));
+  lines.push('', '### Resource totals', '', '| | |', '| --- | --- |');
+  lines.push(`| pods | ${totals.pods} |`, `| CPU | ${totals.cpu} |`, `| memory | ${totals.memory} |`, `| storage | ${totals.storage} |`);
+  if (spec.backup) lines.push('', 'The backup job runs on schedule with the primary\'s resources.');
+
+  const warnings = reviewWarnings(plan);
+  lines.push('', '### Warnings', '');
+  lines.push(...(warnings.length > 0 ? warnings.map(w => `- ${w}`) : ['- none']));
+
+  lines.push('', '### Validation', '');
+  lines.push(`- request valid (schema v${SCHEMA_VERSION}, renderer ${RENDERER_VERSION}): every field rule, cross-field rule and derived name limit passed`);
+  lines.push('- credentials: generated in the cluster; no password is in this pull request');
+  lines.push(`- check drift any time with \`npx postgres-gitops verify <state-dir>\``);
+
+  lines.push('', `### Files (\`${db.directory}/\`)`, '');
+  for (const path of Object.keys(db.files)) {
+    const file = path.slice(db.directory.length + 1);
+    const manifest = db.manifests.find(m => file === `${m.kind.toLowerCase()}-${m.metadata.name}.yaml`);
+    const what = manifest ? `${manifest.kind} ${manifest.metadata.name}` : file === KUSTOMIZATION_FILE ? 'lists the manifests' : 'not applied';
+    lines.push(`- \`${file}\`: ${what}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
