@@ -1,0 +1,59 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+
+export interface StateStore {
+  root: string;
+  bare: string;
+  url: string;
+  /** Reads a file from a branch of the bare repository, or undefined. */
+  show(ref: string, path: string): string | undefined;
+  branches(): string[];
+  log(ref: string): string[];
+  /** Paths of files under a directory at a ref. */
+  files(ref: string, directory: string): string[];
+  cleanup(): void;
+}
+
+/**
+ * A bare state-store repository with a first commit on `main`, serving partial clones
+ * (uploadpack.allowFilter) and push options, as the demo and the tests use it.
+ */
+export function createStateStore(seed: Record<string, string> = { 'README.md': '# state store\n' }): StateStore {
+  const root = mkdtempSync(join(tmpdir(), 'pgg-state-'));
+  const bare = join(root, 'state-store.git');
+  execFileSync('git', ['init', '--bare', '--initial-branch=main', bare], { stdio: 'ignore' });
+  git(bare, 'config', 'uploadpack.allowFilter', 'true');
+  git(bare, 'config', 'uploadpack.allowAnySHA1InWant', 'true');
+  git(bare, 'config', 'receive.advertisePushOptions', 'true');
+  const work = join(root, 'seed');
+  mkdirSync(work);
+  git(work, 'init', '--initial-branch=main');
+  for (const [path, content] of Object.entries(seed)) {
+    mkdirSync(dirname(join(work, path)), { recursive: true });
+    writeFileSync(join(work, path), content);
+  }
+  git(work, 'add', '-A');
+  git(work, '-c', 'user.name=seed', '-c', 'user.email=seed@example.test', 'commit', '-m', 'seed');
+  git(work, 'push', bare, 'main');
+  rmSync(work, { recursive: true, force: true });
+  return {
+    root,
+    bare,
+    url: `file://${bare}`,
+    show: (ref, path) => {
+      try {
+        return execFileSync('git', ['show', `${ref}:${path}`], { cwd: bare, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      } catch {
+        return undefined;
+      }
+    },
+    branches: () => git(bare, 'for-each-ref', '--format=%(refname:short)', 'refs/heads').split('\n').filter(Boolean).sort(),
+    log: ref => git(bare, 'log', '--format=%s', ref).split('\n'),
+    files: (ref, directory) => git(bare, 'ls-tree', '-r', '--name-only', ref, '--', directory).split('\n').filter(Boolean),
+    cleanup: () => rmSync(root, { recursive: true, force: true }),
+  };
+}

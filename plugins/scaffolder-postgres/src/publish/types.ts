@@ -1,0 +1,49 @@
+import type { FileSet } from '@postgres-gitops/renderer';
+
+/** Where the database directory goes, and the pull-request branch for it. */
+export interface PublishTarget {
+  baseBranch: string;
+  branch: string;
+  directory: string;
+}
+
+export interface ChangeSet {
+  /** Every file of the database directory; files under it that are not listed are removed. */
+  files: FileSet;
+  title: string;
+  body: string;
+  commitMessage: string;
+  author: { name: string; email: string };
+  draft: boolean;
+  reviewers: string[];
+  labels: string[];
+}
+
+export interface PullRequestRef {
+  number: number;
+  url: string;
+}
+
+export interface PublishResult {
+  branch: string;
+  /** False when nothing changed: no commit, no push, no new pull request. */
+  changed: boolean;
+  commitSha?: string;
+  /** Absent where the host has no pull requests (a bare repository). */
+  pullRequest?: PullRequestRef;
+}
+
+/** A read of the state store, held open until the change is published or abandoned. */
+export interface PublishSession {
+  /** request.yaml of the database on the base branch, when the database already exists. */
+  readonly existingRequest?: string;
+  publish(change: ChangeSet): Promise<PublishResult>;
+  close(): Promise<void>;
+}
+
+/** One port, two implementations: GitHub (Git Data API) and any git remote (simple-git). */
+export interface Publisher {
+  /** What the publisher writes to, with no credential in it. */
+  readonly description: string;
+  open(target: PublishTarget): Promise<PublishSession>;
+}
