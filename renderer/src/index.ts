@@ -1,6 +1,6 @@
 export { parseRequest } from './request/parse';
 export { RequestValidationError, type FieldIssue } from './request/errors';
-export { requestSpecSchema, requestObjectSchema, SIZES, PROFILES, ENGINES, SUPPORTED_VERSIONS, END_OF_LIFE_VERSIONS } from './request/schema';
+export { requestSpecSchema, requestObjectSchema, SIZES, PROFILES, ENGINES, SUPPORTED_VERSIONS, END_OF_LIFE_VERSIONS, REQUEST_API_VERSION, REQUEST_KIND } from './request/schema';
 export type { Request, ResolvedSpec } from './request/defaults';
 export { ANNOTATION_REQUESTED_BY } from './request/defaults';
 export { platformSettingsSchema, DEFAULT_PLATFORM, type PlatformSettings, type PlatformSettingsInput } from './platform/settings';

@@ -1,0 +1,132 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigReader } from '@backstage/config';
+import { DefaultGithubCredentialsProvider, ScmIntegrations } from '@backstage/integration';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { DEFAULT_PLATFORM } from '@postgres-gitops/renderer';
+import { parse } from 'yaml';
+import { createStateStore, type StateStore } from '../../__testUtils__/state-store';
+import { FakeGitHub } from '../../__testUtils__/fake-github/server';
+import { createPostgresCreateAction } from './action';
+import { examples } from './examples';
+
+const TOKEN = 'ghp_exampleTokenForTests0123456789';
+
+let store: StateStore;
+let github: FakeGitHub;
+let workspace: string;
+
+beforeEach(async () => {
+  store = createStateStore();
+  github = new FakeGitHub({ owner: 'acme', repo: 'platform-state', token: TOKEN });
+  await github.start();
+  workspace = mkdtempSync(join(tmpdir(), 'pgg-workspace-'));
+});
+afterEach(async () => {
+  await github.stop();
+  store.cleanup();
+  rmSync(workspace, { recursive: true, force: true });
+});
+
+function action() {
+  const config = new ConfigReader({ integrations: { github: [{ host: 'github.com', apiBaseUrl: github.url, token: TOKEN }] } });
+  const integrations = ScmIntegrations.fromConfig(config);
+  return createPostgresCreateAction({
+    integrations,
+    githubCredentials: DefaultGithubCredentialsProvider.fromIntegrations(integrations),
+    platform: DEFAULT_PLATFORM,
+    paceGitHubWrites: false,
+  });
+}
+
+/** Runs the action with the real scaffolder test context; file:///srv/git/... points at the test's bare repo. */
+async function run(input: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+  const outputs: Record<string, unknown> = {};
+  const logs: string[] = [];
+  const ctx = {
+    ...createMockActionContext({
+      input: { ...input, repoUrl: String(input.repoUrl).replace('file:///srv/git/state-store.git', store.url) } as never,
+      workspacePath: workspace,
+      user: { ref: 'user:default/jane' },
+    }),
+    output: (name: string, value: unknown) => (outputs[name] = value),
+    ...extra,
+  };
+  ctx.logger.info = ((message: string) => logs.push(message)) as never;
+  await action().handler(ctx as never);
+  return { outputs, logs };
+}
+
+describe('postgres:create examples', () => {
+  it.each(examples.map(e => [e.description, e] as const))('%s', async (_description, example) => {
+    const { input } = parse(example.example).steps[0];
+    if (input.update) await run({ ...input, update: false, size: 'small' });
+    const { outputs } = await run(input);
+    expect(outputs).toMatchObject({ changed: true, branch: expect.stringMatching(/^postgres\//), entityRef: expect.stringMatching(/^resource:default\//) });
+    if (String(input.repoUrl).startsWith('github.com')) {
+      expect(outputs.pullRequestUrl).toMatch(/^https:\/\/github\.example\.test\/acme\/platform-state\/pull\/\d+$/);
+      expect(outputs.catalogInfoUrl).toBe(`https://github.com/acme/platform-state/blob/main/${outputs.catalogInfoPath}`);
+      expect(github.violations).toEqual([]);
+    } else {
+      expect(outputs.pullRequestUrl).toBe('');
+      expect(store.files(String(outputs.branch), String(outputs.directory)).length).toBeGreaterThan(5);
+    }
+  });
+});
+
+describe('postgres:create', () => {
+  const base = { name: 'orders', namespace: 'team-a', size: 'small', repoUrl: 'file:///srv/git/state-store.git' };
+
+  it('in dry-run renders the real files into the workspace, gives real outputs and touches no repository', async () => {
+    const { outputs } = await run({ ...base, repoUrl: 'https://unreachable.invalid/state.git' }, { isDryRun: true });
+    expect(outputs).toMatchObject({
+      directory: 'clusters/worker-1/postgres/team-a/orders',
+      branch: 'postgres/worker-1/team-a/orders',
+      entityRef: 'resource:default/orders-team-a-worker-1',
+      connectionHost: 'orders-postgresql.team-a.svc',
+      pullRequestUrl: '',
+    });
+    expect(readdirSync(join(workspace, 'clusters/worker-1/postgres/team-a/orders'))).toContain('statefulset-orders-postgresql.yaml');
+    expect(store.branches()).toEqual(['main']);
+  });
+
+  it('records who asked in request.yaml and the commit', async () => {
+    const { outputs } = await run(base);
+    const stored = parse(store.show(String(outputs.branch), `${outputs.directory}/request.yaml`)!);
+    expect(stored.metadata.annotations['postgres-gitops.dev/requested-by']).toBe('user:default/jane');
+  });
+
+  it('rejects invalid input naming the field and the rule, and writes nothing', async () => {
+    await expect(run({ ...base, version: '12', database: 'template1' })).rejects.toThrow(
+      /version: must be a PostgreSQL major version from 13 to 18 \(got "12"\)\n {2}- database: "template1" is reserved/,
+    );
+    await expect(run({ ...base, backup: true, persistence: false })).rejects.toThrow('backup: requires spec.persistence: true');
+    expect(store.branches()).toEqual(['main']);
+  });
+
+  it('refuses an existing database without update, and a destructive update without the flag', async () => {
+    const { outputs } = await run(base);
+    // merge the branch so the database exists on main
+    const { execFileSync } = await import('node:child_process');
+    execFileSync('git', ['update-ref', 'refs/heads/main', `refs/heads/${outputs.branch}`], { cwd: store.bare });
+    await expect(run(base)).rejects.toThrow('clusters/worker-1/postgres/team-a/orders already exists on main: set update: true');
+    await expect(run({ ...base, update: true, persistence: false })).rejects.toThrow(/destructive and needs allowDestructiveChanges: true[\s\S]*persistence: true -> false/);
+    const resized = await run({ ...base, update: true, size: 'medium' });
+    expect(resized.outputs.changed).toBe(true);
+    expect(store.log(String(resized.outputs.branch))[0]).toBe('Update PostgreSQL team-a/orders (medium, 15) on worker-1');
+    const unchanged = await run({ ...base, update: true, size: 'medium' });
+    expect(unchanged.outputs.changed).toBe(false);
+  });
+
+  it('opens a GitHub pull request whose body shows the choices and never a credential', async () => {
+    const { outputs } = await run({ ...base, repoUrl: 'github.com?owner=acme&repo=platform-state', reviewers: ['jane'], labels: ['database'] });
+    expect(outputs.pullRequestNumber).toBe(1);
+    const pr = github.pulls[0];
+    expect(pr.title).toBe('Create PostgreSQL team-a/orders (small, 15) on worker-1');
+    expect(pr.body).toContain('| size | small |');
+    expect(pr.body).toContain('Requested by `user:default/jane`.');
+    expect(pr.body).not.toContain(TOKEN);
+    expect(github.violations).toEqual([]);
+  });
+});

@@ -1,0 +1,1 @@
+export { createPostgresCreateAction, branchFor, type PostgresCreateActionOptions } from './create/action';

@@ -1,0 +1,30 @@
+import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import { DefaultGithubCredentialsProvider, ScmIntegrations } from '@backstage/integration';
+import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { createPostgresCreateAction } from './actions';
+import { readModuleConfig } from './config';
+
+/** Adds postgres:create to the scaffolder. Install with `backend.add(import('<this package>'))`. */
+export const scaffolderModulePostgres = createBackendModule({
+  pluginId: 'scaffolder',
+  moduleId: 'postgres-gitops',
+  register(env) {
+    env.registerInit({
+      deps: { scaffolder: scaffolderActionsExtensionPoint, config: coreServices.rootConfig },
+      async init({ scaffolder, config }) {
+        const integrations = ScmIntegrations.fromConfig(config);
+        const settings = readModuleConfig(config);
+        scaffolder.addActions(
+          createPostgresCreateAction({
+            integrations,
+            githubCredentials: DefaultGithubCredentialsProvider.fromIntegrations(integrations),
+            platform: settings.platform,
+            stateStore: settings.stateStore,
+            author: settings.author,
+            paceGitHubWrites: settings.paceGitHubWrites,
+          }),
+        );
+      },
+    });
+  },
+});
