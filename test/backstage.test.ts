@@ -1,0 +1,155 @@
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
+import { mockCredentials, mockServices, startTestBackend, TestDatabases } from '@backstage/backend-test-utils';
+import { parse } from 'yaml';
+import { scaffolderModulePostgres } from '../plugins/scaffolder-postgres/src';
+import { createStateStore, type StateStore } from '../plugins/scaffolder-postgres/src/__testUtils__/state-store';
+
+/**
+ * The "Create PostgreSQL" template through a real in-process Backstage backend: scaffolder and
+ * catalog plugins, this module, SQLite, and a local bare repository as the state store.
+ */
+const ROOT = join(__dirname, '..');
+const TEMPLATE = join(ROOT, 'templates', 'postgres', 'template.yaml');
+jest.setTimeout(180_000);
+
+let backend: Awaited<ReturnType<typeof startTestBackend>>;
+let store: StateStore;
+// Registered before TestDatabases.create so the backend stops before its databases close.
+afterAll(async () => {
+  await backend?.stop();
+  // Let in-flight polling loops (task workers, catalog processing) see the shutdown.
+  await new Promise(r => setTimeout(r, 2000));
+  store?.cleanup();
+});
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+let baseUrl: string;
+const auth = { Authorization: mockCredentials.user.header('user:default/jane'), 'Content-Type': 'application/json' };
+
+async function api(method: string, path: string, body?: unknown) {
+  const res = await fetch(`${baseUrl}${path}`, { method, headers: auth, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise(r => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function runTask(values: Record<string, unknown>) {
+  const created = await api('POST', '/api/scaffolder/v2/tasks', { templateRef: 'template:default/create-postgresql', values });
+  if (created.status !== 201) return { created, task: undefined, log: '' };
+  const task = await until('the task to finish', async () => {
+    const { body } = await api('GET', `/api/scaffolder/v2/tasks/${created.body.id}`);
+    return ['completed', 'failed'].includes(body.status) ? body : undefined;
+  });
+  const events = await api('GET', `/api/scaffolder/v2/tasks/${created.body.id}/events`);
+  const log = events.body.map((e: { body: { message?: string } }) => e.body.message ?? '').join('\n');
+  return { created, task, log };
+}
+
+const values = { name: 'orders', namespace: 'team-a', owner: 'group:default/team-a', system: 'system:default/shop', cluster: 'worker-1', database: 'orders', username: 'orders_app', size: 'medium', version: '17', profile: 'staging', persistence: true, backup: true };
+
+beforeAll(async () => {
+  store = createStateStore();
+  backend = await startTestBackend({
+    features: [
+      import('@backstage/plugin-scaffolder-backend'),
+      import('@backstage/plugin-catalog-backend'),
+      import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
+      scaffolderModulePostgres,
+      // One SQLite database per plugin, from TestDatabases, which also closes them after the run.
+      createServiceFactory({
+        service: coreServices.database,
+        deps: {},
+        async factory() {
+          const knex = await databases.init('SQLITE_3');
+          return { getClient: async () => knex };
+        },
+      }),
+      mockServices.rootConfig.factory({
+        data: {
+          catalog: {
+            rules: [{ allow: ['Template', 'Group', 'User', 'System', 'Resource', 'Component', 'Location'] }],
+            locations: [
+              { type: 'file', target: TEMPLATE },
+              { type: 'file', target: join(ROOT, 'plugins', 'scaffolder-postgres', 'dev', 'catalog', 'org.yaml') },
+            ],
+          },
+          postgresGitops: { stateStore: { repoUrl: store.url, targetBranch: 'main' } },
+        },
+      }),
+    ],
+  });
+  baseUrl = `http://localhost:${backend.server.port()}`;
+  await until('the catalog to load the template', async () => {
+    const { status } = await api('GET', '/api/catalog/entities/by-name/template/default/create-postgresql');
+    return status === 200 ? true : undefined;
+  });
+});
+
+describe('the Create PostgreSQL template in a real Backstage backend', () => {
+  it('lists postgres:create with its documented input at /create/actions', async () => {
+    const { body } = await api('GET', '/api/scaffolder/v2/actions');
+    const action = body.find((a: { id: string }) => a.id === 'postgres:create');
+    expect(action.schema.input.properties.size.enum).toEqual(['small', 'medium', 'large']);
+    for (const [field, schema] of Object.entries(action.schema.input.properties)) {
+      expect({ field, description: typeof (schema as { description?: string }).description }).toEqual({ field, description: 'string' });
+    }
+    expect(action.examples.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('dry-run shows the real manifests and pushes nothing', async () => {
+    const template = parse(readFileSync(TEMPLATE, 'utf8'));
+    const { status, body } = await api('POST', '/api/scaffolder/v2/dry-run', { template, values, directoryContents: [] });
+    expect(status).toBe(200);
+    const files = body.directoryContents.map((f: { path: string }) => f.path);
+    expect(files).toContain('clusters/worker-1/postgres/team-a/orders/statefulset-orders-postgresql.yaml');
+    expect(files).toContain('clusters/worker-1/postgres/team-a/orders/cronjob-orders-postgresql-backup.yaml');
+    const statefulSet = body.directoryContents.find((f: { path: string }) => f.path.endsWith('statefulset-orders-postgresql.yaml'));
+    expect(Buffer.from(statefulSet.base64Content, 'base64').toString()).toContain('image: docker.io/library/postgres:17.7');
+    expect(store.branches()).toEqual(['main']);
+  });
+
+  it('runs the template: the branch and files land, and who asked is recorded', async () => {
+    const { task, log } = await runTask(values);
+    expect({ status: task?.status, log: task?.status === 'completed' ? '' : log }).toEqual({ status: 'completed', log: '' });
+    expect(store.branches()).toEqual(['main', 'postgres/worker-1/team-a/orders']);
+    const request = parse(store.show('postgres/worker-1/team-a/orders', 'clusters/worker-1/postgres/team-a/orders/request.yaml')!);
+    expect(request.spec).toMatchObject({ size: 'medium', version: '17', profile: 'staging', backup: true, owner: 'group:default/team-a', system: 'system:default/shop' });
+    expect(request.metadata.annotations['postgres-gitops.dev/requested-by']).toBe('user:default/jane');
+    expect(log).toContain('created clusters/worker-1/postgres/team-a/orders on branch postgres/worker-1/team-a/orders');
+  });
+
+  it('a re-run updates the same branch instead of duplicating, and opens nothing when nothing changed', async () => {
+    const commits = store.log('postgres/worker-1/team-a/orders').length;
+    const same = await runTask(values);
+    expect(same.task?.status).toBe('completed');
+    expect(same.log).toContain('nothing changed');
+    expect(store.log('postgres/worker-1/team-a/orders')).toHaveLength(commits);
+
+    const bigger = await runTask({ ...values, size: 'large' });
+    expect(bigger.task?.status).toBe('completed');
+    expect(store.branches()).toEqual(['main', 'postgres/worker-1/team-a/orders']);
+    expect(store.files('postgres/worker-1/team-a/orders', 'clusters/worker-1/postgres/team-a/orders')).toContain('clusters/worker-1/postgres/team-a/orders/statefulset-orders-postgresql-read.yaml');
+  });
+
+  it('rejects invalid input with a readable message and pushes nothing', async () => {
+    const before = store.branches();
+    const badForm = await runTask({ ...values, name: 'Orders!' });
+    expect(badForm.created.status).toBe(400);
+    expect(JSON.stringify(badForm.created.body)).toContain('does not match pattern');
+
+    const badRequest = await runTask({ ...values, name: 'billing', database: 'pg_billing' });
+    expect(badRequest.task?.status).toBe('failed');
+    expect(badRequest.log).toContain('database: must not start with "pg_"');
+    expect(store.branches()).toEqual(before);
+  });
+});
