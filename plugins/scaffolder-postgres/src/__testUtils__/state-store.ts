@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { ensureBareStateStore } from '../../dev/state-store';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 
@@ -25,21 +26,7 @@ export interface StateStore {
 export function createStateStore(seed: Record<string, string> = { 'README.md': '# state store\n' }): StateStore {
   const root = mkdtempSync(join(tmpdir(), 'pgg-state-'));
   const bare = join(root, 'state-store.git');
-  execFileSync('git', ['init', '--bare', '--initial-branch=main', bare], { stdio: 'ignore' });
-  git(bare, 'config', 'uploadpack.allowFilter', 'true');
-  git(bare, 'config', 'uploadpack.allowAnySHA1InWant', 'true');
-  git(bare, 'config', 'receive.advertisePushOptions', 'true');
-  const work = join(root, 'seed');
-  mkdirSync(work);
-  git(work, 'init', '--initial-branch=main');
-  for (const [path, content] of Object.entries(seed)) {
-    mkdirSync(dirname(join(work, path)), { recursive: true });
-    writeFileSync(join(work, path), content);
-  }
-  git(work, 'add', '-A');
-  git(work, '-c', 'user.name=seed', '-c', 'user.email=seed@example.test', 'commit', '-m', 'seed');
-  git(work, 'push', bare, 'main');
-  rmSync(work, { recursive: true, force: true });
+  ensureBareStateStore(bare, seed);
   return {
     root,
     bare,

@@ -5,7 +5,7 @@ import type { GithubCredentialsProvider, ScmIntegrationRegistry } from '@backsta
 import type { JsonObject } from '@backstage/types';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { CATALOG_FILE, RequestValidationError, renderDatabase, type PlatformSettings, type RenderedDatabase } from '@postgres-gitops/renderer';
+import { CATALOG_FILE, RequestValidationError, renderDatabase, reviewBody, type PlatformSettings, type RenderedDatabase } from '@postgres-gitops/renderer';
 import { resolvePublisher } from '../../publish/resolve';
 import type { PublishResult } from '../../publish/types';
 import { decideChange } from './decide';
@@ -75,6 +75,7 @@ export function createPostgresCreateAction(options: PostgresCreateActionOptions)
         ctx.output('pullRequestUrl', '');
         ctx.output('catalogInfoUrl', '');
         ctx.output('changed', true);
+        ctx.output('summary', reviewBody(rendered, { requestedBy }));
         return;
       }
 
@@ -114,12 +115,12 @@ export function createPostgresCreateAction(options: PostgresCreateActionOptions)
               labels: ctx.input.labels ?? [],
             });
             // Checkpoints store JSON: no undefined values.
-            return JSON.parse(JSON.stringify({ ...published, update: decision.update })) as JsonObject;
+            return JSON.parse(JSON.stringify({ ...published, update: decision.update, summary: decision.body })) as JsonObject;
           } finally {
             await session.close();
           }
         },
-      })) as unknown as PublishResult & { update: boolean };
+      })) as unknown as PublishResult & { update: boolean; summary: string };
 
       ctx.logger.info(
         result.changed
@@ -130,6 +131,7 @@ export function createPostgresCreateAction(options: PostgresCreateActionOptions)
       if (result.pullRequest) ctx.output('pullRequestNumber', result.pullRequest.number);
       ctx.output('catalogInfoUrl', browseUrl ? browseUrl(baseBranch, catalogInfoPath) : '');
       ctx.output('changed', result.changed);
+      ctx.output('summary', result.summary);
     },
   });
 }

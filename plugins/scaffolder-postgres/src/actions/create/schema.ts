@@ -52,4 +52,5 @@ export const outputSchema = (z: Z) =>
     catalogInfoUrl: z.string().describe('Where catalog-info.yaml will live on the target branch after merge (GitHub), else empty'),
     connectionHost: z.string().describe('Host applications connect to'),
     changed: z.boolean().describe('False when the state store already held exactly this database'),
+    summary: z.string().describe('The review text (Markdown): choices, resource totals, warnings, and for updates the semantic diff'),
   });
