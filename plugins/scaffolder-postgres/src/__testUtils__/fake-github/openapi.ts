@@ -1,4 +1,5 @@
 import Ajv, { type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
 
 /**
  * GitHub's published OpenAPI description (@octokit/openapi, dereferenced): finds the operation
@@ -15,6 +16,7 @@ type Paths = Record<string, Record<string, any>>;
 
 let compiled: { paths: Paths; routes: { template: string; strict: RegExp; greedy: RegExp; names: string[] }[] } | undefined;
 const ajv = new Ajv({ strict: false, allErrors: true });
+addFormats(ajv);
 const validators = new Map<string, ValidateFunction>();
 
 function load() {
