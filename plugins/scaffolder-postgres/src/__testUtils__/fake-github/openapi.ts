@@ -17,6 +17,8 @@ type Paths = Record<string, Record<string, any>>;
 let compiled: { paths: Paths; routes: { template: string; strict: RegExp; greedy: RegExp; names: string[] }[] } | undefined;
 const ajv = new Ajv({ strict: false, allErrors: true });
 addFormats(ajv);
+// GitHub's own format: "owner/name".
+ajv.addFormat('repo.nwo', /^[\w.-]+\/[\w.-]+$/);
 const validators = new Map<string, ValidateFunction>();
 
 function load() {
