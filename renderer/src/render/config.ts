@@ -1,3 +1,4 @@
+import { sha256Hex } from '../hash';
 import { meta, type Plan } from '../plan/plan';
 import { NO_FLUX_SUBSTITUTION } from '../plan/labels';
 import type { Manifest } from './manifest';
@@ -9,6 +10,18 @@ export function configData(plan: Plan): Record<string, string> {
     'pg_hba.conf': renderHba(hbaRules(plan)),
     'postgresql.conf': renderPostgresConf(postgresSettings(plan)),
   };
+}
+
+const checksums = new WeakMap<Plan, string>();
+
+/** Digest of everything the pods read from ConfigMaps: a change rolls the pods. Once per plan. */
+export function configChecksum(plan: Plan): string {
+  let checksum = checksums.get(plan);
+  if (checksum === undefined) {
+    checksum = sha256Hex(JSON.stringify([configData(plan), scriptsData(plan)]));
+    checksums.set(plan, checksum);
+  }
+  return checksum;
 }
 
 export function scriptsData(plan: Plan): Record<string, string> {

@@ -1,7 +1,6 @@
 import { labels, meta, selectorLabels, type Plan } from '../plan/plan';
 import { LABEL_INSTANCE, LABEL_NAME, APP_NAME } from '../plan/labels';
-import { sha256Hex } from '../hash';
-import { configData, scriptsData } from './config';
+import { configChecksum } from './config';
 import type { Manifest } from './manifest';
 import { POSTGRES_UID, restrictedContainerSecurity, restrictedPodSecurity } from './pod-security';
 import { CONFIG_DIR, SOCKET_DIR, TLS_DIR } from './postgres-conf';
@@ -95,11 +94,10 @@ function podTemplate(plan: Plan, role: Role) {
     role === 'primary'
       ? ['/bin/bash', '/scripts/primary.sh', 'docker-entrypoint.sh', ...serverArgs]
       : ['/bin/bash', '/scripts/standby.sh', ...serverArgs];
-  const checksum = sha256Hex(JSON.stringify([configData(plan), scriptsData(plan)]));
   return {
     metadata: {
       labels: labels(plan, role),
-      annotations: { 'postgres-gitops.dev/config-checksum': checksum },
+      annotations: { 'postgres-gitops.dev/config-checksum': configChecksum(plan) },
     },
     spec: {
       automountServiceAccountToken: false,

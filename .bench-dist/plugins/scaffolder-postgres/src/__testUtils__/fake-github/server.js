@@ -1,0 +1,336 @@
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.FakeGitHub = void 0;
+const node_http_1 = require("node:http");
+const git_objects_1 = require("./git-objects");
+const openapi_1 = require("./openapi");
+const graphql_api_1 = require("./graphql-api");
+const rate_limits_1 = require("./rate-limits");
+class HttpError extends Error {
+    status;
+    constructor(status, message) {
+        super(message);
+        this.status = status;
+    }
+}
+/**
+ * A local stand-in for GitHub's REST and GraphQL APIs, for tests and benchmarks. Every REST
+ * request is checked against GitHub's OpenAPI description and every GraphQL query against
+ * GitHub's schema; anything that does not conform is answered 400/404, as a mismatch with the
+ * real API would fail.
+ */
+class FakeGitHub {
+    options;
+    requests = [];
+    objects = new git_objects_1.GitObjects();
+    refs = new Map();
+    pulls = [];
+    /** Problems with requests (schema violations, unknown endpoints), for assertions. */
+    violations = [];
+    server;
+    limits;
+    started = Date.now();
+    url = '';
+    constructor(options) {
+        this.options = options;
+        const files = new Map(Object.entries(options.files ?? { 'README.md': '# state store\n' }).map(([p, c]) => [p, this.objects.putBlob(c)]));
+        const commit = this.objects.putCommit(this.objects.buildTree(files), [], 'initial');
+        this.refs.set(`refs/heads/${this.defaultBranch}`, commit);
+        if (options.rateLimits)
+            this.limits = new rate_limits_1.SecondaryRateLimits(options.rateLimits.clock);
+    }
+    get defaultBranch() {
+        return this.options.defaultBranch ?? 'main';
+    }
+    async start() {
+        this.server = (0, node_http_1.createServer)((req, res) => void this.handle(req, res));
+        await new Promise(resolve => this.server.listen(0, '127.0.0.1', resolve));
+        this.url = `http://127.0.0.1:${this.server.address().port}`;
+        return this.url;
+    }
+    async stop() {
+        await new Promise(resolve => (this.server ? this.server.close(() => resolve()) : resolve()));
+    }
+    /** Files of a branch, path -> content. */
+    filesAt(branch) {
+        const commit = this.objects.commits.get(this.refs.get(`refs/heads/${branch}`) ?? '');
+        if (!commit)
+            return {};
+        return Object.fromEntries([...this.objects.flatten(commit.tree)].map(([p, sha]) => [p, this.objects.blobs.get(sha) ?? '']));
+    }
+    /** Merges a pull request's branch into its base (fast-forward to the branch head). */
+    merge(number) {
+        const pr = this.pulls.find(p => p.number === number);
+        if (!pr)
+            throw new Error(`no pull request ${number}`);
+        this.refs.set(`refs/heads/${pr.base}`, this.refs.get(`refs/heads/${pr.head}`));
+        pr.state = 'closed';
+    }
+    async handle(req, res) {
+        const startedAt = Date.now() - this.started;
+        const chunks = [];
+        for await (const chunk of req)
+            chunks.push(chunk);
+        const raw = Buffer.concat(chunks).toString('utf8');
+        const url = new URL(req.url ?? '/', 'http://localhost');
+        const method = req.method ?? 'GET';
+        let operation = 'unknown';
+        let contentGenerating = false;
+        let status = 500;
+        let body;
+        const headers = { 'content-type': 'application/json; charset=utf-8' };
+        let admitted = false;
+        try {
+            if (this.options.latencyMs)
+                await new Promise(r => setTimeout(r, this.options.latencyMs));
+            const auth = req.headers.authorization ?? '';
+            if (auth !== `token ${this.options.token}` && auth !== `bearer ${this.options.token}` && auth !== `Bearer ${this.options.token}`) {
+                throw new HttpError(401, 'Bad credentials');
+            }
+            const json = raw ? JSON.parse(raw) : undefined;
+            let isWrite = method !== 'GET' && method !== 'HEAD';
+            if (url.pathname === '/graphql' && method === 'POST') {
+                operation = 'graphql';
+                isWrite = /^\s*mutation\b/.test(json?.query ?? '');
+            }
+            else {
+                const op = (0, openapi_1.findOperation)(method, url.pathname);
+                if (!op)
+                    throw new HttpError(404, `no such endpoint in GitHub's OpenAPI description: ${method} ${url.pathname}`);
+                operation = op.operationId;
+                const problems = (0, openapi_1.bodyProblems)(op, json ?? {});
+                if (problems.length > 0)
+                    throw new HttpError(422, `request body does not match ${op.operationId}: ${problems.join('; ')}`);
+            }
+            contentGenerating = isWrite;
+            if (this.limits) {
+                const decision = this.limits.begin(isWrite, contentGenerating);
+                if (!decision.allowed) {
+                    headers['retry-after'] = String(decision.retryAfterSeconds);
+                    throw new HttpError(403, `You have exceeded a secondary rate limit (${decision.reason}).`);
+                }
+                admitted = true;
+            }
+            [status, body] = operation === 'graphql' ? await this.graphql(json) : this.rest(operation, (0, openapi_1.findOperation)(method, url.pathname).params, json, url);
+        }
+        catch (error) {
+            status = error instanceof HttpError ? error.status : 500;
+            body = { message: error.message, documentation_url: 'https://docs.github.com/rest' };
+            if (status === 404 || status === 422 || status === 400 || status === 500)
+                this.violations.push(`${method} ${url.pathname}: ${error.message}`);
+        }
+        finally {
+            if (admitted)
+                this.limits.end();
+        }
+        this.requests.push({ method, path: url.pathname, operation, status, contentGenerating, startedAt, endedAt: Date.now() - this.started });
+        res.writeHead(status, headers);
+        res.end(body === undefined ? '' : JSON.stringify(body));
+    }
+    repoUrl() {
+        return `${this.url}/repos/${this.options.owner}/${this.options.repo}`;
+    }
+    checkRepo(params) {
+        if (params.owner !== this.options.owner || params.repo !== this.options.repo)
+            throw new HttpError(404, 'Not Found');
+    }
+    commitJson(sha) {
+        const c = this.objects.commits.get(sha);
+        return { sha, url: `${this.repoUrl()}/git/commits/${sha}`, html_url: `https://github.example.test/${this.options.owner}/${this.options.repo}/commit/${sha}`, tree: { sha: c.tree, url: '' }, parents: c.parents.map(p => ({ sha: p, url: '' })), message: c.message };
+    }
+    prJson(pr) {
+        return {
+            number: pr.number, state: pr.state, title: pr.title, body: pr.body, draft: pr.draft,
+            html_url: `https://github.example.test/${this.options.owner}/${this.options.repo}/pull/${pr.number}`,
+            url: `${this.repoUrl()}/pulls/${pr.number}`,
+            head: { ref: pr.head, sha: this.refs.get(`refs/heads/${pr.head}`) }, base: { ref: pr.base },
+            requested_reviewers: pr.reviewers.map(login => ({ login })), labels: pr.labels.map(name => ({ name })),
+        };
+    }
+    rest(operation, params, body, url) {
+        this.checkRepo(params);
+        switch (operation) {
+            case 'repos/get':
+                return [200, { name: this.options.repo, full_name: `${this.options.owner}/${this.options.repo}`, default_branch: this.defaultBranch, owner: { login: this.options.owner } }];
+            case 'git/get-ref':
+            case 'git/get-ref-deprecated': {
+                const sha = this.refs.get(`refs/${params.ref}`);
+                if (!sha)
+                    throw new HttpError(404, 'Not Found');
+                return [200, { ref: `refs/${params.ref}`, object: { sha, type: 'commit', url: '' } }];
+            }
+            case 'git/get-commit': {
+                if (!this.objects.commits.has(params.commit_sha))
+                    throw new HttpError(404, 'Not Found');
+                return [200, this.commitJson(params.commit_sha)];
+            }
+            case 'repos/get-commit': {
+                const sha = this.refs.get(`refs/heads/${params.ref}`) ?? params.ref;
+                if (!this.objects.commits.has(sha))
+                    throw new HttpError(404, 'Not Found');
+                return [200, { sha, commit: this.commitJson(sha) }];
+            }
+            case 'git/create-blob': {
+                const content = body.encoding === 'base64' ? Buffer.from(body.content, 'base64').toString('utf8') : body.content;
+                return [201, { sha: this.objects.putBlob(content), url: '' }];
+            }
+            case 'git/create-tree': {
+                const files = body.base_tree ? this.objects.flatten(this.treeOf(body.base_tree)) : new Map();
+                for (const entry of body.tree) {
+                    if (entry.type !== 'blob')
+                        throw new HttpError(422, 'only blobs are supported by this fake');
+                    if (entry.content !== undefined)
+                        files.set(entry.path, this.objects.putBlob(entry.content));
+                    else if (entry.sha === null)
+                        files.delete(entry.path);
+                    else if (this.objects.blobs.has(entry.sha))
+                        files.set(entry.path, entry.sha);
+                    else
+                        throw new HttpError(422, `tree.sha ${entry.sha} is not a valid blob`);
+                }
+                const sha = this.objects.buildTree(files);
+                return [201, { sha, url: '', truncated: false, tree: [] }];
+            }
+            case 'git/create-commit': {
+                if (!this.objects.trees.has(body.tree))
+                    throw new HttpError(422, 'Tree SHA does not exist');
+                for (const p of body.parents ?? [])
+                    if (!this.objects.commits.has(p))
+                        throw new HttpError(422, 'Parent SHA does not exist');
+                return [201, this.commitJson(this.objects.putCommit(body.tree, body.parents ?? [], body.message))];
+            }
+            case 'git/create-ref': {
+                if (this.refs.has(body.ref))
+                    throw new HttpError(422, 'Reference already exists');
+                if (!this.objects.commits.has(body.sha))
+                    throw new HttpError(422, 'Object does not exist');
+                this.refs.set(body.ref, body.sha);
+                return [201, { ref: body.ref, object: { sha: body.sha, type: 'commit', url: '' } }];
+            }
+            case 'git/update-ref': {
+                const ref = `refs/${params.ref}`;
+                const current = this.refs.get(ref);
+                if (!current)
+                    throw new HttpError(422, 'Reference does not exist');
+                if (!body.force && !this.isAncestor(current, body.sha))
+                    throw new HttpError(422, 'Update is not a fast forward');
+                this.refs.set(ref, body.sha);
+                return [200, { ref, object: { sha: body.sha, type: 'commit', url: '' } }];
+            }
+            case 'pulls/list': {
+                const head = url.searchParams.get('head');
+                const state = url.searchParams.get('state') ?? 'open';
+                const list = this.pulls.filter(p => (state === 'all' || p.state === state) && (!head || `${this.options.owner}:${p.head}` === head));
+                return [200, list.map(p => this.prJson(p))];
+            }
+            case 'pulls/create': {
+                if (!this.refs.has(`refs/heads/${body.head}`))
+                    throw new HttpError(422, 'Validation Failed: head does not exist');
+                if (this.pulls.some(p => p.state === 'open' && p.head === body.head))
+                    throw new HttpError(422, `A pull request already exists for ${this.options.owner}:${body.head}.`);
+                const pr = { number: this.pulls.length + 1, title: body.title, body: body.body ?? '', head: body.head, base: body.base, draft: !!body.draft, state: 'open', reviewers: [], teamReviewers: [], labels: [] };
+                this.pulls.push(pr);
+                return [201, this.prJson(pr)];
+            }
+            case 'pulls/update': {
+                const pr = this.pullRequest(params.pull_number);
+                if (body.title !== undefined)
+                    pr.title = body.title;
+                if (body.body !== undefined)
+                    pr.body = body.body;
+                return [200, this.prJson(pr)];
+            }
+            case 'pulls/request-reviewers': {
+                const pr = this.pullRequest(params.pull_number);
+                pr.reviewers.push(...(body.reviewers ?? []));
+                pr.teamReviewers.push(...(body.team_reviewers ?? []));
+                return [201, this.prJson(pr)];
+            }
+            case 'issues/add-labels': {
+                const pr = this.pullRequest(params.issue_number);
+                pr.labels.push(...(body.labels ?? []));
+                return [200, pr.labels.map(name => ({ name }))];
+            }
+            default:
+                throw new HttpError(501, `${operation} is valid GitHub API but not implemented by the fake`);
+        }
+    }
+    pullRequest(number) {
+        const pr = this.pulls.find(p => p.number === Number(number));
+        if (!pr)
+            throw new HttpError(404, 'Not Found');
+        return pr;
+    }
+    treeOf(sha) {
+        if (this.objects.trees.has(sha))
+            return sha;
+        const commit = this.objects.commits.get(sha);
+        if (!commit)
+            throw new HttpError(422, 'base_tree is not a valid tree');
+        return commit.tree;
+    }
+    isAncestor(ancestor, sha) {
+        const queue = [sha];
+        while (queue.length) {
+            const current = queue.shift();
+            if (current === ancestor)
+                return true;
+            queue.push(...(this.objects.commits.get(current)?.parents ?? []));
+        }
+        return false;
+    }
+    async graphql(body) {
+        const objects = this.objects;
+        const gitObject = (sha) => {
+            const commit = objects.commits.get(sha);
+            return commit ? { __typename: 'Commit', oid: sha, tree: { __typename: 'Tree', oid: commit.tree } } : null;
+        };
+        const repository = {
+            ref: ({ qualifiedName }) => {
+                const sha = this.refs.get(qualifiedName);
+                if (!sha)
+                    return null;
+                const branch = qualifiedName.replace(/^refs\/heads\//, '');
+                return {
+                    name: branch,
+                    target: gitObject(sha),
+                    associatedPullRequests: ({ states, first }) => ({
+                        nodes: this.pulls
+                            .filter(p => p.head === branch && (!states || states.includes(p.state.toUpperCase())))
+                            .slice(0, first ?? 100)
+                            .map(p => ({ number: p.number, url: this.prJson(p).html_url })),
+                    }),
+                };
+            },
+            object: ({ expression }) => {
+                const colon = expression.indexOf(':');
+                const rev = colon < 0 ? expression : expression.slice(0, colon);
+                const path = colon < 0 ? '' : expression.slice(colon + 1);
+                const sha = this.refs.get(`refs/heads/${rev}`) ?? rev;
+                const commit = objects.commits.get(sha);
+                if (!commit)
+                    return null;
+                if (colon < 0)
+                    return gitObject(sha);
+                const entry = objects.lookup(commit.tree, path);
+                if (!entry)
+                    return null;
+                if (entry.type === 'blob')
+                    return { __typename: 'Blob', oid: entry.sha, text: objects.blobs.get(entry.sha) };
+                return {
+                    __typename: 'Tree',
+                    oid: entry.sha,
+                    entries: [...(objects.trees.get(entry.sha) ?? [])].map(([name, e]) => ({ name, oid: e.sha, type: e.type, mode: parseInt(e.mode, 8) })),
+                };
+            },
+        };
+        const rootValue = {
+            repository: ({ owner, name }) => (owner === this.options.owner && name === this.options.repo ? repository : null),
+        };
+        const result = await (0, graphql_api_1.executeGitHubGraphql)(body.query, body.variables ?? {}, rootValue);
+        if (result.status !== 200)
+            this.violations.push(`graphql: ${JSON.stringify(result.body)}`);
+        return [result.status, result.body];
+    }
+}
+exports.FakeGitHub = FakeGitHub;
