@@ -14,8 +14,11 @@ export interface FakeGitHubOptions {
   defaultBranch?: string;
   /** Injected latency per request, for wall-time measurements. */
   latencyMs?: number;
-  /** Enforce GitHub's secondary rate limits on this clock. */
-  rateLimits?: { clock: Clock };
+  /**
+   * Enforce GitHub's secondary rate limits on this clock. With a simulated clock that runs
+   * `timeScale` times faster than real time, retry-after is given in real seconds.
+   */
+  rateLimits?: { clock: Clock; timeScale?: number };
 }
 
 export interface RecordedRequest {
@@ -113,7 +116,8 @@ export class FakeGitHub {
     let contentGenerating = false;
     let status = 500;
     let body: unknown;
-    const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
+    // A classic personal access token: GitHub names its scopes on every response.
+    const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'x-oauth-scopes': 'repo' };
     let admitted = false;
     try {
       if (this.options.latencyMs) await new Promise(r => setTimeout(r, this.options.latencyMs));
@@ -137,7 +141,8 @@ export class FakeGitHub {
       if (this.limits) {
         const decision = this.limits.begin(isWrite, contentGenerating);
         if (!decision.allowed) {
-          headers['retry-after'] = String(decision.retryAfterSeconds);
+          const scale = this.options.rateLimits?.timeScale ?? 1;
+          headers['retry-after'] = String(Math.max(1, Math.ceil((decision.retryAfterSeconds ?? 1) / scale)));
           throw new HttpError(403, `You have exceeded a secondary rate limit (${decision.reason}).`);
         }
         admitted = true;
@@ -182,7 +187,7 @@ export class FakeGitHub {
     this.checkRepo(params);
     switch (operation) {
       case 'repos/get':
-        return [200, { name: this.options.repo, full_name: `${this.options.owner}/${this.options.repo}`, default_branch: this.defaultBranch, owner: { login: this.options.owner } }];
+        return [200, { name: this.options.repo, full_name: `${this.options.owner}/${this.options.repo}`, default_branch: this.defaultBranch, owner: { login: this.options.owner }, permissions: { admin: false, maintain: false, push: true, triage: true, pull: true } }];
       case 'git/get-ref':
       case 'git/get-ref-deprecated': {
         const sha = this.refs.get(`refs/${params.ref}`);
@@ -192,6 +197,13 @@ export class FakeGitHub {
       case 'git/get-commit': {
         if (!this.objects.commits.has(params.commit_sha)) throw new HttpError(404, 'Not Found');
         return [200, this.commitJson(params.commit_sha)];
+      }
+      case 'repos/list-commits': {
+        const ref = url.searchParams.get('sha') ?? this.defaultBranch;
+        const sha = this.refs.get(`refs/heads/${ref}`) ?? ref;
+        if (!this.objects.commits.has(sha)) throw new HttpError(404, 'Not Found');
+        const c = this.commitJson(sha);
+        return [200, [{ sha, url: c.url, html_url: c.html_url, commit: { message: c.message, tree: c.tree }, parents: c.parents }]];
       }
       case 'repos/get-commit': {
         const sha = this.refs.get(`refs/heads/${params.ref}`) ?? params.ref;
@@ -205,7 +217,7 @@ export class FakeGitHub {
       case 'git/create-tree': {
         const files = body.base_tree ? this.objects.flatten(this.treeOf(body.base_tree)) : new Map<string, string>();
         for (const entry of body.tree) {
-          if (entry.type !== 'blob') throw new HttpError(422, 'only blobs are supported by this fake');
+          if ((entry.type ?? 'blob') !== 'blob') throw new HttpError(422, 'only blobs are supported by this fake');
           if (entry.content !== undefined) files.set(entry.path, this.objects.putBlob(entry.content));
           else if (entry.sha === null) files.delete(entry.path);
           else if (this.objects.blobs.has(entry.sha)) files.set(entry.path, entry.sha);
@@ -240,6 +252,8 @@ export class FakeGitHub {
         return [200, list.map(p => this.prJson(p))];
       }
       case 'pulls/create': {
+        // head may name the owner: "owner:branch"
+        body.head = String(body.head).replace(new RegExp(`^${this.options.owner}:`), '');
         if (!this.refs.has(`refs/heads/${body.head}`)) throw new HttpError(422, 'Validation Failed: head does not exist');
         if (this.pulls.some(p => p.state === 'open' && p.head === body.head)) throw new HttpError(422, `A pull request already exists for ${this.options.owner}:${body.head}.`);
         const pr: PullRequest = { number: this.pulls.length + 1, title: body.title, body: body.body ?? '', head: body.head, base: body.base, draft: !!body.draft, state: 'open', reviewers: [], teamReviewers: [], labels: [] };
