@@ -1,0 +1,37 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigReader } from '@backstage/config';
+import { DefaultGithubCredentialsProvider, ScmIntegrations } from '@backstage/integration';
+import { DEFAULT_PLATFORM } from '@postgres-gitops/renderer';
+import { createPostgresCreateAction } from '../../plugins/scaffolder-postgres/src/actions';
+import { ensureBareStateStore } from '../../plugins/scaffolder-postgres/dev/state-store';
+import { PROD_REQUEST } from './fleet';
+
+/** Runs postgres:create once, as the scaffolder would, and reports the process's peak RSS. */
+async function main() {
+  const work = mkdtempSync(join(tmpdir(), 'bench-action-'));
+  try {
+    const bare = join(work, 'state.git');
+    ensureBareStateStore(bare);
+    const integrations = ScmIntegrations.fromConfig(new ConfigReader({}));
+    const action = createPostgresCreateAction({ integrations, githubCredentials: DefaultGithubCredentialsProvider.fromIntegrations(integrations), platform: DEFAULT_PLATFORM });
+    const silent = { info() {}, warn() {}, error() {}, debug() {}, child() { return silent; } };
+    await action.handler({
+      input: { name: PROD_REQUEST.metadata.name, namespace: PROD_REQUEST.metadata.namespace, ...PROD_REQUEST.spec, repoUrl: `file://${bare}` },
+      workspacePath: work,
+      logger: silent,
+      output() {},
+      async checkpoint(opts: { fn: () => Promise<unknown> }) { return opts.fn(); },
+      task: { id: 'bench' },
+    } as never);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  process.stdout.write(`${JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS })}\n`);
+}
+
+main().catch(error => {
+  process.stderr.write(`${error.stack}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,126 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { renderDatabase } from '@postgres-gitops/renderer';
+import { GitPublisher } from '../../plugins/scaffolder-postgres/src/publish/git-publisher';
+import { now, type Measurement } from './measure';
+import { round } from './render';
+
+/**
+ * Opening a pull request on a plain-git state store as it grows: this project's publisher
+ * against a plain full clone. Bytes are what the server's upload-pack sent (a pack-objects hook
+ * counts them), time is wall time for clone + write + commit + push.
+ */
+const SIZES = [100, 1_000, 10_000];
+
+function database(i: number) {
+  return {
+    apiVersion: 'marketplace.kratix.io/v1alpha1',
+    kind: 'postgresql',
+    metadata: { name: `db-${i}`, namespace: `team-${i % 100}` },
+    spec: { size: 'small', version: '16', database: `app_${i % 13}`, monitoring: i % 3 === 0 },
+  };
+}
+
+/** Builds a bare state store of N databases in one commit with git fast-import. */
+function buildStore(dir: string, count: number): string {
+  const bare = join(dir, `store-${count}.git`);
+  execFileSync('git', ['init', '-q', '--bare', '--initial-branch=main', bare]);
+  execFileSync('git', ['-C', bare, 'config', 'uploadpack.allowFilter', 'true']);
+  execFileSync('git', ['-C', bare, 'config', 'uploadpack.allowAnySHA1InWant', 'true']);
+  const chunks: Buffer[] = [Buffer.from('commit refs/heads/main\ncommitter bench <bench@example.test> 0 +0000\ndata 5\nseed\n')];
+  for (let i = 0; i < count; i++) {
+    for (const [path, content] of Object.entries(renderDatabase(database(i)).files)) {
+      const body = Buffer.from(content);
+      chunks.push(Buffer.from(`M 100644 inline ${path}\ndata ${body.length}\n`), body, Buffer.from('\n'));
+    }
+  }
+  chunks.push(Buffer.from('\n'));
+  execFileSync('git', ['-C', bare, 'fast-import', '--quiet'], { input: Buffer.concat(chunks), maxBuffer: 1 << 30 });
+  return bare;
+}
+
+function dirBytes(dir: string): number {
+  return readdirSync(dir).reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
+}
+
+interface Cost {
+  seconds: number;
+  bytes: number;
+}
+
+async function withPackCounter(work: string, fn: () => Promise<void>): Promise<Cost> {
+  const packs = mkdtempSync(join(work, 'packs-'));
+  const start = now();
+  process.env.PACK_BYTES_DIR = packs;
+  try {
+    await fn();
+  } finally {
+    delete process.env.PACK_BYTES_DIR;
+  }
+  return { seconds: (now() - start) / 1000, bytes: dirBytes(packs) };
+}
+
+const newDatabase = () => renderDatabase({ ...database(999_999), metadata: { name: 'new-db', namespace: 'team-new' } });
+
+async function ours(bare: string): Promise<void> {
+  const db = newDatabase();
+  const session = await new GitPublisher({ remote: `file://${bare}` }).open({ baseBranch: 'main', branch: `bench/${Date.now()}`, directory: db.directory });
+  await session.publish({ files: db.files, title: 't', body: 'b', commitMessage: 'bench', author: { name: 'b', email: 'b@example.test' }, draft: false, reviewers: [], labels: [] });
+  await session.close();
+}
+
+async function fullClone(work: string, bare: string): Promise<void> {
+  const clone = mkdtempSync(join(work, 'full-'));
+  const git = (...args: string[]) => execFileSync('git', ['-C', clone, ...args], { stdio: 'ignore' });
+  execFileSync('git', ['clone', '-q', '--no-local', `file://${bare}`, clone], { stdio: 'ignore' });
+  const db = newDatabase();
+  for (const [path, content] of Object.entries(db.files)) {
+    mkdirSync(dirname(join(clone, path)), { recursive: true });
+    writeFileSync(join(clone, path), content);
+  }
+  git('add', '-A');
+  git('-c', 'user.name=b', '-c', 'user.email=b@example.test', 'commit', '-qm', 'bench');
+  git('push', '-q', 'origin', `HEAD:refs/heads/bench-full-${Date.now()}`);
+  rmSync(clone, { recursive: true, force: true });
+}
+
+export async function stateStoreBenchmarks(): Promise<Measurement[]> {
+  const work = mkdtempSync(join(tmpdir(), 'bench-store-'));
+  const hook = join(work, 'count-pack.sh');
+  writeFileSync(hook, '#!/bin/bash\nset -o pipefail\n"$@" | tee "$PACK_BYTES_DIR/pack.$$"\n');
+  chmodSync(hook, 0o755);
+  const globalConfig = join(work, 'gitconfig');
+  // packObjectsHook is honoured only from global or system config.
+  writeFileSync(globalConfig, `[uploadpack]\n\tpackObjectsHook = ${hook}\n[protocol "file"]\n\tallow = always\n`);
+  const previous = process.env.GIT_CONFIG_GLOBAL;
+  process.env.GIT_CONFIG_GLOBAL = globalConfig;
+  const rows: Measurement[] = [];
+  try {
+    for (const count of SIZES) {
+      const buildStart = now();
+      const bare = buildStore(work, count);
+      const storeBytes = dirBytes(join(bare, 'objects', 'pack'));
+      const c = `${count} databases`;
+      rows.push({ benchmark: 'state store', case: c, subject: 'store', metric: 'packed size', value: storeBytes, unit: 'bytes' });
+      rows.push({ benchmark: 'state store', case: c, subject: 'store', metric: 'build time', value: round((now() - buildStart) / 1000, 1), unit: 's' });
+      await ours(bare); // warm the page cache for both sides alike
+      const a = await withPackCounter(work, () => ours(bare));
+      const b = await withPackCounter(work, () => fullClone(work, bare));
+      rows.push(
+        { benchmark: 'state store', case: c, subject: 'postgres-gitops git publisher', metric: 'time', value: round(a.seconds, 2), unit: 's' },
+        { benchmark: 'state store', case: c, subject: 'postgres-gitops git publisher', metric: 'bytes fetched', value: a.bytes, unit: 'bytes' },
+        { benchmark: 'state store', case: c, subject: 'plain full clone', metric: 'time', value: round(b.seconds, 2), unit: 's' },
+        { benchmark: 'state store', case: c, subject: 'plain full clone', metric: 'bytes fetched', value: b.bytes, unit: 'bytes' },
+      );
+      rmSync(bare, { recursive: true, force: true });
+    }
+  } finally {
+    if (previous === undefined) delete process.env.GIT_CONFIG_GLOBAL;
+    else process.env.GIT_CONFIG_GLOBAL = previous;
+    rmSync(work, { recursive: true, force: true });
+  }
+  void spawnSync;
+  return rows;
+}
