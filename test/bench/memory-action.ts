@@ -1,3 +1,4 @@
+import { peakRssKb } from './peak-rss';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,7 +29,7 @@ async function main() {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-  process.stdout.write(`${JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS })}\n`);
+  process.stdout.write(`${JSON.stringify({ maxRssKb: peakRssKb() })}\n`);
 }
 
 main().catch(error => {

@@ -1,3 +1,4 @@
+import { peakRssKb } from './peak-rss';
 import { renderDatabase } from '@postgres-gitops/renderer';
 import { fleetRequests } from './fleet';
 
@@ -5,4 +6,4 @@ import { fleetRequests } from './fleet';
 const count = Number(process.argv[2] ?? 10_000);
 let bytes = 0;
 for (const request of fleetRequests(count)) for (const content of Object.values(renderDatabase(request).files)) bytes += content.length;
-process.stdout.write(`${JSON.stringify({ bytes, maxRssKb: process.resourceUsage().maxRSS })}\n`);
+process.stdout.write(`${JSON.stringify({ bytes, maxRssKb: peakRssKb() })}\n`);

@@ -1,7 +1,7 @@
 import { labels, meta, type Plan } from '../plan/plan';
 import { PROTECT_FROM_PRUNING } from '../plan/labels';
 import type { Manifest } from './manifest';
-import { POSTGRES_UID, restrictedContainerSecurity, restrictedPodSecurity } from './pod-security';
+import { POSTGRES_UID, restrictedContainerSecurity, podBase } from './pod-security';
 import { superuserPasswordRef } from './statefulset';
 
 const BACKUP_DIR = '/backups';
@@ -40,12 +40,7 @@ export function buildBackup(plan: Plan): Manifest[] {
             metadata: { labels: labels(plan, 'backup') },
             spec: {
               restartPolicy: 'Never',
-              automountServiceAccountToken: false,
-              enableServiceLinks: false,
-              securityContext: restrictedPodSecurity(POSTGRES_UID),
-              ...(plan.platform.imagePullSecrets.length > 0
-                ? { imagePullSecrets: plan.platform.imagePullSecrets.map(name => ({ name })) }
-                : {}),
+              ...podBase(plan.platform.imagePullSecrets, POSTGRES_UID),
               containers: [
                 {
                   name: 'backup',

@@ -1,6 +1,6 @@
 import { meta, labels, selectorLabels, type Plan } from '../plan/plan';
 import type { Manifest } from './manifest';
-import { NOBODY_UID, restrictedContainerSecurity, restrictedPodSecurity } from './pod-security';
+import { NOBODY_UID, restrictedContainerSecurity, podBase } from './pod-security';
 import { INTERNAL_KEYS } from './secrets';
 
 export const METRICS_PORT = 9187;
@@ -32,12 +32,7 @@ function exporterDeployment(plan: Plan): Manifest {
       template: {
         metadata: { labels: labels(plan, 'metrics') },
         spec: {
-          automountServiceAccountToken: false,
-          enableServiceLinks: false,
-          securityContext: restrictedPodSecurity(NOBODY_UID),
-          ...(plan.platform.imagePullSecrets.length > 0
-            ? { imagePullSecrets: plan.platform.imagePullSecrets.map(name => ({ name })) }
-            : {}),
+          ...podBase(plan.platform.imagePullSecrets, NOBODY_UID),
           containers: [
             {
               name: 'exporter',

@@ -26,3 +26,16 @@ export function restrictedContainerSecurity(uid: number) {
 export const POSTGRES_UID = 999;
 /** postgres-exporter's image names the non-numeric user "nobody"; runAsNonRoot needs the number. */
 export const NOBODY_UID = 65534;
+
+/**
+ * What every pod the renderer makes shares: no service-account token, no service-link
+ * variables, the restricted security context, and the platform's pull secrets.
+ */
+export function podBase(imagePullSecrets: string[], uid: number) {
+  return {
+    automountServiceAccountToken: false,
+    enableServiceLinks: false,
+    securityContext: restrictedPodSecurity(uid),
+    ...(imagePullSecrets.length > 0 ? { imagePullSecrets: imagePullSecrets.map(name => ({ name })) } : {}),
+  };
+}

@@ -2,7 +2,7 @@ import { labels, meta, selectorLabels, type Plan } from '../plan/plan';
 import { LABEL_INSTANCE, LABEL_NAME, APP_NAME } from '../plan/labels';
 import { configChecksum } from './config';
 import type { Manifest } from './manifest';
-import { POSTGRES_UID, restrictedContainerSecurity, restrictedPodSecurity } from './pod-security';
+import { POSTGRES_UID, restrictedContainerSecurity, podBase } from './pod-security';
 import { CONFIG_DIR, SOCKET_DIR, TLS_DIR } from './postgres-conf';
 import { INTERNAL_KEYS, PASSWORD_KEY } from './secrets';
 
@@ -100,14 +100,9 @@ function podTemplate(plan: Plan, role: Role) {
       annotations: { 'postgres-gitops.dev/config-checksum': configChecksum(plan) },
     },
     spec: {
-      automountServiceAccountToken: false,
-      enableServiceLinks: false,
+      ...podBase(plan.platform.imagePullSecrets, POSTGRES_UID),
       terminationGracePeriodSeconds: 60,
-      securityContext: restrictedPodSecurity(POSTGRES_UID),
       affinity: antiAffinity(plan),
-      ...(plan.platform.imagePullSecrets.length > 0
-        ? { imagePullSecrets: plan.platform.imagePullSecrets.map(name => ({ name })) }
-        : {}),
       containers: [
         {
           name: 'postgresql',
