@@ -71,7 +71,7 @@ async function main() {
     'Compare ratios measured side by side; absolute times depend on the machine. Raw figures: `benchmarks.json`.',
     '',
     section('Render', render.filter(r => r.benchmark === 'render'), 'Parse + plan + render + serialize one database, median of 1,500 interleaved runs, against `yaml` serialization alone of the same objects (the floor). Target: within 1.5x of the floor.'),
-    section('Fleet re-render', render.filter(r => r.benchmark === 'fleet'), '10,000 varied requests rendered in worker threads: one thread, then two (both cores).'),
+    section('Fleet re-render', render.filter(r => r.benchmark === 'fleet'), '10,000 varied requests (sizes, profiles, versions, monitoring) rendered in worker threads: one thread, then two (both cores). The bench runs Node with `--single-threaded-gc`, for both sides: on two cores, V8\'s parallel GC helpers otherwise compete with the second worker.'),
     section('Pull requests on GitHub', prs, [
       'Against the local fake GitHub (every call checked against GitHub\'s OpenAPI description and GraphQL schema), the same files given to this project\'s publisher and to Backstage\'s `publish:github:pull-request`.',
       '(a) 50 ms injected latency per request: wall time. (b) GitHub\'s secondary rate limits enforced (100 concurrent; 80 content-generating requests a minute; 900 points a minute, writes 5): outcome. A simulated clock runs 60x faster, so a limit\'s minute passes in one real second.',

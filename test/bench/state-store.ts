@@ -39,7 +39,7 @@ function buildStore(dir: string, count: number): string {
   chunks.push(Buffer.from('\n'));
   execFileSync('git', ['-C', bare, 'fast-import', '--quiet'], { input: Buffer.concat(chunks), maxBuffer: 1 << 30 });
   // Delta-compress like a served repository is, so the full clone is not penalised.
-  execFileSync('git', ['-C', bare, 'repack', '-adq'], { stdio: 'ignore' });
+  execFileSync('git', ['-C', bare, 'repack', '-adfq'], { stdio: 'ignore' });
   return bare;
 }
 
