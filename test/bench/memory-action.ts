@@ -7,6 +7,7 @@ import { DefaultGithubCredentialsProvider, ScmIntegrations } from '@backstage/in
 import { DEFAULT_PLATFORM } from '@postgres-gitops/renderer';
 import { createPostgresCreateAction } from '../../plugins/scaffolder-postgres/src/actions';
 import { ensureBareStateStore } from '../../plugins/scaffolder-postgres/dev/state-store';
+import { benchActionContext } from './action-context';
 import { PROD_REQUEST } from './fleet';
 
 /** Runs postgres:create once, as the scaffolder would, and reports the process's peak RSS. */
@@ -17,15 +18,9 @@ async function main() {
     ensureBareStateStore(bare);
     const integrations = ScmIntegrations.fromConfig(new ConfigReader({}));
     const action = createPostgresCreateAction({ integrations, githubCredentials: DefaultGithubCredentialsProvider.fromIntegrations(integrations), platform: DEFAULT_PLATFORM });
-    const silent = { info() {}, warn() {}, error() {}, debug() {}, child() { return silent; } };
-    await action.handler({
-      input: { name: PROD_REQUEST.metadata.name, namespace: PROD_REQUEST.metadata.namespace, ...PROD_REQUEST.spec, repoUrl: `file://${bare}` },
-      workspacePath: work,
-      logger: silent,
-      output() {},
-      async checkpoint(opts: { fn: () => Promise<unknown> }) { return opts.fn(); },
-      task: { id: 'bench' },
-    } as never);
+    await action.handler(
+      benchActionContext({ name: PROD_REQUEST.metadata.name, namespace: PROD_REQUEST.metadata.namespace, ...PROD_REQUEST.spec, repoUrl: `file://${bare}` }, work),
+    );
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -8,6 +8,7 @@ import { renderDatabase } from '@postgres-gitops/renderer';
 import { GitHubPublisher } from '../../plugins/scaffolder-postgres/src/publish/github-publisher';
 import { FakeGitHub, type RecordedRequest } from '../../plugins/scaffolder-postgres/src/__testUtils__/fake-github/server';
 import { fleetRequests, PROD_REQUEST, BASIC_REQUEST } from './fleet';
+import { benchActionContext } from './action-context';
 import { now, type Measurement } from './measure';
 import { round } from './render';
 
@@ -71,17 +72,9 @@ const backstage: Runner = async (github, c) => {
     }
     const integrations = ScmIntegrations.fromConfig(new ConfigReader({ integrations: { github: [{ host: 'github.com', apiBaseUrl: github.url, token: TOKEN }] } }));
     const action = createPublishGithubPullRequestAction({ integrations, githubCredentialsProvider: DefaultGithubCredentialsProvider.fromIntegrations(integrations) });
-    const silent = { info() {}, warn() {}, error() {}, debug() {}, child() { return silent; } };
-    await action.handler({
-      input: { repoUrl: `github.com?owner=${OWNER}&repo=${REPO}`, branchName: 'bench/backstage', title: 'bench', description: 'bench', targetPath: c.directory },
-      workspacePath: workspace,
-      logger: silent,
-      output() {},
-      async checkpoint(opts: { fn: () => Promise<unknown> }) { return opts.fn(); },
-      async createTemporaryDirectory() { return mkdtempSync(join(tmpdir(), 'bench-bs-tmp-')); },
-      async getInitiatorCredentials() { return { $$type: '@backstage/BackstageCredentials', principal: { type: 'none' } }; },
-      task: { id: 'bench' },
-    } as never);
+    await action.handler(
+      benchActionContext({ repoUrl: `github.com?owner=${OWNER}&repo=${REPO}`, branchName: 'bench/backstage', title: 'bench', description: 'bench', targetPath: c.directory }, workspace),
+    );
   } finally {
     rmSync(workspace, { recursive: true, force: true });
   }

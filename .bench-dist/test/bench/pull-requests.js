@@ -11,6 +11,7 @@ const renderer_1 = require("@postgres-gitops/renderer");
 const github_publisher_1 = require("../../plugins/scaffolder-postgres/src/publish/github-publisher");
 const server_1 = require("../../plugins/scaffolder-postgres/src/__testUtils__/fake-github/server");
 const fleet_1 = require("./fleet");
+const action_context_1 = require("./action-context");
 const measure_1 = require("./measure");
 const render_1 = require("./render");
 const TOKEN = 'ghp_benchmarkToken0123456789abcdef';
@@ -63,17 +64,7 @@ const backstage = async (github, c) => {
         }
         const integrations = integration_1.ScmIntegrations.fromConfig(new config_1.ConfigReader({ integrations: { github: [{ host: 'github.com', apiBaseUrl: github.url, token: TOKEN }] } }));
         const action = (0, plugin_scaffolder_backend_module_github_1.createPublishGithubPullRequestAction)({ integrations, githubCredentialsProvider: integration_1.DefaultGithubCredentialsProvider.fromIntegrations(integrations) });
-        const silent = { info() { }, warn() { }, error() { }, debug() { }, child() { return silent; } };
-        await action.handler({
-            input: { repoUrl: `github.com?owner=${OWNER}&repo=${REPO}`, branchName: 'bench/backstage', title: 'bench', description: 'bench', targetPath: c.directory },
-            workspacePath: workspace,
-            logger: silent,
-            output() { },
-            async checkpoint(opts) { return opts.fn(); },
-            async createTemporaryDirectory() { return (0, node_fs_1.mkdtempSync)((0, node_path_1.join)((0, node_os_1.tmpdir)(), 'bench-bs-tmp-')); },
-            async getInitiatorCredentials() { return { $$type: '@backstage/BackstageCredentials', principal: { type: 'none' } }; },
-            task: { id: 'bench' },
-        });
+        await action.handler((0, action_context_1.benchActionContext)({ repoUrl: `github.com?owner=${OWNER}&repo=${REPO}`, branchName: 'bench/backstage', title: 'bench', description: 'bench', targetPath: c.directory }, workspace));
     }
     finally {
         (0, node_fs_1.rmSync)(workspace, { recursive: true, force: true });
