@@ -120,8 +120,10 @@ describe('postgres:create', () => {
   });
 
   it('opens a GitHub pull request whose body shows the choices and never a credential', async () => {
-    const { outputs } = await run({ ...base, repoUrl: 'github.com?owner=acme&repo=platform-state', reviewers: ['jane'], labels: ['database'] });
+    const { outputs, logs } = await run({ ...base, repoUrl: 'github.com?owner=acme&repo=platform-state', reviewers: ['jane'], labels: ['database'] });
     expect(outputs.pullRequestNumber).toBe(1);
+    expect(logs.join('\n')).toContain('https://github.example.test/acme/platform-state/pull/1');
+    expect(logs.join('\n')).not.toContain(TOKEN);
     const pr = github.pulls[0];
     expect(pr.title).toBe('Create PostgreSQL team-a/orders (small, 15) on worker-1');
     expect(pr.body).toContain('| size | small |');
