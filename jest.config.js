@@ -9,7 +9,6 @@ module.exports = {
   moduleNameMapper: {
     '^@postgres-gitops/renderer$': '<rootDir>/renderer/src/index.ts',
   },
-  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   testTimeout: 120000,
   // A Backstage test backend with both the scaffolder and the catalog leaves the process
   // alive after backend.stop() and every afterAll, with no open handle jest or Node can name
