@@ -1,5 +1,5 @@
 import type { RenderedDatabase } from '../layout/layout';
-import { KUSTOMIZATION_FILE } from '../layout/paths';
+import { KUSTOMIZATION_FILE, manifestFileName } from '../layout/paths';
 import { RENDERER_VERSION, SCHEMA_VERSION } from '../version';
 import type { DatabaseDiff } from './diff';
 import { formatTotals, resourceTotals } from './totals';
@@ -10,7 +10,6 @@ export interface ReviewOptions {
   diff?: DatabaseDiff;
   /** Entity ref of whoever asked, recorded in the PR. */
   requestedBy?: string;
-  allowDestructive?: boolean;
 }
 
 export function reviewTitle(db: RenderedDatabase, update: boolean): string {
@@ -77,9 +76,10 @@ export function reviewBody(db: RenderedDatabase, options: ReviewOptions = {}): s
   lines.push(`- check drift any time with \`npx postgres-gitops verify <state-dir>\``);
 
   lines.push('', `### Files (\`${db.directory}/\`)`, '');
+  const manifestsByFile = new Map(db.manifests.map(m => [manifestFileName(m), m]));
   for (const path of Object.keys(db.files)) {
     const file = path.slice(db.directory.length + 1);
-    const manifest = db.manifests.find(m => file === `${m.kind.toLowerCase()}-${m.metadata.name}.yaml`);
+    const manifest = manifestsByFile.get(file);
     const what = manifest ? `${manifest.kind} ${manifest.metadata.name}` : file === KUSTOMIZATION_FILE ? 'lists the manifests' : 'not applied';
     lines.push(`- \`${file}\`: ${what}`);
   }

@@ -1,10 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { ensureBareStateStore } from '../../dev/state-store';
+import { ensureBareStateStore, git } from '../../dev/state-store';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 
 export interface StateStore {
   root: string;

@@ -6,7 +6,6 @@ const node_fs_1 = require("node:fs");
 const state_store_1 = require("../../dev/state-store");
 const node_os_1 = require("node:os");
 const node_path_1 = require("node:path");
-const git = (cwd, ...args) => (0, node_child_process_1.execFileSync)('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 /**
  * A bare state-store repository with a first commit on `main`, serving partial clones
  * (uploadpack.allowFilter) and push options, as the demo and the tests use it.
@@ -27,9 +26,9 @@ function createStateStore(seed = { 'README.md': '# state store\n' }) {
                 return undefined;
             }
         },
-        branches: () => git(bare, 'for-each-ref', '--format=%(refname:short)', 'refs/heads').split('\n').filter(Boolean).sort(),
-        log: ref => git(bare, 'log', '--format=%s', ref).split('\n'),
-        files: (ref, directory) => git(bare, 'ls-tree', '-r', '--name-only', ref, '--', directory).split('\n').filter(Boolean),
+        branches: () => (0, state_store_1.git)(bare, 'for-each-ref', '--format=%(refname:short)', 'refs/heads').split('\n').filter(Boolean).sort(),
+        log: ref => (0, state_store_1.git)(bare, 'log', '--format=%s', ref).split('\n'),
+        files: (ref, directory) => (0, state_store_1.git)(bare, 'ls-tree', '-r', '--name-only', ref, '--', directory).split('\n').filter(Boolean),
         cleanup: () => (0, node_fs_1.rmSync)(root, { recursive: true, force: true }),
     };
 }

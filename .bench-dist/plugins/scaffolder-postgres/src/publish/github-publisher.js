@@ -20,9 +20,12 @@ exports.STATE_QUERY = `query PostgresGitopsState($owner: String!, $repo: String!
     headDir: object(expression: $headDir) { ... on Tree { entries { name oid type } } }
   }
 }`;
-/** Whether a directory listing holds exactly these files (by git blob id, no blob fetched). */
-function sameFiles(entries, files, directory) {
-    const wanted = Object.entries(files).map(([path, content]) => `${path.slice(directory.length + 1)}=${(0, git_blob_1.gitBlobSha)(content)}`).sort();
+/** The files as `name=blob id` of a directory listing, sorted, to compare without fetching blobs. */
+function blobListing(files, directory) {
+    return Object.entries(files).map(([path, content]) => `${path.slice(directory.length + 1)}=${(0, git_blob_1.gitBlobSha)(content)}`).sort();
+}
+/** Whether a directory listing holds exactly the wanted files. */
+function sameFiles(entries, wanted) {
     const present = (entries ?? []).map(e => `${e.name}=${e.oid}`).sort();
     return wanted.length === present.length && wanted.every((w, i) => w === present[i]);
 }
@@ -58,10 +61,11 @@ class GitHubSession {
         const openPr = head?.associatedPullRequests.nodes[0];
         if (!base)
             throw new Error(`base branch "${target.baseBranch}" not found in ${owner}/${repo}`);
-        if (sameFiles(baseDir?.entries, change.files, target.directory)) {
+        const wanted = blobListing(change.files, target.directory);
+        if (sameFiles(baseDir?.entries, wanted)) {
             return { branch: target.branch, changed: false, commitSha: base.target.oid };
         }
-        if (head && openPr && sameFiles(headDir?.entries, change.files, target.directory)) {
+        if (head && openPr && sameFiles(headDir?.entries, wanted)) {
             return { branch: target.branch, changed: false, commitSha: head.target.oid, pullRequest: openPr };
         }
         const removed = (baseDir?.entries ?? [])

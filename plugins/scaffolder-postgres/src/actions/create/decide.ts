@@ -17,7 +17,6 @@ export interface Decision {
   body: string;
   commitMessage: string;
   update: boolean;
-  diff?: DatabaseDiff;
 }
 
 export interface DecideOptions {
@@ -63,9 +62,8 @@ export function decideChange(options: DecideOptions): Decision {
   const requestedBy = options.requestedBy ? `\n\nRequested-by: ${options.requestedBy}` : '';
   return {
     title,
-    body: reviewBody(rendered, { diff, requestedBy: options.requestedBy, allowDestructive: options.allowDestructiveChanges }),
+    body: reviewBody(rendered, { diff, requestedBy: options.requestedBy }),
     commitMessage: `${title}${requestedBy}`,
     update,
-    diff,
   };
 }
