@@ -1,8 +1,13 @@
 import { layoutDatabase, type RenderedDatabase } from './layout/layout';
-import { DEFAULT_PLATFORM, type PlatformSettings } from './platform/settings';
+import { buildPlan } from './plan/plan';
+import { renderPlan } from './render/render';
 import { parseRequest } from './request/parse';
+import { DEFAULT_PLATFORM, type PlatformSettings } from './request/platform';
 
-/** parse -> plan -> render -> layout, in one call: what every caller (action, CLI, Kratix) uses. */
+/** parse -> plan -> render -> layout: what every caller (action, CLI, Kratix, preview) runs. */
 export function renderDatabase(input: unknown, platform: PlatformSettings = DEFAULT_PLATFORM): RenderedDatabase {
-  return layoutDatabase(parseRequest(input, platform), platform);
+  const request = parseRequest(input, platform);
+  const plan = buildPlan(request, platform);
+  const manifests = renderPlan(plan);
+  return layoutDatabase(plan, manifests);
 }

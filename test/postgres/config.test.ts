@@ -1,8 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { buildPlan, DEFAULT_PLATFORM, parseRequest, SIZES } from '@postgres-gitops/renderer';
-import { configData } from '../../renderer/src/render/config';
-import { postgresSettings } from '../../renderer/src/render/postgres-conf';
+import { postgresSettings } from '../../renderer/src/plan/postgres-settings';
 import { Background, run, freePort, initdb, makeCertificate, makeDir, PG_BIN, psqlLocal, psqlTcp, removeDir, waitReady, writeOwned } from '../support/postgres';
 import { kratixRequest } from '../support/requests';
 
@@ -43,7 +42,7 @@ describe('rendered postgresql.conf and pg_hba.conf on a real PostgreSQL 15', () 
     const server = { stop: async () => 0 } as Pick<Background, 'stop'>;
     try {
       execFileSync('cp', ['-a', join(template, 'data'), join(dir, 'data')]);
-      const files = configData(plan);
+      const files = plan.configFiles;
       writeOwned(join(dir, 'postgresql.conf'), files['postgresql.conf']);
       writeOwned(join(dir, 'pg_hba.conf'), files['pg_hba.conf']);
       const port = await freePort();
@@ -56,7 +55,7 @@ describe('rendered postgresql.conf and pg_hba.conf on a real PostgreSQL 15', () 
       Object.assign(server, { stop: () => postgres.stop() });
       await waitReady(port, postgres);
 
-      const expected = postgresSettings(plan);
+      const expected = postgresSettings({ tuning: plan.tuning, port: plan.port, standbys: plan.standbys, ssl: plan.spec.ssl });
       const names = Object.keys(expected).filter(n => !OVERRIDDEN.includes(n));
       const rows = JSON.parse(await psqlLocal(dir, port, `SELECT json_agg(json_build_object('name', lower(name), 'setting', setting, 'unit', coalesce(unit, ''), 'vartype', vartype, 'source', source)) FROM pg_settings WHERE lower(name) IN (${names.map(n => `'${n}'`).join(',')})`));
       const actual = Object.fromEntries(rows.map((r: any) => [r.name, normalizeActual(r)]));

@@ -1,8 +1,7 @@
 import { readdirSync, mkdirSync, chownSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildPlan, DEFAULT_PLATFORM, parseRequest, renderPlan, type Manifest, type Plan } from '@postgres-gitops/renderer';
-import { configData, scriptsData } from '../../renderer/src/render/config';
-import { EXPORTER_QUERIES } from '../../renderer/src/render/monitoring';
+import { EXPORTER_QUERIES } from '../../renderer/src/render/statefulset/monitoring';
 import { Background, freePort, initdb, makeDir, PG_BIN, psqlLocal, psqlTcp, removeDir, run, runOk, waitReady, writeOwned } from '../support/postgres';
 import { kratixRequest } from '../support/requests';
 import { parse } from 'yaml';
@@ -68,8 +67,8 @@ describe('scripts of a large database (primary and standby) on real PostgreSQL 1
     mkdirSync(join(root, 'conf'));
     mkdirSync(scripts);
     for (const d of [join(root, 'conf'), scripts]) chownSync(d, statSync(root).uid, statSync(root).gid);
-    for (const [file, content] of Object.entries(configData(plan))) writeOwned(join(root, 'conf', file), content);
-    for (const [file, content] of Object.entries(scriptsData(plan))) writeOwned(join(scripts, file), content, 0o755);
+    for (const [file, content] of Object.entries(plan.configFiles)) writeOwned(join(root, 'conf', file), content);
+    for (const [file, content] of Object.entries(plan.scriptFiles)) writeOwned(join(scripts, file), content, 0o755);
     confArgs = [];
 
     primaryPort = await freePort();

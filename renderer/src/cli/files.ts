@@ -1,7 +1,7 @@
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { parse } from 'yaml';
-import { platformSettingsSchema, type PlatformSettings, DEFAULT_PLATFORM } from '../platform/settings';
+import { platformSettingsSchema, type PlatformSettings, DEFAULT_PLATFORM } from '../request/platform';
 import { RequestValidationError } from '../request/errors';
 import type { FileSet } from '../layout/layout';
 import { UsageError } from './exit-codes';

@@ -1,10 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { layoutDatabase } from '../layout/layout';
 import { manifestFileName } from '../layout/paths';
 import { toYaml } from '../layout/serialize';
-import type { PlatformSettings } from '../platform/settings';
-import { parseRequest } from '../request/parse';
+import { renderDatabase } from '../render-database';
+import type { PlatformSettings } from '../request/platform';
 import { UsageError } from './exit-codes';
 import { readYamlFile } from './files';
 
@@ -38,8 +37,7 @@ export async function runKratix(env: NodeJS.ProcessEnv, paths: KratixPaths, plat
   }
 
   const object = await readYamlFile(join(paths.input, 'object.yaml'));
-  const request = parseRequest(object, platform);
-  const rendered = layoutDatabase(request, platform);
+  const rendered = renderDatabase(object, platform);
   await mkdir(paths.output, { recursive: true });
   await mkdir(paths.metadata, { recursive: true });
   for (const manifest of rendered.manifests) {
@@ -49,13 +47,13 @@ export async function runKratix(env: NodeJS.ProcessEnv, paths: KratixPaths, plat
   const status = {
     message: `PostgreSQL ${plan.spec.version} (${plan.spec.size}) rendered for ${plan.namespace}/${plan.name}`,
     connection: {
-      host: plan.hosts.primary,
+      host: plan.connection.host,
       port: plan.port,
       database: plan.spec.database,
       username: plan.spec.username,
       passwordSecret: plan.names.secret,
       connectionConfigMap: plan.names.connection,
-      ...(plan.standbys > 0 ? { readOnlyHost: plan.hosts.replicas } : {}),
+      ...(plan.connection.readOnlyHost ? { readOnlyHost: plan.connection.readOnlyHost } : {}),
     },
   };
   await writeFile(join(paths.metadata, 'status.yaml'), toYaml(status));

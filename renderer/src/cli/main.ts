@@ -1,8 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { layoutDatabase } from '../layout/layout';
 import { toYaml, toYamlStream } from '../layout/serialize';
-import { parseRequest } from '../request/parse';
+import { renderDatabase } from '../render-database';
 import { RequestValidationError } from '../request/errors';
 import { argoWiring } from '../wiring/argo';
 import { fluxWiring } from '../wiring/flux';
@@ -58,7 +57,7 @@ async function run(argv: string[], io: Io): Promise<number> {
   switch (command) {
     case 'render': {
       if (args.length !== 1) throw new UsageError('render takes exactly one request file');
-      const rendered = layoutDatabase(parseRequest(await readYamlFile(args[0]), platform), platform);
+      const rendered = renderDatabase(await readYamlFile(args[0]), platform);
       if (values.out) {
         await mkdir(values.out, { recursive: true });
         await writeFileSet(values.out, rendered.files);

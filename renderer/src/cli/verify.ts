@@ -1,11 +1,10 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import { layoutDatabase } from '../layout/layout';
 import { REQUEST_FILE } from '../layout/paths';
-import type { PlatformSettings } from '../platform/settings';
-import { parseRequest } from '../request/parse';
+import { renderDatabase } from '../render-database';
 import { RequestValidationError } from '../request/errors';
+import type { PlatformSettings } from '../request/platform';
 import { listFiles, readYamlFile } from './files';
 
 export interface VerifyProblem {
@@ -27,7 +26,7 @@ async function verifyDatabase(root: string, requestPath: string, platform: Platf
   const directory = dirname(requestPath);
   let rendered;
   try {
-    rendered = layoutDatabase(parseRequest(await readYamlFile(join(root, requestPath)), platform), platform);
+    rendered = renderDatabase(await readYamlFile(join(root, requestPath)), platform);
   } catch (error) {
     if (error instanceof RequestValidationError) {
       return [{ path: requestPath, problem: `invalid request:\n${error.issues.map(i => `    ${i.path}: ${i.message}`).join('\n')}` }];

@@ -1,6 +1,5 @@
 import { sha256Hex } from '../hash';
 import type { Plan } from '../plan/plan';
-import { APP_NAME, LABEL_INSTANCE, LABEL_NAME } from '../plan/labels';
 
 /** Entity names are at most 63 characters; long ones keep the database name and a stable hash. */
 export function catalogEntityName(plan: Plan): string {
@@ -19,7 +18,7 @@ export function buildCatalogEntity(plan: Plan, directory: string) {
   const browse = plan.platform.stateStore.browseUrl;
   const annotations: Record<string, string> = {
     'backstage.io/kubernetes-namespace': plan.namespace,
-    'backstage.io/kubernetes-label-selector': `${LABEL_NAME}=${APP_NAME},${LABEL_INSTANCE}=${plan.name}`,
+    'backstage.io/kubernetes-label-selector': plan.catalogLabelSelector,
     'postgres-gitops.dev/cluster': spec.cluster,
     'postgres-gitops.dev/state-path': directory,
   };

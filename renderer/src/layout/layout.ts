@@ -1,9 +1,7 @@
-import type { PlatformSettings } from '../platform/settings';
-import { DEFAULT_PLATFORM } from '../platform/settings';
-import { buildPlan, type Plan } from '../plan/plan';
-import type { Request } from '../request/defaults';
+import type { Plan } from '../plan/plan';
 import type { Manifest } from '../render/manifest';
-import { renderPlan } from '../render/render';
+import { ANNOTATION_RENDERER_VERSION } from '../request/annotations';
+import type { Request } from '../request/types';
 import { RENDERER_VERSION } from '../version';
 import { buildCatalogEntity, catalogEntityRef } from './catalog';
 import { CATALOG_FILE, databaseDirectory, KUSTOMIZATION_FILE, manifestFileName, REQUEST_FILE } from './paths';
@@ -22,8 +20,6 @@ export interface RenderedDatabase {
   entityRef: string;
 }
 
-export const ANNOTATION_RENDERER_VERSION = 'postgres-gitops.dev/renderer-version';
-
 /** The request as stored: every default resolved, with the schema and renderer versions. */
 export function storedRequest(request: Request) {
   return {
@@ -39,10 +35,9 @@ function sortedFileSet(entries: [string, string][]): FileSet {
   return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-/** Lays a validated request out as its state-store directory. Pure: no I/O, same input, same bytes. */
-export function layoutDatabase(request: Request, platform: PlatformSettings = DEFAULT_PLATFORM): RenderedDatabase {
-  const plan = buildPlan(request, platform);
-  const manifests = renderPlan(plan);
+/** Lays the rendered objects out as the database's state-store directory. Pure: no I/O, same input, same bytes. */
+export function layoutDatabase(plan: Plan, manifests: Manifest[]): RenderedDatabase {
+  const { request } = plan;
   const directory = databaseDirectory(plan.spec.cluster, plan.namespace, plan.name);
   const manifestFiles = manifests.map(m => [manifestFileName(m), toYaml(m)] as [string, string]);
   const kustomization = {

@@ -1,9 +1,11 @@
+/** Label and annotation keys and values shared by every object: one place for each. */
 export const LABEL_NAME = 'app.kubernetes.io/name';
 export const LABEL_INSTANCE = 'app.kubernetes.io/instance';
 export const LABEL_COMPONENT = 'app.kubernetes.io/component';
 export const LABEL_PART_OF = 'app.kubernetes.io/part-of';
 export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
 export const LABEL_VERSION = 'app.kubernetes.io/version';
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 export const APP_NAME = 'postgresql';
 export const MANAGED_BY = 'postgres-gitops';
@@ -20,3 +22,5 @@ export const PROTECT_FROM_PRUNING: Record<string, string> = {
 export const NO_FLUX_SUBSTITUTION: Record<string, string> = {
   'kustomize.toolkit.fluxcd.io/substitute': 'disabled',
 };
+
+export const ANNOTATION_CONFIG_CHECKSUM = 'postgres-gitops.dev/config-checksum';

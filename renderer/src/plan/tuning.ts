@@ -1,5 +1,4 @@
-import type { ProfileSpec } from './profiles';
-import type { SizeSpec } from './sizes';
+import type { ProfileSpec, SizeSpec } from '../request/presets';
 
 export interface Tuning {
   maxConnections: number;

@@ -1,3 +1,5 @@
+import type { PlanBase } from '../plan/base';
+
 /** A Kubernetes object as the builders produce it: plain data, serialized later. */
 export interface Manifest {
   apiVersion: string;
@@ -11,4 +13,5 @@ export interface Manifest {
   [field: string]: unknown;
 }
 
-export type Builder = (plan: import('../plan/plan').Plan) => Manifest[];
+/** A pure builder: reads only the plan, returns zero or more objects. */
+export type Builder<P extends PlanBase> = (plan: P) => Manifest[];

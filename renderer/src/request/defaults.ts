@@ -1,46 +1,10 @@
-import type { PlatformSettings } from '../platform/settings';
-import { PROFILE_TABLE } from '../plan/profiles';
-import { SIZE_TABLE } from '../plan/sizes';
-import type { RequestObjectInput } from './schema';
-import { REQUEST_API_VERSION, REQUEST_KIND } from './schema';
 import { SCHEMA_VERSION } from '../version';
+import { ANNOTATION_REQUESTED_BY, ANNOTATION_SCHEMA_VERSION } from './annotations';
+import type { PlatformSettings } from './platform';
+import { PROFILE_TABLE, SIZE_TABLE } from './presets';
+import { REQUEST_API_VERSION, REQUEST_KIND, type RequestObjectInput } from './schema';
+import type { Request, ResolvedSpec } from './types';
 
-/** A request with every default resolved: what request.yaml stores and what the plan reads. */
-export interface ResolvedSpec {
-  engine: 'statefulset' | 'cloudnative-pg';
-  profile: 'dev' | 'staging' | 'prod';
-  size: 'small' | 'medium' | 'large';
-  version: string;
-  database: string;
-  username: string;
-  replicas: number;
-  persistence: boolean;
-  storageSize: string;
-  storageClass?: string;
-  backup: boolean;
-  backupSchedule: string;
-  backupRetention: number;
-  monitoring: boolean;
-  ssl: boolean;
-  cluster: string;
-  owner: string;
-  system?: string;
-  allowedNamespaces: string[];
-}
-
-export interface Request {
-  apiVersion: typeof REQUEST_API_VERSION;
-  kind: typeof REQUEST_KIND;
-  metadata: {
-    name: string;
-    namespace: string;
-    annotations: Record<string, string>;
-  };
-  spec: ResolvedSpec;
-}
-
-export const ANNOTATION_SCHEMA_VERSION = 'postgres-gitops.dev/schema-version';
-export const ANNOTATION_REQUESTED_BY = 'postgres-gitops.dev/requested-by';
 /** Annotations a stored request keeps; everything else a Kratix object carries is dropped. */
 const KEPT_ANNOTATIONS = [ANNOTATION_REQUESTED_BY];
 

@@ -92,19 +92,6 @@ describe('parseRequest rejects, naming the field and the rule', () => {
     expect(issuesOf(kratix(spec)).join('\n')).toContain(expected);
   });
 
-  it('rejects names whose derived objects would be invalid, saying how long a name may be', () => {
-    expect(issuesOf(kratix({}, { name: 'a'.repeat(42) }))).toEqual([
-      `metadata.name: too long: the StatefulSet "${'a'.repeat(42)}-postgresql" would be 53 characters; StatefulSet names must be at most 52 characters (the controller-revision-hash label adds 11). Use at most 41 characters`,
-    ]);
-    expect(() => parseRequest(kratix({}, { name: 'a'.repeat(41) }))).not.toThrow();
-    expect(issuesOf(kratix({ backup: true }, { name: 'a'.repeat(36) })).join()).toContain('the CronJob "' + 'a'.repeat(36) + '-postgresql-backup" would be 54 characters');
-    expect(issuesOf(kratix({ backup: true }, { name: 'a'.repeat(36) })).join()).toContain('Use at most 34 characters');
-    expect(issuesOf(kratix({}, { name: '1orders' }))).toEqual([
-      'metadata.name: must start with a letter: the Service "1orders-postgresql" must be a DNS-1035 label',
-    ]);
-    expect(issuesOf(kratix({}, { name: 'Orders' })).join()).toContain('metadata.name: must be a DNS-1123 label');
-  });
-
   it('rejects a request of another kind, and a missing name', () => {
     expect(issuesOf({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } })).toEqual([
       'apiVersion: must be "postgres-gitops.dev/v1alpha1" or "marketplace.kratix.io/v1alpha1"',

@@ -1,9 +1,8 @@
-import type { PlatformSettings } from '../platform/settings';
-import { DEFAULT_PLATFORM } from '../platform/settings';
-import { resolveDefaults, type Request } from './defaults';
+import { resolveDefaults } from './defaults';
 import { RequestValidationError, type FieldIssue } from './errors';
-import { checkDerivedNames } from './name-limits';
+import { DEFAULT_PLATFORM, type PlatformSettings } from './platform';
 import { requestObjectSchema } from './schema';
+import type { Request } from './types';
 
 /** Rules that involve more than one field, checked after defaults are resolved. */
 function crossFieldIssues(request: Request): FieldIssue[] {
@@ -18,14 +17,14 @@ function crossFieldIssues(request: Request): FieldIssue[] {
   if (spec.replicas > 1 && !spec.persistence) {
     issues.push({ path: 'spec.replicas', message: 'standbys require spec.persistence: true (a standby clone needs a volume)' });
   }
-  issues.push(...checkDerivedNames(request.metadata.name, spec));
   return issues;
 }
 
 /**
  * The single entry point for every input: a request file, Backstage action input shaped as a
  * request, or a Kratix `postgresql` object. Returns a request with every default resolved, or
- * throws RequestValidationError naming each field and rule.
+ * throws RequestValidationError naming each field and rule. Limits on the object names a request
+ * derives depend on the engine and are checked when the request is planned.
  */
 export function parseRequest(input: unknown, platform: PlatformSettings = DEFAULT_PLATFORM): Request {
   const parsed = requestObjectSchema.safeParse(input);

@@ -1,5 +1,5 @@
 import type { RenderedDatabase } from '../layout/layout';
-import type { ResolvedSpec } from '../request/defaults';
+import type { ResolvedSpec } from '../request/types';
 import { quantityToMi } from '../plan/tuning';
 import { resourceTotals } from './totals';
 import { formatCpu, formatMebibytes } from './quantities';
@@ -50,7 +50,7 @@ export function diffDatabases(before: RenderedDatabase, after: RenderedDatabase)
 }
 
 function fieldChange<K extends keyof ResolvedSpec>(key: K, a: ResolvedSpec, b: ResolvedSpec): SemanticChange[] {
-  const text = `${key}: ${show(a[key])} -> ${show(b[key])}`;
+  const text = `${String(key)}: ${show(a[key])} -> ${show(b[key])}`;
   switch (key) {
     case 'persistence':
       return b.persistence

@@ -63,7 +63,7 @@ export function createPostgresCreateAction(options: PostgresCreateActionOptions)
       ctx.output('directory', rendered.directory);
       ctx.output('entityRef', rendered.entityRef);
       ctx.output('catalogInfoPath', catalogInfoPath);
-      ctx.output('connectionHost', rendered.plan.hosts.primary);
+      ctx.output('connectionHost', rendered.plan.connection.host);
 
       if (ctx.isDryRun) {
         // The template editor previews the workspace: show the real files, touch no network.

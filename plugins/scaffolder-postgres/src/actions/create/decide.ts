@@ -2,9 +2,8 @@ import { InputError } from '@backstage/errors';
 import { parse } from 'yaml';
 import {
   diffDatabases,
-  layoutDatabase,
-  parseRequest,
   RequestValidationError,
+  renderDatabase,
   reviewBody,
   reviewTitle,
   type DatabaseDiff,
@@ -42,7 +41,7 @@ export function decideChange(options: DecideOptions): Decision {
     }
     let before: RenderedDatabase;
     try {
-      before = layoutDatabase(parseRequest(parse(existingRequest), options.platform), options.platform);
+      before = renderDatabase(parse(existingRequest), options.platform);
     } catch (error) {
       if (error instanceof RequestValidationError) {
         throw new InputError(`the stored ${rendered.directory}/request.yaml is no longer valid; fix it by hand first:\n${error.message}`);

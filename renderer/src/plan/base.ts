@@ -1,0 +1,36 @@
+import type { PlatformSettings } from '../request/platform';
+import type { ProfileSpec, SizeSpec } from '../request/presets';
+import type { Request, ResolvedSpec } from '../request/types';
+import type { CommonNames } from './names';
+import type { Tuning } from './tuning';
+
+export type SslMode = 'require' | 'prefer';
+
+/** What every engine's plan holds; an engine's plan adds its own part (see Plan). */
+export interface PlanBase {
+  request: Request;
+  name: string;
+  namespace: string;
+  spec: ResolvedSpec;
+  platform: PlatformSettings;
+  size: SizeSpec;
+  profile: ProfileSpec;
+  tuning: Tuning;
+  /** PostgreSQL pods besides the primary. */
+  standbys: number;
+  /** `<major>.<minor>` of the image, for labels and the review. */
+  postgresVersion: string;
+  images: { postgres: string };
+  roles: { app: string; superuser: string; replication: string; monitoring: string; appIsSuperuser: boolean };
+  port: number;
+  names: CommonNames;
+  /** What applications are told, in the Secret and the connection ConfigMap. */
+  connection: { host: string; readOnlyHost?: string; sslmode: SslMode };
+  /** Selects the pods that serve PostgreSQL, for NetworkPolicies. */
+  databasePods: { matchLabels: Record<string, string>; matchExpressions?: unknown[] };
+  /** Label selector of the database's pods, for the catalog entity's Kubernetes annotation. */
+  catalogLabelSelector: string;
+}
+
+/** The part every engine starts from; the engine adds its images, its pods and everything of its own. */
+export type PlanCommon = Omit<PlanBase, 'images' | 'databasePods' | 'catalogLabelSelector'>;

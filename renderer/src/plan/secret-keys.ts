@@ -1,0 +1,9 @@
+/** Key of the application password in `{name}-postgresql-secret` (the seed promise's name). */
+export const PASSWORD_KEY = 'postgres-password';
+
+/** Keys of the statefulset engine's internal Secret: one password per role the renderer runs. */
+export const INTERNAL_KEYS = {
+  superuser: 'superuser-password',
+  replication: 'replication-password',
+  monitoring: 'monitoring-password',
+} as const;

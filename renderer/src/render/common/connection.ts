@@ -1,0 +1,28 @@
+import type { PlanBase } from '../../plan/base';
+import { meta } from '../../plan/metadata';
+import { PASSWORD_KEY } from '../../plan/secret-keys';
+import type { Manifest } from '../manifest';
+
+/** ConfigMap `{name}-postgresql-connection`: how applications connect. Never holds the password. */
+export function buildConnection(plan: PlanBase): Manifest[] {
+  const { connection, port, spec } = plan;
+  const data: Record<string, string> = {
+    database: spec.database,
+    host: connection.host,
+    port: String(port),
+    service: plan.names.service,
+    sslmode: connection.sslmode,
+    'connection-string-format': `postgresql://${spec.username}:<password>@${connection.host}:${port}/${spec.database}`,
+    'password-secret': `${plan.names.secret} (key ${PASSWORD_KEY})`,
+    username: spec.username,
+  };
+  if (connection.readOnlyHost) data['read-only-host'] = connection.readOnlyHost;
+  return [
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: meta(plan, plan.names.connection, 'config'),
+      data: Object.fromEntries(Object.entries(data).sort(([a], [b]) => a.localeCompare(b))),
+    },
+  ];
+}

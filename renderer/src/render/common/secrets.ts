@@ -1,0 +1,69 @@
+import type { PlanBase } from '../../plan/base';
+import { NO_FLUX_SUBSTITUTION, PROTECT_FROM_PRUNING } from '../../plan/labels';
+import { meta } from '../../plan/metadata';
+import { PASSWORD_KEY } from '../../plan/secret-keys';
+import type { Manifest } from '../manifest';
+
+const GENERATOR_API = 'generators.external-secrets.io/v1alpha1';
+
+/** Alphanumeric only: the password is safe in URLs, shells and libpq strings. */
+export function passwordGenerator(plan: PlanBase, name: string, secretKeys?: string[]): Manifest {
+  return {
+    apiVersion: GENERATOR_API,
+    kind: 'Password',
+    metadata: meta(plan, name, 'credentials', PROTECT_FROM_PRUNING),
+    spec: { length: 32, digits: 8, symbols: 0, noUpper: false, allowRepeat: true, ...(secretKeys ? { secretKeys } : {}) },
+  };
+}
+
+/** Generated once, kept when the ExternalSecret goes, and never pruned by GitOps. */
+export function externalSecret(plan: PlanBase, name: string, generator: string, template?: Record<string, string>): Manifest {
+  return {
+    apiVersion: 'external-secrets.io/v1',
+    kind: 'ExternalSecret',
+    metadata: meta(plan, name, 'credentials', { ...PROTECT_FROM_PRUNING, ...NO_FLUX_SUBSTITUTION }),
+    spec: {
+      refreshPolicy: 'CreatedOnce',
+      target: {
+        name,
+        creationPolicy: 'Orphan',
+        deletionPolicy: 'Retain',
+        ...(template
+          ? { template: { engineVersion: 'v2', type: 'Opaque', metadata: { labels: meta(plan, name, 'credentials').labels }, data: template } }
+          : {}),
+      },
+      dataFrom: [{ sourceRef: { generatorRef: { apiVersion: GENERATOR_API, kind: 'Password', name: generator } } }],
+    },
+  };
+}
+
+/** Keys of `{name}-postgresql-secret`: the seed promise's names, libpq's, and a URL. The same on every engine. */
+export function applicationSecretTemplate(plan: PlanBase): Record<string, string> {
+  const { spec, connection, port } = plan;
+  const password = '{{ .password }}';
+  return {
+    DATABASE_URL: `postgresql://${spec.username}:{{ .password | urlquery }}@${connection.host}:${port}/${spec.database}?sslmode=${connection.sslmode}`,
+    PGDATABASE: spec.database,
+    PGHOST: connection.host,
+    PGPASSWORD: password,
+    PGPORT: String(port),
+    PGSSLMODE: connection.sslmode,
+    PGUSER: spec.username,
+    'postgres-database': spec.database,
+    [PASSWORD_KEY]: password,
+    'postgres-username': spec.username,
+  };
+}
+
+/**
+ * The application's credentials, generated in the cluster by External Secrets Operator, never
+ * written to git. With `credentials.source: existing-secret` the platform provides the Secret.
+ */
+export function buildApplicationSecret(plan: PlanBase): Manifest[] {
+  if (plan.platform.credentials.source === 'existing-secret') return [];
+  const { names } = plan;
+  return [
+    passwordGenerator(plan, names.passwordGenerator),
+    externalSecret(plan, names.secret, names.passwordGenerator, applicationSecretTemplate(plan)),
+  ];
+}

@@ -1,0 +1,157 @@
+import { labels, meta, selectorLabels } from '../../plan/metadata';
+import { METRICS_PORT } from '../../plan/ports';
+import { INTERNAL_KEYS } from '../../plan/secret-keys';
+import type { StatefulSetPlan as Plan } from '../../plan/statefulset/plan';
+import type { Manifest } from '../manifest';
+import { prometheusLabels, prometheusRule, type AlertRule } from '../common/alerts';
+import { namespacePeer } from '../common/network';
+import { NOBODY_UID, podBase, restrictedContainerSecurity } from '../common/pod-security';
+
+/**
+ * Extra exporter query: per-standby replay lag as the primary sees it, so one exporter on the
+ * primary can alert on lag and on a standby that stopped streaming.
+ */
+export const EXPORTER_QUERIES = `pg_standby:
+  query: "SELECT application_name, COALESCE(EXTRACT(EPOCH FROM replay_lag), 0) AS replay_lag_seconds FROM pg_stat_replication WHERE state = 'streaming'"
+  metrics:
+    - application_name:
+        usage: "LABEL"
+        description: "Standby application name"
+    - replay_lag_seconds:
+        usage: "GAUGE"
+        description: "Seconds the standby's replay is behind the primary"
+`;
+
+function exporterDeployment(plan: Plan): Manifest {
+  const { names } = plan;
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: meta(plan, names.exporter, 'metrics'),
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: selectorLabels(plan, 'metrics') },
+      template: {
+        metadata: { labels: labels(plan, 'metrics') },
+        spec: {
+          ...podBase(plan.platform.imagePullSecrets, NOBODY_UID),
+          containers: [
+            {
+              name: 'exporter',
+              image: plan.images.exporter,
+              imagePullPolicy: 'IfNotPresent',
+              args: [`--extend.query-path=/etc/postgres-exporter/queries.yaml`],
+              env: [
+                { name: 'DATA_SOURCE_URI', value: `${plan.connection.host}:${plan.port}/postgres?sslmode=${plan.connection.sslmode}` },
+                { name: 'DATA_SOURCE_USER', value: plan.roles.monitoring },
+                { name: 'DATA_SOURCE_PASS', valueFrom: { secretKeyRef: { name: names.internalSecret, key: INTERNAL_KEYS.monitoring } } },
+              ],
+              ports: [{ name: 'metrics', containerPort: METRICS_PORT, protocol: 'TCP' }],
+              livenessProbe: { httpGet: { path: '/', port: 'metrics' }, periodSeconds: 20 },
+              readinessProbe: { httpGet: { path: '/', port: 'metrics' }, periodSeconds: 10 },
+              resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '100m', memory: '128Mi' } },
+              securityContext: restrictedContainerSecurity(NOBODY_UID),
+              volumeMounts: [{ name: 'queries', mountPath: '/etc/postgres-exporter', readOnly: true }],
+            },
+          ],
+          volumes: [{ name: 'queries', configMap: { name: names.exporter } }],
+        },
+      },
+    },
+  };
+}
+
+function alertRules(plan: Plan): AlertRule[] {
+  const { namespace, names, spec } = plan;
+  const sel = `namespace="${namespace}",service="${names.metricsService}"`;
+  const dataClaims = `namespace="${namespace}",persistentvolumeclaim=~"${names.dataVolumeTemplate}-${names.statefulSet}-.*"`;
+  const rules: AlertRule[] = [
+    {
+      alert: 'PostgreSQLDown',
+      expr: `pg_up{${sel}} == 0 or absent(up{${sel}} == 1)`,
+      for: '5m',
+      severity: 'critical',
+      summary: 'PostgreSQL is down or cannot be scraped',
+    },
+    {
+      alert: 'PostgreSQLDiskNearlyFull',
+      expr: `kubelet_volume_stats_available_bytes{${dataClaims}} / kubelet_volume_stats_capacity_bytes{${dataClaims}} < 0.1`,
+      for: '10m',
+      severity: 'warning',
+      summary: 'data volume less than 10% free; raise spec.storageSize',
+    },
+  ];
+  if (plan.standbys > 0) {
+    rules.push(
+      {
+        alert: 'PostgreSQLReplicationLag',
+        expr: `max(pg_standby_replay_lag_seconds{${sel}}) > 60`,
+        for: '5m',
+        severity: 'warning',
+        summary: 'a standby is more than 60s behind the primary',
+      },
+      {
+        alert: 'PostgreSQLStandbyNotStreaming',
+        expr: `count(pg_standby_replay_lag_seconds{${sel}}) < ${plan.standbys} or absent(pg_standby_replay_lag_seconds{${sel}})`,
+        for: '10m',
+        severity: 'warning',
+        summary: `fewer than ${plan.standbys} standby(s) streaming from the primary`,
+      },
+    );
+  }
+  if (spec.backup) {
+    rules.push({
+      alert: 'PostgreSQLBackupStale',
+      expr: `time() - kube_cronjob_status_last_successful_time{namespace="${namespace}",cronjob="${names.backup}"} > 26 * 3600`,
+      for: '30m',
+      severity: 'warning',
+      summary: 'no successful backup for more than 26 hours',
+    });
+  }
+  return rules;
+}
+
+/** The exporter admits only Prometheus. */
+function exporterNetworkPolicy(plan: Plan): Manifest {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: meta(plan, plan.names.exporterNetworkPolicy, 'network'),
+    spec: {
+      podSelector: { matchLabels: selectorLabels(plan, 'metrics') },
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [namespacePeer(plan.platform.prometheus.namespace)], ports: [{ protocol: 'TCP', port: METRICS_PORT }] }],
+    },
+  };
+}
+
+/** postgres-exporter (queries, Deployment, Service, NetworkPolicy), a ServiceMonitor and a PrometheusRule. */
+export function buildMonitoring(plan: Plan): Manifest[] {
+  if (!plan.spec.monitoring) return [];
+  const { names } = plan;
+  return [
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(plan, names.exporter, 'metrics'), data: { 'queries.yaml': EXPORTER_QUERIES } },
+    exporterDeployment(plan),
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: meta(plan, names.metricsService, 'metrics'),
+      spec: {
+        type: 'ClusterIP',
+        selector: selectorLabels(plan, 'metrics'),
+        ports: [{ name: 'metrics', port: METRICS_PORT, targetPort: 'metrics', protocol: 'TCP' }],
+      },
+    },
+    {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'ServiceMonitor',
+      metadata: { ...meta(plan, names.monitor, 'metrics'), labels: prometheusLabels(plan) },
+      spec: {
+        selector: { matchLabels: selectorLabels(plan, 'metrics') },
+        endpoints: [{ port: 'metrics', interval: '30s', scrapeTimeout: '10s' }],
+      },
+    },
+    prometheusRule(plan, alertRules(plan)),
+    exporterNetworkPolicy(plan),
+  ];
+}

@@ -1,0 +1,4 @@
+/** Annotations of the stored request.yaml: one place for their keys. */
+export const ANNOTATION_SCHEMA_VERSION = 'postgres-gitops.dev/schema-version';
+export const ANNOTATION_RENDERER_VERSION = 'postgres-gitops.dev/renderer-version';
+export const ANNOTATION_REQUESTED_BY = 'postgres-gitops.dev/requested-by';

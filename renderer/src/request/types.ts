@@ -1,0 +1,37 @@
+import type { ENGINES, PROFILES, REQUEST_API_VERSION, REQUEST_KIND, SIZES } from './schema';
+
+export type EngineId = (typeof ENGINES)[number];
+
+/** A request with every default resolved: what request.yaml stores and what the plan reads. */
+export interface ResolvedSpec {
+  engine: EngineId;
+  profile: (typeof PROFILES)[number];
+  size: (typeof SIZES)[number];
+  version: string;
+  database: string;
+  username: string;
+  replicas: number;
+  persistence: boolean;
+  storageSize: string;
+  storageClass?: string;
+  backup: boolean;
+  backupSchedule: string;
+  backupRetention: number;
+  monitoring: boolean;
+  ssl: boolean;
+  cluster: string;
+  owner: string;
+  system?: string;
+  allowedNamespaces: string[];
+}
+
+export interface Request {
+  apiVersion: typeof REQUEST_API_VERSION;
+  kind: typeof REQUEST_KIND;
+  metadata: {
+    name: string;
+    namespace: string;
+    annotations: Record<string, string>;
+  };
+  spec: ResolvedSpec;
+}
