@@ -23,6 +23,26 @@ describe('validateObject', () => {
     expect(problems.length).toBeGreaterThan(0);
   });
 
+  it('evaluates the CEL rules of a CRD, which a JSON Schema validator skips', () => {
+    const role = (name: string) => ({ apiVersion: 'postgresql.cnpg.io/v1', kind: 'DatabaseRole', metadata: { name: 'r', namespace: 'n' }, spec: { name, cluster: { name: 'db' }, login: true } });
+    expect(validateObject(role('app'))).toEqual([]);
+    expect(validateObject(role('postgres'))).toEqual(['/spec the role name postgres is reserved']);
+    const cluster = {
+      apiVersion: 'postgresql.cnpg.io/v1',
+      kind: 'Cluster',
+      metadata: { name: 'db', namespace: 'n' },
+      spec: { instances: 1, imageName: 'ghcr.io/cloudnative-pg/postgresql:17.7', imageCatalogRef: { apiGroup: 'postgresql.cnpg.io', kind: 'ImageCatalog', name: 'pg', major: 17 }, storage: { size: '1Gi' } },
+    };
+    expect(validateObject(cluster)).toContain('/spec imageName and imageCatalogRef are mutually exclusive');
+  });
+
+  it('evaluates transition rules only against an old object', () => {
+    const database = (name: string) => ({ apiVersion: 'postgresql.cnpg.io/v1', kind: 'Database', metadata: { name: 'd', namespace: 'n' }, spec: { name, owner: 'app', cluster: { name: 'db' } } });
+    expect(validateObject(database('orders'))).toEqual([]);
+    expect(validateObject(database('orders'), database('orders'))).toEqual([]);
+    expect(validateObject(database('billing'), database('orders'))).toEqual(['/spec/name name is immutable']);
+  });
+
   it('refuses kinds it has no schema for', () => {
     expect(validateObject({ apiVersion: 'example.com/v1', kind: 'Widget' })).toEqual(['no schema known for example.com/v1 Widget']);
   });

@@ -1,21 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
+import { celViolations } from './cel';
 
-/** The CRDs the npm model packages do not cover, from ../shared/crds (upstream files, unchanged). */
-const CRD_DIR = join(__dirname, '..', '..', '..', 'shared', 'crds');
-const CRD_FILES = [
-  'external-secrets.io_externalsecrets.yaml',
-  'generators.external-secrets.io_passwords.yaml',
-  'postgresql.cnpg.io_clusters.yaml',
-  'postgresql.cnpg.io_poolers.yaml',
-  'postgresql.cnpg.io_scheduledbackups.yaml',
-  'postgresql.cnpg.io_backups.yaml',
-  'postgresql.cnpg.io_databases.yaml',
-  'barmancloud.cnpg.io_objectstores.yaml',
-];
+/** The CRDs the npm model packages do not cover, vendored unchanged in test/crds (sources in its README). */
+const CRD_DIR = join(__dirname, '..', 'crds');
 
 /** Model modules per apiVersion (CommonJS generations of kubernetes-models). */
 const MODEL_PACKAGES: Record<string, string> = {
@@ -44,21 +35,26 @@ function closeSchema(schema: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-let crdValidators: Map<string, ValidateFunction> | undefined;
+interface CrdValidator {
+  schema: Record<string, unknown>;
+  validate: ValidateFunction;
+}
 
-function loadCrdValidators(): Map<string, ValidateFunction> {
+let crdValidators: Map<string, CrdValidator> | undefined;
+
+function loadCrdValidators(): Map<string, CrdValidator> {
   if (crdValidators) return crdValidators;
   const ajv = new Ajv({ strict: false, allErrors: true });
   addFormats(ajv);
   crdValidators = new Map();
-  for (const file of CRD_FILES) {
+  for (const file of readdirSync(CRD_DIR).filter(f => f.endsWith('.yaml')).sort()) {
     const crd = parse(readFileSync(join(CRD_DIR, file), 'utf8'));
     for (const version of crd.spec.versions) {
       if (!version.served) continue;
       const schema = closeSchema(version.schema.openAPIV3Schema);
       // apiVersion, kind and metadata are validated by the API server, not the CRD schema.
       (schema.properties as Record<string, unknown>).metadata = { type: 'object' };
-      crdValidators.set(`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, ajv.compile(schema));
+      crdValidators.set(`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, { schema: version.schema.openAPIV3Schema, validate: ajv.compile(schema) });
     }
   }
   return crdValidators;
@@ -76,11 +72,15 @@ function modelClass(apiVersion: string, kind: string): (new (data: unknown) => {
   }
 }
 
-/** Validates one object against its published schema; returns the problems, empty when valid. */
-export function validateObject(object: { apiVersion: string; kind: string }): string[] {
+/**
+ * Validates one object against its published schema; returns the problems, empty when valid.
+ * CRD-backed objects also pass every CEL rule of their schema; with `old`, transition rules too.
+ */
+export function validateObject(object: { apiVersion: string; kind: string }, old?: unknown): string[] {
   const crd = loadCrdValidators().get(`${object.apiVersion}/${object.kind}`);
   if (crd) {
-    return crd(object) ? [] : (crd.errors ?? []).map(e => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`);
+    const schemaProblems = crd.validate(object) ? [] : (crd.validate.errors ?? []).map(e => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`);
+    return [...schemaProblems, ...celViolations(crd.schema, object, old)];
   }
   const Model = modelClass(object.apiVersion, object.kind);
   if (!Model) return [`no schema known for ${object.apiVersion} ${object.kind}`];
