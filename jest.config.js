@@ -1,13 +1,14 @@
 /** One jest run for every package: unit tests beside the code, cross-package tests in test/. */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/renderer/src', '<rootDir>/plugins/scaffolder-postgres/src', '<rootDir>/test'],
+  roots: ['<rootDir>/renderer/src', '<rootDir>/plugins/publish/src', '<rootDir>/plugins/scaffolder-postgres/src', '<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: { module: 'commonjs', target: 'ES2022', esModuleInterop: true, isolatedModules: true } }],
   },
   moduleNameMapper: {
     '^@postgres-gitops/renderer$': '<rootDir>/renderer/src/index.ts',
+    '^@postgres-gitops/publish$': '<rootDir>/plugins/publish/src/index.ts',
   },
   testTimeout: 120000,
   // A Backstage test backend with both the scaffolder and the catalog leaves the process

@@ -4,7 +4,7 @@ import { coreServices, createServiceFactory } from '@backstage/backend-plugin-ap
 import { mockCredentials, mockServices, startTestBackend, TestDatabases } from '@backstage/backend-test-utils';
 import { parse } from 'yaml';
 import { scaffolderModulePostgres } from '../plugins/scaffolder-postgres/src';
-import { createStateStore, type StateStore } from '../plugins/scaffolder-postgres/src/__testUtils__/state-store';
+import { createStateStore, type StateStore } from './support/state-store';
 
 /**
  * The "Create PostgreSQL" template through a real in-process Backstage backend: scaffolder and

@@ -4,9 +4,9 @@ import { dirname, join } from 'node:path';
 import { ConfigReader } from '@backstage/config';
 import { DefaultGithubCredentialsProvider, ScmIntegrations } from '@backstage/integration';
 import { createPublishGithubPullRequestAction } from '@backstage/plugin-scaffolder-backend-module-github';
-import { renderDatabase } from '@postgres-gitops/renderer';
-import { GitHubPublisher } from '../../plugins/scaffolder-postgres/src/publish/github-publisher';
-import { FakeGitHub, type RecordedRequest } from '../../plugins/scaffolder-postgres/src/__testUtils__/fake-github/server';
+import { REQUEST_FILE, renderDatabase } from '@postgres-gitops/renderer';
+import { GitHubPublisher } from '@postgres-gitops/publish';
+import { FakeGitHub, type RecordedRequest } from '../support/fake-github/server';
 import { fleetRequests, PROD_REQUEST, BASIC_REQUEST } from './fleet';
 import { benchActionContext } from './action-context';
 import { now, type Measurement } from './measure';
@@ -57,7 +57,7 @@ type Runner = (github: FakeGitHub, c: Case) => Promise<void>;
 
 const ours = (pace: boolean): Runner => async (github, c) => {
   const publisher = new GitHubPublisher({ owner: OWNER, repo: REPO, token: TOKEN, baseUrl: github.url, throttle: pace, maxRetries: 3 });
-  const session = await publisher.open({ baseBranch: 'main', branch: 'bench/ours', directory: c.directory });
+  const session = await publisher.open({ baseBranch: 'main', branch: 'bench/ours', directory: c.directory, requestFile: REQUEST_FILE });
   await session.publish({ files: c.files, title: 'bench', body: 'bench', commitMessage: 'bench', author: { name: 'b', email: 'b@example.test' }, draft: false, reviewers: [], labels: [] });
 };
 

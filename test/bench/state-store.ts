@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { renderDatabase } from '@postgres-gitops/renderer';
-import { GitPublisher } from '../../plugins/scaffolder-postgres/src/publish/git-publisher';
+import { REQUEST_FILE, renderDatabase } from '@postgres-gitops/renderer';
+import { GitPublisher } from '@postgres-gitops/publish';
 import { now, type Measurement } from './measure';
 import { round } from './render';
 
@@ -68,7 +68,7 @@ const newDatabase = () => renderDatabase({ ...database(999_999), metadata: { nam
 
 async function ours(bare: string): Promise<void> {
   const db = newDatabase();
-  const session = await new GitPublisher({ remote: `file://${bare}` }).open({ baseBranch: 'main', branch: `bench/${Date.now()}`, directory: db.directory });
+  const session = await new GitPublisher({ remote: `file://${bare}` }).open({ baseBranch: 'main', branch: `bench/${Date.now()}`, directory: db.directory, requestFile: REQUEST_FILE });
   await session.publish({ files: db.files, title: 't', body: 'b', commitMessage: 'bench', author: { name: 'b', email: 'b@example.test' }, draft: false, reviewers: [], labels: [] });
   await session.close();
 }

@@ -7,7 +7,4 @@ import { scaffolderModulePostgres } from './module';
 
 export default scaffolderModulePostgres;
 export { scaffolderModulePostgres };
-export { createPostgresCreateAction, branchFor, type PostgresCreateActionOptions } from './actions';
-export { GitHubPublisher, type GitHubPublisherOptions } from './publish/github-publisher';
-export { GitPublisher, type GitPublisherOptions, type MergeRequestMode } from './publish/git-publisher';
-export type { Publisher, PublishSession, PublishTarget, ChangeSet, PublishResult } from './publish/types';
+export { createPostgresCreateAction, type PostgresCreateActionOptions } from './actions';

@@ -1,8 +1,11 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { toYaml, toYamlStream } from '../layout/serialize';
 import { renderDatabase } from '../render-database';
 import { RequestValidationError } from '../request/errors';
+import { ChangeRefusedError } from '../review/decide';
+import { reviewWarnings } from '../review/warnings';
 import { argoWiring } from '../wiring/argo';
 import { fluxWiring } from '../wiring/flux';
 import { EXIT, UsageError } from './exit-codes';
@@ -10,6 +13,7 @@ import { loadPlatform, readYamlFile, writeFileSet } from './files';
 import { KRATIX_DEFAULT_PATHS, runKratix } from './kratix';
 import { formatVerifyResult, verifyStateStore } from './verify';
 import { kratixPromise } from './promise';
+import { publishCommand } from './publish';
 import { RENDERER_VERSION } from '../version';
 
 const DEFAULT_PIPELINE_IMAGE = `ghcr.io/postgres-gitops/pipeline:v${RENDERER_VERSION}`;
@@ -17,10 +21,13 @@ const DEFAULT_PIPELINE_IMAGE = `ghcr.io/postgres-gitops/pipeline:v${RENDERER_VER
 const USAGE = `usage:
   postgres-gitops render <request.yaml> [--out <state-dir>] [--platform <platform.yaml>]
   postgres-gitops verify <state-dir> [--platform <platform.yaml>]
+  postgres-gitops publish <request.yaml | database-dir> --repo <url> [--base main] [--update] [--allow-destructive]
+                  [--draft] [--reviewer <login|org/team>]... [--label <label>]... [--github-api-url <url>] [--platform <platform.yaml>]
+                  (GitHub: https://github.com/<owner>/<repo> with GITHUB_TOKEN; any other URL or path: a git remote)
   postgres-gitops wiring --cluster <name> (--flux [--source <GitRepository>] | --argo --repo-url <url>)
   postgres-gitops kratix [--input <dir>] [--output <dir>] [--metadata <dir>] [--platform <platform.yaml>]
   postgres-gitops promise [--image <pipeline image>]
-exit codes: 0 ok, 1 verify found drift, 2 invalid input, 3 internal error`;
+exit codes: 0 ok, 1 verify found drift, 2 invalid input or a refused change, 3 internal error`;
 
 interface Io {
   stdout: (text: string) => void;
@@ -44,6 +51,14 @@ async function run(argv: string[], io: Io): Promise<number> {
       output: { type: 'string' },
       metadata: { type: 'string' },
       image: { type: 'string' },
+      repo: { type: 'string' },
+      base: { type: 'string' },
+      update: { type: 'boolean' },
+      'allow-destructive': { type: 'boolean' },
+      draft: { type: 'boolean' },
+      reviewer: { type: 'string', multiple: true },
+      label: { type: 'string', multiple: true },
+      'github-api-url': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -58,7 +73,10 @@ async function run(argv: string[], io: Io): Promise<number> {
     case 'render': {
       if (args.length !== 1) throw new UsageError('render takes exactly one request file');
       const rendered = renderDatabase(await readYamlFile(args[0]), platform);
+      printWarnings(io, reviewWarnings(rendered.plan));
       if (values.out) {
+        // The directory is the database: files an earlier render wrote and this one does not are removed.
+        await rm(join(values.out, rendered.directory), { recursive: true, force: true });
         await mkdir(values.out, { recursive: true });
         await writeFileSet(values.out, rendered.files);
         io.stderr(`wrote ${Object.keys(rendered.files).length} files to ${values.out}/${rendered.directory}/\n`);
@@ -72,6 +90,25 @@ async function run(argv: string[], io: Io): Promise<number> {
       const result = await verifyStateStore(args[0], platform);
       (result.problems.length === 0 ? io.stdout : io.stderr)(formatVerifyResult(result));
       return result.problems.length === 0 ? EXIT.ok : EXIT.drift;
+    }
+    case 'publish': {
+      if (args.length !== 1) throw new UsageError('publish takes exactly one request file or database directory');
+      if (!values.repo) throw new UsageError('publish needs --repo <state-store URL or path>');
+      const { rendered, decision, result, publisher } = await publishCommand(args[0], platform, {
+        repo: values.repo,
+        base: values.base ?? 'main',
+        update: values.update ?? false,
+        allowDestructive: values['allow-destructive'] ?? false,
+        draft: values.draft ?? false,
+        reviewers: values.reviewer ?? [],
+        labels: values.label ?? [],
+        githubApiUrl: values['github-api-url'],
+        author: { name: io.env.GIT_AUTHOR_NAME ?? 'postgres-gitops', email: io.env.GIT_AUTHOR_EMAIL ?? 'postgres-gitops@localhost' },
+      }, io.env);
+      printWarnings(io, reviewWarnings(rendered.plan));
+      const what = !result.changed ? 'unchanged' : decision.update ? 'updated' : 'created';
+      io.stdout(`${what}: ${rendered.directory} on branch ${result.branch} of ${publisher.description}${result.pullRequest ? `\npull request: ${result.pullRequest.url}` : ''}\n`);
+      return EXIT.ok;
     }
     case 'wiring': {
       if (!values.cluster) throw new UsageError('wiring needs --cluster <name>');
@@ -101,12 +138,16 @@ async function run(argv: string[], io: Io): Promise<number> {
   }
 }
 
+function printWarnings(io: Io, warnings: string[]): void {
+  for (const warning of warnings) io.stderr(`postgres-gitops: warning: ${warning}\n`);
+}
+
 /** Runs the CLI; errors become messages on stderr and an exit code, never a stack trace for user errors. */
 export async function main(argv: string[], io: Io): Promise<number> {
   try {
     return await run(argv, io);
   } catch (error) {
-    if (error instanceof RequestValidationError || error instanceof UsageError) {
+    if (error instanceof RequestValidationError || error instanceof UsageError || error instanceof ChangeRefusedError) {
       io.stderr(`postgres-gitops: ${error.message}\n`);
       return EXIT.invalidInput;
     }

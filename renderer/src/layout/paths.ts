@@ -16,3 +16,8 @@ export function manifestFileName(manifest: Manifest): string {
 export const REQUEST_FILE = 'request.yaml';
 export const CATALOG_FILE = 'catalog-info.yaml';
 export const KUSTOMIZATION_FILE = 'kustomization.yaml';
+
+/** The pull-request branch of a database: the same database always lands on the same branch. */
+export function pullRequestBranch(cluster: string, namespace: string, name: string): string {
+  return `postgres/${cluster}/${namespace}/${name}`;
+}

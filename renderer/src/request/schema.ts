@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import {
   DNS1123_LABEL,
   RESERVED_DATABASES,
@@ -78,8 +78,11 @@ export const requestObjectSchema = z.object({
   }),
   metadata: z
     .object({
-      name: z.string({ required_error: 'is required' }).regex(DNS1123_LABEL, 'must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit'),
-      namespace: z.string().regex(DNS1123_LABEL, 'must be a DNS-1123 label').max(63).optional(),
+      name: z
+        .string({ required_error: 'is required' })
+        .regex(DNS1123_LABEL, 'must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit')
+        .describe('Database name: the prefix of every Kubernetes object, like orders (DNS-1123 label)'),
+      namespace: z.string().regex(DNS1123_LABEL, 'must be a DNS-1123 label').max(63).describe('Kubernetes namespace the database runs in (default "default")').optional(),
       annotations: z.record(z.string()).optional(),
     })
     .passthrough(),

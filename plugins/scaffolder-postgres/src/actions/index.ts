@@ -1,1 +1,1 @@
-export { createPostgresCreateAction, branchFor, type PostgresCreateActionOptions } from './create/action';
+export { createPostgresCreateAction, type PostgresCreateActionOptions } from './create/action';

@@ -6,8 +6,8 @@ import { DefaultGithubCredentialsProvider, ScmIntegrations } from '@backstage/in
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { DEFAULT_PLATFORM } from '@postgres-gitops/renderer';
 import { parse } from 'yaml';
-import { createStateStore, type StateStore } from '../../__testUtils__/state-store';
-import { FakeGitHub } from '../../__testUtils__/fake-github/server';
+import { createStateStore, type StateStore } from '../../../../../test/support/state-store';
+import { FakeGitHub } from '../../../../../test/support/fake-github/server';
 import { createPostgresCreateAction } from './action';
 import { examples } from './examples';
 
@@ -86,9 +86,23 @@ describe('postgres:create', () => {
       entityRef: 'resource:default/orders-team-a-worker-1',
       connectionHost: 'orders-postgresql.team-a.svc',
       pullRequestUrl: '',
+      change: 'unknown',
     });
+    expect(outputs).not.toHaveProperty('changed');
     expect(readdirSync(join(workspace, 'clusters/worker-1/postgres/team-a/orders'))).toContain('statefulset-orders-postgresql.yaml');
     expect(store.branches()).toEqual(['main']);
+  });
+
+  it('in dry-run says what would really change, read from the state store without writing', async () => {
+    const { execFileSync } = await import('node:child_process');
+    expect((await run(base, { isDryRun: true })).outputs).toMatchObject({ change: 'create', changed: true });
+    const created = await run(base);
+    execFileSync('git', ['update-ref', 'refs/heads/main', `refs/heads/${created.outputs.branch}`], { cwd: store.bare });
+    const heads = store.branches();
+    expect((await run({ ...base, update: true }, { isDryRun: true })).outputs).toMatchObject({ change: 'unchanged', changed: false });
+    expect((await run({ ...base, update: true, size: 'medium' }, { isDryRun: true })).outputs).toMatchObject({ change: 'update', changed: true });
+    expect(store.branches()).toEqual(heads);
+    expect(store.log('main')).toHaveLength(2);
   });
 
   it('records who asked in request.yaml and the commit', async () => {
@@ -113,10 +127,10 @@ describe('postgres:create', () => {
     await expect(run(base)).rejects.toThrow('clusters/worker-1/postgres/team-a/orders already exists on main: set update: true');
     await expect(run({ ...base, update: true, persistence: false })).rejects.toThrow(/destructive and needs allowDestructiveChanges: true[\s\S]*persistence: true -> false/);
     const resized = await run({ ...base, update: true, size: 'medium' });
-    expect(resized.outputs.changed).toBe(true);
+    expect(resized.outputs).toMatchObject({ changed: true, change: 'update' });
     expect(store.log(String(resized.outputs.branch))[0]).toBe('Update PostgreSQL team-a/orders (medium, 15) on worker-1');
     const unchanged = await run({ ...base, update: true, size: 'medium' });
-    expect(unchanged.outputs.changed).toBe(false);
+    expect(unchanged.outputs).toMatchObject({ changed: false, change: 'unchanged' });
   });
 
   it('opens a GitHub pull request whose body shows the choices and never a credential', async () => {

@@ -5,10 +5,20 @@ import type { GithubCredentialsProvider, ScmIntegrationRegistry } from '@backsta
 import type { JsonObject } from '@backstage/types';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { CATALOG_FILE, RequestValidationError, renderDatabase, reviewBody, type PlatformSettings, type RenderedDatabase } from '@postgres-gitops/renderer';
-import { resolvePublisher } from '../../publish/resolve';
-import type { PublishResult } from '../../publish/types';
-import { decideChange } from './decide';
+import { wouldChange, type PublishResult, type Publisher } from '@postgres-gitops/publish';
+import {
+  CATALOG_FILE,
+  ChangeRefusedError,
+  REQUEST_FILE,
+  RequestValidationError,
+  decideChange,
+  pullRequestBranch,
+  renderDatabase,
+  reviewBody,
+  type PlatformSettings,
+  type RenderedDatabase,
+} from '@postgres-gitops/renderer';
+import { resolvePublisher } from '../../resolve-publisher';
 import { examples } from './examples';
 import { requestFromInput } from './request-input';
 import { inputSchema, outputSchema } from './schema';
@@ -24,20 +34,34 @@ export interface PostgresCreateActionOptions {
 
 const DEFAULT_AUTHOR = { name: 'postgres-gitops', email: 'postgres-gitops@backstage.local' };
 
-/** The pull-request branch of a database: the same request always lands on the same branch. */
-export function branchFor(db: RenderedDatabase): string {
-  return `postgres/${db.plan.spec.cluster}/${db.plan.namespace}/${db.plan.name}`;
+type Change = 'create' | 'update' | 'unchanged' | 'unknown';
+
+/** A user's mistake becomes an InputError: the task log shows the message, never a stack trace. */
+function asInputError(error: unknown): unknown {
+  if (error instanceof RequestValidationError) {
+    // Field names are the action's own (spec.size is the input "size").
+    return new InputError(error.message.replace(/ {2}- spec\./g, '  - ').replace(/ {2}- metadata\./g, '  - '));
+  }
+  if (error instanceof ChangeRefusedError) return new InputError(error.message);
+  return error;
 }
 
 function render(input: Record<string, unknown>, platform: PlatformSettings, requestedBy?: string): RenderedDatabase {
   try {
     return renderDatabase(requestFromInput(input, requestedBy), platform);
   } catch (error) {
-    if (error instanceof RequestValidationError) {
-      // Field names are the action's own (spec.size is the input "size").
-      throw new InputError(error.message.replace(/ {2}- spec\./g, '  - ').replace(/ {2}- metadata\./g, '  - '));
-    }
-    throw error;
+    throw asInputError(error);
+  }
+}
+
+/** What publishing would do, read from the state store without writing; "unknown" when it cannot be read. */
+async function previewChange(publisher: Publisher, rendered: RenderedDatabase, baseBranch: string, branch: string): Promise<Change> {
+  const session = await publisher.open({ baseBranch, branch, directory: rendered.directory, requestFile: REQUEST_FILE });
+  try {
+    if (session.existingRequest === undefined) return 'create';
+    return wouldChange(rendered.files, rendered.directory, session.existingBlobs) ? 'update' : 'unchanged';
+  } finally {
+    await session.close();
   }
 }
 
@@ -48,7 +72,7 @@ function render(input: Record<string, unknown>, platform: PlatformSettings, requ
 export function createPostgresCreateAction(options: PostgresCreateActionOptions) {
   return createTemplateAction({
     id: 'postgres:create',
-    description: 'Renders a PostgreSQL database (StatefulSet engine) and opens a pull request with its manifests to a GitOps state store.',
+    description: 'Renders a PostgreSQL database and opens a pull request with its manifests to a GitOps state store.',
     examples,
     supportsDryRun: true,
     schema: { input: inputSchema, output: outputSchema },
@@ -57,7 +81,7 @@ export function createPostgresCreateAction(options: PostgresCreateActionOptions)
       const requestedBy = ctx.user?.ref;
       const rendered = render(input, options.platform, requestedBy);
       const baseBranch = (ctx.input.targetBranch ?? options.stateStore?.targetBranch ?? 'main') as string;
-      const branch = branchFor(rendered);
+      const branch = pullRequestBranch(rendered.plan.spec.cluster, rendered.plan.namespace, rendered.plan.name);
       const catalogInfoPath = `${rendered.directory}/${CATALOG_FILE}`;
       ctx.output('branch', branch);
       ctx.output('directory', rendered.directory);
@@ -65,35 +89,42 @@ export function createPostgresCreateAction(options: PostgresCreateActionOptions)
       ctx.output('catalogInfoPath', catalogInfoPath);
       ctx.output('connectionHost', rendered.plan.connection.host);
 
+      const repoUrl = (ctx.input.repoUrl ?? options.stateStore?.repoUrl) as string | undefined;
+      const resolve = async () => {
+        if (!repoUrl) throw new InputError('repoUrl: required (or set postgresGitops.stateStore.repoUrl in app-config)');
+        return resolvePublisher({
+          repoUrl,
+          integrations: options.integrations,
+          githubCredentials: options.githubCredentials,
+          mergeRequest: ctx.input.mergeRequest,
+          paceGitHubWrites: options.paceGitHubWrites,
+        });
+      };
+
       if (ctx.isDryRun) {
-        // The template editor previews the workspace: show the real files, touch no network.
+        // The template editor previews the workspace: the real files, and what would change, read-only.
         for (const [path, content] of Object.entries(rendered.files)) {
           await mkdir(dirname(join(ctx.workspacePath, path)), { recursive: true });
           await writeFile(join(ctx.workspacePath, path), content);
         }
-        ctx.logger.info(`dry run: rendered ${Object.keys(rendered.files).length} files into ${rendered.directory}/; no pull request opened`);
+        const change = await resolve()
+          .then(({ publisher }) => previewChange(publisher, rendered, baseBranch, branch))
+          .catch((): Change => 'unknown');
+        ctx.logger.info(`dry run: rendered ${Object.keys(rendered.files).length} files into ${rendered.directory}/; would ${change === 'unknown' ? 'change an unknown amount (the state store could not be read)' : change}; no pull request opened`);
         ctx.output('pullRequestUrl', '');
         ctx.output('catalogInfoUrl', '');
-        ctx.output('changed', true);
+        ctx.output('change', change);
+        if (change !== 'unknown') ctx.output('changed', change !== 'unchanged');
         ctx.output('summary', reviewBody(rendered, { requestedBy }));
         return;
       }
 
-      const repoUrl = (ctx.input.repoUrl ?? options.stateStore?.repoUrl) as string | undefined;
-      if (!repoUrl) throw new InputError('repoUrl: required (or set postgresGitops.stateStore.repoUrl in app-config)');
-      const { publisher, browseUrl } = await resolvePublisher({
-        repoUrl,
-        integrations: options.integrations,
-        githubCredentials: options.githubCredentials,
-        mergeRequest: ctx.input.mergeRequest,
-        paceGitHubWrites: options.paceGitHubWrites,
-      });
+      const { publisher, browseUrl } = await resolve();
       const fingerprint = createHash('sha256').update(JSON.stringify(rendered.files)).digest('hex').slice(0, 16);
-
       const result = (await ctx.checkpoint<JsonObject>({
         key: `postgres-gitops.publish.v1.${branch}.${fingerprint}`,
         fn: async () => {
-          const session = await publisher.open({ baseBranch, branch, directory: rendered.directory });
+          const session = await publisher.open({ baseBranch, branch, directory: rendered.directory, requestFile: REQUEST_FILE });
           try {
             const decision = decideChange({
               rendered,
@@ -116,12 +147,15 @@ export function createPostgresCreateAction(options: PostgresCreateActionOptions)
             });
             // Checkpoints store JSON: no undefined values.
             return JSON.parse(JSON.stringify({ ...published, update: decision.update, summary: decision.body })) as JsonObject;
+          } catch (error) {
+            throw asInputError(error);
           } finally {
             await session.close();
           }
         },
       })) as unknown as PublishResult & { update: boolean; summary: string };
 
+      const change: Change = !result.changed ? 'unchanged' : result.update ? 'update' : 'create';
       ctx.logger.info(
         result.changed
           ? `${result.update ? 'updated' : 'created'} ${rendered.directory} on branch ${branch} of ${publisher.description}${result.pullRequest ? `: ${result.pullRequest.url}` : ''}`
@@ -130,6 +164,7 @@ export function createPostgresCreateAction(options: PostgresCreateActionOptions)
       ctx.output('pullRequestUrl', result.pullRequest?.url ?? '');
       if (result.pullRequest) ctx.output('pullRequestNumber', result.pullRequest.number);
       ctx.output('catalogInfoUrl', browseUrl ? browseUrl(baseBranch, catalogInfoPath) : '');
+      ctx.output('change', change);
       ctx.output('changed', result.changed);
       ctx.output('summary', result.summary);
     },

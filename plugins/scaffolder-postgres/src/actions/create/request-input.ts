@@ -1,9 +1,7 @@
-import { ANNOTATION_REQUESTED_BY, REQUEST_API_VERSION, REQUEST_KIND } from '@postgres-gitops/renderer';
+import { ANNOTATION_REQUESTED_BY, REQUEST_API_VERSION, REQUEST_KIND, requestSpecSchema } from '@postgres-gitops/renderer';
 
-export const SPEC_FIELDS = [
-  'size', 'version', 'profile', 'engine', 'database', 'username', 'persistence', 'storageSize', 'storageClass', 'replicas',
-  'backup', 'backupSchedule', 'backupRetention', 'monitoring', 'ssl', 'allowedNamespaces', 'cluster', 'owner', 'system',
-] as const;
+/** The request's spec fields, as the renderer's schema defines them: the action's input carries them flat. */
+export const SPEC_FIELDS = Object.keys(requestSpecSchema.shape) as (keyof typeof requestSpecSchema.shape)[];
 
 /** The action's flat input as a request object for the renderer; unset fields stay unset. */
 export function requestFromInput(input: Record<string, unknown>, requestedBy?: string) {

@@ -67,6 +67,7 @@ function sameFiles(entries: TreeEntry[] | undefined, wanted: string[]): boolean 
 
 class GitHubSession implements PublishSession {
   readonly existingRequest?: string;
+  readonly existingBlobs: Record<string, string>;
 
   constructor(
     private readonly client: GitHubClient,
@@ -75,6 +76,9 @@ class GitHubSession implements PublishSession {
     private readonly state: NonNullable<StateResult['repository']>,
   ) {
     this.existingRequest = state.request?.text;
+    this.existingBlobs = Object.fromEntries(
+      (state.baseDir?.entries ?? []).filter(e => e.type === 'blob').map(e => [`${target.directory}/${e.name}`, e.oid]),
+    );
   }
 
   async publish(change: ChangeSet): Promise<PublishResult> {
@@ -189,7 +193,7 @@ export class GitHubPublisher implements Publisher {
         repo: this.options.repo,
         baseRef: `refs/heads/${target.baseBranch}`,
         headRef: `refs/heads/${target.branch}`,
-        requestPath: `${target.baseBranch}:${target.directory}/request.yaml`,
+        requestPath: `${target.baseBranch}:${target.directory}/${target.requestFile}`,
         baseDir: `${target.baseBranch}:${target.directory}`,
         headDir: `${target.branch}:${target.directory}`,
       });

@@ -1,19 +1,12 @@
 import type { GithubCredentialsProvider, ScmIntegrationRegistry } from '@backstage/integration';
 import { InputError } from '@backstage/errors';
 import { parseRepoUrl } from '@backstage/plugin-scaffolder-node';
-import { GitHubPublisher } from './github-publisher';
-import { GitPublisher, type MergeRequestMode } from './git-publisher';
-import type { Publisher } from './types';
+import { GitHubPublisher, GitPublisher, isGitRemote, type MergeRequestMode, type Publisher } from '@postgres-gitops/publish';
 
 export interface ResolvedPublisher {
   publisher: Publisher;
   /** Where catalog-info.yaml can be read on a branch after merge, when the host serves it. */
   browseUrl?: (branch: string, path: string) => string;
-}
-
-/** A plain git remote (scheme://, scp-like user@host:path, or an absolute path), not Backstage's host?owner=&repo= form. */
-export function isGitRemote(repoUrl: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(repoUrl) || repoUrl.startsWith('/') || /^[\w.-]+@[\w.-]+:/.test(repoUrl);
 }
 
 export interface ResolveOptions {

@@ -1,10 +1,13 @@
-import type { FileSet } from '@postgres-gitops/renderer';
+/** Relative path in the repository to file content. */
+export type FileSet = Record<string, string>;
 
 /** Where the database directory goes, and the pull-request branch for it. */
 export interface PublishTarget {
   baseBranch: string;
   branch: string;
   directory: string;
+  /** The file of the directory whose text a session reads from the base branch (the stored request). */
+  requestFile: string;
 }
 
 export interface ChangeSet {
@@ -35,8 +38,10 @@ export interface PublishResult {
 
 /** A read of the state store, held open until the change is published or abandoned. */
 export interface PublishSession {
-  /** request.yaml of the database on the base branch, when the database already exists. */
+  /** The request file of the directory on the base branch, when the directory exists there. */
   readonly existingRequest?: string;
+  /** Git blob ids of the files of the directory on the base branch, by path from the repository root. */
+  readonly existingBlobs: Record<string, string>;
   publish(change: ChangeSet): Promise<PublishResult>;
   close(): Promise<void>;
 }

@@ -1,7 +1,6 @@
-import { renderDatabase } from '@postgres-gitops/renderer';
-import { FakeGitHub } from '../__testUtils__/fake-github/server';
-import { GitHubPublisher } from './github-publisher';
-import type { ChangeSet, PublishTarget } from './types';
+import { REQUEST_FILE, renderDatabase } from '@postgres-gitops/renderer';
+import { GitHubPublisher, type ChangeSet, type PublishTarget } from '@postgres-gitops/publish';
+import { FakeGitHub } from '../support/fake-github/server';
 
 const TOKEN = 'ghs_fakeInstallationToken0123456789';
 const request = (spec: Record<string, unknown>) => ({ apiVersion: 'marketplace.kratix.io/v1alpha1', kind: 'postgresql', metadata: { name: 'orders', namespace: 'team-a' }, spec });
@@ -9,7 +8,7 @@ const request = (spec: Record<string, unknown>) => ({ apiVersion: 'marketplace.k
 function changeFor(spec: Record<string, unknown>, extra: Partial<ChangeSet> = {}): { change: ChangeSet; target: PublishTarget } {
   const db = renderDatabase(request(spec));
   return {
-    target: { baseBranch: 'main', branch: 'postgres/worker-1/team-a/orders', directory: db.directory },
+    target: { baseBranch: 'main', branch: 'postgres/worker-1/team-a/orders', directory: db.directory, requestFile: REQUEST_FILE },
     change: { files: db.files, title: 'Create PostgreSQL team-a/orders', body: '## body', commitMessage: 'Create PostgreSQL team-a/orders', author: { name: 'Backstage', email: 'backstage@example.test' }, draft: false, reviewers: [], labels: [], ...extra },
   };
 }

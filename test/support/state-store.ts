@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { ensureBareStateStore, git } from '../../dev/state-store';
+import { ensureBareStateStore, git } from '../../plugins/scaffolder-postgres/dev/state-store';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 

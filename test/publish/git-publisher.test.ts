@@ -1,16 +1,15 @@
 import { writeFileSync, chmodSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderDatabase } from '@postgres-gitops/renderer';
-import { createStateStore, type StateStore } from '../__testUtils__/state-store';
-import { GitPublisher } from './git-publisher';
-import type { ChangeSet, PublishTarget } from './types';
+import { REQUEST_FILE, renderDatabase } from '@postgres-gitops/renderer';
+import { GitPublisher, type ChangeSet, type PublishTarget } from '@postgres-gitops/publish';
+import { createStateStore, type StateStore } from '../support/state-store';
 
 const request = (spec: Record<string, unknown>) => ({ apiVersion: 'marketplace.kratix.io/v1alpha1', kind: 'postgresql', metadata: { name: 'orders', namespace: 'team-a' }, spec });
 
 function changeFor(spec: Record<string, unknown>): { change: ChangeSet; target: PublishTarget } {
   const db = renderDatabase(request(spec));
   return {
-    target: { baseBranch: 'main', branch: 'postgres/worker-1/team-a/orders', directory: db.directory },
+    target: { baseBranch: 'main', branch: 'postgres/worker-1/team-a/orders', directory: db.directory, requestFile: REQUEST_FILE },
     change: { files: db.files, title: 'Create PostgreSQL team-a/orders', body: 'body\nsecond line', commitMessage: 'Create PostgreSQL team-a/orders', author: { name: 'Backstage', email: 'backstage@example.test' }, draft: false, reviewers: [], labels: ['database'] },
   };
 }

@@ -28,6 +28,17 @@ function oneLine(text: string, max = 200): string {
   return (text.split('\n').find(l => l.trim()) ?? '').replace(/[#`*]/g, '').trim().slice(0, max);
 }
 
+/** Blob ids of the files directly in a directory at HEAD, read from the tree: no blob is fetched. */
+async function blobsOf(git: SimpleGit, directory: string): Promise<Record<string, string>> {
+  const listing = await git.raw(['ls-tree', 'HEAD', '--', `${directory}/`]);
+  const blobs: Record<string, string> = {};
+  for (const line of listing.split('\n')) {
+    const match = /^\d+ blob ([0-9a-f]+)\t(.+)$/.exec(line);
+    if (match) blobs[match[2]] = match[1];
+  }
+  return blobs;
+}
+
 class GitSession implements PublishSession {
   constructor(
     private readonly git: SimpleGit,
@@ -35,6 +46,7 @@ class GitSession implements PublishSession {
     private readonly target: PublishTarget,
     private readonly options: GitPublisherOptions,
     readonly existingRequest: string | undefined,
+    readonly existingBlobs: Record<string, string>,
     private readonly remoteBranchSha: string | undefined,
   ) {}
 
@@ -128,10 +140,11 @@ export class GitPublisher implements Publisher {
         '--depth', '1', '--filter=blob:none', '--sparse', '--no-tags', '--single-branch', '--branch', target.baseBranch,
       ]);
       await git.raw(['sparse-checkout', 'set', target.directory]);
-      const existingRequest = await readFile(join(workDir, target.directory, 'request.yaml'), 'utf8').catch(() => undefined);
+      const existingRequest = await readFile(join(workDir, target.directory, target.requestFile), 'utf8').catch(() => undefined);
+      const existingBlobs = await blobsOf(git, target.directory);
       const heads = await git.listRemote(['--heads', 'origin', `refs/heads/${target.branch}`]);
       const remoteBranchSha = heads.trim() ? heads.trim().split(/\s+/)[0] : undefined;
-      return new GitSession(git, workDir, target, this.options, existingRequest, remoteBranchSha);
+      return new GitSession(git, workDir, target, this.options, existingRequest, existingBlobs, remoteBranchSha);
     } catch (error) {
       await rm(workDir, { recursive: true, force: true });
       throw redactError(error, this.options.secrets);

@@ -1,0 +1,13 @@
+/**
+ * The publish port: open or update a pull request with a directory of files, on GitHub (Git Data
+ * API) or any git remote. No Backstage dependency: the scaffolder action and the CLI share it.
+ *
+ * @packageDocumentation
+ */
+export type { ChangeSet, FileSet, PublishResult, PublishSession, PublishTarget, Publisher, PullRequestRef } from './types';
+export { GitHubPublisher, type GitHubPublisherOptions } from './github-publisher';
+export { GitPublisher, normalizeRemote, type GitPublisherOptions, type MergeRequestMode } from './git-publisher';
+export { isGitRemote, parseGitHubRepoUrl } from './remotes';
+export { redact, redactError } from './redact';
+export { gitBlobSha } from './git-blob';
+export { wouldChange } from './changes';

@@ -1,0 +1,72 @@
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { GitHubPublisher, GitPublisher, parseGitHubRepoUrl, type Publisher } from '@postgres-gitops/publish';
+import { pullRequestBranch, REQUEST_FILE } from '../layout/paths';
+import { renderDatabase } from '../render-database';
+import type { PlatformSettings } from '../request/platform';
+import { decideChange } from '../review/decide';
+import { UsageError } from './exit-codes';
+import { readYamlFile } from './files';
+
+export interface PublishCommandOptions {
+  repo: string;
+  base: string;
+  update: boolean;
+  allowDestructive: boolean;
+  draft: boolean;
+  reviewers: string[];
+  labels: string[];
+  /** GitHub Enterprise (or a test server): the REST/GraphQL base URL; its host counts as GitHub. */
+  githubApiUrl?: string;
+  author: { name: string; email: string };
+}
+
+/**
+ * GitHub URLs (https://github.com/<owner>/<repo>) go through the Git Data API with a token from
+ * GITHUB_TOKEN or GH_TOKEN; every other URL or path is a plain git remote.
+ */
+export function publisherFor(options: PublishCommandOptions, env: NodeJS.ProcessEnv): Publisher {
+  const apiUrl = options.githubApiUrl;
+  const github = parseGitHubRepoUrl(options.repo, ['github.com', ...(apiUrl ? [new URL(apiUrl).host] : [])]);
+  if (!github) return new GitPublisher({ remote: options.repo });
+  const token = env.GITHUB_TOKEN ?? env.GH_TOKEN;
+  if (!token) throw new UsageError(`--repo ${options.repo}: set GITHUB_TOKEN (or GH_TOKEN) to open a pull request on GitHub`);
+  return new GitHubPublisher({ owner: github.owner, repo: github.repo, token, baseUrl: apiUrl });
+}
+
+/** A request file, or a rendered database directory holding one. */
+async function requestPath(path: string): Promise<string> {
+  const info = await stat(path).catch(() => undefined);
+  return info?.isDirectory() ? join(path, REQUEST_FILE) : path;
+}
+
+/** Renders the request and opens (or updates) the same pull request the Backstage action would. */
+export async function publishCommand(path: string, platform: PlatformSettings, options: PublishCommandOptions, env: NodeJS.ProcessEnv) {
+  const rendered = renderDatabase(await readYamlFile(await requestPath(path)), platform);
+  const publisher = publisherFor(options, env);
+  const branch = pullRequestBranch(rendered.plan.spec.cluster, rendered.plan.namespace, rendered.plan.name);
+  const session = await publisher.open({ baseBranch: options.base, branch, directory: rendered.directory, requestFile: REQUEST_FILE });
+  try {
+    const decision = decideChange({
+      rendered,
+      existingRequest: session.existingRequest,
+      baseBranch: options.base,
+      update: options.update,
+      allowDestructiveChanges: options.allowDestructive,
+      platform,
+    });
+    const result = await session.publish({
+      files: rendered.files,
+      title: decision.title,
+      body: decision.body,
+      commitMessage: decision.commitMessage,
+      author: options.author,
+      draft: options.draft,
+      reviewers: options.reviewers,
+      labels: options.labels,
+    });
+    return { rendered, decision, result, publisher };
+  } finally {
+    await session.close();
+  }
+}

@@ -1,0 +1,75 @@
+import { parse } from 'yaml';
+import type { RenderedDatabase } from '../layout/layout';
+import { renderDatabase } from '../render-database';
+import { RequestValidationError } from '../request/errors';
+import type { PlatformSettings } from '../request/platform';
+import { diffDatabases } from './diff';
+import { reviewBody, reviewTitle } from './summary';
+
+/** A change the rules refuse (an existing database without update, a destructive update without the flag). */
+export class ChangeRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ChangeRefusedError';
+  }
+}
+
+export interface Decision {
+  title: string;
+  body: string;
+  commitMessage: string;
+  update: boolean;
+}
+
+export interface DecideOptions {
+  rendered: RenderedDatabase;
+  /** The stored request.yaml on the base branch, when the database exists there. */
+  existingRequest?: string;
+  baseBranch: string;
+  update: boolean;
+  allowDestructiveChanges: boolean;
+  platform: PlatformSettings;
+  requestedBy?: string;
+}
+
+/** The stored request rendered again with today's renderer, for the diff. */
+function renderStored(text: string, directory: string, platform: PlatformSettings): RenderedDatabase {
+  try {
+    return renderDatabase(parse(text), platform);
+  } catch (error) {
+    if (error instanceof RequestValidationError) {
+      throw new ChangeRefusedError(`the stored ${directory}/request.yaml is no longer valid; fix it by hand first:\n${error.message}`);
+    }
+    throw error;
+  }
+}
+
+/**
+ * Create or update, and what the pull request says. Refuses an existing database without
+ * `update`, and destructive changes without `allowDestructiveChanges`, before anything is written.
+ */
+export function decideChange(options: DecideOptions): Decision {
+  const { rendered, existingRequest } = options;
+  let diff;
+  if (existingRequest !== undefined) {
+    if (!options.update) {
+      throw new ChangeRefusedError(`${rendered.directory} already exists on ${options.baseBranch}: set update: true to change this database`);
+    }
+    diff = diffDatabases(renderStored(existingRequest, rendered.directory, options.platform), rendered);
+    const destructive = diff.changes.filter(c => c.destructive);
+    if (destructive.length > 0 && !options.allowDestructiveChanges) {
+      throw new ChangeRefusedError(
+        `this update is destructive and needs allowDestructiveChanges: true:\n${destructive.map(c => `  - ${c.text}`).join('\n')}`,
+      );
+    }
+  }
+  const update = diff !== undefined;
+  const title = reviewTitle(rendered, update);
+  const requestedBy = options.requestedBy ? `\n\nRequested-by: ${options.requestedBy}` : '';
+  return {
+    title,
+    body: reviewBody(rendered, { diff, requestedBy: options.requestedBy }),
+    commitMessage: `${title}${requestedBy}`,
+    update,
+  };
+}
