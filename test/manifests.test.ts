@@ -70,30 +70,8 @@ describe('determinism', () => {
   });
 });
 
-describe('data safety', () => {
+describe('platform', () => {
   const db = renderDatabase(kratixRequest('orders', { size: 'large', backup: true, monitoring: true }));
-  const byKind = (kind: string) => db.manifests.filter(m => m.kind === kind);
-
-  it('retains data volumes when a StatefulSet is deleted or scaled down', () => {
-    for (const sts of byKind('StatefulSet')) {
-      expect((sts.spec as any).persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
-    }
-  });
-
-  it('protects the backup volume, generators and ExternalSecrets from Flux and Argo CD pruning', () => {
-    for (const m of [...byKind('PersistentVolumeClaim'), ...byKind('ExternalSecret'), ...byKind('Password')]) {
-      expect(m.metadata.annotations).toMatchObject({
-        'kustomize.toolkit.fluxcd.io/prune': 'disabled',
-        'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false',
-      });
-    }
-  });
-
-  it('generates credentials once and keeps the Secret when the ExternalSecret goes', () => {
-    for (const es of byKind('ExternalSecret')) {
-      expect(es.spec).toMatchObject({ refreshPolicy: 'CreatedOnce', target: { creationPolicy: 'Orphan', deletionPolicy: 'Retain' } });
-    }
-  });
 
   it('uses the default platform when none is given', () => {
     expect(db.plan.platform).toEqual(DEFAULT_PLATFORM);

@@ -11,6 +11,7 @@ const IMPORT = /^\s*(?:import|export)\s[^'";]*?from\s+'([^']+)'|^\s*import\s+'([
 function sourceFiles(root: string): string[] {
   return readdirSync(root, { recursive: true, withFileTypes: true })
     .filter(e => e.isFile() && e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') && !e.name.endsWith('.d.ts'))
+    .filter(e => !(e.parentPath ?? (e as unknown as { path: string }).path).includes('__testUtils__'))
     .map(e => join(e.parentPath ?? (e as unknown as { path: string }).path, e.name));
 }
 

@@ -1,5 +1,5 @@
-import { zodToJsonSchema } from 'zod-to-json-schema';
-import { requestSpecSchema, KRATIX_API_VERSION, KRATIX_KIND } from '../request/schema';
+import { requestSpecJsonSchema } from '../request/json-schema';
+import { KRATIX_API_VERSION, KRATIX_KIND } from '../request/schema';
 import { RENDERER_VERSION } from '../version';
 
 type JsonSchema = Record<string, unknown>;
@@ -30,7 +30,7 @@ function structural(schema: JsonSchema): JsonSchema {
 /** The Kratix Promise for this renderer: the seed promise's API, extended, with our pipeline image. */
 export function kratixPromise(image: string) {
   const [group, version] = KRATIX_API_VERSION.split('/');
-  const spec = structural(zodToJsonSchema(requestSpecSchema as never, { target: 'openApi3', $refStrategy: 'none' }) as JsonSchema);
+  const spec = structural(requestSpecJsonSchema());
   return {
     apiVersion: 'platform.kratix.io/v1alpha1',
     kind: 'Promise',

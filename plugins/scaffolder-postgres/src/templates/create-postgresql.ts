@@ -1,0 +1,137 @@
+import { DNS1035_LABEL, END_OF_LIFE_VERSIONS, SIZE_TABLE, SIZES, SUPPORTED_VERSIONS } from '@postgres-gitops/renderer';
+import { longestAcceptedName, metadataField, specField } from './fields';
+
+const sizeLabel = (size: (typeof SIZES)[number]) => {
+  const s = SIZE_TABLE[size];
+  const standby = s.replicas > 1 ? `, primary + ${s.replicas - 1} read-only standby` : '';
+  return `${size[0].toUpperCase()}${size.slice(1)}: ${s.cpuRequest}-${s.cpuLimit} CPU, ${s.memoryRequest}-${s.memoryLimit} memory, ${s.storage} storage${standby}`;
+};
+
+const versions = [...SUPPORTED_VERSIONS].reverse();
+
+/** Fields the action receives from the form, in the step's input. */
+const FORM_FIELDS = [
+  'name', 'namespace', 'owner', 'system', 'cluster', 'database', 'username', 'size', 'version', 'profile', 'storageSize',
+  'persistence', 'backup', 'backupSchedule', 'backupRetention', 'monitoring', 'ssl', 'allowedNamespaces',
+] as const;
+
+/** The "Create PostgreSQL" template, generated into templates/postgres/template.yaml by `npm run templates`. */
+export function createPostgresqlTemplate() {
+  return {
+    apiVersion: 'scaffolder.backstage.io/v1beta3',
+    kind: 'Template',
+    metadata: {
+      name: 'create-postgresql',
+      title: 'Create PostgreSQL',
+      description: 'A PostgreSQL database on a worker cluster, delivered as a pull request to the GitOps state store. Flux or Argo CD applies it after merge.',
+      tags: ['postgresql', 'database', 'gitops'],
+    },
+    spec: {
+      owner: 'group:default/platform-team',
+      type: 'resource',
+      parameters: [
+        {
+          title: 'Database',
+          required: ['name', 'namespace', 'owner'],
+          properties: {
+            // The Services a name derives are DNS-1035 labels, and the longest derived name bounds its length.
+            name: metadataField('name', {
+              title: 'Name',
+              pattern: DNS1035_LABEL.source,
+              maxLength: longestAcceptedName({ replicas: 3, backup: true, monitoring: true, ssl: true }),
+              'ui:autofocus': true,
+            }),
+            namespace: metadataField('namespace', { title: 'Namespace' }),
+            owner: specField('owner', { title: 'Owner', 'ui:field': 'OwnerPicker', 'ui:options': { catalogFilter: { kind: ['Group'] } } }),
+            system: specField('system', { title: 'System', 'ui:field': 'EntityPicker', 'ui:options': { catalogFilter: { kind: ['System'] } } }),
+            cluster: specField('cluster', { title: 'Worker cluster', default: 'worker-1', enum: ['worker-1', 'worker-2'] }),
+            database: specField('database', { title: 'Database name', default: 'app' }),
+            username: specField('username', { title: 'Application role', default: 'app' }),
+          },
+        },
+        {
+          title: 'Sizing',
+          required: ['size', 'version', 'profile'],
+          properties: {
+            size: specField('size', { title: 'Size', default: 'small', enumNames: SIZES.map(sizeLabel) }),
+            version: specField('version', {
+              title: 'PostgreSQL version',
+              type: 'string',
+              default: '17',
+              enum: versions,
+              enumNames: versions.map(v => (END_OF_LIFE_VERSIONS.includes(v) ? `${v} (end-of-life)` : v)),
+            }),
+            profile: specField('profile', {
+              title: 'Environment',
+              default: 'dev',
+              enumNames: ['dev: no backup, monitoring or TLS by default', 'staging: backup and monitoring', 'prod: backup, monitoring, TLS, spread over nodes'],
+            }),
+            storageSize: specField('storageSize', { title: 'Storage (optional)' }),
+          },
+        },
+        {
+          title: 'Features',
+          properties: {
+            persistence: specField('persistence', { title: 'Persistent storage', default: true }),
+            monitoring: specField('monitoring', { title: 'Monitoring' }),
+            ssl: specField('ssl', { title: 'TLS' }),
+            allowedNamespaces: specField('allowedNamespaces', { title: 'Namespaces allowed to connect' }),
+          },
+          dependencies: {
+            persistence: {
+              oneOf: [
+                { properties: { persistence: { const: true }, backup: specField('backup', { title: 'Daily backup' }) } },
+                { properties: { persistence: { const: false }, backup: { const: false, description: 'Backups need persistent storage.' } } },
+              ],
+            },
+            backup: {
+              oneOf: [
+                {
+                  properties: {
+                    backup: { const: true },
+                    backupSchedule: specField('backupSchedule', { title: 'Backup schedule (cron, UTC)', default: '0 2 * * *' }),
+                    backupRetention: specField('backupRetention', { title: 'Backups kept', default: 7 }),
+                  },
+                },
+                { properties: { backup: { const: false } } },
+              ],
+            },
+          },
+        },
+      ],
+      steps: [
+        {
+          id: 'create',
+          name: 'Render the manifests and open a pull request',
+          action: 'postgres:create',
+          input: { ...Object.fromEntries(FORM_FIELDS.map(f => [f, `\${{ parameters.${f} }}`])), labels: ['database'] },
+        },
+        {
+          id: 'register',
+          name: 'Register the database in the catalog (appears after merge)',
+          if: '${{ steps.create.output.catalogInfoUrl }}',
+          action: 'catalog:register',
+          input: { catalogInfoUrl: '${{ steps.create.output.catalogInfoUrl }}', optional: true },
+        },
+      ],
+      output: {
+        links: [
+          { title: 'Pull request', if: '${{ steps.create.output.pullRequestUrl }}', url: '${{ steps.create.output.pullRequestUrl }}' },
+          { title: 'Database in the catalog (after merge)', entityRef: '${{ steps.create.output.entityRef }}' },
+        ],
+        text: [
+          { title: 'Review summary', content: '${{ steps.create.output.summary }}' },
+          {
+            title: 'What happens next',
+            content: [
+              'Branch `${{ steps.create.output.branch }}` holds `${{ steps.create.output.directory }}/`.',
+              'Once merged, Flux or Argo CD applies it. Applications connect to `${{ steps.create.output.connectionHost }}`',
+              'with the credentials in Secret `${{ parameters.name }}-postgresql-secret` (use envFrom).',
+              '',
+            ].join('\n'),
+          },
+        ],
+      },
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import { planFor } from '../../__testUtils__/plans';
+import { buildApplicationSecret } from './secrets';
+
+describe('buildApplicationSecret', () => {
+  it('generates the password once in the cluster and keeps the Secret when the ExternalSecret goes', () => {
+    const [generator, externalSecret] = buildApplicationSecret(planFor({}));
+    expect(generator).toMatchObject({ kind: 'Password', spec: { length: 32, symbols: 0 } });
+    expect(externalSecret.spec).toMatchObject({ refreshPolicy: 'CreatedOnce', target: { name: 'orders-postgresql-secret', creationPolicy: 'Orphan', deletionPolicy: 'Retain' } });
+    for (const m of [generator, externalSecret]) {
+      expect(m.metadata.annotations).toMatchObject({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled', 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' });
+    }
+  });
+
+  it('hands apps the seed promise\'s keys, libpq\'s and a URL, with the sslmode chosen once in the plan', () => {
+    const template = (spec: Record<string, unknown>) => (buildApplicationSecret(planFor(spec))[1].spec as any).target.template.data;
+    expect(Object.keys(template({}))).toEqual(['DATABASE_URL', 'PGDATABASE', 'PGHOST', 'PGPASSWORD', 'PGPORT', 'PGSSLMODE', 'PGUSER', 'postgres-database', 'postgres-password', 'postgres-username']);
+    expect(template({ ssl: true })).toMatchObject({ PGSSLMODE: 'require', PGHOST: 'orders-postgresql.team-a.svc' });
+    expect(template({ ssl: false }).DATABASE_URL).toBe('postgresql://postgres:{{ .password | urlquery }}@orders-postgresql.team-a.svc:5432/app?sslmode=prefer');
+  });
+
+  it('renders nothing when the platform provides the Secrets', () => {
+    expect(buildApplicationSecret(planFor({}, { credentials: { source: 'existing-secret' } }))).toEqual([]);
+  });
+});
