@@ -47,6 +47,8 @@ export function podSpecsOf(object: Obj): Obj[] {
     case 'ReplicaSet':
     case 'Job':
       return [object.spec.template.spec];
+    case 'Pooler':
+      return object.spec.template ? [object.spec.template.spec] : [];
     case 'CronJob':
       return [object.spec.jobTemplate.spec.template.spec];
     default:

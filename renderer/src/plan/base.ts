@@ -30,7 +30,9 @@ export interface PlanBase {
   databasePods: { matchLabels: Record<string, string>; matchExpressions?: unknown[] };
   /** Label selector of the database's pods, for the catalog entity's Kubernetes annotation. */
   catalogLabelSelector: string;
+  /** How the engine wants the application Secret: its type, keys beyond the common ones, labels. */
+  applicationSecret: { type: string; extraData: Record<string, string>; labels: Record<string, string> };
 }
 
 /** The part every engine starts from; the engine adds its images, its pods and everything of its own. */
-export type PlanCommon = Omit<PlanBase, 'images' | 'databasePods' | 'catalogLabelSelector'>;
+export type PlanCommon = Omit<PlanBase, 'images' | 'databasePods' | 'catalogLabelSelector' | 'applicationSecret'>;

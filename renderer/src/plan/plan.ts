@@ -7,11 +7,12 @@ import type { PlanCommon } from './base';
 import { POSTGRES_IMAGE_TAGS } from './images';
 import { commonNames } from './names';
 import { POSTGRES_PORT } from './ports';
+import { planCloudNativePg, type CloudNativePgPlan } from './cloudnative-pg/plan';
 import { planStatefulSet, type StatefulSetPlan } from './statefulset/plan';
 import { deriveTuning, quantityToMi } from './tuning';
 
 /** Everything the builders need, fully explicit: no builder reads the raw request. One member per engine. */
-export type Plan = StatefulSetPlan;
+export type Plan = StatefulSetPlan | CloudNativePgPlan;
 
 /**
  * Resolves the request into the plan of its engine. Throws RequestValidationError when a name
@@ -55,7 +56,7 @@ function planEngine(common: PlanCommon) {
   switch (common.spec.engine) {
     case 'statefulset':
       return planStatefulSet(common);
-    default:
-      throw new RequestValidationError([{ path: 'spec.engine', message: `"${common.spec.engine}" has no planner` }]);
+    case 'cloudnative-pg':
+      return planCloudNativePg(common);
   }
 }

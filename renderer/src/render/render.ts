@@ -1,5 +1,6 @@
 import type { Plan } from '../plan/plan';
 import type { Builder, Manifest } from './manifest';
+import { CLOUDNATIVE_PG_BUILDERS } from './cloudnative-pg/builders';
 import { STATEFULSET_BUILDERS } from './statefulset/builders';
 
 function run<P extends Plan>(builders: readonly Builder<P>[], plan: P): Manifest[] {
@@ -11,5 +12,7 @@ export function renderPlan(plan: Plan): Manifest[] {
   switch (plan.engine) {
     case 'statefulset':
       return run(STATEFULSET_BUILDERS, plan);
+    case 'cloudnative-pg':
+      return run(CLOUDNATIVE_PG_BUILDERS, plan);
   }
 }

@@ -25,7 +25,7 @@ export function resolveDefaults(input: RequestObjectInput, platform: PlatformSet
 
   const persistence = s.persistence ?? true;
   const spec: ResolvedSpec = {
-    engine: s.engine ?? 'statefulset',
+    engine: s.engine ?? platform.engines.default[profile],
     profile,
     size,
     version: s.version ?? '15',
@@ -44,7 +44,17 @@ export function resolveDefaults(input: RequestObjectInput, platform: PlatformSet
     cluster: s.cluster ?? platform.defaultCluster,
     owner: s.owner ?? `group:default/${namespace}`,
     allowedNamespaces: [...new Set(s.allowedNamespaces ?? [])].sort(),
+    pooling: s.pooling ?? false,
   };
+  if (s.walStorageSize !== undefined) spec.walStorageSize = s.walStorageSize;
+  if (s.restore !== undefined) {
+    spec.restore = {
+      from: s.restore.from,
+      namespace: s.restore.namespace ?? namespace,
+      cluster: s.restore.cluster ?? spec.cluster,
+      ...(s.restore.targetTime !== undefined ? { targetTime: s.restore.targetTime } : {}),
+    };
+  }
   if (s.storageClass !== undefined) spec.storageClass = s.storageClass;
   if (s.system !== undefined) spec.system = s.system;
 

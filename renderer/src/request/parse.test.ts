@@ -1,5 +1,6 @@
 import { parseRequest } from './parse';
 import { RequestValidationError } from './errors';
+import { platformSettingsSchema } from './platform';
 
 const kratix = (spec: Record<string, unknown>, metadata: Record<string, unknown> = { name: 'orders', namespace: 'team-a' }) => ({
   apiVersion: 'marketplace.kratix.io/v1alpha1',
@@ -67,6 +68,36 @@ describe('parseRequest defaults', () => {
   });
 });
 
+describe('engines and the platform', () => {
+  const platform = (settings: Record<string, unknown>) => platformSettingsSchema.parse(settings);
+
+  it('takes the engine from the platform\'s default for the profile when the request names none', () => {
+    const settings = platform({ engines: { default: { prod: 'cloudnative-pg' } } });
+    expect(parseRequest(kratix({ profile: 'prod' }), settings).spec.engine).toBe('cloudnative-pg');
+    expect(parseRequest(kratix({ profile: 'dev' }), settings).spec.engine).toBe('statefulset');
+    expect(parseRequest(kratix({ profile: 'prod' })).spec.engine).toBe('statefulset');
+  });
+
+  it('refuses an engine the platform does not offer', () => {
+    expect(() => parseRequest(kratix({ engine: 'cloudnative-pg' }), platform({ engines: { allowed: ['statefulset'] } }))).toThrow(
+      'spec.engine: "cloudnative-pg" is not offered by this platform (allowed: statefulset)',
+    );
+  });
+});
+
+describe('the Kratix marketplace promise\'s request shape', () => {
+  it('maps env, dbName, teamId and backupEnabled onto the request fields', () => {
+    const { spec } = parseRequest(kratix({ env: 'dev', teamId: 'acme-org-team-a', dbName: 'bestdb', backupEnabled: false }));
+    expect(spec).toMatchObject({ profile: 'dev', database: 'bestdb', owner: 'group:default/acme-org-team-a', backup: false });
+  });
+
+  it('names the field the user wrote in errors, and refuses a conflict between the two names', () => {
+    expect(issuesOf(kratix({ env: 'qa' })).join()).toContain('spec.env: ');
+    expect(issuesOf(kratix({ dbName: 'Best' })).join()).toContain('spec.dbName: must be a database name');
+    expect(issuesOf(kratix({ dbName: 'a', database: 'b' }))).toEqual(['spec.dbName: conflicts with spec.database; set one of them']);
+  });
+});
+
 describe('parseRequest rejects, naming the field and the rule', () => {
   it.each([
     [{ version: '12' }, 'spec.version: must be a PostgreSQL major version from 13 to 18 (got "12")'],
@@ -82,7 +113,11 @@ describe('parseRequest rejects, naming the field and the rule', () => {
     [{ username: 'bad-name' }, 'spec.username: must be a role name'],
     [{ backup: true, persistence: false }, 'spec.backup: requires spec.persistence: true'],
     [{ replicas: 2, persistence: false }, 'spec.replicas: standbys require spec.persistence: true'],
-    [{ engine: 'cloudnative-pg' }, 'spec.engine: "cloudnative-pg" is not available yet'],
+    [{ pooling: true }, 'spec.pooling: is a cloudnative-pg feature; set spec.engine: cloudnative-pg or leave it out'],
+    [{ walStorageSize: '5Gi' }, 'spec.walStorageSize: is a cloudnative-pg feature'],
+    [{ restore: { from: 'orders' } }, 'spec.restore: is a cloudnative-pg feature'],
+    [{ engine: 'cloudnative-pg', restore: { from: 'orders', targetTime: 'yesterday' } }, 'spec.restore.targetTime: must be an RFC 3339 time with a zone'],
+    [{ engine: 'cloudnative-pg', restore: { from: 'orders', at: 'now' } }, 'spec.restore: unknown field(s) "at"'],
     [{ password: 'hunter2' }, 'spec: unknown field(s) "password"'],
     [{ storageSize: '10GB' }, 'spec.storageSize: must be a whole quantity in Mi, Gi or Ti'],
     [{ backupSchedule: 'daily' }, 'spec.backupSchedule: must be a five-field cron expression'],

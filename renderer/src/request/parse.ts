@@ -1,15 +1,22 @@
 import { resolveDefaults } from './defaults';
 import { RequestValidationError, type FieldIssue } from './errors';
+import { fromMarketplaceSpec } from './marketplace';
 import { DEFAULT_PLATFORM, type PlatformSettings } from './platform';
-import { requestObjectSchema } from './schema';
+import { ENGINE_ONLY_FIELDS, requestObjectSchema, type RequestSpecInput } from './schema';
 import type { Request } from './types';
 
-/** Rules that involve more than one field, checked after defaults are resolved. */
-function crossFieldIssues(request: Request): FieldIssue[] {
+/** Rules that involve more than one field or the platform, checked after defaults are resolved. */
+function crossFieldIssues(request: Request, given: RequestSpecInput, platform: PlatformSettings): FieldIssue[] {
   const { spec } = request;
   const issues: FieldIssue[] = [];
-  if (spec.engine === 'cloudnative-pg') {
-    issues.push({ path: 'spec.engine', message: '"cloudnative-pg" is not available yet; use "statefulset"' });
+  if (!platform.engines.allowed.includes(spec.engine)) {
+    issues.push({ path: 'spec.engine', message: `"${spec.engine}" is not offered by this platform (allowed: ${platform.engines.allowed.join(', ')})` });
+  }
+  for (const [field, engine] of Object.entries(ENGINE_ONLY_FIELDS)) {
+    const value = given[field as keyof RequestSpecInput];
+    if (value !== undefined && value !== false && spec.engine !== engine) {
+      issues.push({ path: `spec.${field}`, message: `is a ${engine} feature; set spec.engine: ${engine} or leave it out` });
+    }
   }
   if (spec.backup && !spec.persistence) {
     issues.push({ path: 'spec.backup', message: 'requires spec.persistence: true (there is no data volume to back up)' });
@@ -20,17 +27,30 @@ function crossFieldIssues(request: Request): FieldIssue[] {
   return issues;
 }
 
+/** Error paths name the field the user wrote, also when it came in under the marketplace promise's name. */
+function renamePaths(error: RequestValidationError, renamed: Record<string, string>): RequestValidationError {
+  if (Object.keys(renamed).length === 0) return error;
+  return new RequestValidationError(error.issues.map(i => {
+    const match = /^spec\.([^.]+)(.*)$/.exec(i.path);
+    return match && renamed[match[1]] ? { ...i, path: `spec.${renamed[match[1]]}${match[2]}` } : i;
+  }));
+}
+
 /**
  * The single entry point for every input: a request file, Backstage action input shaped as a
- * request, or a Kratix `postgresql` object. Returns a request with every default resolved, or
- * throws RequestValidationError naming each field and rule. Limits on the object names a request
- * derives depend on the engine and are checked when the request is planned.
+ * request, or a Kratix `postgresql` object (ours, or the marketplace promise's shape). Returns a
+ * request with every default resolved, or throws RequestValidationError naming each field and
+ * rule. Limits that depend on the engine (derived names, versions it runs) are checked when the
+ * request is planned.
  */
 export function parseRequest(input: unknown, platform: PlatformSettings = DEFAULT_PLATFORM): Request {
-  const parsed = requestObjectSchema.safeParse(input);
-  if (!parsed.success) throw RequestValidationError.fromZod(parsed.error);
+  const object = input !== null && typeof input === 'object' ? (input as Record<string, unknown>) : undefined;
+  const mapped = fromMarketplaceSpec(object?.spec);
+  if (mapped.issues.length > 0) throw new RequestValidationError(mapped.issues);
+  const parsed = requestObjectSchema.safeParse(object && 'spec' in object ? { ...object, spec: mapped.spec } : input);
+  if (!parsed.success) throw renamePaths(RequestValidationError.fromZod(parsed.error), mapped.renamed);
   const request = resolveDefaults(parsed.data, platform);
-  const issues = crossFieldIssues(request);
-  if (issues.length > 0) throw new RequestValidationError(issues);
+  const issues = crossFieldIssues(request, parsed.data.spec, platform);
+  if (issues.length > 0) throw renamePaths(new RequestValidationError(issues), mapped.renamed);
   return request;
 }

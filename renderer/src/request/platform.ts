@@ -1,5 +1,32 @@
 import { z } from 'zod/v3';
 import { DNS1123_LABEL } from './names';
+import { ENGINES } from './schema';
+
+const engineDefault = z.enum(ENGINES).default('statefulset');
+
+const secretKeyRef = z.object({ name: z.string().regex(DNS1123_LABEL, 'must be a Secret name'), key: z.string().min(1) }).strict();
+
+/**
+ * Where CloudNativePG databases archive WAL and base backups (Barman Cloud plugin). Each database
+ * gets its own prefix below `destinationPath`; credentials come from a Secret the platform
+ * provides in every namespace that hosts databases (never typed into a request).
+ */
+const objectStoreSchema = z
+  .object({
+    destinationPath: z
+      .string()
+      .regex(/^(s3|gs|https):\/\/[^\s]+$/, 'must be an s3://, gs:// or https:// (Azure) URL')
+      .describe('Bucket and prefix, like s3://acme-postgres-backups/prod; each database adds <cluster>/<namespace>/<name>'),
+    endpointURL: z.string().url().optional().describe('S3-compatible endpoint (MinIO, Ceph), when not AWS'),
+    s3Credentials: z.object({ accessKeyId: secretKeyRef, secretAccessKey: secretKeyRef }).strict().optional(),
+    googleCredentials: z.object({ applicationCredentials: secretKeyRef }).strict().optional(),
+    azureCredentials: z.object({ connectionString: secretKeyRef }).strict().optional(),
+  })
+  .strict()
+  .refine(o => [o.s3Credentials, o.googleCredentials, o.azureCredentials].filter(Boolean).length === 1, {
+    message: 'set exactly one of s3Credentials, googleCredentials, azureCredentials',
+  });
+
 
 /**
  * Platform settings: chosen once by the platform team, not per request.
@@ -33,6 +60,25 @@ export const platformSettingsSchema = z
       })
       .default({})
       .describe('"external-secrets" generates passwords in the cluster; "existing-secret" expects the platform to provide the Secrets'),
+    engines: z
+      .object({
+        allowed: z.array(z.enum(ENGINES)).min(1).default(['statefulset', 'cloudnative-pg']).describe('Engines requests may ask for'),
+        default: z
+          .object({ dev: engineDefault, staging: engineDefault, prod: engineDefault })
+          .strict()
+          .default({})
+          .describe('Engine of a request that names none, per profile (for example prod: cloudnative-pg)'),
+      })
+      .strict()
+      .default({}),
+    cloudnativePg: z
+      .object({
+        operatorNamespace: z.string().regex(DNS1123_LABEL).default('cnpg-system').describe('Namespace of the CloudNativePG operator, admitted by the NetworkPolicies'),
+        objectStore: objectStoreSchema.optional().describe('Backups and PITR; without it, cloudnative-pg databases cannot ask for backup'),
+        certificates: z.enum(['operator', 'cert-manager']).default('operator').describe('Server certificates from the operator, or from cert-manager (certIssuer)'),
+      })
+      .strict()
+      .default({}),
     stateStore: z
       .object({
         /** Where state-store files can be browsed, for catalog links, e.g. https://github.com/acme/state/blob/main */

@@ -27,6 +27,8 @@ const sqlIdentifier = (what: string, reserved: string[]) =>
     .refine(v => !reserved.includes(v), v => ({ message: `"${v}" is reserved (reserved: ${reserved.join(', ')})` }));
 
 const cronField = '(\\*|\\d+(-\\d+)?(,\\d+(-\\d+)?)*)(/\\d+)?';
+/** RFC 3339 date-time with a zone, as PostgreSQL's recovery_target_time and CloudNativePG take it. */
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$/;
 const CRON = new RegExp(`^${cronField}( ${cronField}){4}$`);
 const QUANTITY = /^[1-9][0-9]*(Mi|Gi|Ti)$/;
 
@@ -48,10 +50,25 @@ export const requestSpecSchema = z
     backup: z.boolean().describe('Daily logical backups (pg_dump) to a dedicated volume; requires persistence').optional(),
     monitoring: z.boolean().describe('postgres-exporter, ServiceMonitor and alert rules').optional(),
     ssl: z.boolean().describe('TLS for client and replication connections, with a cert-manager certificate').optional(),
-    engine: z.enum(ENGINES).describe('How the database runs: "statefulset" needs no operator').optional(),
+    engine: z
+      .enum(ENGINES)
+      .describe('How the database runs: "statefulset" (a primary and read-only standbys, no operator, no automatic failover) or "cloudnative-pg" (the CloudNativePG operator: automatic failover, point-in-time recovery, pooling)')
+      .optional(),
     profile: z.enum(PROFILES).describe('Environment profile: feature defaults and tuning (dev, staging, prod)').optional(),
-    replicas: z.number().int().min(1).max(5).describe('Number of PostgreSQL pods (one primary plus standbys); defaults from the size').optional(),
+    replicas: z.number().int().min(1).max(5).describe('Number of PostgreSQL pods (one primary plus standbys); defaults from the size. On cloudnative-pg: 1 = no failover, 2 = failover without a quorum, 3 or more recommended').optional(),
     storageSize: z.string().regex(QUANTITY, 'must be a whole quantity in Mi, Gi or Ti, like "20Gi"').describe('Data volume size; defaults from the size').optional(),
+    walStorageSize: z.string().regex(QUANTITY, 'must be a whole quantity in Mi, Gi or Ti, like "5Gi"').describe('cloudnative-pg: a separate volume for the write-ahead log, of this size').optional(),
+    pooling: z.boolean().describe('cloudnative-pg: a PgBouncer pooler in transaction mode in front of the primary; applications connect through it').optional(),
+    restore: z
+      .object({
+        from: z.string().regex(DNS1123_LABEL, 'must be a DNS-1123 label').describe('Name of the database whose backups to restore from'),
+        namespace: z.string().regex(DNS1123_LABEL, 'must be a DNS-1123 label').max(63).describe('Its namespace; default this database\'s').optional(),
+        cluster: z.string().regex(DNS1123_LABEL, 'must be a DNS-1123 label').max(63).describe('Its worker cluster; default this database\'s').optional(),
+        targetTime: z.string().regex(RFC3339, 'must be an RFC 3339 time with a zone, like "2026-11-20T08:00:00Z"').describe('Point in time to recover to; the latest point when empty').optional(),
+      })
+      .strict()
+      .describe('cloudnative-pg: bootstrap this new database from another database\'s backups (point-in-time recovery)')
+      .optional(),
     storageClass: z.string().regex(DNS1123_LABEL, 'must be a DNS-1123 label').max(63).describe('StorageClass of the data and backup volumes; cluster default when empty').optional(),
     cluster: z.string().regex(DNS1123_LABEL, 'must be a DNS-1123 label').max(63).describe('Worker cluster the database is deployed to').optional(),
     owner: z.string().min(1).max(253).describe('Backstage owner entity (group or user)').optional(),
@@ -67,6 +84,13 @@ export const requestSpecSchema = z
   .strict();
 
 export type RequestSpecInput = z.infer<typeof requestSpecSchema>;
+
+/** Fields that only one engine understands; a request for another engine that sets them is refused. */
+export const ENGINE_ONLY_FIELDS: Partial<Record<keyof RequestSpecInput, (typeof ENGINES)[number]>> = {
+  pooling: 'cloudnative-pg',
+  walStorageSize: 'cloudnative-pg',
+  restore: 'cloudnative-pg',
+};
 
 /** A whole request object: our own kind, or the Kratix promise's `postgresql` object as Kratix hands it over. */
 export const requestObjectSchema = z.object({

@@ -23,6 +23,18 @@ export interface ResolvedSpec {
   owner: string;
   system?: string;
   allowedNamespaces: string[];
+  pooling: boolean;
+  walStorageSize?: string;
+  restore?: RestoreSource;
+}
+
+/** Another database whose backups a new cloudnative-pg database starts from. */
+export interface RestoreSource {
+  from: string;
+  namespace: string;
+  cluster: string;
+  /** RFC 3339; the latest point when absent. */
+  targetTime?: string;
 }
 
 export interface Request {

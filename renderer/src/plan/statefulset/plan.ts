@@ -44,6 +44,7 @@ export function planStatefulSet(base: PlanCommon): StatefulSetPlan | FieldIssue[
     },
     catalogLabelSelector: `${LABEL_NAME}=${APP_NAME},${LABEL_INSTANCE}=${base.name}`,
     databasePods: { matchLabels: podLabels, matchExpressions: [{ key: LABEL_COMPONENT, operator: 'In', values: ['primary', 'read'] }] },
+    applicationSecret: { type: 'Opaque', extraData: {}, labels: {} },
     configFiles: config,
     scriptFiles: scripts,
     configChecksum: configChecksum(config, scripts),

@@ -17,7 +17,14 @@ export function passwordGenerator(plan: PlanBase, name: string, secretKeys?: str
 }
 
 /** Generated once, kept when the ExternalSecret goes, and never pruned by GitOps. */
-export function externalSecret(plan: PlanBase, name: string, generator: string, template?: Record<string, string>): Manifest {
+/** What an ExternalSecret writes: the Secret's type, its labels and its data as templates. */
+export interface SecretTemplate {
+  type: string;
+  metadata: { labels: Record<string, string> };
+  data: Record<string, string>;
+}
+
+export function externalSecret(plan: PlanBase, name: string, generator: string, template?: SecretTemplate): Manifest {
   return {
     apiVersion: 'external-secrets.io/v1',
     kind: 'ExternalSecret',
@@ -28,9 +35,7 @@ export function externalSecret(plan: PlanBase, name: string, generator: string, 
         name,
         creationPolicy: 'Orphan',
         deletionPolicy: 'Retain',
-        ...(template
-          ? { template: { engineVersion: 'v2', type: 'Opaque', metadata: { labels: meta(plan, name, 'credentials').labels }, data: template } }
-          : {}),
+        ...(template ? { template: { engineVersion: 'v2', ...template } } : {}),
       },
       dataFrom: [{ sourceRef: { generatorRef: { apiVersion: GENERATOR_API, kind: 'Password', name: generator } } }],
     },
@@ -64,6 +69,10 @@ export function buildApplicationSecret(plan: PlanBase): Manifest[] {
   const { names } = plan;
   return [
     passwordGenerator(plan, names.passwordGenerator),
-    externalSecret(plan, names.secret, names.passwordGenerator, applicationSecretTemplate(plan)),
+    externalSecret(plan, names.secret, names.passwordGenerator, {
+      type: plan.applicationSecret.type,
+      metadata: { labels: { ...meta(plan, names.secret, 'credentials').labels, ...plan.applicationSecret.labels } },
+      data: Object.fromEntries(Object.entries({ ...applicationSecretTemplate(plan), ...plan.applicationSecret.extraData }).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    }),
   ];
 }

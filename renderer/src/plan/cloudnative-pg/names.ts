@@ -1,0 +1,51 @@
+import { DNS1123_NAME_WHY, SERVICE_NAME_WHY, type CommonNames, type NameRule } from '../names';
+
+/** Objects only the cloudnative-pg engine makes, and the ones the operator makes from them. */
+export interface CloudNativePgNames {
+  cluster: string;
+  /** Services the operator makes for the Cluster. */
+  rwService: string;
+  roService: string;
+  rService: string;
+  pooler: string;
+  objectStore: string;
+  restoreObjectStore: string;
+  scheduledBackup: string;
+  podMonitor: string;
+  operatorNetworkPolicy: string;
+  poolerNetworkPolicy: string;
+}
+
+export function cloudNativePgNames(base: string): CloudNativePgNames {
+  return {
+    cluster: base,
+    rwService: `${base}-rw`,
+    roService: `${base}-ro`,
+    rService: `${base}-r`,
+    pooler: `${base}-pooler`,
+    objectStore: `${base}-backups`,
+    restoreObjectStore: `${base}-restore-source`,
+    scheduledBackup: `${base}-daily`,
+    podMonitor: base,
+    operatorNetworkPolicy: `${base}-operator`,
+    poolerNetworkPolicy: `${base}-pooler`,
+  };
+}
+
+/** Every object name this engine derives, with its limit. */
+export function cloudNativePgNameRules(n: CommonNames & CloudNativePgNames, pooling: boolean): NameRule[] {
+  const rules: NameRule[] = [
+    {
+      kind: 'Cluster',
+      name: n.cluster,
+      max: 50,
+      why: 'CloudNativePG Cluster names must be DNS-1035 labels of at most 50 characters (its job names add suffixes)',
+      dns1035: true,
+    },
+    { kind: 'Service', name: n.rwService, max: 63, why: SERVICE_NAME_WHY, dns1035: true },
+    { kind: 'Service', name: n.service, max: 63, why: SERVICE_NAME_WHY, dns1035: true },
+    { kind: 'ConfigMap', name: n.connection, max: 63, why: DNS1123_NAME_WHY },
+  ];
+  if (pooling) rules.push({ kind: 'Pooler', name: n.pooler, max: 63, why: `${SERVICE_NAME_WHY} (a Pooler's Service takes its name)`, dns1035: true });
+  return rules;
+}

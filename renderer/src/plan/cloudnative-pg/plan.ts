@@ -1,0 +1,144 @@
+import { sha256Hex } from '../../hash';
+import type { FieldIssue } from '../../request/errors';
+import type { PlanBase, PlanCommon } from '../base';
+import { imageRef } from '../images';
+import { checkNameRules, type CommonNames } from '../names';
+import { postgresSettings, type Setting } from '../postgres-settings';
+import { CNPG_FIXED_PARAMETERS, CNPG_OWN_DEFAULTS } from './managed-parameters';
+import { cloudNativePgNameRules, cloudNativePgNames, type CloudNativePgNames } from './names';
+
+export const CNPG_IMAGE = { registry: 'ghcr.io', repository: 'cloudnative-pg/postgresql', flavour: 'system-trixie' };
+export const BARMAN_CLOUD_PLUGIN = 'barman-cloud.cloudnative-pg.io';
+export const CNPG_CLUSTER_LABEL = 'cnpg.io/cluster';
+export const CNPG_POD_ROLE_LABEL = 'cnpg.io/podRole';
+export const CNPG_POOLER_LABEL = 'cnpg.io/poolerName';
+export const CNPG_RELOAD_LABEL = 'cnpg.io/reload';
+/** The instance manager's status port, which the operator calls. */
+export const CNPG_STATUS_PORT = 8000;
+export const PGBOUNCER_METRICS_PORT = 9127;
+/** Majors CloudNativePG 1.30 runs. */
+export const CNPG_VERSIONS = ['14', '15', '16', '17', '18'];
+
+export interface ObjectStoreConfiguration {
+  destinationPath: string;
+  endpointURL?: string;
+  s3Credentials?: unknown;
+  googleCredentials?: unknown;
+  azureCredentials?: unknown;
+}
+
+/** The cloudnative-pg engine: a CloudNativePG Cluster, with the Barman Cloud plugin for backups. */
+export interface CloudNativePgPlan extends PlanBase {
+  engine: 'cloudnative-pg';
+  names: CommonNames & CloudNativePgNames;
+  instances: number;
+  /** postgresql.parameters: the shared tuning, without what the operator fixes or sets itself. */
+  parameters: Record<string, string>;
+  /** pg_hba lines placed before the operator's own. */
+  pgHba: string[];
+  backup?: { store: ObjectStoreConfiguration; serverName: string; retentionPolicy: string; schedule: string };
+  restore?: { store: ObjectStoreConfiguration; serverName: string; targetTime?: string };
+  pooler?: { instances: number; defaultPoolSize: number; maxClientConn: number };
+  certificates: 'operator' | 'cert-manager';
+  operatorNamespace: string;
+}
+
+/** A postgresql.conf value as CloudNativePG's parameters map takes it: strings, booleans as on/off. */
+function parameterValue(value: Setting): string {
+  if (typeof value === 'boolean') return value ? 'on' : 'off';
+  return String(value);
+}
+
+/** The shared tuning as CloudNativePG parameters: nothing the operator fixes, blocks or sets itself. */
+export function cnpgParameters(common: Pick<PlanCommon, 'tuning' | 'port' | 'standbys' | 'spec'>): Record<string, string> {
+  const settings = postgresSettings({ tuning: common.tuning, port: common.port, standbys: common.standbys, ssl: common.spec.ssl });
+  const left = new Set([...CNPG_FIXED_PARAMETERS, ...CNPG_OWN_DEFAULTS]);
+  return Object.fromEntries(Object.entries(settings).filter(([key]) => !left.has(key)).map(([key, value]) => [key, parameterValue(value)]));
+}
+
+/** Five-field UTC cron as CloudNativePG's six-field one (seconds first). */
+export function sixFieldCron(cron: string): string {
+  return `0 ${cron}`;
+}
+
+/** Each database archives below its own prefix: <destinationPath>/<cluster>/<namespace>/<name>. */
+function storeFor(base: ObjectStoreConfiguration, cluster: string, namespace: string, name: string): ObjectStoreConfiguration {
+  return { ...base, destinationPath: `${base.destinationPath.replace(/\/+$/, '')}/${cluster}/${namespace}/${name}` };
+}
+
+function engineIssues(common: PlanCommon): FieldIssue[] {
+  const { spec, platform } = common;
+  const issues: FieldIssue[] = [];
+  if (!CNPG_VERSIONS.includes(spec.version)) {
+    issues.push({
+      path: 'spec.version',
+      message: `PostgreSQL ${spec.version} does not run on cloudnative-pg: CloudNativePG 1.30 supports ${CNPG_VERSIONS[0]} to ${CNPG_VERSIONS[CNPG_VERSIONS.length - 1]} (13 reached end of life in November 2025). Choose 17 or 18, or keep 13 on engine statefulset while you plan the upgrade`,
+    });
+  }
+  if (!spec.persistence) {
+    issues.push({ path: 'spec.persistence', message: 'cloudnative-pg always keeps data on volumes; persistence: false is a statefulset option' });
+  }
+  if (common.roles.appIsSuperuser) {
+    issues.push({ path: 'spec.username', message: '"postgres" is the superuser, which CloudNativePG keeps to itself; choose an application role like "app"' });
+  }
+  if ((spec.backup || spec.restore) && !platform.cloudnativePg.objectStore) {
+    issues.push({
+      path: spec.backup ? 'spec.backup' : 'spec.restore',
+      message: 'needs an object store, and this platform has none (platform setting cloudnativePg.objectStore); ask the platform team, or set backup: false',
+    });
+  }
+  return issues;
+}
+
+export function planCloudNativePg(common: PlanCommon): CloudNativePgPlan | FieldIssue[] {
+  const { spec, platform, namespace } = common;
+  const names = { ...common.names, ...cloudNativePgNames(common.names.base) };
+  const issues = [...engineIssues(common), ...checkNameRules(common.name, cloudNativePgNameRules(names, spec.pooling))];
+  if (issues.length > 0) return issues;
+
+  const store = platform.cloudnativePg.objectStore;
+  const instances = spec.replicas;
+  const restore = spec.restore;
+  // A database restored from another archives under its own name; a restore onto the same name gets a new server name.
+  const serverName = restore ? `${names.cluster}-${sha256Hex(JSON.stringify(restore)).slice(0, 8)}` : names.cluster;
+  const poolerInstances = common.size.replicas > 1 || common.profile.requiredAntiAffinity ? 2 : 1;
+  const defaultPoolSize = Math.max(5, Math.floor(common.tuning.maxConnections / 2 / poolerInstances));
+  const password = '{{ .password }}';
+  return {
+    ...common,
+    engine: 'cloudnative-pg',
+    names,
+    images: { postgres: imageRef(CNPG_IMAGE.registry, CNPG_IMAGE.repository, `${common.postgresVersion}-${CNPG_IMAGE.flavour}`, platform.imageRegistry) },
+    connection: {
+      ...common.connection,
+      ...(spec.pooling ? { host: `${names.pooler}.${namespace}.svc` } : {}),
+      ...(instances > 1 ? { readOnlyHost: `${names.roService}.${namespace}.svc` } : {}),
+    },
+    databasePods: { matchLabels: { [CNPG_CLUSTER_LABEL]: names.cluster, [CNPG_POD_ROLE_LABEL]: 'instance' } },
+    catalogLabelSelector: `${CNPG_CLUSTER_LABEL}=${names.cluster}`,
+    // One Secret serves the apps (the common keys) and the Cluster's bootstrap (basic-auth username and password).
+    applicationSecret: {
+      type: 'kubernetes.io/basic-auth',
+      extraData: { username: spec.username, password },
+      labels: { [CNPG_RELOAD_LABEL]: 'true' },
+    },
+    instances,
+    parameters: cnpgParameters(common),
+    pgHba: spec.ssl ? ['hostnossl all all 0.0.0.0/0 reject', 'hostnossl all all ::/0 reject'] : [],
+    ...(spec.backup && store
+      ? { backup: { store: storeFor(store, spec.cluster, namespace, common.name), serverName, retentionPolicy: `${spec.backupRetention}d`, schedule: sixFieldCron(spec.backupSchedule) } }
+      : {}),
+    ...(restore && store
+      ? {
+          restore: {
+            store: storeFor(store, restore.cluster, restore.namespace, restore.from),
+            serverName: `${restore.from}-postgresql`,
+            ...(restore.targetTime ? { targetTime: restore.targetTime } : {}),
+          },
+        }
+      : {}),
+    ...(spec.pooling ? { pooler: { instances: poolerInstances, defaultPoolSize, maxClientConn: Math.min(5000, defaultPoolSize * 20) } } : {}),
+    certificates: platform.cloudnativePg.certificates,
+    operatorNamespace: platform.cloudnativePg.operatorNamespace,
+  };
+}

@@ -1,0 +1,94 @@
+import { PROTECT_FROM_PRUNING } from '../../plan/labels';
+import { meta, selectorLabels } from '../../plan/metadata';
+import { BARMAN_CLOUD_PLUGIN, type CloudNativePgPlan as Plan } from '../../plan/cloudnative-pg/plan';
+import type { Manifest } from '../manifest';
+import { podResources } from '../common/pod-security';
+import { serviceDnsNames } from './dns';
+
+const RESTORE_SOURCE = 'origin';
+
+/** How the database comes to be: an empty initdb, or a recovery from another database's backups. */
+function bootstrap(plan: Plan) {
+  const owner = { database: plan.spec.database, owner: plan.spec.username, secret: { name: plan.names.secret } };
+  if (!plan.restore) return { initdb: owner };
+  return {
+    recovery: {
+      source: RESTORE_SOURCE,
+      ...owner,
+      ...(plan.restore.targetTime ? { recoveryTarget: { targetTime: plan.restore.targetTime } } : {}),
+    },
+  };
+}
+
+function certificates(plan: Plan) {
+  const { names, namespace } = plan;
+  // The Service apps use and the pooler's are in the server certificate, so clients can verify the host name.
+  const altNames = [...serviceDnsNames(names.service, namespace), ...(plan.pooler ? serviceDnsNames(names.pooler, namespace) : [])];
+  return plan.certificates === 'cert-manager'
+    ? { serverTLSSecret: names.tlsSecret, serverCASecret: names.tlsSecret, serverAltDNSNames: altNames }
+    : { serverAltDNSNames: altNames };
+}
+
+/**
+ * The CloudNativePG `Cluster`: instances with automatic failover, the shared tuning, the
+ * application's database and owner, `{name}-postgresql` as an operator-managed read-write Service
+ * (it follows the primary through failovers), and WAL archiving through the Barman Cloud plugin.
+ * The Cluster owns its volumes, so it is never pruned by GitOps.
+ */
+export function buildCluster(plan: Plan): Manifest[] {
+  const { names, spec, platform } = plan;
+  return [
+    {
+      apiVersion: 'postgresql.cnpg.io/v1',
+      kind: 'Cluster',
+      metadata: meta(plan, names.cluster, 'database', PROTECT_FROM_PRUNING),
+      spec: {
+        description: `PostgreSQL ${spec.version} for ${plan.namespace}/${plan.name} (${spec.size}, ${spec.profile})`,
+        instances: plan.instances,
+        imageName: plan.images.postgres,
+        imagePullPolicy: 'IfNotPresent',
+        ...(platform.imagePullSecrets.length > 0 ? { imagePullSecrets: platform.imagePullSecrets.map(name => ({ name })) } : {}),
+        inheritedMetadata: { labels: selectorLabels(plan, 'database') },
+        enableSuperuserAccess: false,
+        postgresql: {
+          parameters: plan.parameters,
+          ...(plan.pgHba.length > 0 ? { pg_hba: plan.pgHba } : {}),
+        },
+        bootstrap: bootstrap(plan),
+        storage: { size: spec.storageSize, ...(spec.storageClass ? { storageClass: spec.storageClass } : {}) },
+        ...(spec.walStorageSize ? { walStorage: { size: spec.walStorageSize, ...(spec.storageClass ? { storageClass: spec.storageClass } : {}) } } : {}),
+        resources: podResources(plan.size),
+        affinity: {
+          enablePodAntiAffinity: true,
+          podAntiAffinityType: plan.profile.requiredAntiAffinity ? 'required' : 'preferred',
+          topologyKey: 'kubernetes.io/hostname',
+        },
+        // A budget for a single instance would block every node drain; with more, the operator keeps a quorum up.
+        enablePDB: plan.instances > 1,
+        primaryUpdateStrategy: 'unsupervised',
+        primaryUpdateMethod: 'switchover',
+        certificates: certificates(plan),
+        managed: {
+          services: {
+            additional: [
+              {
+                selectorType: 'rw',
+                serviceTemplate: { metadata: { name: names.service, labels: selectorLabels(plan, 'primary') }, spec: { type: 'ClusterIP' } },
+              },
+            ],
+          },
+        },
+        ...(plan.backup
+          ? { plugins: [{ name: BARMAN_CLOUD_PLUGIN, isWALArchiver: true, parameters: { barmanObjectName: names.objectStore, serverName: plan.backup.serverName } }] }
+          : {}),
+        ...(plan.restore
+          ? {
+              externalClusters: [
+                { name: RESTORE_SOURCE, plugin: { name: BARMAN_CLOUD_PLUGIN, parameters: { barmanObjectName: names.restoreObjectStore, serverName: plan.restore.serverName } } },
+              ],
+            }
+          : {}),
+      },
+    },
+  ];
+}

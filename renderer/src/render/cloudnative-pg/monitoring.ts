@@ -1,0 +1,81 @@
+import { meta } from '../../plan/metadata';
+import { CNPG_CLUSTER_LABEL, CNPG_POD_ROLE_LABEL, type CloudNativePgPlan as Plan } from '../../plan/cloudnative-pg/plan';
+import type { Manifest } from '../manifest';
+import { prometheusLabels, prometheusRule, type AlertRule } from '../common/alerts';
+
+/** The same alerts as the statefulset engine, on CloudNativePG's and the Barman Cloud plugin's metrics. */
+function alertRules(plan: Plan): AlertRule[] {
+  const { namespace, names } = plan;
+  const pods = `namespace="${namespace}",pod=~"${names.cluster}-[0-9]+"`;
+  const claims = `namespace="${namespace}",persistentvolumeclaim=~"${names.cluster}-[0-9]+(-wal)?"`;
+  const rules: AlertRule[] = [
+    {
+      alert: 'PostgreSQLDown',
+      expr: `max(cnpg_collector_up{${pods}}) < 1 or absent(cnpg_collector_up{${pods}} == 1)`,
+      for: '5m',
+      severity: 'critical',
+      summary: 'no instance of the Cluster is up, or none can be scraped',
+    },
+    {
+      alert: 'PostgreSQLDiskNearlyFull',
+      expr: `kubelet_volume_stats_available_bytes{${claims}} / kubelet_volume_stats_capacity_bytes{${claims}} < 0.1`,
+      for: '10m',
+      severity: 'warning',
+      summary: 'a data or WAL volume has less than 10% free; raise spec.storageSize or spec.walStorageSize',
+    },
+  ];
+  if (plan.standbys > 0) {
+    rules.push(
+      {
+        alert: 'PostgreSQLReplicationLag',
+        expr: `max(cnpg_pg_replication_lag{${pods}}) > 60`,
+        for: '5m',
+        severity: 'warning',
+        summary: 'a standby is more than 60s behind the primary',
+      },
+      {
+        alert: 'PostgreSQLStandbyNotStreaming',
+        expr: `max(cnpg_pg_replication_streaming_replicas{${pods}}) < ${plan.standbys}`,
+        for: '10m',
+        severity: 'warning',
+        summary: `fewer than ${plan.standbys} standby(s) streaming from the primary: failover has fewer candidates`,
+      },
+    );
+  }
+  if (plan.backup) {
+    rules.push(
+      {
+        alert: 'PostgreSQLBackupStale',
+        expr: `time() - max(barman_cloud_cloudnative_pg_io_last_available_backup_timestamp{${pods}}) > 26 * 3600`,
+        for: '30m',
+        severity: 'warning',
+        summary: 'no base backup for more than 26 hours',
+      },
+      {
+        alert: 'PostgreSQLWalArchivingFailing',
+        expr: `max(cnpg_pg_stat_archiver_last_failed_time{${pods}}) > max(cnpg_pg_stat_archiver_last_archived_time{${pods}})`,
+        for: '10m',
+        severity: 'critical',
+        summary: 'WAL archiving fails: point-in-time recovery falls behind and WAL piles up on the volume',
+      },
+    );
+  }
+  return rules;
+}
+
+/** A PodMonitor on the Cluster's instances (not the deprecated enablePodMonitor), and the alert rules. */
+export function buildMonitoring(plan: Plan): Manifest[] {
+  if (!plan.spec.monitoring) return [];
+  return [
+    {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'PodMonitor',
+      metadata: { ...meta(plan, plan.names.podMonitor, 'metrics'), labels: prometheusLabels(plan) },
+      spec: {
+        selector: { matchLabels: { [CNPG_CLUSTER_LABEL]: plan.names.cluster, [CNPG_POD_ROLE_LABEL]: 'instance' } },
+        podMetricsEndpoints: [{ port: 'metrics', interval: '30s', scrapeTimeout: '10s' }],
+      },
+    },
+    prometheusRule(plan, alertRules(plan)),
+  ];
+}
