@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { buildPlan, DEFAULT_PLATFORM, parseRequest, SIZES } from '@postgres-gitops/renderer';
+import { SIZES } from '@postgres-gitops/renderer';
 import { postgresSettings } from '../../renderer/src/plan/postgres-settings';
+import { statefulSetPlanFor } from '../../renderer/src/__testUtils__/plans';
 import { Background, run, freePort, initdb, makeCertificate, makeDir, PG_BIN, psqlLocal, psqlTcp, removeDir, waitReady, writeOwned } from '../support/postgres';
-import { kratixRequest } from '../support/requests';
 
 /** Settings the test harness overrides on the command line (paths and ports of this machine). */
 const OVERRIDDEN = ['port', 'unix_socket_directories', 'ssl_cert_file', 'ssl_key_file'];
@@ -37,7 +37,7 @@ describe('rendered postgresql.conf and pg_hba.conf on a real PostgreSQL 15', () 
   afterAll(() => removeDir(template));
 
   it.each(variants)('$label: the server starts with them and SHOW proves every setting took effect', async ({ spec }) => {
-    const plan = buildPlan(parseRequest(kratixRequest('orders', spec)), DEFAULT_PLATFORM);
+    const plan = statefulSetPlanFor(spec);
     const dir = makeDir('config');
     const server = { stop: async () => 0 } as Pick<Background, 'stop'>;
     try {

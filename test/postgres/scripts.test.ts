@@ -1,9 +1,10 @@
 import { readdirSync, mkdirSync, chownSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildPlan, DEFAULT_PLATFORM, parseRequest, renderPlan, type Manifest, type Plan } from '@postgres-gitops/renderer';
+import { renderPlan, type Manifest } from '@postgres-gitops/renderer';
+import { statefulSetPlanFor } from '../../renderer/src/__testUtils__/plans';
+import type { StatefulSetPlan } from '../../renderer/src/plan/statefulset/plan';
 import { EXPORTER_QUERIES } from '../../renderer/src/render/statefulset/monitoring';
 import { Background, freePort, initdb, makeDir, PG_BIN, psqlLocal, psqlTcp, removeDir, run, runOk, waitReady, writeOwned } from '../support/postgres';
-import { kratixRequest } from '../support/requests';
 import { parse } from 'yaml';
 
 /**
@@ -35,7 +36,7 @@ function envOf(container: Container, overrides: Record<string, string>, password
 }
 
 describe('scripts of a large database (primary and standby) on real PostgreSQL 15', () => {
-  let plan: Plan;
+  let plan: StatefulSetPlan;
   let manifests: Manifest[];
   let root: string;
   let scripts: string;
@@ -60,7 +61,7 @@ describe('scripts of a large database (primary and standby) on real PostgreSQL 1
   }
 
   beforeAll(async () => {
-    plan = buildPlan(parseRequest(kratixRequest('orders', { size: 'large', profile: 'prod', ssl: false, username: 'app_user', database: 'orders' })), DEFAULT_PLATFORM);
+    plan = statefulSetPlanFor({ size: 'large', profile: 'prod', ssl: false, username: 'app_user', database: 'orders' });
     manifests = renderPlan(plan);
     root = makeDir('scripts');
     scripts = join(root, 'scripts');

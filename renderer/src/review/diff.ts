@@ -1,17 +1,11 @@
 import type { RenderedDatabase } from '../layout/layout';
 import type { ResolvedSpec } from '../request/types';
-import { quantityToMi } from '../plan/tuning';
+import type { SemanticChange } from './engine';
+import { engineFieldChange } from './engines';
 import { resourceTotals } from './totals';
 import { formatCpu, formatMebibytes } from './quantities';
 
-export interface SemanticChange {
-  /** Human-readable, like "size: small -> medium". */
-  text: string;
-  /** Data at risk or a change the renderer cannot carry out safely on its own. */
-  destructive: boolean;
-  /** A manual step the change needs after merge. */
-  action?: string;
-}
+export type { SemanticChange } from './engine';
 
 export interface DatabaseDiff {
   changes: SemanticChange[];
@@ -27,7 +21,7 @@ export function diffDatabases(before: RenderedDatabase, after: RenderedDatabase)
   const changes: SemanticChange[] = [];
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])] as (keyof ResolvedSpec)[];
   for (const key of keys) {
-    if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) changes.push(...fieldChange(key, a, b));
+    if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) changes.push(...fieldChange(after, key, a, b));
   }
 
   const ta = resourceTotals(before.manifests);
@@ -49,34 +43,19 @@ export function diffDatabases(before: RenderedDatabase, after: RenderedDatabase)
   return { changes, files: { added, removed, changed } };
 }
 
-function fieldChange<K extends keyof ResolvedSpec>(key: K, a: ResolvedSpec, b: ResolvedSpec): SemanticChange[] {
+/** Changes every engine reads the same way; the engine's own reading comes first. */
+function fieldChange(after: RenderedDatabase, key: keyof ResolvedSpec, a: ResolvedSpec, b: ResolvedSpec): SemanticChange[] {
   const text = `${String(key)}: ${show(a[key])} -> ${show(b[key])}`;
+  const own = engineFieldChange(after.plan, key, a, b, text);
+  if (own) return own;
   switch (key) {
-    case 'persistence':
-      return b.persistence
-        ? [{ text, destructive: false, action: 'the StatefulSet must be re-created to gain a volume claim template' }]
-        : [{ text: `${text}: the data volume is no longer used and every restart loses the data`, destructive: true }];
-    case 'storageSize': {
-      const grow = quantityToMi(b.storageSize) > quantityToMi(a.storageSize);
-      return grow
-        ? [{ text: `${text}: volume expansion needed`, destructive: false, action: `expand each data PVC to ${b.storageSize} (StorageClass with allowVolumeExpansion), then re-create the StatefulSet with --cascade=orphan so its immutable claim template matches` }]
-        : [{ text: `${text}: volumes cannot shrink`, destructive: true }];
-    }
-    case 'version':
-      return [{
-        text: `${text}: major upgrade`,
-        destructive: true,
-        action: 'the data directory of one major version does not start on another: dump and restore (or pg_upgrade) is needed',
-      }];
+    case 'engine':
+      return [{ text: `${text}: a different engine is a new database`, destructive: true, action: 'migrate by creating a new database that imports this one; see the README (day two)' }];
     case 'database':
     case 'username':
       return [{ text: `${text}: the application's connection details change; the old ${key === 'database' ? 'database stays' : 'role stays'} on the server`, destructive: true }];
-    case 'replicas':
-      return b.replicas < a.replicas
-        ? [{ text: `${text}: standby volumes are retained; delete them by hand when no longer needed`, destructive: false }]
-        : [{ text, destructive: false }];
     case 'backup':
-      return b.backup ? [{ text, destructive: false }] : [{ text: `${text}: the backup volume and its dumps are retained (not pruned)`, destructive: false }];
+      return b.backup ? [{ text, destructive: false }] : [{ text: `${text}: the backups already taken are retained (not pruned)`, destructive: false }];
     default:
       return [{ text, destructive: false }];
   }

@@ -3,6 +3,7 @@ import { KUSTOMIZATION_FILE, manifestFileName } from '../layout/paths';
 import { RENDERER_VERSION, SCHEMA_VERSION } from '../version';
 import type { DatabaseDiff } from './diff';
 import { formatTotals, resourceTotals } from './totals';
+import { engineChoices } from './engines';
 import { reviewWarnings } from './warnings';
 
 export interface ReviewOptions {
@@ -50,9 +51,9 @@ export function reviewBody(db: RenderedDatabase, options: ReviewOptions = {}): s
     ['size', spec.size],
     ['version', `${spec.version} (image ${plan.images.postgres})`],
     ['database / role', `${spec.database} / ${spec.username}`],
-    ['pods', `${spec.replicas} (${plan.standbys} standby)`],
-    ['persistence', spec.persistence ? `${spec.storageSize}${spec.storageClass ? ` on ${spec.storageClass}` : ''}` : 'off'],
-    ['backup', spec.backup ? `${spec.backupSchedule} UTC, keep ${spec.backupRetention}` : 'off'],
+    ['persistence', spec.persistence ? `${spec.storageSize}${spec.walStorageSize ? ` + ${spec.walStorageSize} WAL` : ''}${spec.storageClass ? ` on ${spec.storageClass}` : ''}` : 'off'],
+    ...(spec.engine === 'statefulset' ? [['backup', spec.backup ? `${spec.backupSchedule} UTC, keep ${spec.backupRetention}` : 'off'] as [string, string]] : []),
+    ...engineChoices(plan),
     ['monitoring', spec.monitoring ? 'on' : 'off'],
     ['TLS', spec.ssl ? 'on' : 'off'],
     ['allowed namespaces', spec.allowedNamespaces.length > 0 ? spec.allowedNamespaces.join(', ') : '(own namespace only)'],
@@ -64,7 +65,7 @@ export function reviewBody(db: RenderedDatabase, options: ReviewOptions = {}): s
   const totals = formatTotals(resourceTotals(db.manifests));
   lines.push('', '### Resource totals', '', '| | |', '| --- | --- |');
   lines.push(`| pods | ${totals.pods} |`, `| CPU | ${totals.cpu} |`, `| memory | ${totals.memory} |`, `| storage | ${totals.storage} |`);
-  if (spec.backup) lines.push('', 'The backup job runs on schedule with the primary\'s resources.');
+  if (spec.backup && spec.engine === 'statefulset') lines.push('', 'The backup job runs on schedule with the primary\'s resources.');
 
   const warnings = reviewWarnings(plan);
   lines.push('', '### Warnings', '');

@@ -1,5 +1,6 @@
 import type { Plan } from '../plan/plan';
 import { END_OF_LIFE_VERSIONS } from '../request/schema';
+import { engineWarnings } from './engines';
 
 /** What a reviewer should know before approving. Never blocks; blocking rules live in parse. */
 export function reviewWarnings(plan: Plan): string[] {
@@ -15,9 +16,7 @@ export function reviewWarnings(plan: Plan): string[] {
   }
   if (spec.profile === 'prod' && !spec.backup) warnings.push('No backup on a prod database.');
   if (!spec.persistence) warnings.push('No persistence: every restart of the pod loses all data.');
-  if (plan.standbys > 0 && spec.engine === 'statefulset') {
-    warnings.push(`${plan.standbys} standby(s) without automatic failover: the statefulset engine streams to read-only standbys, but promoting one is manual. Automatic failover is the CloudNativePG engine's job.`);
-  }
+  warnings.push(...engineWarnings(plan));
   if (spec.profile === 'prod' && !spec.ssl) warnings.push('TLS is off on a prod database.');
   return warnings;
 }

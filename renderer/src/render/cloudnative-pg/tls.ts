@@ -1,7 +1,7 @@
 import { meta } from '../../plan/metadata';
 import type { CloudNativePgPlan as Plan } from '../../plan/cloudnative-pg/plan';
 import type { Manifest } from '../manifest';
-import { serviceDnsNames } from './dns';
+import { serviceDnsNames } from '../common/dns';
 
 /**
  * The server certificate from cert-manager, when the platform asks for it; otherwise the

@@ -1,4 +1,4 @@
-import { planFor } from '../../__testUtils__/plans';
+import { statefulSetPlanFor as planFor } from '../../__testUtils__/plans';
 import { buildBackup } from './backup';
 
 describe('buildBackup', () => {

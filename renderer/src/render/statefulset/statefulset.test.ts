@@ -1,4 +1,4 @@
-import { planFor } from '../../__testUtils__/plans';
+import { statefulSetPlanFor as planFor } from '../../__testUtils__/plans';
 import { buildStatefulSets } from './statefulset';
 
 const specOf = (m: unknown) => (m as { spec: any }).spec;

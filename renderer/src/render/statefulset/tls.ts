@@ -1,10 +1,8 @@
 import { meta } from '../../plan/metadata';
 import type { StatefulSetPlan as Plan } from '../../plan/statefulset/plan';
 import type { Manifest } from '../manifest';
+import { serviceDnsNames } from '../common/dns';
 
-function serviceDnsNames(service: string, namespace: string): string[] {
-  return [service, `${service}.${namespace}`, `${service}.${namespace}.svc`, `${service}.${namespace}.svc.cluster.local`];
-}
 
 /** cert-manager Certificate for the Services and the headless wildcards used by replication. */
 export function buildTls(plan: Plan): Manifest[] {

@@ -1,0 +1,65 @@
+import type { CloudNativePgPlan } from '../../plan/cloudnative-pg/plan';
+import { quantityToMi } from '../../plan/tuning';
+import { perPod, type ReviewEngine } from '../engine';
+
+/** What an instance count means for availability: said in the PR so reviewers choose knowingly. */
+export function failoverWording(instances: number): string {
+  if (instances === 1) return '1 instance: no failover (a lost node stops the database until its pod is rescheduled)';
+  if (instances === 2) return '2 instances: automatic failover, without a quorum (a network partition can make the operator wait)';
+  return `${instances} instances: automatic failover with a quorum (recommended)`;
+}
+
+/** The cloudnative-pg engine in review: Cluster instances and volumes, Pooler pods; what the operator does for a change. */
+export const cloudNativePgReview: ReviewEngine<CloudNativePgPlan> = {
+  workload(m) {
+    const spec = m.spec as any;
+    if (m.kind === 'Cluster') {
+      const sizes = [spec.storage.size, ...(spec.walStorage ? [spec.walStorage.size] : [])];
+      return { pods: spec.instances, containers: [{ resources: spec.resources }], volumes: perPod(spec.instances, sizes) };
+    }
+    if (m.kind === 'Pooler') return { pods: spec.instances, containers: spec.template?.spec?.containers ?? [], volumes: [] };
+    return null;
+  },
+
+  choices(plan) {
+    const rows: [string, string][] = [['instances', failoverWording(plan.instances)]];
+    if (plan.backup) {
+      rows.push(['backup', `WAL archived continuously and base backups ${plan.spec.backupSchedule} UTC to ${plan.backup.store.destinationPath} (server ${plan.backup.serverName}), kept ${plan.backup.retentionPolicy}`]);
+      rows.push(['recovery point', `any moment of the last ${plan.backup.retentionPolicy} (point-in-time recovery); a quiet database loses at most 5 minutes of writes (archive_timeout)`]);
+    }
+    if (plan.restore) rows.push(['restored from', `${plan.spec.restore!.namespace}/${plan.spec.restore!.from} on ${plan.spec.restore!.cluster}, to ${plan.restore.targetTime ?? 'the latest point'}`]);
+    rows.push(['pooling', plan.pooler ? `PgBouncer, transaction mode, ${plan.pooler.instances} instance(s), ${plan.pooler.defaultPoolSize} server connections each; apps connect to ${plan.connection.host}` : 'off']);
+    return rows;
+  },
+
+  warnings(plan) {
+    const warnings: string[] = [];
+    if (plan.instances < 3 && plan.spec.profile === 'prod') warnings.push(`${failoverWording(plan.instances)}. For prod, 3 instances are recommended.`);
+    if (plan.pooler) warnings.push('Transaction pooling: session state (SET, advisory locks, LISTEN/NOTIFY, temporary tables) does not survive between transactions; use the direct host in the connection ConfigMap for migrations and such features.');
+    return warnings;
+  },
+
+  fieldChange(key, a, b, text) {
+    switch (key) {
+      case 'storageSize':
+      case 'walStorageSize': {
+        const from = a[key];
+        const to = b[key];
+        if (!from || !to) return [{ text: `${text}: a WAL volume cannot be added to or removed from existing instances in place`, destructive: true }];
+        return quantityToMi(to) > quantityToMi(from)
+          ? [{ text: `${text}: the operator expands every instance's volume`, destructive: false, action: 'the StorageClass must allow volume expansion (allowVolumeExpansion: true)' }]
+          : [{ text: `${text}: volumes cannot shrink`, destructive: true }];
+      }
+      case 'version':
+        return [{ text: `${text}: major upgrade`, destructive: true, action: 'a major upgrade stops every instance; see the README (day two) before merging' }];
+      case 'replicas':
+        return b.replicas < a.replicas
+          ? [{ text: `${text}: the operator removes instances (standbys first) and their volumes`, destructive: false }]
+          : [{ text: `${text}: the operator clones new standbys from the primary`, destructive: false }];
+      case 'pooling':
+        return [{ text: `${text}: the connection ConfigMap changes host; the Secret keeps the host it was created with`, destructive: false, action: 'point applications at the new host from the connection ConfigMap' }];
+      default:
+        return undefined;
+    }
+  },
+};

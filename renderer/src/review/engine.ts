@@ -1,0 +1,35 @@
+import type { Manifest } from '../render/manifest';
+import type { ResolvedSpec } from '../request/types';
+
+/** What an object runs and keeps: long-running pods with their containers' resources, and every volume it claims. */
+export interface Workload {
+  pods: number;
+  /** The containers of one pod. */
+  containers: { resources?: { requests?: Record<string, string>; limits?: Record<string, string> } }[];
+  /** Sizes of all its volumes, one entry per volume. */
+  volumes: string[];
+}
+
+/** The same volumes for each of `pods` pods. */
+export const perPod = (pods: number, sizes: string[]): string[] => Array.from({ length: pods }, () => sizes).flat();
+
+export interface SemanticChange {
+  /** Human-readable, like "size: small -> medium". */
+  text: string;
+  /** Data at risk or a change the renderer cannot carry out safely on its own. */
+  destructive: boolean;
+  /** A manual step the change needs after merge. */
+  action?: string;
+}
+
+/** What the review layer asks of an engine: its workloads, its words for the PR, its rules for changes. */
+export interface ReviewEngine<P> {
+  /** Workloads among the engine's objects, for the resource totals; null for objects that are none. */
+  workload(manifest: Manifest): Workload | null;
+  /** Rows of the PR's choices table beyond the common ones. */
+  choices(plan: P): [string, string][];
+  /** What a reviewer should know about this engine's database. */
+  warnings(plan: P): string[];
+  /** How a change of one field reads on this engine; undefined for the plain "a -> b". */
+  fieldChange(key: keyof ResolvedSpec, before: ResolvedSpec, after: ResolvedSpec, text: string): SemanticChange[] | undefined;
+}

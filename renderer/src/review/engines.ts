@@ -1,0 +1,39 @@
+import type { Plan } from '../plan/plan';
+import type { Manifest } from '../render/manifest';
+import type { ResolvedSpec } from '../request/types';
+import { cloudNativePgReview } from './cloudnative-pg/engine';
+import type { SemanticChange, Workload } from './engine';
+import { statefulSetReview } from './statefulset/engine';
+
+/** Workloads of any engine's objects: a kind belongs to one engine, so every reader is asked. */
+export function workloadOf(manifest: Manifest): Workload | null {
+  return statefulSetReview.workload(manifest) ?? cloudNativePgReview.workload(manifest);
+}
+
+export function engineChoices(plan: Plan): [string, string][] {
+  switch (plan.engine) {
+    case 'statefulset':
+      return statefulSetReview.choices(plan);
+    case 'cloudnative-pg':
+      return cloudNativePgReview.choices(plan);
+  }
+}
+
+export function engineWarnings(plan: Plan): string[] {
+  switch (plan.engine) {
+    case 'statefulset':
+      return statefulSetReview.warnings(plan);
+    case 'cloudnative-pg':
+      return cloudNativePgReview.warnings(plan);
+  }
+}
+
+/** How a field's change reads on the engine the database runs on after the change. */
+export function engineFieldChange(plan: Plan, key: keyof ResolvedSpec, before: ResolvedSpec, after: ResolvedSpec, text: string): SemanticChange[] | undefined {
+  switch (plan.engine) {
+    case 'statefulset':
+      return statefulSetReview.fieldChange(key, before, after, text);
+    case 'cloudnative-pg':
+      return cloudNativePgReview.fieldChange(key, before, after, text);
+  }
+}

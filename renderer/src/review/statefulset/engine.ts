@@ -1,0 +1,45 @@
+import type { StatefulSetPlan } from '../../plan/statefulset/plan';
+import { quantityToMi } from '../../plan/tuning';
+import { perPod, type ReviewEngine } from '../engine';
+
+/** The statefulset engine in review: StatefulSets, Deployments and PVCs; manual steps it cannot take itself. */
+export const statefulSetReview: ReviewEngine<StatefulSetPlan> = {
+  workload(m) {
+    const spec = m.spec as any;
+    if (m.kind === 'StatefulSet' || m.kind === 'Deployment') {
+      const pods = spec.replicas ?? 1;
+      return { pods, containers: spec.template.spec.containers, volumes: perPod(pods, (spec.volumeClaimTemplates ?? []).map((c: any) => c.spec.resources.requests.storage)) };
+    }
+    if (m.kind === 'PersistentVolumeClaim') return { pods: 0, containers: [], volumes: [spec.resources.requests.storage] };
+    return null;
+  },
+
+  choices(plan) {
+    return [['pods', `${plan.spec.replicas} (${plan.standbys} standby)`]];
+  },
+
+  warnings(plan) {
+    return plan.standbys > 0
+      ? [`${plan.standbys} standby(s) without automatic failover: the statefulset engine streams to read-only standbys, but promoting one is manual. Automatic failover is the CloudNativePG engine's job.`]
+      : [];
+  },
+
+  fieldChange(key, a, b, text) {
+    switch (key) {
+      case 'persistence':
+        return b.persistence
+          ? [{ text, destructive: false, action: 'the StatefulSet must be re-created to gain a volume claim template' }]
+          : [{ text: `${text}: the data volume is no longer used and every restart loses the data`, destructive: true }];
+      case 'storageSize':
+        return quantityToMi(b.storageSize) > quantityToMi(a.storageSize)
+          ? [{ text: `${text}: volume expansion needed`, destructive: false, action: `expand each data PVC to ${b.storageSize} (StorageClass with allowVolumeExpansion), then re-create the StatefulSet with --cascade=orphan so its immutable claim template matches` }]
+          : [{ text: `${text}: volumes cannot shrink`, destructive: true }];
+      case 'version':
+        return [{ text: `${text}: major upgrade`, destructive: true, action: 'the data directory of one major version does not start on another: dump and restore (or pg_upgrade) is needed' }];
+      case 'replicas':
+        return b.replicas < a.replicas ? [{ text: `${text}: standby volumes are retained; delete them by hand when no longer needed`, destructive: false }] : undefined;
+      default:
+        return undefined;
+    }
+  },
+};
