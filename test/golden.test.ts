@@ -1,13 +1,21 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { parse } from 'yaml';
-import { renderDatabase } from '@postgres-gitops/renderer';
+import { platformSettingsSchema, renderDatabase } from '@postgres-gitops/renderer';
 
 /**
- * Golden files for the seed promise's two example requests, reviewed by hand. A change to the
- * renderer that changes them must be reviewed again: run `UPDATE_GOLDEN=1 npx jest test/golden`.
+ * Golden files for the seed promise's two example requests (default platform) and the two
+ * CloudNativePG examples (the example platform file), reviewed by hand. A change to the renderer
+ * that changes them must be reviewed again: run `UPDATE_GOLDEN=1 npx jest test/golden`.
  */
-const EXAMPLES = ['basic', 'production'];
+const EXAMPLES_DIR = join(__dirname, '..', 'renderer', 'examples');
+const EXAMPLE_PLATFORM = platformSettingsSchema.parse(parse(readFileSync(join(EXAMPLES_DIR, 'platform.yaml'), 'utf8')));
+const EXAMPLES: [string, typeof EXAMPLE_PLATFORM | undefined][] = [
+  ['basic', undefined],
+  ['production', undefined],
+  ['ha-cnpg', EXAMPLE_PLATFORM],
+  ['restore-pitr', EXAMPLE_PLATFORM],
+];
 const GOLDEN = join(__dirname, 'golden');
 
 function filesUnder(dir: string): string[] {
@@ -17,9 +25,9 @@ function filesUnder(dir: string): string[] {
     .sort();
 }
 
-describe.each(EXAMPLES)('golden files: %s example', example => {
-  const request = parse(readFileSync(join(__dirname, '..', 'renderer', 'examples', `${example}.yaml`), 'utf8'));
-  const db = renderDatabase(request);
+describe.each(EXAMPLES)('golden files: %s example', (example, platform) => {
+  const request = parse(readFileSync(join(EXAMPLES_DIR, `${example}.yaml`), 'utf8'));
+  const db = renderDatabase(request, platform);
   const dir = join(GOLDEN, example);
 
   if (process.env.UPDATE_GOLDEN) {

@@ -1,5 +1,6 @@
 import { validateObject } from './validate';
 import { restrictedViolations } from './pod-security';
+import { clusterWebhookViolations } from './cnpg-webhook';
 
 // The checks the manifest tests rely on must be able to fail.
 describe('validateObject', () => {
@@ -58,5 +59,30 @@ describe('restrictedViolations', () => {
       'container c runs as uid 0',
       'container c must drop ALL capabilities',
     ]));
+  });
+});
+
+describe('clusterWebhookViolations', () => {
+  it('flags what the CloudNativePG webhook refuses', () => {
+    const cluster = {
+      metadata: { name: 'Orders' },
+      spec: {
+        instances: 2,
+        imageName: 'ghcr.io/cloudnative-pg/postgresql:latest',
+        postgresql: { parameters: { port: '5433', shared_buffers: '512MB', wal_level: 'minimal' } },
+        resources: { requests: { cpu: '2', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+        managed: { services: { additional: [{ selectorType: 'rw', serviceTemplate: { metadata: { name: 'Orders-rw' }, spec: { selector: { a: 'b' } } } }] } },
+      },
+    };
+    expect(clusterWebhookViolations(cluster, ['port'])).toEqual([
+      'metadata.name Orders is not a DNS-1035 label',
+      'spec.imageName ghcr.io/cloudnative-pg/postgresql:latest: invalid version tag',
+      "spec.postgresql.parameters.port: Can't set fixed configuration parameter",
+      'wal_level minimal with more than one instance',
+      'CPU request is greater than the limit',
+      'Memory request is lower than PostgreSQL `shared_buffers` value',
+      "managed.services.additional[0]: the service name 'Orders-rw' is reserved for operator use",
+      'managed.services.additional[0]: selector field is managed by the operator',
+    ]);
   });
 });

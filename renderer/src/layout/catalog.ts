@@ -21,6 +21,7 @@ export function buildCatalogEntity(plan: Plan, directory: string) {
     'backstage.io/kubernetes-label-selector': plan.catalogLabelSelector,
     'postgres-gitops.dev/cluster': spec.cluster,
     'postgres-gitops.dev/state-path': directory,
+    ...plan.catalogAnnotations,
   };
   if (browse) annotations['backstage.io/source-location'] = `url:${browse}/${directory}/`;
   return {
@@ -29,7 +30,7 @@ export function buildCatalogEntity(plan: Plan, directory: string) {
     metadata: {
       name: catalogEntityName(plan),
       title: `PostgreSQL ${plan.namespace}/${plan.name} (${spec.cluster})`,
-      description: `PostgreSQL ${spec.version}, ${spec.size}, ${spec.profile} profile, on ${spec.cluster}. Connection details: ConfigMap ${plan.names.connection}; credentials: Secret ${plan.names.secret}.`,
+      description: `PostgreSQL ${spec.version}, ${spec.size}, ${spec.profile} profile, on ${spec.cluster}${spec.engine === 'statefulset' ? '' : ` (${spec.engine})`}. Connection details: ConfigMap ${plan.names.connection}; credentials: Secret ${plan.names.secret}.`,
       annotations,
       tags: ['postgresql', `postgresql-${spec.version}`, spec.size, spec.profile],
       ...(browse ? { links: [{ url: `${browse}/${directory}`, title: 'Manifests in the state store', icon: 'github' }] } : {}),

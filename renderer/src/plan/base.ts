@@ -25,14 +25,16 @@ export interface PlanBase {
   port: number;
   names: CommonNames;
   /** What applications are told, in the Secret and the connection ConfigMap. */
-  connection: { host: string; readOnlyHost?: string; sslmode: SslMode };
+  connection: { host: string; readOnlyHost?: string; sslmode: SslMode; /** The primary itself, when `host` is a pooler. */ directHost?: string };
   /** Selects the pods that serve PostgreSQL, for NetworkPolicies. */
   databasePods: { matchLabels: Record<string, string>; matchExpressions?: unknown[] };
-  /** Label selector of the database's pods, for the catalog entity's Kubernetes annotation. */
+  /** Label selector of the database's objects, for the catalog entity's Kubernetes annotation. */
   catalogLabelSelector: string;
+  /** Catalog annotations the engine adds, naming its own objects. */
+  catalogAnnotations: Record<string, string>;
   /** How the engine wants the application Secret: its type, keys beyond the common ones, labels. */
   applicationSecret: { type: string; extraData: Record<string, string>; labels: Record<string, string> };
 }
 
 /** The part every engine starts from; the engine adds its images, its pods and everything of its own. */
-export type PlanCommon = Omit<PlanBase, 'images' | 'databasePods' | 'catalogLabelSelector' | 'applicationSecret'>;
+export type PlanCommon = Omit<PlanBase, 'images' | 'databasePods' | 'catalogLabelSelector' | 'catalogAnnotations' | 'applicationSecret'>;

@@ -2,6 +2,7 @@ import { sha256Hex } from '../../hash';
 import type { FieldIssue } from '../../request/errors';
 import type { PlanBase, PlanCommon } from '../base';
 import { imageRef } from '../images';
+import { APP_NAME, LABEL_INSTANCE, LABEL_NAME } from '../labels';
 import { checkNameRules, type CommonNames } from '../names';
 import { postgresSettings, type Setting } from '../postgres-settings';
 import { CNPG_FIXED_PARAMETERS, CNPG_OWN_DEFAULTS } from './managed-parameters';
@@ -111,11 +112,13 @@ export function planCloudNativePg(common: PlanCommon): CloudNativePgPlan | Field
     images: { postgres: imageRef(CNPG_IMAGE.registry, CNPG_IMAGE.repository, `${common.postgresVersion}-${CNPG_IMAGE.flavour}`, platform.imageRegistry) },
     connection: {
       ...common.connection,
-      ...(spec.pooling ? { host: `${names.pooler}.${namespace}.svc` } : {}),
+      ...(spec.pooling ? { host: `${names.pooler}.${namespace}.svc`, directHost: common.connection.host } : {}),
       ...(instances > 1 ? { readOnlyHost: `${names.roService}.${namespace}.svc` } : {}),
     },
     databasePods: { matchLabels: { [CNPG_CLUSTER_LABEL]: names.cluster, [CNPG_POD_ROLE_LABEL]: 'instance' } },
-    catalogLabelSelector: `${CNPG_CLUSTER_LABEL}=${names.cluster}`,
+    // The Cluster passes these labels on to its pods, Services and volumes (inheritedMetadata), so one selector finds them all.
+    catalogLabelSelector: `${LABEL_NAME}=${APP_NAME},${LABEL_INSTANCE}=${common.name}`,
+    catalogAnnotations: { 'postgres-gitops.dev/cloudnative-pg-cluster': names.cluster, 'postgres-gitops.dev/engine': 'cloudnative-pg' },
     // One Secret serves the apps (the common keys) and the Cluster's bootstrap (basic-auth username and password).
     applicationSecret: {
       type: 'kubernetes.io/basic-auth',

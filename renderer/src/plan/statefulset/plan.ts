@@ -43,6 +43,7 @@ export function planStatefulSet(base: PlanCommon): StatefulSetPlan | FieldIssue[
       ...(base.standbys > 0 ? { readOnlyHost: `${names.replicasService}.${base.namespace}.svc` } : {}),
     },
     catalogLabelSelector: `${LABEL_NAME}=${APP_NAME},${LABEL_INSTANCE}=${base.name}`,
+    catalogAnnotations: {},
     databasePods: { matchLabels: podLabels, matchExpressions: [{ key: LABEL_COMPONENT, operator: 'In', values: ['primary', 'read'] }] },
     applicationSecret: { type: 'Opaque', extraData: {}, labels: {} },
     configFiles: config,

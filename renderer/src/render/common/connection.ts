@@ -17,6 +17,8 @@ export function buildConnection(plan: PlanBase): Manifest[] {
     username: spec.username,
   };
   if (connection.readOnlyHost) data['read-only-host'] = connection.readOnlyHost;
+  // Session-level features (migrations, LISTEN/NOTIFY, advisory locks) need the primary, not the transaction pooler.
+  if (connection.directHost) data['direct-host'] = connection.directHost;
   return [
     {
       apiVersion: 'v1',

@@ -1,0 +1,180 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parse, parseAllDocuments } from 'yaml';
+import { RequestValidationError, renderDatabase, type RenderedDatabase } from '@postgres-gitops/renderer';
+import { CNPG_FIXED_PARAMETERS } from '../renderer/src/plan/cloudnative-pg/managed-parameters';
+import { clusterWebhookViolations } from './support/cnpg-webhook';
+import { CNPG_PLATFORM, CNPG_PLATFORM_VARIANT, cnpgCombinations, cnpgRequest, describeCnpg } from './support/cnpg-requests';
+import { podSpecsOf, restrictedViolations } from './support/pod-security';
+import { validateObject } from './support/validate';
+
+/** The keys of CloudNativePG's own list, read from the upstream text checked in beside the tests. */
+const UPSTREAM_FIXED = [...readFileSync(join(__dirname, 'cnpg', 'fixed-parameters.go.txt'), 'utf8').matchAll(/^\s+"([a-z_.]+)":\s+\w+ConfigurationParameter,$/gm)].map(m => m[1]);
+
+const combinations = cnpgCombinations();
+const rendered: [string, RenderedDatabase][] = combinations.map(c => {
+  const { size, version, ...features } = c;
+  return [describeCnpg(c), renderDatabase(cnpgRequest('orders', { size, version, ...features }), CNPG_PLATFORM)];
+});
+for (const profile of ['dev', 'staging', 'prod'] as const) {
+  rendered.push([`cnpg profile ${profile}, 3 instances, WAL volume`, renderDatabase(cnpgRequest('orders', { profile, replicas: 3, walStorageSize: '2Gi', storageClass: 'fast', allowedNamespaces: ['web'], pooling: true }), CNPG_PLATFORM)]);
+  rendered.push([`cnpg profile ${profile}, platform variant`, renderDatabase(cnpgRequest('orders', { profile, size: 'large', pooling: true }), CNPG_PLATFORM_VARIANT)]);
+}
+rendered.push(['cnpg restore to a point in time', renderDatabase(cnpgRequest('orders-copy', { restore: { from: 'orders', targetTime: '2026-11-20T08:00:00Z' }, backup: true }), CNPG_PLATFORM)]);
+
+const byKind = (db: RenderedDatabase, kind: string) => db.manifests.filter(m => m.kind === kind) as any[];
+
+describe('CloudNativePG: every rendered object', () => {
+  it('covers every size, version 14 to 18 and feature combination (3 x 5 x 16)', () => {
+    expect(combinations).toHaveLength(240);
+  });
+
+  it.each(rendered)('%s: validates against its CRD, CEL rules included, and the operator webhook\'s rules', (_label, db) => {
+    const problems = db.manifests.flatMap(m => validateObject(m).map(p => `${m.kind}/${m.metadata.name}: ${p}`));
+    const webhook = byKind(db, 'Cluster').flatMap(c => clusterWebhookViolations(c, UPSTREAM_FIXED));
+    expect([...problems, ...webhook]).toEqual([]);
+  });
+
+  it.each(rendered)('%s: sets metadata.namespace and the standard labels, and the Pooler\'s pods are restricted', (_label, db) => {
+    for (const m of db.manifests) {
+      if (m.kind === 'Namespace') continue;
+      expect(m.metadata.namespace).toBe(db.plan.namespace);
+      expect(m.metadata.labels).toHaveProperty(['app.kubernetes.io/instance'], db.plan.name);
+    }
+    for (const m of db.manifests) for (const spec of podSpecsOf(m as never)) expect(restrictedViolations(spec)).toEqual([]);
+  });
+
+  it.each(rendered)('%s: files parse back, and Flux substitution has nothing to touch', (_label, db) => {
+    for (const [path, content] of Object.entries(db.files)) {
+      expect(parse(content)).toBeTruthy();
+      expect({ path, hasSubstitution: content.includes('${') }).toEqual({ path, hasSubstitution: false });
+    }
+  });
+});
+
+describe('CloudNativePG parameters', () => {
+  it('the checked-in list is CloudNativePG v1.30.0\'s FixedConfigurationParameters, key for key', () => {
+    expect(UPSTREAM_FIXED).toHaveLength(65);
+    expect([...CNPG_FIXED_PARAMETERS].sort()).toEqual([...UPSTREAM_FIXED].sort());
+  });
+
+  it('no fixed or blocked parameter reaches postgresql.parameters, for any request', () => {
+    for (const [label, db] of rendered) {
+      for (const cluster of byKind(db, 'Cluster')) {
+        const fixed = Object.keys(cluster.spec.postgresql.parameters).filter(k => UPSTREAM_FIXED.includes(k));
+        expect({ label, fixed }).toEqual({ label, fixed: [] });
+      }
+    }
+  });
+
+  it('come from the same tuning as the statefulset engine', () => {
+    const cnpg = renderDatabase(cnpgRequest('orders', { size: 'medium', profile: 'prod' }), CNPG_PLATFORM);
+    const sts = renderDatabase(cnpgRequest('orders', { size: 'medium', profile: 'prod', engine: 'statefulset' }));
+    const conf = (sts.manifests.find(m => m.kind === 'ConfigMap' && m.metadata.name.endsWith('-config')) as any).data['postgresql.conf'];
+    for (const [key, value] of Object.entries((byKind(cnpg, 'Cluster')[0].spec.postgresql.parameters) as Record<string, string>)) {
+      expect(conf).toMatch(new RegExp(`^${key} = '?${value === 'on' ? 'on' : value.replace(/[[\]%@]/g, '.')}'?$`, 'm'));
+    }
+  });
+});
+
+describe('CloudNativePG data safety, credentials and endpoints', () => {
+  const db = renderDatabase(cnpgRequest('orders', { size: 'large', profile: 'prod', replicas: 3, pooling: true }), CNPG_PLATFORM);
+  const cluster = byKind(db, 'Cluster')[0];
+
+  it('protects the Cluster (it owns its volumes) and the ObjectStore from Flux and Argo CD pruning', () => {
+    for (const m of [cluster, ...byKind(db, 'ObjectStore')]) {
+      expect(m.metadata.annotations).toEqual({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled', 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' });
+    }
+  });
+
+  it('bootstraps from the one generated Secret apps consume: basic-auth, reloaded on change', () => {
+    const secret = byKind(db, 'ExternalSecret')[0];
+    expect(cluster.spec.bootstrap.initdb).toEqual({ database: 'app', owner: 'app', secret: { name: 'orders-postgresql-secret' } });
+    expect(secret.spec.target.name).toBe('orders-postgresql-secret');
+    expect(secret.spec.target.template.type).toBe('kubernetes.io/basic-auth');
+    expect(secret.spec.target.template.metadata.labels['cnpg.io/reload']).toBe('true');
+    expect(Object.keys(secret.spec.target.template.data)).toEqual(expect.arrayContaining(['username', 'password', 'DATABASE_URL', 'PGHOST', 'PGPASSWORD', 'postgres-password']));
+    expect(byKind(db, 'Password')).toHaveLength(1);
+  });
+
+  it('keeps {name}-postgresql as the read-write endpoint and sends apps through the pooler when pooling', () => {
+    expect(cluster.spec.managed.services.additional).toEqual([
+      expect.objectContaining({ selectorType: 'rw', serviceTemplate: expect.objectContaining({ metadata: expect.objectContaining({ name: 'orders-postgresql' }) }) }),
+    ]);
+    expect(db.plan.connection).toMatchObject({ host: 'orders-postgresql-pooler.team-a.svc', readOnlyHost: 'orders-postgresql-ro.team-a.svc' });
+    const direct = renderDatabase(cnpgRequest('orders', { size: 'large' }), CNPG_PLATFORM);
+    expect(direct.plan.connection.host).toBe('orders-postgresql.team-a.svc');
+  });
+
+  it('converts the five-field UTC cron to CloudNativePG\'s six fields and archives under the database\'s own prefix', () => {
+    const backedUp = renderDatabase(cnpgRequest('orders', { backup: true, backupSchedule: '15 3 * * 1-5', backupRetention: 14 }), CNPG_PLATFORM);
+    expect(byKind(backedUp, 'ScheduledBackup')[0].spec).toMatchObject({ schedule: '0 15 3 * * 1-5', method: 'plugin', cluster: { name: 'orders-postgresql' } });
+    expect(byKind(backedUp, 'ObjectStore')[0].spec).toMatchObject({ retentionPolicy: '14d', configuration: { destinationPath: 's3://acme-backups/prod/worker-1/team-a/orders' } });
+  });
+
+  it('restores under a server name of its own, reading the source\'s archive', () => {
+    const restored = rendered.find(([label]) => label === 'cnpg restore to a point in time')![1];
+    const spec = byKind(restored, 'Cluster')[0].spec;
+    expect(spec.bootstrap.recovery).toMatchObject({ source: 'origin', recoveryTarget: { targetTime: '2026-11-20T08:00:00Z' } });
+    expect(spec.externalClusters[0].plugin.parameters).toEqual({ barmanObjectName: 'orders-copy-postgresql-restore-source', serverName: 'orders-postgresql' });
+    expect(spec.plugins[0].parameters.serverName).not.toBe('orders-postgresql');
+    const stores = byKind(restored, 'ObjectStore').map(s => s.spec.configuration.destinationPath);
+    expect(stores).toEqual(['s3://acme-backups/prod/worker-1/team-a/orders-copy', 's3://acme-backups/prod/worker-1/team-a/orders']);
+  });
+
+  it('renders deterministically', () => {
+    const again = renderDatabase(cnpgRequest('orders', { size: 'large', profile: 'prod', replicas: 3, pooling: true }), CNPG_PLATFORM);
+    expect(again.files).toEqual(db.files);
+  });
+});
+
+describe('CloudNativePG bad input: a clear error naming the field, nothing rendered', () => {
+  const issues = (spec: Record<string, unknown>, platform = CNPG_PLATFORM) => {
+    try {
+      renderDatabase(cnpgRequest('orders', spec), platform);
+    } catch (error) {
+      if (error instanceof RequestValidationError) return error.issues.map(i => `${i.path}: ${i.message}`).join('\n');
+      throw error;
+    }
+    throw new Error('expected a refusal');
+  };
+
+  it.each([
+    [{ version: '13' }, 'spec.version: PostgreSQL 13 does not run on cloudnative-pg: CloudNativePG 1.30 supports 14 to 18'],
+    [{ persistence: false }, 'spec.persistence: cloudnative-pg always keeps data on volumes'],
+    [{ username: 'postgres' }, 'spec.username: "postgres" is the superuser, which CloudNativePG keeps to itself'],
+    [{ restore: { from: 'orders', targetTime: '20 Nov 2026' } }, 'spec.restore.targetTime: must be an RFC 3339 time with a zone'],
+  ])('%j', (spec, expected) => {
+    expect(issues(spec)).toContain(expected);
+  });
+
+  it('refuses backup and restore where the platform has no object store', () => {
+    expect(issues({ backup: true }, { ...CNPG_PLATFORM, cloudnativePg: { ...CNPG_PLATFORM.cloudnativePg, objectStore: undefined } })).toContain(
+      'spec.backup: needs an object store, and this platform has none (platform setting cloudnativePg.objectStore)',
+    );
+  });
+
+  it('names a Cluster that would be too long, saying how long the name may be', () => {
+    expect(() => renderDatabase(cnpgRequest('a'.repeat(40), {}), CNPG_PLATFORM)).toThrow(
+      'metadata.name: too long: the Cluster "' + 'a'.repeat(40) + '-postgresql" would be 51 characters; CloudNativePG Cluster names must be DNS-1035 labels of at most 50 characters (its job names add suffixes). Use at most 39 characters',
+    );
+  });
+});
+
+describe('kubectl kustomize builds each CloudNativePG directory', () => {
+  it.each(rendered.filter((_, i) => i % 12 === 0 || i >= combinations.length))('%s', (_label, db) => {
+    const root = mkdtempSync(join(tmpdir(), 'pgg-kustomize-cnpg-'));
+    try {
+      for (const [path, content] of Object.entries(db.files)) {
+        mkdirSync(dirname(join(root, path)), { recursive: true });
+        writeFileSync(join(root, path), content);
+      }
+      const built = execFileSync('kubectl', ['kustomize', join(root, db.directory)], { encoding: 'utf8' });
+      expect(parseAllDocuments(built).map(d => `${d.toJS().kind}/${d.toJS().metadata.name}`).sort()).toEqual(db.manifests.map(m => `${m.kind}/${m.metadata.name}`).sort());
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
