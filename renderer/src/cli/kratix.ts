@@ -4,6 +4,7 @@ import { manifestFileName } from '../layout/paths';
 import { toYaml } from '../layout/serialize';
 import { renderDatabase } from '../render-database';
 import type { PlatformSettings } from '../request/platform';
+import { assertWorld } from '../request/world-rules';
 import { UsageError } from './exit-codes';
 import { readYamlFile } from './files';
 
@@ -38,6 +39,7 @@ export async function runKratix(env: NodeJS.ProcessEnv, paths: KratixPaths, plat
 
   const object = await readYamlFile(join(paths.input, 'object.yaml'));
   const rendered = renderDatabase(object, platform);
+  assertWorld(rendered.request, { now: new Date() }, platform);
   await mkdir(paths.output, { recursive: true });
   await mkdir(paths.metadata, { recursive: true });
   for (const manifest of rendered.manifests) {

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { toYaml, toYamlStream } from '../layout/serialize';
 import { renderDatabase } from '../render-database';
 import { RequestValidationError } from '../request/errors';
+import { assertWorld } from '../request/world-rules';
 import { ChangeRefusedError } from '../review/decide';
 import { reviewWarnings } from '../review/warnings';
 import { argoWiring } from '../wiring/argo';
@@ -73,6 +74,7 @@ async function run(argv: string[], io: Io): Promise<number> {
     case 'render': {
       if (args.length !== 1) throw new UsageError('render takes exactly one request file');
       const rendered = renderDatabase(await readYamlFile(args[0]), platform);
+      assertWorld(rendered.request, { now: new Date() }, platform);
       printWarnings(io, reviewWarnings(rendered.plan));
       if (values.out) {
         // The directory is the database: files an earlier render wrote and this one does not are removed.

@@ -4,6 +4,7 @@ import { GitHubPublisher, GitPublisher, parseGitHubRepoUrl, type Publisher } fro
 import { pullRequestBranch, REQUEST_FILE } from '../layout/paths';
 import { renderDatabase } from '../render-database';
 import type { PlatformSettings } from '../request/platform';
+import { assertWorld, restoreSourceDirectory } from '../request/world-rules';
 import { decideChange } from '../review/decide';
 import { UsageError } from './exit-codes';
 import { readYamlFile } from './files';
@@ -45,6 +46,14 @@ export async function publishCommand(path: string, platform: PlatformSettings, o
   const rendered = renderDatabase(await readYamlFile(await requestPath(path)), platform);
   const publisher = publisherFor(options, env);
   const branch = pullRequestBranch(rendered.plan.spec.cluster, rendered.plan.namespace, rendered.plan.name);
+  const sourceDirectory = restoreSourceDirectory(rendered.request);
+  let restoreSource: string | null | undefined;
+  if (sourceDirectory) {
+    const source = await publisher.open({ baseBranch: options.base, branch, directory: sourceDirectory, requestFile: REQUEST_FILE });
+    restoreSource = source.existingRequest ?? null;
+    await source.close();
+  }
+  assertWorld(rendered.request, { now: new Date(), ...(restoreSource !== undefined ? { restoreSource } : {}) }, platform);
   const session = await publisher.open({ baseBranch: options.base, branch, directory: rendered.directory, requestFile: REQUEST_FILE });
   try {
     const decision = decideChange({

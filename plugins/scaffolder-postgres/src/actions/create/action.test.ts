@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ConfigReader } from '@backstage/config';
 import { DefaultGithubCredentialsProvider, ScmIntegrations } from '@backstage/integration';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { DEFAULT_PLATFORM } from '@postgres-gitops/renderer';
+import { CNPG_PLATFORM } from '../../../../../test/support/cnpg-requests';
 import { parse } from 'yaml';
 import { createStateStore, type StateStore } from '../../../../../test/support/state-store';
 import { FakeGitHub } from '../../../../../test/support/fake-github/server';
@@ -35,7 +35,7 @@ function action() {
   return createPostgresCreateAction({
     integrations,
     githubCredentials: DefaultGithubCredentialsProvider.fromIntegrations(integrations),
-    platform: DEFAULT_PLATFORM,
+    platform: CNPG_PLATFORM,
     paceGitHubWrites: false,
   });
 }
@@ -144,5 +144,46 @@ describe('postgres:create', () => {
     expect(pr.body).toContain('Requested by `user:default/jane`.');
     expect(pr.body).not.toContain(TOKEN);
     expect(github.violations).toEqual([]);
+  });
+});
+
+describe('postgres:create on CloudNativePG', () => {
+  const base = { name: 'payments', namespace: 'team-b', engine: 'cloudnative-pg', username: 'app', backup: true, repoUrl: 'file:///srv/git/state-store.git' };
+  const merge = async (branch: unknown) => {
+    const { execFileSync } = await import('node:child_process');
+    execFileSync('git', ['update-ref', 'refs/heads/main', `refs/heads/${branch}`], { cwd: store.bare });
+  };
+
+  it('lands the Cluster, its backups and the PR text saying what the instances mean', async () => {
+    const { outputs } = await run({ ...base, replicas: 3, pooling: true });
+    const files = store.files(String(outputs.branch), String(outputs.directory)).map(f => f.split('/').pop());
+    expect(files).toEqual(expect.arrayContaining(['cluster-payments-postgresql.yaml', 'objectstore-payments-postgresql-backups.yaml', 'scheduledbackup-payments-postgresql-daily.yaml', 'pooler-payments-postgresql-pooler.yaml']));
+    expect(outputs.summary).toContain('| instances | 3 instances: automatic failover with a quorum (recommended) |');
+    expect(outputs.summary).toContain('| recovery point | any moment of the last');
+    expect(outputs.connectionHost).toBe('payments-postgresql-pooler.team-b.svc');
+  });
+
+  it('restores from a database in the state store, and refuses one that is not there or a time to come, writing nothing', async () => {
+    const source = await run(base);
+    await merge(source.outputs.branch);
+    const heads = store.branches();
+
+    await expect(run({ ...base, name: 'payments-copy', restore: { from: 'invoices' } })).rejects.toThrow(
+      'restore.from: no database team-b/invoices on worker-1 in the state store (clusters/worker-1/postgres/team-b/invoices/ does not exist)',
+    );
+    await expect(run({ ...base, name: 'payments-copy', restore: { from: 'payments', targetTime: '2999-01-01T00:00:00Z' } })).rejects.toThrow(
+      /restore.targetTime: is in the future \(now is /,
+    );
+    await expect(run({ ...base, name: 'payments-copy', restore: { from: 'payments' } }, { isDryRun: true })).resolves.toBeTruthy();
+    expect(store.branches()).toEqual(heads);
+
+    const { outputs } = await run({ ...base, name: 'payments-copy', restore: { from: 'payments', targetTime: '2026-01-01T00:00:00Z' } });
+    expect(outputs.summary).toContain('| restored from | team-b/payments on worker-1, to 2026-01-01T00:00:00Z |');
+  });
+
+  it('refuses PostgreSQL 13 and pooling on the other engine, naming the field', async () => {
+    await expect(run({ ...base, version: '13' })).rejects.toThrow('version: PostgreSQL 13 does not run on cloudnative-pg');
+    await expect(run({ ...base, engine: 'statefulset', username: 'app', pooling: true })).rejects.toThrow('pooling: is a cloudnative-pg feature');
+    expect(store.branches()).toEqual(['main']);
   });
 });

@@ -11,7 +11,9 @@ import {
   ChangeRefusedError,
   REQUEST_FILE,
   RequestValidationError,
+  assertWorld,
   decideChange,
+  restoreSourceDirectory,
   pullRequestBranch,
   renderDatabase,
   reviewBody,
@@ -49,6 +51,27 @@ function asInputError(error: unknown): unknown {
 function render(input: Record<string, unknown>, platform: PlatformSettings, requestedBy?: string): RenderedDatabase {
   try {
     return renderDatabase(requestFromInput(input, requestedBy), platform);
+  } catch (error) {
+    throw asInputError(error);
+  }
+}
+
+/** The restore source's stored request on the base branch: its text, null when absent. */
+async function readRestoreSource(publisher: Publisher, rendered: RenderedDatabase, baseBranch: string, branch: string): Promise<string | null | undefined> {
+  const directory = restoreSourceDirectory(rendered.request);
+  if (!directory) return undefined;
+  const session = await publisher.open({ baseBranch, branch, directory, requestFile: REQUEST_FILE });
+  try {
+    return session.existingRequest ?? null;
+  } finally {
+    await session.close();
+  }
+}
+
+/** Refuses, before anything is written, what only the world can tell: a restore source that is not there, a time to come. */
+function checkWorld(rendered: RenderedDatabase, restoreSource: string | null | undefined, platform: PlatformSettings): void {
+  try {
+    assertWorld(rendered.request, { now: new Date(), ...(restoreSource !== undefined ? { restoreSource } : {}) }, platform);
   } catch (error) {
     throw asInputError(error);
   }
@@ -107,9 +130,10 @@ export function createPostgresCreateAction(options: PostgresCreateActionOptions)
           await mkdir(dirname(join(ctx.workspacePath, path)), { recursive: true });
           await writeFile(join(ctx.workspacePath, path), content);
         }
-        const change = await resolve()
-          .then(({ publisher }) => previewChange(publisher, rendered, baseBranch, branch))
-          .catch((): Change => 'unknown');
+        const publisher = await resolve().then(r => r.publisher).catch(() => undefined);
+        const restoreSource = publisher ? await readRestoreSource(publisher, rendered, baseBranch, branch).catch(() => undefined) : undefined;
+        checkWorld(rendered, restoreSource, options.platform);
+        const change = publisher ? await previewChange(publisher, rendered, baseBranch, branch).catch((): Change => 'unknown') : 'unknown';
         ctx.logger.info(`dry run: rendered ${Object.keys(rendered.files).length} files into ${rendered.directory}/; would ${change === 'unknown' ? 'change an unknown amount (the state store could not be read)' : change}; no pull request opened`);
         ctx.output('pullRequestUrl', '');
         ctx.output('catalogInfoUrl', '');
@@ -120,6 +144,7 @@ export function createPostgresCreateAction(options: PostgresCreateActionOptions)
       }
 
       const { publisher, browseUrl } = await resolve();
+      checkWorld(rendered, await readRestoreSource(publisher, rendered, baseBranch, branch), options.platform);
       const fingerprint = createHash('sha256').update(JSON.stringify(rendered.files)).digest('hex').slice(0, 16);
       const result = (await ctx.checkpoint<JsonObject>({
         key: `postgres-gitops.publish.v1.${branch}.${fingerprint}`,

@@ -19,6 +19,13 @@ export const examples: TemplateExample[] = [
     }),
   },
   {
+    description: 'A highly available database on CloudNativePG: three instances with automatic failover, point-in-time recovery from the platform\'s object store, and a PgBouncer pooler',
+    example: step('Create PostgreSQL', {
+      name: 'payments', namespace: 'team-b', engine: 'cloudnative-pg', profile: 'prod', size: 'large', replicas: 3, version: '17',
+      database: 'payments', username: 'payments_app', pooling: true, owner: 'group:default/team-b', repoUrl: 'file:///srv/git/state-store.git',
+    }),
+  },
+  {
     description: 'Resize an existing database: needs update, and the pull request shows the semantic diff',
     example: step('Resize PostgreSQL', { name: 'my-database', namespace: 'default', size: 'medium', version: '15', database: 'myapp', update: true, repoUrl: 'file:///srv/git/state-store.git' }),
   },

@@ -1,0 +1,54 @@
+import { parse } from 'yaml';
+import { RequestValidationError, type FieldIssue } from './errors';
+import { parseRequest } from './parse';
+import type { PlatformSettings } from './platform';
+import type { Request } from './types';
+
+export interface World {
+  now: Date;
+  /**
+   * The source database's stored request.yaml when the caller looked it up: the text when it
+   * exists, null when it does not; leave it out when the state store could not be read.
+   */
+  restoreSource?: string | null;
+}
+
+/** Where the source's request lives, for lookups and messages. */
+export function restoreSourceDirectory(request: Request): string | undefined {
+  const source = request.spec.restore;
+  return source ? `clusters/${source.cluster}/postgres/${source.namespace}/${source.from}` : undefined;
+}
+
+/**
+ * Rules that need more than the request: a restore's target time must have passed, and its source
+ * must exist in the state store as a cloudnative-pg database with backups.
+ */
+export function worldIssues(request: Request, world: World, platform: PlatformSettings): FieldIssue[] {
+  const source = request.spec.restore;
+  if (!source) return [];
+  const issues: FieldIssue[] = [];
+  if (source.targetTime && Date.parse(source.targetTime) > world.now.getTime()) {
+    issues.push({ path: 'spec.restore.targetTime', message: `is in the future (now is ${world.now.toISOString()}); recover to a moment that has passed, or leave it out for the latest point` });
+  }
+  const where = `${source.namespace}/${source.from} on ${source.cluster}`;
+  if (world.restoreSource === null) {
+    issues.push({ path: 'spec.restore.from', message: `no database ${where} in the state store (${restoreSourceDirectory(request)}/ does not exist)` });
+  } else if (typeof world.restoreSource === 'string') {
+    let stored: Request | undefined;
+    try {
+      stored = parseRequest(parse(world.restoreSource), platform);
+    } catch (error) {
+      if (!(error instanceof RequestValidationError)) throw error;
+    }
+    if (!stored) issues.push({ path: 'spec.restore.from', message: `the stored request of ${where} is not valid; fix it first` });
+    else if (stored.spec.engine !== 'cloudnative-pg' || !stored.spec.backup) {
+      issues.push({ path: 'spec.restore.from', message: `${where} has no backups to restore from (only cloudnative-pg databases with backup: true archive to the object store)` });
+    }
+  }
+  return issues;
+}
+
+export function assertWorld(request: Request, world: World, platform: PlatformSettings): void {
+  const issues = worldIssues(request, world, platform);
+  if (issues.length > 0) throw new RequestValidationError(issues);
+}
