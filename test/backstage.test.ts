@@ -152,4 +152,12 @@ describe('the Create PostgreSQL template in a real Backstage backend', () => {
     expect(badRequest.log).toContain('database: must not start with "pg_"');
     expect(store.branches()).toEqual(before);
   });
+
+  it('runs the template with engine cloudnative-pg: the Cluster and the pooler land', async () => {
+    const { task, log } = await runTask({ ...values, name: 'payments', database: 'payments', engine: 'cloudnative-pg', replicas: 3, pooling: true, backup: false });
+    expect({ status: task?.status, log }).toMatchObject({ status: 'completed' });
+    const files = store.files('postgres/worker-1/team-a/payments', 'clusters/worker-1/postgres/team-a/payments').map(f => f.split('/').pop());
+    expect(files).toEqual(expect.arrayContaining(['cluster-payments-postgresql.yaml', 'pooler-payments-postgresql-pooler.yaml']));
+    expect(files.some(f => f?.startsWith('statefulset-'))).toBe(false);
+  });
 });

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../renderer/src/cli/main';
@@ -96,6 +96,22 @@ describe('publish to GitHub', () => {
     const { code, stderr } = await cli(['publish', join(EXAMPLES, 'basic.yaml'), '--repo', 'https://github.com/acme/platform-state']);
     expect(code).toBe(EXIT.invalidInput);
     expect(stderr).toContain('set GITHUB_TOKEN (or GH_TOKEN)');
+  });
+});
+
+describe('verify on CloudNativePG', () => {
+  it('passes on a fresh render and shows the diff when a Cluster was edited by hand', async () => {
+    const out = join(dir, 'state');
+    const platform = join(EXAMPLES, 'platform.yaml');
+    await cli(['render', join(EXAMPLES, 'ha-cnpg.yaml'), '--out', out, '--platform', platform]);
+    expect(await cli(['verify', out, '--platform', platform])).toMatchObject({ code: EXIT.ok });
+    const clusterFile = join(out, 'clusters/worker-1/postgres/team-a/orders/cluster-orders-postgresql.yaml');
+    writeFileSync(clusterFile, readFileSync(clusterFile, 'utf8').replace('instances: 3', 'instances: 1'));
+    const drift = await cli(['verify', out, '--platform', platform]);
+    expect(drift.code).toBe(EXIT.drift);
+    expect(drift.stderr).toContain('cluster-orders-postgresql.yaml: differs from the rendered manifest');
+    expect(drift.stderr).toContain('-  instances: 1');
+    expect(drift.stderr).toContain('+  instances: 3');
   });
 });
 

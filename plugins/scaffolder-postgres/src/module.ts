@@ -1,5 +1,6 @@
 import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
 import { DefaultGithubCredentialsProvider, ScmIntegrations } from '@backstage/integration';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createPostgresCreateAction } from './actions';
 import { readModuleConfig } from './config';
@@ -10,8 +11,8 @@ export const scaffolderModulePostgres = createBackendModule({
   moduleId: 'postgres-gitops',
   register(env) {
     env.registerInit({
-      deps: { scaffolder: scaffolderActionsExtensionPoint, config: coreServices.rootConfig },
-      async init({ scaffolder, config }) {
+      deps: { scaffolder: scaffolderActionsExtensionPoint, config: coreServices.rootConfig, catalog: catalogServiceRef },
+      async init({ scaffolder, config, catalog }) {
         const integrations = ScmIntegrations.fromConfig(config);
         const settings = readModuleConfig(config);
         scaffolder.addActions(
@@ -22,6 +23,7 @@ export const scaffolderModulePostgres = createBackendModule({
             stateStore: settings.stateStore,
             author: settings.author,
             paceGitHubWrites: settings.paceGitHubWrites,
+            catalog,
           }),
         );
       },

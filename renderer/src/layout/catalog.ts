@@ -1,6 +1,9 @@
 import { sha256Hex } from '../hash';
 import type { Plan } from '../plan/plan';
 
+/** Where the database's directory is in the state store: how a catalog entity leads back to it. */
+export const ANNOTATION_STATE_PATH = 'postgres-gitops.dev/state-path';
+
 /** Entity names are at most 63 characters; long ones keep the database name and a stable hash. */
 export function catalogEntityName(plan: Plan): string {
   const full = `${plan.name}-${plan.namespace}-${plan.spec.cluster}`;
@@ -20,7 +23,7 @@ export function buildCatalogEntity(plan: Plan, directory: string) {
     'backstage.io/kubernetes-namespace': plan.namespace,
     'backstage.io/kubernetes-label-selector': plan.catalogLabelSelector,
     'postgres-gitops.dev/cluster': spec.cluster,
-    'postgres-gitops.dev/state-path': directory,
+    [ANNOTATION_STATE_PATH]: directory,
     ...plan.catalogAnnotations,
   };
   if (browse) annotations['backstage.io/source-location'] = `url:${browse}/${directory}/`;

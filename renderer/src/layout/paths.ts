@@ -5,6 +5,12 @@ export function databaseDirectory(cluster: string, namespace: string, name: stri
   return `clusters/${cluster}/postgres/${namespace}/${name}`;
 }
 
+/** The cluster, namespace and name of a database directory; undefined for any other path. */
+export function parseDatabaseDirectory(path: string): { cluster: string; namespace: string; name: string } | undefined {
+  const match = /^clusters\/([^/]+)\/postgres\/([^/]+)\/([^/]+)\/?$/.exec(path);
+  return match ? { cluster: match[1], namespace: match[2], name: match[3] } : undefined;
+}
+
 export function clusterPostgresDirectory(cluster: string): string {
   return `clusters/${cluster}/postgres`;
 }

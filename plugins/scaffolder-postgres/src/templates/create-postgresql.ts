@@ -1,5 +1,5 @@
 import { DNS1035_LABEL, END_OF_LIFE_VERSIONS, SIZE_TABLE, SIZES, SUPPORTED_VERSIONS } from '@postgres-gitops/renderer';
-import { longestAcceptedName, metadataField, specField } from './fields';
+import { actionField, longestAcceptedName, metadataField, specField } from './fields';
 
 const sizeLabel = (size: (typeof SIZES)[number]) => {
   const s = SIZE_TABLE[size];
@@ -11,9 +11,22 @@ const versions = [...SUPPORTED_VERSIONS].reverse();
 
 /** Fields the action receives from the form, in the step's input. */
 const FORM_FIELDS = [
-  'name', 'namespace', 'owner', 'system', 'cluster', 'database', 'username', 'size', 'version', 'profile', 'storageSize',
-  'persistence', 'backup', 'backupSchedule', 'backupRetention', 'monitoring', 'ssl', 'allowedNamespaces',
+  'name', 'namespace', 'owner', 'system', 'cluster', 'database', 'username', 'engine', 'replicas', 'size', 'version', 'profile', 'storageSize',
+  'walStorageSize', 'pooling', 'restoreFrom', 'restoreTargetTime', 'persistence', 'backup', 'backupSchedule', 'backupRetention', 'monitoring', 'ssl',
+  'allowedNamespaces',
 ] as const;
+
+/** Fields that only make sense on cloudnative-pg: the form shows them once that engine is picked. */
+const cloudNativePgFields = {
+  pooling: specField('pooling', { title: 'Connection pooling (PgBouncer)' }),
+  walStorageSize: specField('walStorageSize', { title: 'Separate WAL volume (optional)' }),
+  restoreFrom: actionField('restoreFrom', {
+    title: 'Restore from (optional)',
+    type: 'string',
+    'ui:field': 'EntityPicker',
+    'ui:options': { catalogFilter: { kind: ['Resource'], 'spec.type': 'database' } },
+  }),
+};
 
 /** The "Create PostgreSQL" template, generated into templates/postgres/template.yaml by `npm run templates`. */
 export function createPostgresqlTemplate() {
@@ -47,6 +60,33 @@ export function createPostgresqlTemplate() {
             cluster: specField('cluster', { title: 'Worker cluster', default: 'worker-1', enum: ['worker-1', 'worker-2'] }),
             database: specField('database', { title: 'Database name', default: 'app' }),
             username: specField('username', { title: 'Application role', default: 'app' }),
+          },
+        },
+        {
+          title: 'Engine',
+          // No default: an unset engine is the platform's default for the profile.
+          properties: {
+            engine: specField('engine', {
+              title: 'Engine (optional: the platform picks one per environment)',
+              enumNames: [
+                'statefulset: a primary and read-only standbys, no operator needed; no automatic failover',
+                'cloudnative-pg: the CloudNativePG operator; automatic failover, point-in-time recovery, pooling',
+              ],
+            }),
+            replicas: specField('replicas', { title: 'Instances (optional)' }),
+          },
+          dependencies: {
+            engine: {
+              oneOf: [
+                { properties: { engine: { const: 'statefulset' } } },
+                { properties: { engine: { const: 'cloudnative-pg' }, ...cloudNativePgFields } },
+              ],
+            },
+            restoreFrom: {
+              properties: {
+                restoreTargetTime: actionField('restoreTargetTime', { title: 'Recover to (optional, RFC 3339, UTC)', type: 'string', format: 'date-time' }),
+              },
+            },
           },
         },
         {

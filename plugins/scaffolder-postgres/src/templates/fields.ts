@@ -6,7 +6,11 @@ import {
   type JsonSchema,
 } from '@postgres-gitops/renderer';
 
+import { z } from 'zod/v3';
+import { publishFields } from '../actions/create/schema';
+
 const SPEC = requestSpecJsonSchema().properties as Record<string, JsonSchema>;
+const ACTION = publishFields(z);
 const METADATA = requestMetadataJsonSchema().properties as Record<string, JsonSchema>;
 
 /**
@@ -18,6 +22,11 @@ export function specField(name: string, ui: JsonSchema = {}): JsonSchema {
   if (!schema) throw new Error(`the request has no field "${name}"`);
   const { anyOf: _anyOf, ...rest } = schema;
   return { ...rest, ...ui };
+}
+
+/** A form field for one of the action's own inputs, with its description from the action's schema. */
+export function actionField(name: keyof typeof ACTION, schema: JsonSchema): JsonSchema {
+  return { ...schema, description: ACTION[name].description };
 }
 
 export function metadataField(name: 'name' | 'namespace', ui: JsonSchema = {}): JsonSchema {

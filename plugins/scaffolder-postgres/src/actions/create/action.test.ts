@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ConfigReader } from '@backstage/config';
 import { DefaultGithubCredentialsProvider, ScmIntegrations } from '@backstage/integration';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { CNPG_PLATFORM } from '../../../../../test/support/cnpg-requests';
 import { parse } from 'yaml';
 import { createStateStore, type StateStore } from '../../../../../test/support/state-store';
@@ -29,7 +30,7 @@ afterEach(async () => {
   rmSync(workspace, { recursive: true, force: true });
 });
 
-function action() {
+function action(extra: Partial<Parameters<typeof createPostgresCreateAction>[0]> = {}) {
   const config = new ConfigReader({ integrations: { github: [{ host: 'github.com', apiBaseUrl: github.url, token: TOKEN }] } });
   const integrations = ScmIntegrations.fromConfig(config);
   return createPostgresCreateAction({
@@ -37,11 +38,12 @@ function action() {
     githubCredentials: DefaultGithubCredentialsProvider.fromIntegrations(integrations),
     platform: CNPG_PLATFORM,
     paceGitHubWrites: false,
+    ...extra,
   });
 }
 
 /** Runs the action with the real scaffolder test context; file:///srv/git/... points at the test's bare repo. */
-async function run(input: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+async function run(input: Record<string, unknown>, extra: Record<string, unknown> = {}, catalog?: ReturnType<typeof catalogServiceMock>) {
   const outputs: Record<string, unknown> = {};
   const logs: string[] = [];
   const ctx = {
@@ -54,7 +56,7 @@ async function run(input: Record<string, unknown>, extra: Record<string, unknown
     ...extra,
   };
   ctx.logger.info = ((message: string) => logs.push(message)) as never;
-  await action().handler(ctx as never);
+  await action({ catalog }).handler(ctx as never);
   return { outputs, logs };
 }
 
@@ -179,6 +181,18 @@ describe('postgres:create on CloudNativePG', () => {
 
     const { outputs } = await run({ ...base, name: 'payments-copy', restore: { from: 'payments', targetTime: '2026-01-01T00:00:00Z' } });
     expect(outputs.summary).toContain('| restored from | team-b/payments on worker-1, to 2026-01-01T00:00:00Z |');
+  });
+
+  it('restores from the database picked in the form: the catalog entity leads to its directory', async () => {
+    const source = await run(base);
+    await merge(source.outputs.branch);
+    const entity = parse(store.show('main', String(source.outputs.catalogInfoPath))!);
+    const catalog = catalogServiceMock({ entities: [entity] });
+    const { outputs } = await run({ ...base, name: 'payments-copy', restoreFrom: source.outputs.entityRef, restoreTargetTime: '2026-01-01T00:00:00Z' }, {}, catalog);
+    const cluster = parse(store.show(String(outputs.branch), `${outputs.directory}/cluster-payments-copy-postgresql.yaml`)!);
+    expect(cluster.spec.bootstrap.recovery.recoveryTarget).toEqual({ targetTime: '2026-01-01T00:00:00Z' });
+    expect(cluster.spec.externalClusters[0].plugin.parameters.serverName).toBe('payments-postgresql');
+    await expect(run({ ...base, name: 'payments-copy', restoreFrom: 'resource:default/nothing-here' }, {}, catalog)).rejects.toThrow('restoreFrom: no entity resource:default/nothing-here in the catalog');
   });
 
   it('refuses PostgreSQL 13 and pooling on the other engine, naming the field', async () => {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { GithubCredentialsProvider, ScmIntegrationRegistry } from '@backstage/integration';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { JsonObject } from '@backstage/types';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
@@ -23,6 +24,7 @@ import {
 import { resolvePublisher } from '../../resolve-publisher';
 import { examples } from './examples';
 import { requestFromInput } from './request-input';
+import { restoreSourceOf } from './restore-from';
 import { inputSchema, outputSchema } from './schema';
 
 export interface PostgresCreateActionOptions {
@@ -32,6 +34,8 @@ export interface PostgresCreateActionOptions {
   stateStore?: { repoUrl?: string; targetBranch?: string };
   author?: { name: string; email: string };
   paceGitHubWrites?: boolean;
+  /** Resolves restoreFrom entity refs; without it only restore.from works. */
+  catalog?: CatalogService;
 }
 
 const DEFAULT_AUTHOR = { name: 'postgres-gitops', email: 'postgres-gitops@backstage.local' };
@@ -100,7 +104,12 @@ export function createPostgresCreateAction(options: PostgresCreateActionOptions)
     supportsDryRun: true,
     schema: { input: inputSchema, output: outputSchema },
     async handler(ctx) {
-      const input = ctx.input as Record<string, unknown>;
+      const input = { ...(ctx.input as Record<string, unknown>) };
+      if (ctx.input.restoreFrom) {
+        if (input.restore) throw new InputError('restoreFrom: give restoreFrom or restore, not both');
+        const source = await restoreSourceOf(ctx.input.restoreFrom, options.catalog, await ctx.getInitiatorCredentials());
+        input.restore = { ...source, ...(ctx.input.restoreTargetTime ? { targetTime: ctx.input.restoreTargetTime } : {}) };
+      }
       const requestedBy = ctx.user?.ref;
       const rendered = render(input, options.platform, requestedBy);
       const baseBranch = (ctx.input.targetBranch ?? options.stateStore?.targetBranch ?? 'main') as string;

@@ -6,8 +6,8 @@ type Z = typeof zImpl;
 
 const metadata = requestObjectSchema.shape.metadata.shape;
 
-/** Where and how to publish: the action's own fields. */
-const publishFields = (z: Z) => ({
+/** Where and how to publish, and form helpers: the action's own fields. */
+export const publishFields = (z: Z) => ({
   repoUrl: z.string().optional().describe('State store: github.com?owner=o&repo=r (Backstage form, GitHub or GitHub Enterprise), or any git remote URL (file://, https://, ssh://); defaults to postgresGitops.stateStore.repoUrl'),
   targetBranch: z.string().optional().describe('Branch the pull request targets (default main, or postgresGitops.stateStore.targetBranch)'),
   update: z.boolean().optional().describe('Allow changing a database that already exists on the target branch'),
@@ -15,6 +15,8 @@ const publishFields = (z: Z) => ({
   draft: z.boolean().optional().describe('Open the pull request as a draft'),
   reviewers: z.array(z.string()).optional().describe('Pull request reviewers: user logins, or org/team for teams'),
   labels: z.array(z.string()).optional().describe('Pull request labels'),
+  restoreFrom: z.string().optional().describe('cloudnative-pg: entity ref of the database Resource to restore from (the form\'s EntityPicker); the catalog says where it lives. Instead of restore.from'),
+  restoreTargetTime: z.string().optional().describe('With restoreFrom: the RFC 3339 point in time to recover to; the latest point when empty'),
   mergeRequest: z.enum(['auto', 'none', 'gitlab', 'agit']).optional().describe('For git remotes: open a merge request through push options (GitLab, or Gitea/Forgejo AGit); auto picks GitLab for GitLab integrations'),
 });
 
