@@ -1,16 +1,17 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { parse } from 'yaml';
-import { renderDatabase, toYaml } from '@postgres-gitops/renderer';
+import { renderDatabase, toYaml, type PlatformSettings } from '@postgres-gitops/renderer';
+import { CNPG_PLATFORM, cnpgRequest } from '../support/cnpg-requests';
 import { BASIC_REQUEST, PROD_REQUEST } from './fleet';
 import { median, now, timeEach, type Measurement } from './measure';
 
 const ITERATIONS = 1500;
 
 /** Parse + plan + render + serialize one database, against `yaml` serialization alone of the same objects. */
-function singleDatabase(label: string, request: unknown): Measurement[] {
-  const objects = Object.values(renderDatabase(request).files).map(content => parse(content));
-  const pipeline = () => renderDatabase(request);
+function singleDatabase(label: string, request: unknown, platform?: PlatformSettings): Measurement[] {
+  const objects = Object.values(renderDatabase(request, platform).files).map(content => parse(content));
+  const pipeline = () => renderDatabase(request, platform);
   const floor = () => objects.map(toYaml);
   timeEach(300, pipeline);
   timeEach(300, floor);
@@ -56,7 +57,13 @@ async function fleet(count: number): Promise<Measurement[]> {
 }
 
 export async function renderBenchmarks(): Promise<Measurement[]> {
-  return [...singleDatabase('small, basic (seed example)', BASIC_REQUEST), ...singleDatabase('large, prod, all features', PROD_REQUEST), ...(await fleet(10_000))];
+  const cnpgProd = cnpgRequest('orders', { profile: 'prod', size: 'large', replicas: 3, pooling: true, walStorageSize: '5Gi' });
+  return [
+    ...singleDatabase('small, basic (seed example)', BASIC_REQUEST),
+    ...singleDatabase('large, prod, all features', PROD_REQUEST),
+    ...singleDatabase('cloudnative-pg, large, prod, 3 instances, backups, pooler', cnpgProd, CNPG_PLATFORM),
+    ...(await fleet(10_000)),
+  ];
 }
 
 export function round(value: number, digits: number): number {
