@@ -163,6 +163,18 @@ status:
     expect(existsSync(join(dir, 'metadata', 'destination-selectors.yaml'))).toBe(false);
   });
 
+  it('renders a CloudNativePG request, in our shape or the marketplace promise\'s, with the pooler as the host', async () => {
+    writeObject(readFileSync(join(EXAMPLES, 'ha-cnpg.yaml'), 'utf8'));
+    expect((await cli(['kratix', ...paths(), '--platform', join(EXAMPLES, 'platform.yaml')])).code).toBe(EXIT.ok);
+    expect(readdirSync(join(dir, 'output'))).toEqual(expect.arrayContaining(['cluster-orders-postgresql.yaml', 'pooler-orders-postgresql-pooler.yaml']));
+    const status = parse(readFileSync(join(dir, 'metadata', 'status.yaml'), 'utf8'));
+    expect(status.connection).toMatchObject({ host: 'orders-postgresql-pooler.team-a.svc', readOnlyHost: 'orders-postgresql-ro.team-a.svc' });
+
+    writeObject('apiVersion: marketplace.kratix.io/v1alpha1\nkind: postgresql\nmetadata: {name: bestdb, namespace: acme}\nspec: {env: prod, teamId: acme-org-team-a, dbName: bestdb, backupEnabled: false}\n');
+    expect((await cli(['kratix', ...paths(), '--platform', join(EXAMPLES, 'platform.yaml')])).code).toBe(EXIT.ok);
+    expect(readdirSync(join(dir, 'output'))).toContain('cluster-bestdb-postgresql.yaml');
+  });
+
   it('turns a requested cluster into destination selectors', async () => {
     writeObject(kratixObject.replace('  size: large', '  size: large\n  cluster: worker-2'));
     await cli(['kratix', ...paths()], { KRATIX_WORKFLOW_TYPE: 'resource' });

@@ -1,7 +1,7 @@
 import { SCHEMA_VERSION } from '../version';
 import { ANNOTATION_REQUESTED_BY, ANNOTATION_SCHEMA_VERSION } from './annotations';
 import type { PlatformSettings } from './platform';
-import { PROFILE_TABLE, SIZE_TABLE } from './presets';
+import { ENGINE_DEFAULTS, PROFILE_TABLE, SIZE_TABLE } from './presets';
 import { REQUEST_API_VERSION, REQUEST_KIND, type RequestObjectInput } from './schema';
 import type { Request, ResolvedSpec } from './types';
 
@@ -24,13 +24,14 @@ export function resolveDefaults(input: RequestObjectInput, platform: PlatformSet
   }
 
   const persistence = s.persistence ?? true;
+  const engine = s.engine ?? platform.engines.default[profile];
   const spec: ResolvedSpec = {
-    engine: s.engine ?? platform.engines.default[profile],
+    engine,
     profile,
     size,
     version: s.version ?? '15',
     database: s.database ?? 'app',
-    username: s.username ?? 'postgres',
+    username: s.username ?? ENGINE_DEFAULTS[engine].username,
     // Standbys clone onto a volume; without persistence the size's standby is dropped.
     replicas: s.replicas ?? (persistence ? sizeSpec.replicas : 1),
     persistence,

@@ -1,4 +1,4 @@
-import type { PROFILES, SIZES } from './schema';
+import type { ENGINES, PROFILES, SIZES } from './schema';
 
 export type Size = (typeof SIZES)[number];
 export type Profile = (typeof PROFILES)[number];
@@ -20,6 +20,16 @@ export const SIZE_TABLE: Record<Size, SizeSpec> = {
   small: { cpuRequest: '100m', cpuLimit: '500m', memoryRequest: '256Mi', memoryLimit: '512Mi', memoryLimitMi: 512, storage: '1Gi', replicas: 1 },
   medium: { cpuRequest: '250m', cpuLimit: '1000m', memoryRequest: '512Mi', memoryLimit: '1Gi', memoryLimitMi: 1024, storage: '5Gi', replicas: 1 },
   large: { cpuRequest: '500m', cpuLimit: '2000m', memoryRequest: '1Gi', memoryLimit: '2Gi', memoryLimitMi: 2048, storage: '10Gi', replicas: 2 },
+};
+
+/**
+ * Defaults that differ by engine. The statefulset engine keeps the seed promise's `postgres`;
+ * CloudNativePG keeps the superuser to itself, so its application role defaults to `app`, as the
+ * operator's own default owner does.
+ */
+export const ENGINE_DEFAULTS: Record<(typeof ENGINES)[number], { username: string }> = {
+  statefulset: { username: 'postgres' },
+  'cloudnative-pg': { username: 'app' },
 };
 
 export interface ProfileSpec {
