@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../renderer/src/cli/main';
+import { cli } from '../renderer/src/__testUtils__/cli';
 import { EXIT } from '../renderer/src/cli/exit-codes';
 import { FakeGitHub } from './support/fake-github/server';
 import { createStateStore, type StateStore } from './support/state-store';
@@ -10,12 +10,6 @@ import { createStateStore, type StateStore } from './support/state-store';
 const EXAMPLES = join(__dirname, '..', 'renderer', 'examples');
 const TOKEN = 'ghp_cliPublishTokenForTests0123456789';
 
-async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, { stdout: t => (stdout += t), stderr: t => (stderr += t), env });
-  return { code, stdout, stderr };
-}
 
 let dir: string;
 let store: StateStore;

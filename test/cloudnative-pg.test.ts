@@ -1,11 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { parse, parseAllDocuments } from 'yaml';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
 import { RequestValidationError, renderDatabase, type RenderedDatabase } from '@postgres-gitops/renderer';
 import { CNPG_FIXED_PARAMETERS } from '../renderer/src/plan/cloudnative-pg/managed-parameters';
 import { clusterWebhookViolations } from './support/cnpg-webhook';
+import { kustomizeBuild } from './support/kustomize';
 import { CNPG_PLATFORM, CNPG_PLATFORM_VARIANT, cnpgCombinations, cnpgRequest, describeCnpg } from './support/cnpg-requests';
 import { podSpecsOf, restrictedViolations } from './support/pod-security';
 import { validateObject } from './support/validate';
@@ -165,16 +164,6 @@ describe('CloudNativePG bad input: a clear error naming the field, nothing rende
 
 describe('kubectl kustomize builds each CloudNativePG directory', () => {
   it.each(rendered.filter((_, i) => i % 12 === 0 || i >= combinations.length))('%s', (_label, db) => {
-    const root = mkdtempSync(join(tmpdir(), 'pgg-kustomize-cnpg-'));
-    try {
-      for (const [path, content] of Object.entries(db.files)) {
-        mkdirSync(dirname(join(root, path)), { recursive: true });
-        writeFileSync(join(root, path), content);
-      }
-      const built = execFileSync('kubectl', ['kustomize', join(root, db.directory)], { encoding: 'utf8' });
-      expect(parseAllDocuments(built).map(d => `${d.toJS().kind}/${d.toJS().metadata.name}`).sort()).toEqual(db.manifests.map(m => `${m.kind}/${m.metadata.name}`).sort());
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
+    expect(kustomizeBuild(db)).toEqual(db.manifests.map(m => `${m.kind}/${m.metadata.name}`).sort());
   });
 });

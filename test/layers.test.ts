@@ -69,7 +69,7 @@ describe('the renderer keeps its shape', () => {
       e.from.startsWith('render/') && e.to.startsWith('render/') && !e.from.endsWith('/builders') && e.from !== 'render/render'
       && e.to !== 'render/manifest' && !HELPERS.test(e.to) && !e.to.startsWith('render/common/'),
     );
-    const commonToCommon = edges.filter(e => e.from.startsWith('render/common/') && e.to.startsWith('render/common/') && !/\/(pod-security|network|secrets|alerts|dns)$/.test(e.to));
+    const commonToCommon = edges.filter(e => e.from.startsWith('render/common/') && e.to.startsWith('render/common/') && !/\/(pod-security|network|secrets|alerts|certificates)$/.test(e.to));
     expect([...betweenBuilders, ...commonToCommon].map(show)).toEqual([]);
   });
 

@@ -2,17 +2,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { main } from './main';
+import { cli } from '../__testUtils__/cli';
 import { EXIT } from './exit-codes';
 
 const EXAMPLES = join(__dirname, '..', '..', 'examples');
 
-async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, { stdout: t => (stdout += t), stderr: t => (stderr += t), env });
-  return { code, stdout, stderr };
-}
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'pgg-cli-'))));

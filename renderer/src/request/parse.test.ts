@@ -1,5 +1,5 @@
+import { issuesOf as rejections } from '../__testUtils__/cli';
 import { parseRequest } from './parse';
-import { RequestValidationError } from './errors';
 import { platformSettingsSchema } from './platform';
 
 const kratix = (spec: Record<string, unknown>, metadata: Record<string, unknown> = { name: 'orders', namespace: 'team-a' }) => ({
@@ -9,15 +9,7 @@ const kratix = (spec: Record<string, unknown>, metadata: Record<string, unknown>
   spec,
 });
 
-function issuesOf(input: unknown): string[] {
-  try {
-    parseRequest(input);
-  } catch (error) {
-    if (error instanceof RequestValidationError) return error.issues.map(i => `${i.path}: ${i.message}`);
-    throw error;
-  }
-  throw new Error('expected the request to be rejected');
-}
+const issuesOf = (input: unknown) => rejections(() => parseRequest(input));
 
 describe('parseRequest defaults', () => {
   it('resolves the seed promise defaults for an empty spec', () => {

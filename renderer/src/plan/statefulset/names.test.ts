@@ -1,5 +1,5 @@
+import { issuesOf as rejections } from '../../__testUtils__/cli';
 import { renderDatabase } from '../../render-database';
-import { RequestValidationError } from '../../request/errors';
 
 const kratix = (spec: Record<string, unknown>, metadata: Record<string, unknown>) => ({
   apiVersion: 'marketplace.kratix.io/v1alpha1',
@@ -8,15 +8,7 @@ const kratix = (spec: Record<string, unknown>, metadata: Record<string, unknown>
   spec,
 });
 
-function issuesOf(input: unknown): string[] {
-  try {
-    renderDatabase(input);
-  } catch (error) {
-    if (error instanceof RequestValidationError) return error.issues.map(i => `${i.path}: ${i.message}`);
-    throw error;
-  }
-  throw new Error('expected the request to be rejected');
-}
+const issuesOf = (input: unknown) => rejections(() => renderDatabase(input));
 
 describe('statefulset name limits', () => {
   it('rejects names whose derived objects would be invalid, saying how long a name may be', () => {

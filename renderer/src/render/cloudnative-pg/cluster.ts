@@ -3,7 +3,7 @@ import { meta, selectorLabels } from '../../plan/metadata';
 import { BARMAN_CLOUD_PLUGIN, type CloudNativePgPlan as Plan } from '../../plan/cloudnative-pg/plan';
 import type { Manifest } from '../manifest';
 import { podResources } from '../common/pod-security';
-import { serviceDnsNames } from '../common/dns';
+import { serviceDnsNames } from '../common/certificates';
 
 const RESTORE_SOURCE = 'origin';
 

@@ -1,13 +1,11 @@
-import { meta } from '../../plan/metadata';
 import type { StatefulSetPlan as Plan } from '../../plan/statefulset/plan';
 import type { Manifest } from '../manifest';
-import { serviceDnsNames } from '../common/dns';
-
+import { serverCertificate, serviceDnsNames } from '../common/certificates';
 
 /** cert-manager Certificate for the Services and the headless wildcards used by replication. */
 export function buildTls(plan: Plan): Manifest[] {
   if (!plan.spec.ssl) return [];
-  const { names, namespace, platform } = plan;
+  const { names, namespace } = plan;
   const dnsNames = [
     ...serviceDnsNames(names.service, namespace),
     `*.${names.headless}.${namespace}.svc`,
@@ -20,21 +18,5 @@ export function buildTls(plan: Plan): Manifest[] {
       `*.${names.readHeadless}.${namespace}.svc.cluster.local`,
     );
   }
-  return [
-    {
-      apiVersion: 'cert-manager.io/v1',
-      kind: 'Certificate',
-      metadata: meta(plan, names.tlsCertificate, 'tls'),
-      spec: {
-        secretName: names.tlsSecret,
-        commonName: names.service,
-        dnsNames,
-        duration: '2160h',
-        renewBefore: '360h',
-        privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' },
-        usages: ['server auth', 'digital signature', 'key encipherment'],
-        issuerRef: { group: 'cert-manager.io', kind: platform.certIssuer.kind, name: platform.certIssuer.name },
-      },
-    },
-  ];
+  return [serverCertificate(plan, names.service, dnsNames)];
 }
