@@ -28,6 +28,7 @@ export const cloudNativePgReview: ReviewEngine<CloudNativePgPlan> = {
       rows.push(['recovery point', `any moment of the last ${plan.backup.retentionPolicy} (point-in-time recovery); a quiet database loses at most 5 minutes of writes (archive_timeout)`]);
     }
     if (plan.restore) rows.push(['restored from', `${plan.spec.restore!.namespace}/${plan.spec.restore!.from} on ${plan.spec.restore!.cluster}, to ${plan.restore.targetTime ?? 'the latest point'}`]);
+    rows.push(['data safety', 'the Cluster owns its volumes, so deleting it deletes the data: it is protected from Flux and Argo CD pruning; removing its files from the state store leaves it running']);
     rows.push(['pooling', plan.pooler ? `PgBouncer, transaction mode, ${plan.pooler.instances} instance(s), ${plan.pooler.defaultPoolSize} server connections each; apps connect to ${plan.connection.host}` : 'off']);
     return rows;
   },

@@ -162,6 +162,7 @@ describe('postgres:create on CloudNativePG', () => {
     expect(files).toEqual(expect.arrayContaining(['cluster-payments-postgresql.yaml', 'objectstore-payments-postgresql-backups.yaml', 'scheduledbackup-payments-postgresql-daily.yaml', 'pooler-payments-postgresql-pooler.yaml']));
     expect(outputs.summary).toContain('| instances | 3 instances: automatic failover with a quorum (recommended) |');
     expect(outputs.summary).toContain('| recovery point | any moment of the last');
+    expect(outputs.summary).toContain('| data safety | the Cluster owns its volumes, so deleting it deletes the data');
     expect(outputs.connectionHost).toBe('payments-postgresql-pooler.team-b.svc');
   });
 
