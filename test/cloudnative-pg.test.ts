@@ -123,6 +123,25 @@ describe('CloudNativePG data safety, credentials and endpoints', () => {
     expect(stores).toEqual(['s3://acme-backups/prod/worker-1/team-a/orders-copy', 's3://acme-backups/prod/worker-1/team-a/orders']);
   });
 
+  it('with cert-manager: a server certificate, a client CA of its own, and streaming_replica\'s certificate, all wired into the Cluster', () => {
+    const variant = renderDatabase(cnpgRequest('orders', { size: 'large', profile: 'prod', pooling: true }), CNPG_PLATFORM_VARIANT);
+    expect(byKind(variant, 'Cluster')[0].spec.certificates).toMatchObject({
+      serverTLSSecret: 'orders-postgresql-tls',
+      serverCASecret: 'orders-postgresql-tls',
+      clientCASecret: 'orders-postgresql-replication',
+      replicationTLSSecret: 'orders-postgresql-replication',
+    });
+    const certificates = byKind(variant, 'Certificate');
+    expect(certificates.map(c => [c.metadata.name, c.spec.issuerRef.kind, c.spec.isCA ?? false])).toEqual([
+      ['orders-postgresql-tls', 'ClusterIssuer', false],
+      ['orders-postgresql-client-ca', 'ClusterIssuer', true],
+      ['orders-postgresql-replication', 'Issuer', false],
+    ]);
+    expect(certificates[0].spec.dnsNames).toEqual(expect.arrayContaining(['orders-postgresql-rw.team-a.svc', 'orders-postgresql.team-a.svc', 'orders-postgresql-pooler.team-a.svc']));
+    expect(certificates[2].spec.commonName).toBe('streaming_replica');
+    expect(byKind(variant, 'Issuer')[0].spec).toEqual({ ca: { secretName: 'orders-postgresql-client-ca' } });
+  });
+
   it('renders deterministically', () => {
     const again = renderDatabase(cnpgRequest('orders', { size: 'large', profile: 'prod', replicas: 3, pooling: true }), CNPG_PLATFORM);
     expect(again.files).toEqual(db.files);

@@ -14,6 +14,9 @@ export interface CloudNativePgNames {
   podMonitor: string;
   operatorNetworkPolicy: string;
   poolerNetworkPolicy: string;
+  /** With cert-manager: the CA that signs client certificates, its Issuer, and streaming_replica's certificate. */
+  clientCa: string;
+  replicationCertificate: string;
 }
 
 export function cloudNativePgNames(base: string): CloudNativePgNames {
@@ -29,6 +32,8 @@ export function cloudNativePgNames(base: string): CloudNativePgNames {
     podMonitor: base,
     operatorNetworkPolicy: `${base}-operator`,
     poolerNetworkPolicy: `${base}-pooler`,
+    clientCa: `${base}-client-ca`,
+    replicationCertificate: `${base}-replication`,
   };
 }
 

@@ -25,7 +25,14 @@ function certificates(plan: Plan) {
   // The Service apps use and the pooler's are in the server certificate, so clients can verify the host name.
   const altNames = [...serviceDnsNames(names.service, namespace), ...(plan.pooler ? serviceDnsNames(names.pooler, namespace) : [])];
   return plan.certificates === 'cert-manager'
-    ? { serverTLSSecret: names.tlsSecret, serverCASecret: names.tlsSecret, serverAltDNSNames: altNames }
+    ? {
+        serverTLSSecret: names.tlsSecret,
+        serverCASecret: names.tlsSecret,
+        // The replication client certificate's Secret carries the client CA's ca.crt too, as CloudNativePG's cert-manager sample uses it.
+        clientCASecret: names.replicationCertificate,
+        replicationTLSSecret: names.replicationCertificate,
+        serverAltDNSNames: altNames,
+      }
     : { serverAltDNSNames: altNames };
 }
 
