@@ -52,7 +52,6 @@ export function reviewBody(db: RenderedDatabase, options: ReviewOptions = {}): s
     ['version', `${spec.version} (image ${plan.images.postgres})`],
     ['database / role', `${spec.database} / ${spec.username}`],
     ['persistence', spec.persistence ? `${spec.storageSize}${spec.walStorageSize ? ` + ${spec.walStorageSize} WAL` : ''}${spec.storageClass ? ` on ${spec.storageClass}` : ''}` : 'off'],
-    ...(spec.engine === 'statefulset' ? [['backup', spec.backup ? `${spec.backupSchedule} UTC, keep ${spec.backupRetention}` : 'off'] as [string, string]] : []),
     ...engineChoices(plan),
     ['monitoring', spec.monitoring ? 'on' : 'off'],
     ['TLS', spec.ssl ? 'on' : 'off'],
@@ -65,7 +64,6 @@ export function reviewBody(db: RenderedDatabase, options: ReviewOptions = {}): s
   const totals = formatTotals(resourceTotals(db.manifests));
   lines.push('', '### Resource totals', '', '| | |', '| --- | --- |');
   lines.push(`| pods | ${totals.pods} |`, `| CPU | ${totals.cpu} |`, `| memory | ${totals.memory} |`, `| storage | ${totals.storage} |`);
-  if (spec.backup && spec.engine === 'statefulset') lines.push('', 'The backup job runs on schedule with the primary\'s resources.');
 
   const warnings = reviewWarnings(plan);
   lines.push('', '### Warnings', '');

@@ -15,7 +15,11 @@ export const statefulSetReview: ReviewEngine<StatefulSetPlan> = {
   },
 
   choices(plan) {
-    return [['pods', `${plan.spec.replicas} (${plan.standbys} standby)`]];
+    const { spec } = plan;
+    return [
+      ['pods', `${spec.replicas} (${plan.standbys} standby)`],
+      ['backup', spec.backup ? `${spec.backupSchedule} UTC, keep ${spec.backupRetention} (a job with the primary's resources while it runs, not in the totals)` : 'off'],
+    ];
   },
 
   warnings(plan) {
