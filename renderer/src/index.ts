@@ -1,4 +1,5 @@
 export { parseRequest } from './request/parse';
+export { withChanges } from './request/changes';
 export { assertWorld, worldIssues, restoreSourceDirectory, type World } from './request/world-rules';
 export { RequestValidationError, type FieldIssue } from './request/errors';
 export { requestSpecSchema, requestObjectSchema, SIZES, PROFILES, ENGINES, SUPPORTED_VERSIONS, END_OF_LIFE_VERSIONS, REQUEST_API_VERSION, REQUEST_KIND } from './request/schema';
@@ -24,3 +25,4 @@ export { diffDatabases, type DatabaseDiff, type SemanticChange } from './review/
 export { resourceTotals, formatTotals, type ResourceTotals } from './review/totals';
 export { reviewWarnings } from './review/warnings';
 export { decideChange, ChangeRefusedError, type Decision, type DecideOptions } from './review/decide';
+export { changeIssues, type ChangePermissions } from './review/change-rules';

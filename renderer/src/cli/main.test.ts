@@ -87,9 +87,9 @@ describe('verify', () => {
     expect(stderr).toContain('configmap-extra.yaml: not produced by the renderer');
 
     const request = join(prodDir(), 'request.yaml');
-    writeFileSync(request, readFileSync(request, 'utf8').replace('version: "15"', 'version: "11"'));
+    writeFileSync(request, readFileSync(request, 'utf8').replace(/^ {2}version: "15"$/m, '  version: "11"'));
     expect((await cli(['verify', dir])).stderr).toContain('spec.version: must be a PostgreSQL major version from 13 to 18 (got "11")');
-    writeFileSync(request, readFileSync(request, 'utf8').replace('version: "11"', 'version: "15"').replace('cluster: worker-1', 'cluster: worker-2'));
+    writeFileSync(request, readFileSync(request, 'utf8').replace(/^ {2}version: "11"$/m, '  version: "15"').replace('cluster: worker-1', 'cluster: worker-2'));
     expect((await cli(['verify', dir])).stderr).toContain('request belongs in clusters/worker-2/postgres/production/production-db/');
   });
 });

@@ -2,3 +2,5 @@
 export const ANNOTATION_SCHEMA_VERSION = 'postgres-gitops.dev/schema-version';
 export const ANNOTATION_RENDERER_VERSION = 'postgres-gitops.dev/renderer-version';
 export const ANNOTATION_REQUESTED_BY = 'postgres-gitops.dev/requested-by';
+/** The major the database was created with: kept, so a later major upgrade can be told apart. */
+export const ANNOTATION_CREATED_WITH_VERSION = 'postgres-gitops.dev/created-with-version';

@@ -1,12 +1,12 @@
 import { SCHEMA_VERSION } from '../version';
-import { ANNOTATION_REQUESTED_BY, ANNOTATION_SCHEMA_VERSION } from './annotations';
+import { ANNOTATION_CREATED_WITH_VERSION, ANNOTATION_REQUESTED_BY, ANNOTATION_SCHEMA_VERSION } from './annotations';
 import type { PlatformSettings } from './platform';
 import { ENGINE_DEFAULTS, PROFILE_TABLE, SIZE_TABLE } from './presets';
 import { REQUEST_API_VERSION, REQUEST_KIND, type RequestObjectInput } from './schema';
 import type { Request, ResolvedSpec } from './types';
 
 /** Annotations a stored request keeps; everything else a Kratix object carries is dropped. */
-const KEPT_ANNOTATIONS = [ANNOTATION_REQUESTED_BY];
+const KEPT_ANNOTATIONS = [ANNOTATION_REQUESTED_BY, ANNOTATION_CREATED_WITH_VERSION];
 
 /** Precedence: the size sets resources and replicas, the profile sets feature defaults, explicit fields win. */
 export function resolveDefaults(input: RequestObjectInput, platform: PlatformSettings): Request {
@@ -47,6 +47,7 @@ export function resolveDefaults(input: RequestObjectInput, platform: PlatformSet
     allowedNamespaces: [...new Set(s.allowedNamespaces ?? [])].sort(),
     pooling: s.pooling ?? false,
   };
+  annotations[ANNOTATION_CREATED_WITH_VERSION] ??= spec.version;
   if (s.walStorageSize !== undefined) spec.walStorageSize = s.walStorageSize;
   if (s.restore !== undefined) {
     spec.restore = {

@@ -3,6 +3,7 @@ import type { RenderedDatabase } from '../layout/layout';
 import { renderDatabase } from '../render-database';
 import { RequestValidationError } from '../request/errors';
 import type { PlatformSettings } from '../request/platform';
+import { changeIssues } from './change-rules';
 import { diffDatabases } from './diff';
 import { reviewBody, reviewTitle } from './summary';
 
@@ -28,6 +29,8 @@ export interface DecideOptions {
   baseBranch: string;
   update: boolean;
   allowDestructiveChanges: boolean;
+  /** cloudnative-pg's offline in-place major upgrade. */
+  allowMajorUpgrade?: boolean;
   platform: PlatformSettings;
   requestedBy?: string;
 }
@@ -55,7 +58,10 @@ export function decideChange(options: DecideOptions): Decision {
     if (!options.update) {
       throw new ChangeRefusedError(`${rendered.directory} already exists on ${options.baseBranch}: set update: true to change this database`);
     }
-    diff = diffDatabases(renderStored(existingRequest, rendered.directory, options.platform), rendered);
+    const stored = renderStored(existingRequest, rendered.directory, options.platform);
+    const refused = changeIssues(stored.request, rendered.request, { allowMajorUpgrade: options.allowMajorUpgrade ?? false });
+    if (refused.length > 0) throw new RequestValidationError(refused);
+    diff = diffDatabases(stored, rendered);
     const destructive = diff.changes.filter(c => c.destructive);
     if (destructive.length > 0 && !options.allowDestructiveChanges) {
       throw new ChangeRefusedError(

@@ -1,7 +1,7 @@
 import type { RenderedDatabase } from '../layout/layout';
 import type { ResolvedSpec } from '../request/types';
 import type { SemanticChange } from './engine';
-import { engineFieldChange } from './engines';
+import { engineFieldChange, engineRestarts } from './engines';
 import { resourceTotals } from './totals';
 import { formatCpu, formatMebibytes } from './quantities';
 
@@ -9,6 +9,8 @@ export type { SemanticChange } from './engine';
 
 export interface DatabaseDiff {
   changes: SemanticChange[];
+  /** Which pods restart, and how. */
+  restarts: string[];
   files: { added: string[]; removed: string[]; changed: string[] };
 }
 
@@ -40,7 +42,7 @@ export function diffDatabases(before: RenderedDatabase, after: RenderedDatabase)
   const added = Object.keys(after.files).filter(f => !(f in before.files));
   const removed = Object.keys(before.files).filter(f => !(f in after.files));
   const changed = Object.keys(after.files).filter(f => f in before.files && before.files[f] !== after.files[f]);
-  return { changes, files: { added, removed, changed } };
+  return { changes, restarts: engineRestarts(after.plan, before.manifests, after.manifests), files: { added, removed, changed } };
 }
 
 /** Changes every engine reads the same way; the engine's own reading comes first. */

@@ -10,6 +10,10 @@ export interface Workload {
   volumes: string[];
 }
 
+/** The object of a kind and name in a list, if any. */
+export const find = (manifests: Manifest[], kind: string, name: string): any => manifests.find(m => m.kind === kind && m.metadata.name === name);
+export const changed = (a: unknown, b: unknown) => JSON.stringify(a) !== JSON.stringify(b);
+
 /** The same volumes for each of `pods` pods. */
 export const perPod = (pods: number, sizes: string[]): string[] => Array.from({ length: pods }, () => sizes).flat();
 
@@ -30,6 +34,8 @@ export interface ReviewEngine<P> {
   choices(plan: P): [string, string][];
   /** What a reviewer should know about this engine's database. */
   warnings(plan: P): string[];
+  /** Which pods a change restarts and how (rolling or not), read from the objects before and after. */
+  restarts(before: Manifest[], after: Manifest[]): string[];
   /** How a change of one field reads on this engine; undefined for the plain "a -> b". */
   fieldChange(key: keyof ResolvedSpec, before: ResolvedSpec, after: ResolvedSpec, text: string): SemanticChange[] | undefined;
 }

@@ -28,6 +28,16 @@ export function engineWarnings(plan: Plan): string[] {
   }
 }
 
+/** Which pods the change from `before` to `after` restarts, on the engine the database runs on. */
+export function engineRestarts(plan: Plan, before: Manifest[], after: Manifest[]): string[] {
+  switch (plan.engine) {
+    case 'statefulset':
+      return statefulSetReview.restarts(before, after);
+    case 'cloudnative-pg':
+      return cloudNativePgReview.restarts(before, after);
+  }
+}
+
 /** How a field's change reads on the engine the database runs on after the change. */
 export function engineFieldChange(plan: Plan, key: keyof ResolvedSpec, before: ResolvedSpec, after: ResolvedSpec, text: string): SemanticChange[] | undefined {
   switch (plan.engine) {

@@ -37,6 +37,8 @@ export function reviewBody(db: RenderedDatabase, options: ReviewOptions = {}): s
     for (const change of options.diff.changes) {
       lines.push(`- ${change.destructive ? '**DESTRUCTIVE** ' : ''}${change.text}${change.action ? ` (manual step: ${change.action})` : ''}`);
     }
+    lines.push('', '### What restarts', '');
+    lines.push(...(options.diff.restarts.length > 0 ? options.diff.restarts.map(r => `- ${r}`) : ['- nothing restarts']));
     if (options.diff.changes.some(c => c.destructive)) {
       lines.push('', `> **This update contains destructive changes** and was submitted with \`allowDestructiveChanges: true\`. Review the data impact before merging.`);
     }

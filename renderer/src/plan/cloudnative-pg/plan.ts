@@ -1,4 +1,5 @@
 import { sha256Hex } from '../../hash';
+import { ANNOTATION_CREATED_WITH_VERSION } from '../../request/annotations';
 import type { FieldIssue } from '../../request/errors';
 import type { PlanBase, PlanCommon } from '../base';
 import { imageRef } from '../images';
@@ -101,7 +102,10 @@ export function planCloudNativePg(common: PlanCommon): CloudNativePgPlan | Field
   const instances = spec.replicas;
   const restore = spec.restore;
   // A database restored from another archives under its own name; a restore onto the same name gets a new server name.
-  const serverName = restore ? `${names.cluster}-${sha256Hex(JSON.stringify(restore)).slice(0, 8)}` : names.cluster;
+  const archiveName = restore ? `${names.cluster}-${sha256Hex(JSON.stringify(restore)).slice(0, 8)}` : names.cluster;
+  // pg_upgrade starts a new system at timeline 1: after a major upgrade the archive continues under a new server name.
+  const createdWith = common.request.metadata.annotations[ANNOTATION_CREATED_WITH_VERSION] ?? spec.version;
+  const serverName = createdWith === spec.version ? archiveName : `${archiveName}-pg${spec.version}`;
   const poolerInstances = common.size.replicas > 1 || common.profile.requiredAntiAffinity ? 2 : 1;
   const defaultPoolSize = Math.max(5, Math.floor(common.tuning.maxConnections / 2 / poolerInstances));
   const password = '{{ .password }}';

@@ -1,6 +1,9 @@
 import type { CloudNativePgPlan } from '../../plan/cloudnative-pg/plan';
 import { quantityToMi } from '../../plan/tuning';
-import { perPod, type ReviewEngine } from '../engine';
+import { changed, find, perPod, type ReviewEngine } from '../engine';
+
+/** Parameters PostgreSQL applies only on a restart (context postmaster) among those the tuning sets. */
+const RESTART_PARAMETERS = ['max_connections', 'shared_buffers', 'max_wal_senders', 'wal_level', 'dynamic_shared_memory_type'];
 
 /** What an instance count means for availability: said in the PR so reviewers choose knowingly. */
 export function failoverWording(instances: number): string {
@@ -19,6 +22,33 @@ export const cloudNativePgReview: ReviewEngine<CloudNativePgPlan> = {
     }
     if (m.kind === 'Pooler') return { pods: spec.instances, containers: spec.template?.spec?.containers ?? [], volumes: [] };
     return null;
+  },
+
+  restarts(before, after) {
+    const lines: string[] = [];
+    for (const m of after) {
+      const old = find(before, m.kind, m.metadata.name);
+      if (!old) continue;
+      const [a, b] = [old.spec, m.spec as any];
+      if (m.kind === 'Cluster') {
+        const major = (image: string) => /:(\d+)/.exec(image)?.[1];
+        if (major(a.imageName) !== major(b.imageName)) {
+          lines.push(`${m.metadata.name}: all ${b.instances} instance(s) stop for an offline major upgrade (pg_upgrade in a job); the database is unavailable until it finishes`);
+          continue;
+        }
+        const restartParameters = RESTART_PARAMETERS.filter(p => a.postgresql.parameters[p] !== b.postgresql.parameters[p]);
+        const why = [
+          ...(a.imageName !== b.imageName ? ['a new image'] : []),
+          ...(changed(a.resources, b.resources) ? ['new resources'] : []),
+          ...(restartParameters.length > 0 ? [`${restartParameters.join(', ')} (applied on restart only)`] : []),
+        ];
+        if (why.length > 0) {
+          lines.push(`${m.metadata.name}: rolling update for ${why.join(', ')}: standbys restart one at a time, then a switchover to an updated standby (writes pause for seconds)${b.instances === 1 ? '; with one instance the primary restarts in place and writes stop until it is back' : ''}`);
+        }
+      }
+      if (m.kind === 'Pooler' && changed(a, b)) lines.push(`${m.metadata.name}: its ${b.instances} pod(s) restart one at a time`);
+    }
+    return lines;
   },
 
   choices(plan) {

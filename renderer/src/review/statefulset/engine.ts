@@ -1,6 +1,6 @@
 import type { StatefulSetPlan } from '../../plan/statefulset/plan';
 import { quantityToMi } from '../../plan/tuning';
-import { perPod, type ReviewEngine } from '../engine';
+import { changed, find, perPod, type ReviewEngine } from '../engine';
 
 /** The statefulset engine in review: StatefulSets, Deployments and PVCs; manual steps it cannot take itself. */
 export const statefulSetReview: ReviewEngine<StatefulSetPlan> = {
@@ -12,6 +12,23 @@ export const statefulSetReview: ReviewEngine<StatefulSetPlan> = {
     }
     if (m.kind === 'PersistentVolumeClaim') return { pods: 0, containers: [], volumes: [spec.resources.requests.storage] };
     return null;
+  },
+
+  restarts(before, after) {
+    const lines: string[] = [];
+    for (const m of after) {
+      if (m.kind !== 'StatefulSet' && m.kind !== 'Deployment') continue;
+      const old = find(before, m.kind, m.metadata.name);
+      const spec = m.spec as any;
+      if (!old) {
+        if (m.kind === 'StatefulSet') lines.push(`${m.metadata.name}: ${spec.replicas} new pod(s) start`);
+      } else if (changed(old.spec.template, spec.template)) {
+        if (m.kind === 'Deployment') lines.push(`${m.metadata.name}: its pod restarts (the database is not affected)`);
+        else if (m.metadata.name.endsWith('-read')) lines.push(`${m.metadata.name}: its ${spec.replicas} standby pod(s) restart one at a time (rolling)`);
+        else lines.push(`${m.metadata.name}: the primary's pod restarts: connections drop and writes stop until it is ready again (no failover on this engine)`);
+      }
+    }
+    return lines;
   },
 
   choices(plan) {

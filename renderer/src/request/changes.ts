@@ -1,0 +1,13 @@
+import { ANNOTATION_REQUESTED_BY } from './annotations';
+
+/**
+ * The stored request with only the fields a user changes applied on top: every other choice, and
+ * what the store remembers (the major it was created with), stays as stored.
+ */
+export function withChanges(stored: unknown, changes: Record<string, unknown>, requestedBy?: string): unknown {
+  const object = (stored ?? {}) as { metadata?: { annotations?: Record<string, string> }; spec?: Record<string, unknown> };
+  const given = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined && value !== ''));
+  const annotations = { ...(object.metadata?.annotations ?? {}) };
+  if (requestedBy) annotations[ANNOTATION_REQUESTED_BY] = requestedBy;
+  return { ...object, metadata: { ...object.metadata, annotations }, spec: { ...(object.spec ?? {}), ...given } };
+}
