@@ -7,4 +7,4 @@ import { scaffolderModulePostgres } from './module';
 
 export default scaffolderModulePostgres;
 export { scaffolderModulePostgres };
-export { createPostgresCreateAction, type PostgresCreateActionOptions } from './actions';
+export { createPostgresCreateAction, createPostgresUpdateAction, type PostgresCreateActionOptions, type PostgresUpdateActionOptions } from './actions';

@@ -2,10 +2,10 @@ import { coreServices, createBackendModule } from '@backstage/backend-plugin-api
 import { DefaultGithubCredentialsProvider, ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import { createPostgresCreateAction } from './actions';
+import { createPostgresCreateAction, createPostgresUpdateAction } from './actions';
 import { readModuleConfig } from './config';
 
-/** Adds postgres:create to the scaffolder. Install with `backend.add(import('<this package>'))`. */
+/** Adds postgres:create and postgres:update to the scaffolder. Install with `backend.add(import('<this package>'))`. */
 export const scaffolderModulePostgres = createBackendModule({
   pluginId: 'scaffolder',
   moduleId: 'postgres-gitops',
@@ -15,17 +15,16 @@ export const scaffolderModulePostgres = createBackendModule({
       async init({ scaffolder, config, catalog }) {
         const integrations = ScmIntegrations.fromConfig(config);
         const settings = readModuleConfig(config);
-        scaffolder.addActions(
-          createPostgresCreateAction({
-            integrations,
-            githubCredentials: DefaultGithubCredentialsProvider.fromIntegrations(integrations),
-            platform: settings.platform,
-            stateStore: settings.stateStore,
-            author: settings.author,
-            paceGitHubWrites: settings.paceGitHubWrites,
-            catalog,
-          }),
-        );
+        const shared = {
+          integrations,
+          githubCredentials: DefaultGithubCredentialsProvider.fromIntegrations(integrations),
+          platform: settings.platform,
+          stateStore: settings.stateStore,
+          author: settings.author,
+          paceGitHubWrites: settings.paceGitHubWrites,
+          catalog,
+        };
+        scaffolder.addActions(createPostgresCreateAction(shared), createPostgresUpdateAction(shared));
       },
     });
   },

@@ -1,1 +1,2 @@
 export { createPostgresCreateAction, type PostgresCreateActionOptions } from './create/action';
+export { createPostgresUpdateAction, type PostgresUpdateActionOptions } from './update/action';

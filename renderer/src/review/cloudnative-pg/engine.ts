@@ -82,7 +82,16 @@ export const cloudNativePgReview: ReviewEngine<CloudNativePgPlan> = {
           : [{ text: `${text}: volumes cannot shrink`, destructive: true }];
       }
       case 'version':
-        return [{ text: `${text}: major upgrade`, destructive: true, action: 'a major upgrade stops every instance; see the README (day two) before merging' }];
+        // Only reached with allowMajorUpgrade (the change rules refuse it otherwise): that flag is the consent.
+        return [
+          {
+            text: `${text}: offline in-place major upgrade: every instance stops while pg_upgrade runs in a job, and the database is unavailable until it finishes. Backups taken before cannot be used for point-in-time recovery after the upgrade; the archive continues under a new server name`,
+            destructive: false,
+            action:
+              'before merging, take a fresh backup (kubectl cnpg backup <cluster> --method=plugin --plugin-name=barman-cloud.cloudnative-pg.io); ' +
+              'after it, take a new base backup at once. If the upgrade job fails, revert spec.version in a new pull request: the operator deletes the failed job and restarts the cluster on the old major',
+          },
+        ];
       case 'replicas':
         return b.replicas < a.replicas
           ? [{ text: `${text}: the operator removes instances (standbys first) and their volumes`, destructive: false }]

@@ -1,19 +1,14 @@
-import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { GithubCredentialsProvider, ScmIntegrationRegistry } from '@backstage/integration';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import type { JsonObject } from '@backstage/types';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { wouldChange, type PublishResult, type Publisher } from '@postgres-gitops/publish';
+import { wouldChange, type Publisher } from '@postgres-gitops/publish';
 import {
   CATALOG_FILE,
-  ChangeRefusedError,
   REQUEST_FILE,
-  RequestValidationError,
   assertWorld,
-  decideChange,
   restoreSourceDirectory,
   pullRequestBranch,
   renderDatabase,
@@ -22,6 +17,7 @@ import {
   type RenderedDatabase,
 } from '@postgres-gitops/renderer';
 import { resolvePublisher } from '../../resolve-publisher';
+import { DEFAULT_AUTHOR, asInputError, publishInCheckpoint, type Change } from '../shared';
 import { examples } from './examples';
 import { requestFromInput } from './request-input';
 import { restoreSourceOf } from './restore-from';
@@ -36,20 +32,6 @@ export interface PostgresCreateActionOptions {
   paceGitHubWrites?: boolean;
   /** Resolves restoreFrom entity refs; without it only restore.from works. */
   catalog?: CatalogService;
-}
-
-const DEFAULT_AUTHOR = { name: 'postgres-gitops', email: 'postgres-gitops@backstage.local' };
-
-type Change = 'create' | 'update' | 'unchanged' | 'unknown';
-
-/** A user's mistake becomes an InputError: the task log shows the message, never a stack trace. */
-function asInputError(error: unknown): unknown {
-  if (error instanceof RequestValidationError) {
-    // Field names are the action's own (spec.size is the input "size").
-    return new InputError(error.message.replace(/ {2}- spec\./g, '  - ').replace(/ {2}- metadata\./g, '  - '));
-  }
-  if (error instanceof ChangeRefusedError) return new InputError(error.message);
-  return error;
 }
 
 function render(input: Record<string, unknown>, platform: PlatformSettings, requestedBy?: string): RenderedDatabase {
@@ -154,42 +136,20 @@ export function createPostgresCreateAction(options: PostgresCreateActionOptions)
 
       const { publisher, browseUrl } = await resolve();
       checkWorld(rendered, await readRestoreSource(publisher, rendered, baseBranch, branch), options.platform);
-      const fingerprint = createHash('sha256').update(JSON.stringify(rendered.files)).digest('hex').slice(0, 16);
-      const result = (await ctx.checkpoint<JsonObject>({
-        key: `postgres-gitops.publish.v1.${branch}.${fingerprint}`,
-        fn: async () => {
-          const session = await publisher.open({ baseBranch, branch, directory: rendered.directory, requestFile: REQUEST_FILE });
-          try {
-            const decision = decideChange({
-              rendered,
-              existingRequest: session.existingRequest,
-              baseBranch,
-              update: ctx.input.update ?? false,
-              allowDestructiveChanges: ctx.input.allowDestructiveChanges ?? false,
-              platform: options.platform,
-              requestedBy,
-            });
-            const published = await session.publish({
-              files: rendered.files,
-              title: decision.title,
-              body: decision.body,
-              commitMessage: decision.commitMessage,
-              author: options.author ?? DEFAULT_AUTHOR,
-              draft: ctx.input.draft ?? false,
-              reviewers: ctx.input.reviewers ?? [],
-              labels: ctx.input.labels ?? [],
-            });
-            // Checkpoints store JSON: no undefined values.
-            return JSON.parse(JSON.stringify({ ...published, update: decision.update, summary: decision.body })) as JsonObject;
-          } catch (error) {
-            throw asInputError(error);
-          } finally {
-            await session.close();
-          }
+      const result = await publishInCheckpoint(ctx.checkpoint, {
+        publisher,
+        rendered,
+        baseBranch,
+        branch,
+        decide: {
+          update: ctx.input.update ?? false,
+          allowDestructiveChanges: ctx.input.allowDestructiveChanges ?? false,
+          platform: options.platform,
+          requestedBy,
         },
-      })) as unknown as PublishResult & { update: boolean; summary: string };
+        pullRequest: { author: options.author ?? DEFAULT_AUTHOR, draft: ctx.input.draft ?? false, reviewers: ctx.input.reviewers ?? [], labels: ctx.input.labels ?? [] },
+      });
 
-      const change: Change = !result.changed ? 'unchanged' : result.update ? 'update' : 'create';
       ctx.logger.info(
         result.changed
           ? `${result.update ? 'updated' : 'created'} ${rendered.directory} on branch ${branch} of ${publisher.description}${result.pullRequest ? `: ${result.pullRequest.url}` : ''}`
@@ -198,7 +158,7 @@ export function createPostgresCreateAction(options: PostgresCreateActionOptions)
       ctx.output('pullRequestUrl', result.pullRequest?.url ?? '');
       if (result.pullRequest) ctx.output('pullRequestNumber', result.pullRequest.number);
       ctx.output('catalogInfoUrl', browseUrl ? browseUrl(baseBranch, catalogInfoPath) : '');
-      ctx.output('change', change);
+      ctx.output('change', result.change);
       ctx.output('changed', result.changed);
       ctx.output('summary', result.summary);
     },

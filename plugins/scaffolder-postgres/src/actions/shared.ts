@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import { InputError } from '@backstage/errors';
+import type { JsonObject } from '@backstage/types';
+import type { PublishResult, Publisher } from '@postgres-gitops/publish';
+import {
+  ChangeRefusedError,
+  REQUEST_FILE,
+  RequestValidationError,
+  decideChange,
+  type DecideOptions,
+  type RenderedDatabase,
+} from '@postgres-gitops/renderer';
+
+export const DEFAULT_AUTHOR = { name: 'postgres-gitops', email: 'postgres-gitops@backstage.local' };
+
+export type Change = 'create' | 'update' | 'unchanged' | 'unknown';
+
+/** A user's mistake becomes an InputError: the task log shows the message, never a stack trace. */
+export function asInputError(error: unknown): unknown {
+  if (error instanceof RequestValidationError) {
+    // Field names are the action's own (spec.size is the input "size").
+    return new InputError(error.message.replace(/ {2}- spec\./g, '  - ').replace(/ {2}- metadata\./g, '  - '));
+  }
+  if (error instanceof ChangeRefusedError) return new InputError(error.message);
+  return error;
+}
+
+export interface PublishRequest {
+  publisher: Publisher;
+  rendered: RenderedDatabase;
+  baseBranch: string;
+  branch: string;
+  decide: Omit<DecideOptions, 'rendered' | 'existingRequest' | 'baseBranch'>;
+  pullRequest: { author: { name: string; email: string }; draft: boolean; reviewers: string[]; labels: string[] };
+}
+
+export type PublishOutcome = PublishResult & { update: boolean; summary: string; change: Change };
+
+/** Decide and publish inside one read of the state store, in a checkpoint keyed by branch and content, so a retried task repeats nothing. */
+export async function publishInCheckpoint(
+  checkpoint: <T extends JsonObject>(opts: { key: string; fn: () => Promise<T> }) => Promise<T>,
+  request: PublishRequest,
+): Promise<PublishOutcome> {
+  const { publisher, rendered, baseBranch, branch } = request;
+  const fingerprint = createHash('sha256').update(JSON.stringify(rendered.files)).digest('hex').slice(0, 16);
+  const result = (await checkpoint<JsonObject>({
+    key: `postgres-gitops.publish.v1.${branch}.${fingerprint}`,
+    fn: async () => {
+      const session = await publisher.open({ baseBranch, branch, directory: rendered.directory, requestFile: REQUEST_FILE });
+      try {
+        const decision = decideChange({ ...request.decide, rendered, existingRequest: session.existingRequest, baseBranch });
+        const published = await session.publish({
+          files: rendered.files,
+          title: decision.title,
+          body: decision.body,
+          commitMessage: decision.commitMessage,
+          ...request.pullRequest,
+        });
+        // Checkpoints store JSON: no undefined values.
+        return JSON.parse(JSON.stringify({ ...published, update: decision.update, summary: decision.body })) as JsonObject;
+      } catch (error) {
+        throw asInputError(error);
+      } finally {
+        await session.close();
+      }
+    },
+  })) as unknown as PublishResult & { update: boolean; summary: string };
+  return { ...result, change: !result.changed ? 'unchanged' : result.update ? 'update' : 'create' };
+}

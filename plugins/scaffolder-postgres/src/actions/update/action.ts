@@ -1,0 +1,130 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { GithubCredentialsProvider, ScmIntegrationRegistry } from '@backstage/integration';
+import { InputError } from '@backstage/errors';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  ANNOTATION_STATE_PATH,
+  REQUEST_FILE,
+  databaseDirectory,
+  decideChange,
+  parseDatabaseDirectory,
+  pullRequestBranch,
+  renderDatabase,
+  requestSpecSchema,
+  withChanges,
+  type PlatformSettings,
+} from '@postgres-gitops/renderer';
+import { parse } from 'yaml';
+import { resolvePublisher } from '../../resolve-publisher';
+import { DEFAULT_AUTHOR, asInputError, publishInCheckpoint } from '../shared';
+import { examples } from './examples';
+import { inputSchema, outputSchema, type UpdateActionInput } from './schema';
+
+export interface PostgresUpdateActionOptions {
+  integrations: ScmIntegrationRegistry;
+  githubCredentials: GithubCredentialsProvider;
+  platform: PlatformSettings;
+  stateStore?: { repoUrl?: string; targetBranch?: string };
+  author?: { name: string; email: string };
+  paceGitHubWrites?: boolean;
+  catalog?: CatalogService;
+}
+
+const SPEC_FIELDS = Object.keys(requestSpecSchema.shape) as (keyof typeof requestSpecSchema.shape)[];
+
+/** The database's directory: from its catalog entity, or from name, namespace and cluster. */
+async function directoryOf(input: UpdateActionInput, options: PostgresUpdateActionOptions, credentials: () => Promise<any>): Promise<string> {
+  if (input.entityRef) {
+    if (!options.catalog) throw new InputError('entityRef: this backend has no catalog to look the database up in; give name, namespace and cluster');
+    const entity = await options.catalog.getEntityByRef(input.entityRef, { credentials: await credentials() });
+    const path = entity?.metadata.annotations?.[ANNOTATION_STATE_PATH];
+    if (!entity || !path || !parseDatabaseDirectory(path)) throw new InputError(`entityRef: ${input.entityRef} is not a database in the catalog (no ${ANNOTATION_STATE_PATH} annotation)`);
+    return path;
+  }
+  if (!input.name) throw new InputError('name: required (or entityRef)');
+  return databaseDirectory(String(input.cluster ?? options.platform.defaultCluster), input.namespace ?? 'default', input.name);
+}
+
+/**
+ * postgres:update: start from the request.yaml stored in the state store, apply only the fields
+ * given, re-render, and open a pull request whose body is the semantic diff (what changes, what
+ * restarts, what needs volume expansion, what is destructive). The change rules refuse, naming
+ * the field, before anything is written.
+ */
+export function createPostgresUpdateAction(options: PostgresUpdateActionOptions) {
+  return createTemplateAction({
+    id: 'postgres:update',
+    description: 'Changes an existing PostgreSQL database from its stored request and opens a pull request with the semantic diff.',
+    examples,
+    supportsDryRun: true,
+    schema: { input: inputSchema, output: outputSchema },
+    async handler(ctx) {
+      const input = ctx.input;
+      const directory = await directoryOf(input, options, () => ctx.getInitiatorCredentials());
+      const identity = parseDatabaseDirectory(directory)!;
+      const baseBranch = input.targetBranch ?? options.stateStore?.targetBranch ?? 'main';
+      const branch = pullRequestBranch(identity.cluster, identity.namespace, identity.name);
+      const repoUrl = input.repoUrl ?? options.stateStore?.repoUrl;
+      if (!repoUrl) throw new InputError('repoUrl: required (or set postgresGitops.stateStore.repoUrl in app-config)');
+      const { publisher } = await resolvePublisher({ repoUrl, integrations: options.integrations, githubCredentials: options.githubCredentials, paceGitHubWrites: options.paceGitHubWrites });
+
+      const session = await publisher.open({ baseBranch, branch, directory, requestFile: REQUEST_FILE });
+      const stored = session.existingRequest;
+      await session.close();
+      if (stored === undefined) throw new InputError(`${directory}: no such database on ${baseBranch} of ${publisher.description}; create it with postgres:create`);
+
+      const changes = Object.fromEntries(SPEC_FIELDS.map(f => [f, (input as Record<string, unknown>)[f]]));
+      let rendered;
+      try {
+        rendered = renderDatabase(withChanges(parse(stored), changes, ctx.user?.ref), options.platform);
+      } catch (error) {
+        throw asInputError(error);
+      }
+      if (rendered.directory !== directory) throw new InputError(`cluster: stays ${identity.cluster}: a database does not move; create it on the other cluster instead`);
+      const decide = {
+        update: true,
+        allowDestructiveChanges: input.allowDestructiveChanges ?? false,
+        allowMajorUpgrade: input.allowMajorUpgrade ?? false,
+        platform: options.platform,
+        requestedBy: ctx.user?.ref,
+      };
+      ctx.output('branch', branch);
+      ctx.output('directory', directory);
+      ctx.output('entityRef', rendered.entityRef);
+
+      if (ctx.isDryRun) {
+        let decision;
+        try {
+          decision = decideChange({ ...decide, rendered, existingRequest: stored, baseBranch });
+        } catch (error) {
+          throw asInputError(error);
+        }
+        for (const [path, content] of Object.entries(rendered.files)) {
+          await mkdir(dirname(join(ctx.workspacePath, path)), { recursive: true });
+          await writeFile(join(ctx.workspacePath, path), content);
+        }
+        ctx.logger.info(`dry run: ${directory} would change as the summary says; no pull request opened`);
+        ctx.output('pullRequestUrl', '');
+        ctx.output('change', 'update');
+        ctx.output('summary', decision.body);
+        return;
+      }
+
+      const result = await publishInCheckpoint(ctx.checkpoint, {
+        publisher,
+        rendered,
+        baseBranch,
+        branch,
+        decide,
+        pullRequest: { author: options.author ?? DEFAULT_AUTHOR, draft: input.draft ?? false, reviewers: input.reviewers ?? [], labels: input.labels ?? [] },
+      });
+      ctx.logger.info(result.changed ? `updated ${directory} on branch ${branch}${result.pullRequest ? `: ${result.pullRequest.url}` : ''}` : `nothing changed: ${directory} already holds this`);
+      ctx.output('pullRequestUrl', result.pullRequest?.url ?? '');
+      if (result.pullRequest) ctx.output('pullRequestNumber', result.pullRequest.number);
+      ctx.output('change', result.changed ? 'update' : 'unchanged');
+      ctx.output('summary', result.summary);
+    },
+  });
+}
