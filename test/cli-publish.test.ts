@@ -67,6 +67,27 @@ describe('publish to a git remote', () => {
   });
 });
 
+describe('update a stored database', () => {
+  it('changes only the given fields, names what restarts, and refuses a shrink writing nothing', async () => {
+    await cli(['publish', join(EXAMPLES, 'basic.yaml'), '--repo', store.url]);
+    execFileSync('git', ['update-ref', 'refs/heads/main', `refs/heads/${BRANCH}`], { cwd: store.bare });
+
+    const grown = await cli(['update', `worker-1/default/my-database`, '--repo', store.url, '--set', 'size=medium', '--set', 'storageSize=20Gi']);
+    expect(grown).toMatchObject({ code: EXIT.ok, stdout: expect.stringContaining(`updated: ${DIRECTORY} on branch ${BRANCH}`) });
+    expect(store.show(BRANCH, `${DIRECTORY}/request.yaml`)).toMatch(/size: medium[\s\S]*database: myapp/);
+    expect(store.log(BRANCH)[0]).toBe('Update PostgreSQL default/my-database (medium, 15) on worker-1');
+
+    const before = store.log(BRANCH);
+    const shrink = await cli(['update', `worker-1/default/my-database`, '--repo', store.url, '--set', 'storageSize=512Mi']);
+    expect(shrink.code).toBe(EXIT.invalidInput);
+    expect(shrink.stderr).toContain('spec.storageSize: may grow, never shrink (1Gi -> 512Mi)');
+    expect(store.log(BRANCH)).toEqual(before);
+
+    expect((await cli(['update', 'worker-1/default/none', '--repo', store.url, '--set', 'size=large'])).stderr).toContain('clusters/worker-1/postgres/default/none: no such database on main');
+    expect((await cli(['update', 'worker-1/default/my-database', '--repo', store.url, '--set', 'sise=large'])).stderr).toContain('--set sise=large: expected <field>=<value> with a request field');
+  });
+});
+
 describe('publish to GitHub', () => {
   let github: FakeGitHub;
   beforeEach(async () => {

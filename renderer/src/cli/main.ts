@@ -14,7 +14,8 @@ import { loadPlatform, readYamlFile, writeFileSet } from './files';
 import { KRATIX_DEFAULT_PATHS, runKratix } from './kratix';
 import { formatVerifyResult, verifyStateStore } from './verify';
 import { kratixPromise } from './promise';
-import { publishCommand } from './publish';
+import { publishCommand, type PublishCommandOptions } from './publish';
+import { updateCommand } from './update';
 import { RENDERER_VERSION } from '../version';
 
 const DEFAULT_PIPELINE_IMAGE = `ghcr.io/postgres-gitops/pipeline:v${RENDERER_VERSION}`;
@@ -25,6 +26,8 @@ const USAGE = `usage:
   postgres-gitops publish <request.yaml | database-dir> --repo <url> [--base main] [--update] [--allow-destructive]
                   [--draft] [--reviewer <login|org/team>]... [--label <label>]... [--github-api-url <url>] [--platform <platform.yaml>]
                   (GitHub: https://github.com/<owner>/<repo> with GITHUB_TOKEN; any other URL or path: a git remote)
+  postgres-gitops update <cluster>/<namespace>/<name> --repo <url> --set <field>=<value>... [--allow-destructive]
+                  [--allow-major-upgrade] [--base main] [--draft] [--reviewer ...] [--label ...] [--platform <platform.yaml>]
   postgres-gitops wiring --cluster <name> (--flux [--source <GitRepository>] | --argo --repo-url <url>)
   postgres-gitops kratix [--input <dir>] [--output <dir>] [--metadata <dir>] [--platform <platform.yaml>]
   postgres-gitops promise [--image <pipeline image>]
@@ -60,6 +63,8 @@ async function run(argv: string[], io: Io): Promise<number> {
       reviewer: { type: 'string', multiple: true },
       label: { type: 'string', multiple: true },
       'github-api-url': { type: 'string' },
+      set: { type: 'string', multiple: true },
+      'allow-major-upgrade': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -69,6 +74,17 @@ async function run(argv: string[], io: Io): Promise<number> {
     return values.help ? EXIT.ok : EXIT.invalidInput;
   }
   const platform = await loadPlatform(values.platform);
+  const publishOptions = (repo: string): PublishCommandOptions => ({
+    repo,
+    base: values.base ?? 'main',
+    update: values.update ?? false,
+    allowDestructive: values['allow-destructive'] ?? false,
+    draft: values.draft ?? false,
+    reviewers: values.reviewer ?? [],
+    labels: values.label ?? [],
+    githubApiUrl: values['github-api-url'],
+    author: { name: io.env.GIT_AUTHOR_NAME ?? 'postgres-gitops', email: io.env.GIT_AUTHOR_EMAIL ?? 'postgres-gitops@localhost' },
+  });
 
   switch (command) {
     case 'render': {
@@ -96,20 +112,19 @@ async function run(argv: string[], io: Io): Promise<number> {
     case 'publish': {
       if (args.length !== 1) throw new UsageError('publish takes exactly one request file or database directory');
       if (!values.repo) throw new UsageError('publish needs --repo <state-store URL or path>');
-      const { rendered, decision, result, publisher } = await publishCommand(args[0], platform, {
-        repo: values.repo,
-        base: values.base ?? 'main',
-        update: values.update ?? false,
-        allowDestructive: values['allow-destructive'] ?? false,
-        draft: values.draft ?? false,
-        reviewers: values.reviewer ?? [],
-        labels: values.label ?? [],
-        githubApiUrl: values['github-api-url'],
-        author: { name: io.env.GIT_AUTHOR_NAME ?? 'postgres-gitops', email: io.env.GIT_AUTHOR_EMAIL ?? 'postgres-gitops@localhost' },
-      }, io.env);
+      const { rendered, decision, result, publisher } = await publishCommand(args[0], platform, publishOptions(values.repo), io.env);
       printWarnings(io, reviewWarnings(rendered.plan));
       const what = !result.changed ? 'unchanged' : decision.update ? 'updated' : 'created';
       io.stdout(`${what}: ${rendered.directory} on branch ${result.branch} of ${publisher.description}${result.pullRequest ? `\npull request: ${result.pullRequest.url}` : ''}\n`);
+      return EXIT.ok;
+    }
+    case 'update': {
+      if (args.length !== 1) throw new UsageError('update takes exactly one <cluster>/<namespace>/<name>');
+      if (!values.repo) throw new UsageError('update needs --repo <state-store URL or path>');
+      const options = { ...publishOptions(values.repo), allowMajorUpgrade: values['allow-major-upgrade'] ?? false };
+      const { rendered, result, publisher } = await updateCommand(args[0], values.set ?? [], platform, options, io.env);
+      printWarnings(io, reviewWarnings(rendered.plan));
+      io.stdout(`${result.changed ? 'updated' : 'unchanged'}: ${rendered.directory} on branch ${result.branch} of ${publisher.description}${result.pullRequest ? `\npull request: ${result.pullRequest.url}` : ''}\n`);
       return EXIT.ok;
     }
     case 'wiring': {

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GitHubPublisher, GitPublisher, parseGitHubRepoUrl, type Publisher } from '@postgres-gitops/publish';
+import type { RenderedDatabase } from '../layout/layout';
 import { pullRequestBranch, REQUEST_FILE } from '../layout/paths';
 import { renderDatabase } from '../render-database';
 import type { PlatformSettings } from '../request/platform';
@@ -54,14 +55,27 @@ export async function publishCommand(path: string, platform: PlatformSettings, o
     await source.close();
   }
   assertWorld(rendered.request, { now: new Date(), ...(restoreSource !== undefined ? { restoreSource } : {}) }, platform);
+  return { rendered, publisher, ...(await decideAndPublish(publisher, rendered, platform, options, { update: options.update })) };
+}
+
+/** Decides create or update against the stored database and publishes, in one read of the state store. */
+export async function decideAndPublish(
+  publisher: Publisher,
+  rendered: RenderedDatabase,
+  platform: PlatformSettings,
+  options: PublishCommandOptions,
+  change: { update: boolean; allowMajorUpgrade?: boolean },
+) {
+  const branch = pullRequestBranch(rendered.plan.spec.cluster, rendered.plan.namespace, rendered.plan.name);
   const session = await publisher.open({ baseBranch: options.base, branch, directory: rendered.directory, requestFile: REQUEST_FILE });
   try {
     const decision = decideChange({
       rendered,
       existingRequest: session.existingRequest,
       baseBranch: options.base,
-      update: options.update,
+      update: change.update,
       allowDestructiveChanges: options.allowDestructive,
+      allowMajorUpgrade: change.allowMajorUpgrade,
       platform,
     });
     const result = await session.publish({
@@ -74,7 +88,7 @@ export async function publishCommand(path: string, platform: PlatformSettings, o
       reviewers: options.reviewers,
       labels: options.labels,
     });
-    return { rendered, decision, result, publisher };
+    return { decision, result };
   } finally {
     await session.close();
   }
