@@ -88,6 +88,19 @@ describe('update a stored database', () => {
   });
 });
 
+describe('decommission a stored database', () => {
+  it('proposes removing the directory, says what stays, and refuses one that is not there', async () => {
+    await cli(['publish', join(EXAMPLES, 'basic.yaml'), '--repo', store.url]);
+    execFileSync('git', ['update-ref', 'refs/heads/main', `refs/heads/${BRANCH}`], { cwd: store.bare });
+    const retired = await cli(['decommission', 'worker-1/default/my-database', '--repo', store.url]);
+    expect(retired).toMatchObject({ code: EXIT.ok, stdout: expect.stringContaining('retirement proposed: clusters/worker-1/postgres/default/my-database') });
+    expect(retired.stderr).toContain('kubectl -n default delete pvc data-my-database-postgresql-0');
+    expect(store.files('postgres-retire/worker-1/default/my-database', DIRECTORY)).toEqual([]);
+    const none = await cli(['decommission', 'worker-1/default/none', '--repo', store.url]);
+    expect(none).toMatchObject({ code: EXIT.invalidInput, stderr: expect.stringContaining('no such database on main') });
+  });
+});
+
 describe('publish to GitHub', () => {
   let github: FakeGitHub;
   beforeEach(async () => {

@@ -14,7 +14,7 @@ export { renderPlan } from './render/render';
 export type { Manifest } from './render/manifest';
 export { layoutDatabase, storedRequest, type FileSet, type RenderedDatabase } from './layout/layout';
 export { ANNOTATION_STATE_PATH } from './layout/catalog';
-export { databaseDirectory, parseDatabaseDirectory, clusterPostgresDirectory, manifestFileName, pullRequestBranch, REQUEST_FILE, CATALOG_FILE, KUSTOMIZATION_FILE } from './layout/paths';
+export { databaseDirectory, parseDatabaseDirectory, clusterPostgresDirectory, manifestFileName, pullRequestBranch, retireBranch, REQUEST_FILE, CATALOG_FILE, KUSTOMIZATION_FILE } from './layout/paths';
 export { toYaml, toYamlStream } from './layout/serialize';
 export { fluxWiring } from './wiring/flux';
 export { argoWiring } from './wiring/argo';
@@ -26,3 +26,4 @@ export { resourceTotals, formatTotals, type ResourceTotals } from './review/tota
 export { reviewWarnings } from './review/warnings';
 export { decideChange, ChangeRefusedError, type Decision, type DecideOptions } from './review/decide';
 export { changeIssues, type ChangePermissions } from './review/change-rules';
+export { decommissionText } from './review/decommission';

@@ -34,6 +34,20 @@ async function publish(spec: Record<string, unknown>, extra: Partial<ChangeSet> 
 }
 
 describe('GitHubPublisher against a fake GitHub that checks every call against the published API', () => {
+  it('removes a whole directory when given no files (retiring a database), and a re-run opens nothing new', async () => {
+    const created = await publish({ size: 'small' });
+    github.merge(created.result.pullRequest!.number);
+    const retire = { ...created.target, branch: 'postgres-retire/worker-1/team-a/orders' };
+    const removal = { ...created.change, files: {}, title: 'Retire PostgreSQL team-a/orders on worker-1' };
+    let session = await publisher.open(retire);
+    const first = await session.publish(removal);
+    expect(first).toMatchObject({ changed: true, pullRequest: { number: 2 } });
+    expect(Object.keys(github.filesAt(retire.branch)).filter(f => f.startsWith(created.target.directory))).toEqual([]);
+    expect(github.filesAt(retire.branch)['README.md']).toBe('# state\n');
+    session = await publisher.open(retire);
+    expect(await session.publish(removal)).toMatchObject({ changed: false, pullRequest: { number: 2 } });
+  });
+
   it('opens a pull request with one read and four writes, whatever the number of files', async () => {
     const { result, change, target } = await publish({ size: 'large', backup: true, monitoring: true, ssl: true });
     expect(Object.keys(change.files).length).toBeGreaterThan(20);

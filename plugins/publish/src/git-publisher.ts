@@ -93,7 +93,8 @@ class GitSession implements PublishSession {
   private async sameAsRemoteBranch(): Promise<boolean> {
     const { git, target } = this;
     await git.fetch(['origin', `refs/heads/${target.branch}`, '--depth', '1', '--filter=blob:none']);
-    const ours = (await git.raw(['rev-parse', `HEAD:${target.directory}`])).trim();
+    // A removed directory has no tree on either side: the same when both lack it.
+    const ours = (await git.raw(['rev-parse', `HEAD:${target.directory}`]).catch(() => '')).trim();
     const theirs = (await git.raw(['rev-parse', `FETCH_HEAD:${target.directory}`]).catch(() => '')).trim();
     return ours === theirs;
   }

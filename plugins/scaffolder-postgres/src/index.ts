@@ -7,4 +7,11 @@ import { scaffolderModulePostgres } from './module';
 
 export default scaffolderModulePostgres;
 export { scaffolderModulePostgres };
-export { createPostgresCreateAction, createPostgresUpdateAction, type PostgresCreateActionOptions, type PostgresUpdateActionOptions } from './actions';
+export {
+  createPostgresCreateAction,
+  createPostgresDecommissionAction,
+  createPostgresUpdateAction,
+  type PostgresCreateActionOptions,
+  type PostgresDecommissionActionOptions,
+  type PostgresUpdateActionOptions,
+} from './actions';

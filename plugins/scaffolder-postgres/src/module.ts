@@ -2,10 +2,10 @@ import { coreServices, createBackendModule } from '@backstage/backend-plugin-api
 import { DefaultGithubCredentialsProvider, ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import { createPostgresCreateAction, createPostgresUpdateAction } from './actions';
+import { createPostgresCreateAction, createPostgresDecommissionAction, createPostgresUpdateAction } from './actions';
 import { readModuleConfig } from './config';
 
-/** Adds postgres:create and postgres:update to the scaffolder. Install with `backend.add(import('<this package>'))`. */
+/** Adds postgres:create, postgres:update and postgres:decommission to the scaffolder. Install with `backend.add(import('<this package>'))`. */
 export const scaffolderModulePostgres = createBackendModule({
   pluginId: 'scaffolder',
   moduleId: 'postgres-gitops',
@@ -24,7 +24,7 @@ export const scaffolderModulePostgres = createBackendModule({
           paceGitHubWrites: settings.paceGitHubWrites,
           catalog,
         };
-        scaffolder.addActions(createPostgresCreateAction(shared), createPostgresUpdateAction(shared));
+        scaffolder.addActions(createPostgresCreateAction(shared), createPostgresUpdateAction(shared), createPostgresDecommissionAction(shared));
       },
     });
   },

@@ -15,6 +15,7 @@ import { KRATIX_DEFAULT_PATHS, runKratix } from './kratix';
 import { formatVerifyResult, verifyStateStore } from './verify';
 import { kratixPromise } from './promise';
 import { publishCommand, type PublishCommandOptions } from './publish';
+import { decommissionCommand } from './decommission';
 import { updateCommand } from './update';
 import { RENDERER_VERSION } from '../version';
 
@@ -28,6 +29,7 @@ const USAGE = `usage:
                   (GitHub: https://github.com/<owner>/<repo> with GITHUB_TOKEN; any other URL or path: a git remote)
   postgres-gitops update <cluster>/<namespace>/<name> --repo <url> --set <field>=<value>... [--allow-destructive]
                   [--allow-major-upgrade] [--base main] [--draft] [--reviewer ...] [--label ...] [--platform <platform.yaml>]
+  postgres-gitops decommission <cluster>/<namespace>/<name> --repo <url> [--base main] [--reviewer ...] [--label ...]
   postgres-gitops wiring --cluster <name> (--flux [--source <GitRepository>] | --argo --repo-url <url>)
   postgres-gitops kratix [--input <dir>] [--output <dir>] [--metadata <dir>] [--platform <platform.yaml>]
   postgres-gitops promise [--image <pipeline image>]
@@ -125,6 +127,14 @@ async function run(argv: string[], io: Io): Promise<number> {
       const { rendered, result, publisher } = await updateCommand(args[0], values.set ?? [], platform, options, io.env);
       printWarnings(io, reviewWarnings(rendered.plan));
       io.stdout(`${result.changed ? 'updated' : 'unchanged'}: ${rendered.directory} on branch ${result.branch} of ${publisher.description}${result.pullRequest ? `\npull request: ${result.pullRequest.url}` : ''}\n`);
+      return EXIT.ok;
+    }
+    case 'decommission': {
+      if (args.length !== 1) throw new UsageError('decommission takes exactly one <cluster>/<namespace>/<name>');
+      if (!values.repo) throw new UsageError('decommission needs --repo <state-store URL or path>');
+      const { directory, result, publisher, text } = await decommissionCommand(args[0], platform, publishOptions(values.repo), io.env);
+      io.stderr(text.body);
+      io.stdout(`${result.changed ? 'retirement proposed' : 'already proposed'}: ${directory} on branch ${result.branch} of ${publisher.description}${result.pullRequest ? `\npull request: ${result.pullRequest.url}` : ''}\n`);
       return EXIT.ok;
     }
     case 'wiring': {

@@ -22,7 +22,7 @@ export function parseSets(sets: string[]): Record<string, unknown> {
 }
 
 /** `<cluster>/<namespace>/<name>`, each a DNS-1123 label. */
-function identityOf(target: string) {
+export function identityOf(target: string) {
   const parts = target.split('/');
   if (parts.length !== 3 || !parts.every(p => DNS1123_LABEL.test(p))) throw new UsageError(`update takes <cluster>/<namespace>/<name> (got "${target}")`);
   return { cluster: parts[0], namespace: parts[1], name: parts[2] };

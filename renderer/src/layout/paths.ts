@@ -23,6 +23,11 @@ export const REQUEST_FILE = 'request.yaml';
 export const CATALOG_FILE = 'catalog-info.yaml';
 export const KUSTOMIZATION_FILE = 'kustomization.yaml';
 
+/** The branch of a pull request that retires a database, apart from its change branch. */
+export function retireBranch(cluster: string, namespace: string, name: string): string {
+  return `postgres-retire/${cluster}/${namespace}/${name}`;
+}
+
 /** The pull-request branch of a database: the same database always lands on the same branch. */
 export function pullRequestBranch(cluster: string, namespace: string, name: string): string {
   return `postgres/${cluster}/${namespace}/${name}`;

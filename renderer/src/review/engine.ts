@@ -36,6 +36,8 @@ export interface ReviewEngine<P> {
   warnings(plan: P): string[];
   /** Which pods a change restarts and how (rolling or not), read from the objects before and after. */
   restarts(before: Manifest[], after: Manifest[]): string[];
+  /** What stays in the cluster (and elsewhere) when the database's files leave the state store, with the commands to delete it for good. */
+  retained(plan: P): { stays: string[]; commands: string[] };
   /** How a change of one field reads on this engine; undefined for the plain "a -> b". */
   fieldChange(key: keyof ResolvedSpec, before: ResolvedSpec, after: ResolvedSpec, text: string): SemanticChange[] | undefined;
 }

@@ -28,6 +28,16 @@ export function engineWarnings(plan: Plan): string[] {
   }
 }
 
+/** What stays when the database's files leave the state store, and how to delete it for good. */
+export function engineRetained(plan: Plan): { stays: string[]; commands: string[] } {
+  switch (plan.engine) {
+    case 'statefulset':
+      return statefulSetReview.retained(plan);
+    case 'cloudnative-pg':
+      return cloudNativePgReview.retained(plan);
+  }
+}
+
 /** Which pods the change from `before` to `after` restarts, on the engine the database runs on. */
 export function engineRestarts(plan: Plan, before: Manifest[], after: Manifest[]): string[] {
   switch (plan.engine) {

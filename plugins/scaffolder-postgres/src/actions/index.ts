@@ -1,2 +1,3 @@
 export { createPostgresCreateAction, type PostgresCreateActionOptions } from './create/action';
 export { createPostgresUpdateAction, type PostgresUpdateActionOptions } from './update/action';
+export { createPostgresDecommissionAction, type PostgresDecommissionActionOptions } from './decommission/action';

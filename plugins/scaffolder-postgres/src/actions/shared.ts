@@ -1,13 +1,19 @@
 import { createHash } from 'node:crypto';
 import { InputError } from '@backstage/errors';
-import type { JsonObject } from '@backstage/types';
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type { JsonObject, JsonValue } from '@backstage/types';
 import type { PublishResult, Publisher } from '@postgres-gitops/publish';
 import {
+  ANNOTATION_STATE_PATH,
   ChangeRefusedError,
   REQUEST_FILE,
+  databaseDirectory,
+  parseDatabaseDirectory,
   RequestValidationError,
   decideChange,
   type DecideOptions,
+  type PlatformSettings,
   type RenderedDatabase,
 } from '@postgres-gitops/renderer';
 
@@ -67,3 +73,25 @@ export async function publishInCheckpoint(
   })) as unknown as PublishResult & { update: boolean; summary: string };
   return { ...result, change: !result.changed ? 'unchanged' : result.update ? 'update' : 'create' };
 }
+
+/** Which database an action is about: a catalog entity, or name, namespace and cluster. */
+export interface DatabaseIdentity {
+  entityRef?: string;
+  name?: string;
+  namespace?: string;
+  cluster?: JsonValue;
+}
+
+/** The database's directory: from its catalog entity, or from name, namespace and cluster. */
+export async function directoryOf(input: DatabaseIdentity, options: { catalog?: CatalogService; platform: PlatformSettings }, credentials: () => Promise<BackstageCredentials>): Promise<string> {
+  if (input.entityRef) {
+    if (!options.catalog) throw new InputError('entityRef: this backend has no catalog to look the database up in; give name, namespace and cluster');
+    const entity = await options.catalog.getEntityByRef(input.entityRef, { credentials: await credentials() });
+    const path = entity?.metadata.annotations?.[ANNOTATION_STATE_PATH];
+    if (!entity || !path || !parseDatabaseDirectory(path)) throw new InputError(`entityRef: ${input.entityRef} is not a database in the catalog (no ${ANNOTATION_STATE_PATH} annotation)`);
+    return path;
+  }
+  if (!input.name) throw new InputError('name: required (or entityRef)');
+  return databaseDirectory(String(input.cluster ?? options.platform.defaultCluster), input.namespace ?? 'default', input.name);
+}
+

@@ -51,6 +51,22 @@ export const cloudNativePgReview: ReviewEngine<CloudNativePgPlan> = {
     return lines;
   },
 
+  retained(plan) {
+    const { names, namespace } = plan;
+    const stays = [
+      `the Cluster ${names.cluster} itself, still running: it is protected from pruning because it owns its volumes (PVCs ${names.cluster}-<n>${plan.spec.walStorageSize ? ` and ${names.cluster}-<n>-wal` : ''}); deleting it deletes them`,
+      `Secret ${names.secret} with its Password generator and ExternalSecret (orphaned and protected from pruning)`,
+      ...(plan.backup ? [`the base backups and WAL archive in ${plan.backup.store.destinationPath} (server ${plan.backup.serverName}), and ObjectStore ${names.objectStore}`] : []),
+    ];
+    const commands = [
+      ...(plan.backup ? [`kubectl cnpg backup -n ${namespace} ${names.cluster} --method=plugin --plugin-name=barman-cloud.cloudnative-pg.io   # a last backup before the Cluster goes`] : []),
+      `kubectl -n ${namespace} delete cluster ${names.cluster}   # deletes its instances and their volumes`,
+      `kubectl -n ${namespace} delete externalsecret,password,secret ${names.secret} --ignore-not-found`,
+      ...(plan.backup ? [`kubectl -n ${namespace} delete objectstore ${names.objectStore}; then remove ${plan.backup.store.destinationPath} from the bucket when the backups are no longer needed`] : []),
+    ];
+    return { stays, commands };
+  },
+
   choices(plan) {
     const rows: [string, string][] = [['instances', failoverWording(plan.instances)]];
     if (plan.backup) {

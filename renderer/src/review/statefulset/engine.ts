@@ -31,6 +31,24 @@ export const statefulSetReview: ReviewEngine<StatefulSetPlan> = {
     return lines;
   },
 
+  retained(plan) {
+    const { names, namespace, spec } = plan;
+    const claims = [
+      ...Array.from({ length: spec.persistence ? 1 : 0 }, (_, i) => `${names.dataVolumeTemplate}-${names.statefulSet}-${i}`),
+      ...Array.from({ length: spec.persistence ? plan.standbys : 0 }, (_, i) => `${names.dataVolumeTemplate}-${names.readStatefulSet}-${i}`),
+      ...(spec.backup ? [names.backup] : []),
+    ];
+    const stays = [
+      ...(claims.length > 0 ? [`PersistentVolumeClaims ${claims.join(', ')} in ${namespace}: the data${spec.backup ? ' and the dumps' : ''} (Retain policy and prune protection)`] : []),
+      `Secrets ${names.secret}${plan.internalSecret ? ` and ${names.internalSecret}` : ''}, with their Password generators and ExternalSecrets (orphaned and protected from pruning)`,
+    ];
+    const commands = [
+      ...(claims.length > 0 ? [`kubectl -n ${namespace} delete pvc ${claims.join(' ')}`] : []),
+      `kubectl -n ${namespace} delete externalsecret,password,secret ${[names.secret, ...(plan.internalSecret ? [names.internalSecret] : [])].join(' ')} --ignore-not-found`,
+    ];
+    return { stays, commands };
+  },
+
   choices(plan) {
     const { spec } = plan;
     return [

@@ -5,9 +5,7 @@ import { InputError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
-  ANNOTATION_STATE_PATH,
   REQUEST_FILE,
-  databaseDirectory,
   decideChange,
   parseDatabaseDirectory,
   pullRequestBranch,
@@ -18,9 +16,9 @@ import {
 } from '@postgres-gitops/renderer';
 import { parse } from 'yaml';
 import { resolvePublisher } from '../../resolve-publisher';
-import { DEFAULT_AUTHOR, asInputError, publishInCheckpoint } from '../shared';
+import { DEFAULT_AUTHOR, asInputError, directoryOf, publishInCheckpoint } from '../shared';
 import { examples } from './examples';
-import { inputSchema, outputSchema, type UpdateActionInput } from './schema';
+import { inputSchema, outputSchema } from './schema';
 
 export interface PostgresUpdateActionOptions {
   integrations: ScmIntegrationRegistry;
@@ -33,19 +31,6 @@ export interface PostgresUpdateActionOptions {
 }
 
 const SPEC_FIELDS = Object.keys(requestSpecSchema.shape) as (keyof typeof requestSpecSchema.shape)[];
-
-/** The database's directory: from its catalog entity, or from name, namespace and cluster. */
-async function directoryOf(input: UpdateActionInput, options: PostgresUpdateActionOptions, credentials: () => Promise<any>): Promise<string> {
-  if (input.entityRef) {
-    if (!options.catalog) throw new InputError('entityRef: this backend has no catalog to look the database up in; give name, namespace and cluster');
-    const entity = await options.catalog.getEntityByRef(input.entityRef, { credentials: await credentials() });
-    const path = entity?.metadata.annotations?.[ANNOTATION_STATE_PATH];
-    if (!entity || !path || !parseDatabaseDirectory(path)) throw new InputError(`entityRef: ${input.entityRef} is not a database in the catalog (no ${ANNOTATION_STATE_PATH} annotation)`);
-    return path;
-  }
-  if (!input.name) throw new InputError('name: required (or entityRef)');
-  return databaseDirectory(String(input.cluster ?? options.platform.defaultCluster), input.namespace ?? 'default', input.name);
-}
 
 /**
  * postgres:update: start from the request.yaml stored in the state store, apply only the fields

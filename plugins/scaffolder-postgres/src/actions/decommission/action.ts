@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import type { GithubCredentialsProvider, ScmIntegrationRegistry } from '@backstage/integration';
+import { InputError } from '@backstage/errors';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import type { JsonObject } from '@backstage/types';
+import type { PublishResult } from '@postgres-gitops/publish';
+import { REQUEST_FILE, decommissionText, parseDatabaseDirectory, renderDatabase, retireBranch, type PlatformSettings } from '@postgres-gitops/renderer';
+import { parse } from 'yaml';
+import { resolvePublisher } from '../../resolve-publisher';
+import { DEFAULT_AUTHOR, asInputError, directoryOf } from '../shared';
+import { examples } from './examples';
+import { inputSchema, outputSchema } from './schema';
+
+export interface PostgresDecommissionActionOptions {
+  integrations: ScmIntegrationRegistry;
+  githubCredentials: GithubCredentialsProvider;
+  platform: PlatformSettings;
+  stateStore?: { repoUrl?: string; targetBranch?: string };
+  author?: { name: string; email: string };
+  paceGitHubWrites?: boolean;
+  catalog?: CatalogService;
+}
+
+/**
+ * postgres:decommission: a pull request that removes the database's directory (and so its
+ * catalog entity) from the state store, and never its data: the PR says what stays and how to
+ * delete it for good. A database that is not there (never was, or already retired) is refused.
+ */
+export function createPostgresDecommissionAction(options: PostgresDecommissionActionOptions) {
+  return createTemplateAction({
+    id: 'postgres:decommission',
+    description: 'Retires a PostgreSQL database: removes its manifests from the state store through a pull request, keeping its data.',
+    examples,
+    supportsDryRun: true,
+    schema: { input: inputSchema, output: outputSchema },
+    async handler(ctx) {
+      const directory = await directoryOf(ctx.input, options, () => ctx.getInitiatorCredentials());
+      const { cluster, namespace, name } = parseDatabaseDirectory(directory)!;
+      const baseBranch = ctx.input.targetBranch ?? options.stateStore?.targetBranch ?? 'main';
+      const branch = retireBranch(cluster, namespace, name);
+      const repoUrl = ctx.input.repoUrl ?? options.stateStore?.repoUrl;
+      if (!repoUrl) throw new InputError('repoUrl: required (or set postgresGitops.stateStore.repoUrl in app-config)');
+      const { publisher } = await resolvePublisher({ repoUrl, integrations: options.integrations, githubCredentials: options.githubCredentials, paceGitHubWrites: options.paceGitHubWrites });
+
+      const reader = await publisher.open({ baseBranch, branch, directory, requestFile: REQUEST_FILE });
+      const stored = reader.existingRequest;
+      await reader.close();
+      if (stored === undefined) throw new InputError(`${directory}: no such database on ${baseBranch} of ${publisher.description} (never created, or already retired)`);
+      let text;
+      try {
+        text = decommissionText(renderDatabase(parse(stored), options.platform), ctx.user?.ref);
+      } catch (error) {
+        throw asInputError(error);
+      }
+      ctx.output('branch', branch);
+      ctx.output('directory', directory);
+      ctx.output('summary', text.body);
+      if (ctx.isDryRun) {
+        ctx.logger.info(`dry run: would remove ${directory}/ (its data stays); no pull request opened`);
+        ctx.output('pullRequestUrl', '');
+        return;
+      }
+
+      const result = (await ctx.checkpoint<JsonObject>({
+        key: `postgres-gitops.retire.v1.${branch}.${createHash('sha256').update(stored).digest('hex').slice(0, 16)}`,
+        fn: async () => {
+          const session = await publisher.open({ baseBranch, branch, directory, requestFile: REQUEST_FILE });
+          try {
+            // No files: the directory is removed as a whole.
+            const published = await session.publish({
+              files: {},
+              ...text,
+              author: options.author ?? DEFAULT_AUTHOR,
+              draft: false,
+              reviewers: ctx.input.reviewers ?? [],
+              labels: ctx.input.labels ?? [],
+            });
+            return JSON.parse(JSON.stringify(published)) as JsonObject;
+          } finally {
+            await session.close();
+          }
+        },
+      })) as unknown as PublishResult;
+      ctx.logger.info(`${result.changed ? 'opened the retirement of' : 'already proposed: the retirement of'} ${directory} on branch ${branch}${result.pullRequest ? `: ${result.pullRequest.url}` : ''}`);
+      ctx.output('pullRequestUrl', result.pullRequest?.url ?? '');
+    },
+  });
+}
