@@ -80,6 +80,8 @@ beforeAll(async () => {
             rules: [{ allow: ['Template', 'Group', 'User', 'System', 'Resource', 'Component', 'Location'] }],
             locations: [
               { type: 'file', target: TEMPLATE },
+              { type: 'file', target: join(ROOT, 'templates', 'postgres', 'change.yaml') },
+              { type: 'file', target: join(ROOT, 'templates', 'postgres', 'retire.yaml') },
               { type: 'file', target: join(ROOT, 'plugins', 'scaffolder-postgres', 'dev', 'catalog', 'org.yaml') },
             ],
           },
@@ -96,6 +98,18 @@ beforeAll(async () => {
 });
 
 describe('the Create PostgreSQL template in a real Backstage backend', () => {
+  it('loads the day-two templates, and lists postgres:update and postgres:decommission', async () => {
+    for (const name of ['change-postgresql', 'retire-postgresql']) {
+      const entity = await until(name, async () => {
+        const { status, body } = await api('GET', `/api/catalog/entities/by-name/template/default/${name}`);
+        return status === 200 ? body : undefined;
+      });
+      expect(entity.spec.steps.length).toBeGreaterThan(0);
+    }
+    const { body } = await api('GET', '/api/scaffolder/v2/actions');
+    expect(body.map((a: { id: string }) => a.id)).toEqual(expect.arrayContaining(['postgres:update', 'postgres:decommission']));
+  });
+
   it('lists postgres:create with its documented input at /create/actions', async () => {
     const { body } = await api('GET', '/api/scaffolder/v2/actions');
     const action = body.find((a: { id: string }) => a.id === 'postgres:create');

@@ -39,6 +39,8 @@ export async function startDemoBackend(options: { port: number; stateStore?: str
       rules: [{ allow: ['Template', 'Group', 'User', 'System', 'Resource', 'Component', 'Location'] }],
       locations: [
         { type: 'file', target: join(REPO_ROOT, 'templates', 'postgres', 'template.yaml') },
+        { type: 'file', target: join(REPO_ROOT, 'templates', 'postgres', 'change.yaml') },
+        { type: 'file', target: join(REPO_ROOT, 'templates', 'postgres', 'retire.yaml') },
         { type: 'file', target: join(REPO_ROOT, 'plugins', 'scaffolder-postgres', 'dev', 'catalog', 'org.yaml') },
       ],
     },
