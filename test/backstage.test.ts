@@ -139,7 +139,7 @@ describe('the Create PostgreSQL template in a real Backstage backend', () => {
     const request = parse(store.show('postgres/worker-1/team-a/orders', 'clusters/worker-1/postgres/team-a/orders/request.yaml')!);
     expect(request.spec).toMatchObject({ size: 'medium', version: '17', profile: 'staging', backup: true, owner: 'group:default/team-a', system: 'system:default/shop' });
     expect(request.metadata.annotations['postgres-gitops.dev/requested-by']).toBe('user:default/jane');
-    expect(log).toContain('created clusters/worker-1/postgres/team-a/orders on branch postgres/worker-1/team-a/orders');
+    expect(log).toContain('create: proposed clusters/worker-1/postgres/team-a/orders on branch postgres/worker-1/team-a/orders');
   });
 
   it('a re-run updates the same branch instead of duplicating, and opens nothing when nothing changed', async () => {
@@ -164,6 +164,8 @@ describe('the Create PostgreSQL template in a real Backstage backend', () => {
     const badRequest = await runTask({ ...values, name: 'billing', database: 'pg_billing' });
     expect(badRequest.task?.status).toBe('failed');
     expect(badRequest.log).toContain('database: must not start with "pg_"');
+    // A user's mistake, not a crash: no stack frames in the task log.
+    expect(badRequest.log).not.toMatch(/^\s+at /m);
     expect(store.branches()).toEqual(before);
   });
 

@@ -51,7 +51,7 @@ describe('publish to a git remote', () => {
 
     const exists = await cli(['publish', join(EXAMPLES, 'basic.yaml'), '--repo', store.url]);
     expect(exists.code).toBe(EXIT.invalidInput);
-    expect(exists.stderr).toBe(`postgres-gitops: ${DIRECTORY} already exists on main: set update: true to change this database\n`);
+    expect(exists.stderr).toBe(`postgres-gitops: ${DIRECTORY} already exists on main: change it with postgres:update (the "Change PostgreSQL" template, or postgres-gitops update), or set update: true\n`);
 
     const shrink = join(dir, 'shrink.yaml');
     writeFileSync(shrink, 'apiVersion: marketplace.kratix.io/v1alpha1\nkind: postgresql\nmetadata: {name: my-database, namespace: default}\nspec: {size: small, version: "15", database: myapp, username: postgres, persistence: false}\n');

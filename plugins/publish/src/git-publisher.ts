@@ -86,7 +86,7 @@ class GitSession implements PublishSession {
     if (this.options.mergeRequest === 'agit') {
       await git.push(['origin', `HEAD:refs/for/${target.baseBranch}/${target.branch}`, ...this.agitOptions(change)]);
     }
-    return { branch: target.branch, changed: true, commitSha };
+    return { branch: target.branch, changed: true, commitSha, branchExisted: this.remoteBranchSha !== undefined };
   }
 
   /** Whether the branch already holds exactly this directory (a re-run of the same request). */

@@ -137,7 +137,7 @@ class GitHubSession implements PublishSession {
 
     if (openPr) {
       await client.rest.pulls.update({ owner, repo, pull_number: openPr.number, title: change.title, body: change.body });
-      return { branch: target.branch, changed: true, commitSha: commit.data.sha, pullRequest: openPr };
+      return { branch: target.branch, changed: true, commitSha: commit.data.sha, pullRequest: openPr, branchExisted: true };
     }
     const pr = await client.rest.pulls.create({
       owner,
@@ -158,7 +158,7 @@ class GitHubSession implements PublishSession {
     if (change.labels.length > 0) {
       await client.rest.issues.addLabels({ owner, repo, issue_number: pr.data.number, labels: change.labels });
     }
-    return { branch: target.branch, changed: true, commitSha: commit.data.sha, pullRequest };
+    return { branch: target.branch, changed: true, commitSha: commit.data.sha, pullRequest, branchExisted: head !== null };
   }
 
   async close(): Promise<void> {}

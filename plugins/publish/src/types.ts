@@ -31,6 +31,8 @@ export interface PublishResult {
   branch: string;
   /** False when nothing changed: no commit, no push, no new pull request. */
   changed: boolean;
+  /** The branch already existed (an earlier run, not yet merged): a change replaced what it held. */
+  branchExisted?: boolean;
   commitSha?: string;
   /** Absent where the host has no pull requests (a bare repository). */
   pullRequest?: PullRequestRef;

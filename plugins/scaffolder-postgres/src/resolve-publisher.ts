@@ -1,7 +1,7 @@
 import type { GithubCredentialsProvider, ScmIntegrationRegistry } from '@backstage/integration';
-import { InputError } from '@backstage/errors';
 import { parseRepoUrl } from '@backstage/plugin-scaffolder-node';
 import { GitHubPublisher, GitPublisher, isGitRemote, type MergeRequestMode, type Publisher } from '@postgres-gitops/publish';
+import { userError } from './user-error';
 
 export interface ResolvedPublisher {
   publisher: Publisher;
@@ -48,11 +48,11 @@ export async function resolvePublisher(options: ResolveOptions): Promise<Resolve
   const { host, owner, repo } = parseRepoUrl(repoUrl, integrations);
   const integration = integrations.github.byHost(host);
   if (!integration) {
-    throw new InputError(`repoUrl: no GitHub integration for host "${host}"; configure integrations.github, or give a plain git remote URL for other hosts`);
+    throw userError(`repoUrl: no GitHub integration for host "${host}"; configure integrations.github, or give a plain git remote URL for other hosts`);
   }
-  if (!owner) throw new InputError('repoUrl: missing owner (expected host?owner=<owner>&repo=<repo>)');
+  if (!owner) throw userError('repoUrl: missing owner (expected host?owner=<owner>&repo=<repo>)');
   const { token } = await options.githubCredentials.getCredentials({ url: `https://${host}/${owner}/${repo}` });
-  if (!token) throw new InputError(`repoUrl: no GitHub credentials for ${host}/${owner}; configure a token or a GitHub App in integrations.github`);
+  if (!token) throw userError(`repoUrl: no GitHub credentials for ${host}/${owner}; configure a token or a GitHub App in integrations.github`);
   return {
     publisher: new GitHubPublisher({ owner, repo, token, baseUrl: integration.config.apiBaseUrl, throttle: options.paceGitHubWrites }),
     browseUrl: (branch, path) => `https://${host}/${owner}/${repo}/blob/${branch}/${path}`,

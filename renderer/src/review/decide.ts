@@ -56,7 +56,7 @@ export function decideChange(options: DecideOptions): Decision {
   let diff;
   if (existingRequest !== undefined) {
     if (!options.update) {
-      throw new ChangeRefusedError(`${rendered.directory} already exists on ${options.baseBranch}: set update: true to change this database`);
+      throw new ChangeRefusedError(`${rendered.directory} already exists on ${options.baseBranch}: change it with postgres:update (the "Change PostgreSQL" template, or postgres-gitops update), or set update: true`);
     }
     const stored = renderStored(existingRequest, rendered.directory, options.platform);
     const refused = changeIssues(stored.request, rendered.request, { allowMajorUpgrade: options.allowMajorUpgrade ?? false });

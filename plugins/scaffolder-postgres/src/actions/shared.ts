@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { InputError } from '@backstage/errors';
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { JsonObject, JsonValue } from '@backstage/types';
@@ -16,18 +15,21 @@ import {
   type PlatformSettings,
   type RenderedDatabase,
 } from '@postgres-gitops/renderer';
+import { userError } from '../user-error';
+
+export { userError };
 
 export const DEFAULT_AUTHOR = { name: 'postgres-gitops', email: 'postgres-gitops@backstage.local' };
 
 export type Change = 'create' | 'update' | 'unchanged' | 'unknown';
 
-/** A user's mistake becomes an InputError: the task log shows the message, never a stack trace. */
+/** A user's mistake becomes a userError naming the field; anything else passes through. */
 export function asInputError(error: unknown): unknown {
   if (error instanceof RequestValidationError) {
     // Field names are the action's own (spec.size is the input "size").
-    return new InputError(error.message.replace(/ {2}- spec\./g, '  - ').replace(/ {2}- metadata\./g, '  - '));
+    return userError(error.message.replace(/ {2}- spec\./g, '  - ').replace(/ {2}- metadata\./g, '  - '));
   }
-  if (error instanceof ChangeRefusedError) return new InputError(error.message);
+  if (error instanceof ChangeRefusedError) return userError(error.message);
   return error;
 }
 
@@ -85,13 +87,13 @@ export interface DatabaseIdentity {
 /** The database's directory: from its catalog entity, or from name, namespace and cluster. */
 export async function directoryOf(input: DatabaseIdentity, options: { catalog?: CatalogService; platform: PlatformSettings }, credentials: () => Promise<BackstageCredentials>): Promise<string> {
   if (input.entityRef) {
-    if (!options.catalog) throw new InputError('entityRef: this backend has no catalog to look the database up in; give name, namespace and cluster');
+    if (!options.catalog) throw userError('entityRef: this backend has no catalog to look the database up in; give name, namespace and cluster');
     const entity = await options.catalog.getEntityByRef(input.entityRef, { credentials: await credentials() });
     const path = entity?.metadata.annotations?.[ANNOTATION_STATE_PATH];
-    if (!entity || !path || !parseDatabaseDirectory(path)) throw new InputError(`entityRef: ${input.entityRef} is not a database in the catalog (no ${ANNOTATION_STATE_PATH} annotation)`);
+    if (!entity || !path || !parseDatabaseDirectory(path)) throw userError(`entityRef: ${input.entityRef} is not a database in the catalog (no ${ANNOTATION_STATE_PATH} annotation)`);
     return path;
   }
-  if (!input.name) throw new InputError('name: required (or entityRef)');
+  if (!input.name) throw userError('name: required (or entityRef)');
   return databaseDirectory(String(input.cluster ?? options.platform.defaultCluster), input.namespace ?? 'default', input.name);
 }
 

@@ -107,6 +107,12 @@ describe('postgres:create', () => {
     expect(store.log('main')).toHaveLength(2);
   });
 
+  it('says plainly whether it created, re-ran before the merge, or changed nothing', async () => {
+    expect((await run(base)).logs.join('\n')).toContain('create: proposed clusters/worker-1/postgres/team-a/orders on branch postgres/worker-1/team-a/orders');
+    expect((await run({ ...base, size: 'medium' })).logs.join('\n')).toContain("re-run before the merge: replaced the not yet merged pull request's choices with these");
+    expect((await run({ ...base, size: 'medium' })).logs.join('\n')).toContain('nothing changed:');
+  });
+
   it('records who asked in request.yaml and the commit', async () => {
     const { outputs } = await run(base);
     const stored = parse(store.show(String(outputs.branch), `${outputs.directory}/request.yaml`)!);
@@ -126,7 +132,7 @@ describe('postgres:create', () => {
     // merge the branch so the database exists on main
     const { execFileSync } = await import('node:child_process');
     execFileSync('git', ['update-ref', 'refs/heads/main', `refs/heads/${outputs.branch}`], { cwd: store.bare });
-    await expect(run(base)).rejects.toThrow('clusters/worker-1/postgres/team-a/orders already exists on main: set update: true');
+    await expect(run(base)).rejects.toThrow('clusters/worker-1/postgres/team-a/orders already exists on main: change it with postgres:update');
     await expect(run({ ...base, update: true, persistence: false })).rejects.toThrow(/destructive and needs allowDestructiveChanges: true[\s\S]*persistence: true -> false/);
     const resized = await run({ ...base, update: true, size: 'medium' });
     expect(resized.outputs).toMatchObject({ changed: true, change: 'update' });

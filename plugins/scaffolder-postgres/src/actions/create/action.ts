@@ -2,7 +2,6 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { GithubCredentialsProvider, ScmIntegrationRegistry } from '@backstage/integration';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { wouldChange, type Publisher } from '@postgres-gitops/publish';
 import {
@@ -17,7 +16,7 @@ import {
   type RenderedDatabase,
 } from '@postgres-gitops/renderer';
 import { resolvePublisher } from '../../resolve-publisher';
-import { DEFAULT_AUTHOR, asInputError, publishInCheckpoint, type Change } from '../shared';
+import { asInputError, type Change, DEFAULT_AUTHOR, publishInCheckpoint, userError } from '../shared';
 import { examples } from './examples';
 import { requestFromInput } from './request-input';
 import { restoreSourceOf } from './restore-from';
@@ -88,7 +87,7 @@ export function createPostgresCreateAction(options: PostgresCreateActionOptions)
     async handler(ctx) {
       const input = { ...(ctx.input as Record<string, unknown>) };
       if (ctx.input.restoreFrom) {
-        if (input.restore) throw new InputError('restoreFrom: give restoreFrom or restore, not both');
+        if (input.restore) throw userError('restoreFrom: give restoreFrom or restore, not both');
         const source = await restoreSourceOf(ctx.input.restoreFrom, options.catalog, await ctx.getInitiatorCredentials());
         input.restore = { ...source, ...(ctx.input.restoreTargetTime ? { targetTime: ctx.input.restoreTargetTime } : {}) };
       }
@@ -105,7 +104,7 @@ export function createPostgresCreateAction(options: PostgresCreateActionOptions)
 
       const repoUrl = (ctx.input.repoUrl ?? options.stateStore?.repoUrl) as string | undefined;
       const resolve = async () => {
-        if (!repoUrl) throw new InputError('repoUrl: required (or set postgresGitops.stateStore.repoUrl in app-config)');
+        if (!repoUrl) throw userError('repoUrl: required (or set postgresGitops.stateStore.repoUrl in app-config)');
         return resolvePublisher({
           repoUrl,
           integrations: options.integrations,
@@ -150,10 +149,15 @@ export function createPostgresCreateAction(options: PostgresCreateActionOptions)
         pullRequest: { author: options.author ?? DEFAULT_AUTHOR, draft: ctx.input.draft ?? false, reviewers: ctx.input.reviewers ?? [], labels: ctx.input.labels ?? [] },
       });
 
+      const where = `${rendered.directory} on branch ${branch} of ${publisher.description}${result.pullRequest ? `: ${result.pullRequest.url}` : ''}`;
       ctx.logger.info(
-        result.changed
-          ? `${result.update ? 'updated' : 'created'} ${rendered.directory} on branch ${branch} of ${publisher.description}${result.pullRequest ? `: ${result.pullRequest.url}` : ''}`
-          : `nothing changed: ${publisher.description} already holds this database${result.pullRequest ? ` (${result.pullRequest.url})` : ''}`,
+        !result.changed
+          ? `nothing changed: ${publisher.description} already holds this database${result.pullRequest ? ` (${result.pullRequest.url})` : ''}`
+          : result.update
+            ? `update: changed ${where}`
+            : result.branchExisted
+              ? `re-run before the merge: replaced the not yet merged pull request's choices with these, ${where}`
+              : `create: proposed ${where}`,
       );
       ctx.output('pullRequestUrl', result.pullRequest?.url ?? '');
       if (result.pullRequest) ctx.output('pullRequestNumber', result.pullRequest.number);

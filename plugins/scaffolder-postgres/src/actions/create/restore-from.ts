@@ -1,7 +1,7 @@
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { ANNOTATION_STATE_PATH, parseDatabaseDirectory } from '@postgres-gitops/renderer';
+import { userError } from '../shared';
 
 /**
  * The database a catalog entity (picked with EntityPicker in the form) stands for, as the
@@ -12,10 +12,10 @@ export async function restoreSourceOf(
   catalog: CatalogService | undefined,
   credentials: BackstageCredentials,
 ): Promise<{ from: string; namespace: string; cluster: string }> {
-  if (!catalog) throw new InputError('restoreFrom: this backend has no catalog to look the database up in; give restore.from instead');
+  if (!catalog) throw userError('restoreFrom: this backend has no catalog to look the database up in; give restore.from instead');
   const entity = await catalog.getEntityByRef(entityRef, { credentials });
-  if (!entity) throw new InputError(`restoreFrom: no entity ${entityRef} in the catalog`);
+  if (!entity) throw userError(`restoreFrom: no entity ${entityRef} in the catalog`);
   const directory = parseDatabaseDirectory(entity.metadata.annotations?.[ANNOTATION_STATE_PATH] ?? '');
-  if (!directory) throw new InputError(`restoreFrom: ${entityRef} is not a database of this state store (no ${ANNOTATION_STATE_PATH} annotation)`);
+  if (!directory) throw userError(`restoreFrom: ${entityRef} is not a database of this state store (no ${ANNOTATION_STATE_PATH} annotation)`);
   return { from: directory.name, namespace: directory.namespace, cluster: directory.cluster };
 }

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { GithubCredentialsProvider, ScmIntegrationRegistry } from '@backstage/integration';
-import { InputError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { JsonObject } from '@backstage/types';
@@ -8,7 +7,7 @@ import type { PublishResult } from '@postgres-gitops/publish';
 import { REQUEST_FILE, decommissionText, parseDatabaseDirectory, renderDatabase, retireBranch, type PlatformSettings } from '@postgres-gitops/renderer';
 import { parse } from 'yaml';
 import { resolvePublisher } from '../../resolve-publisher';
-import { DEFAULT_AUTHOR, asInputError, directoryOf } from '../shared';
+import { asInputError, DEFAULT_AUTHOR, directoryOf, userError } from '../shared';
 import { examples } from './examples';
 import { inputSchema, outputSchema } from './schema';
 
@@ -40,13 +39,13 @@ export function createPostgresDecommissionAction(options: PostgresDecommissionAc
       const baseBranch = ctx.input.targetBranch ?? options.stateStore?.targetBranch ?? 'main';
       const branch = retireBranch(cluster, namespace, name);
       const repoUrl = ctx.input.repoUrl ?? options.stateStore?.repoUrl;
-      if (!repoUrl) throw new InputError('repoUrl: required (or set postgresGitops.stateStore.repoUrl in app-config)');
+      if (!repoUrl) throw userError('repoUrl: required (or set postgresGitops.stateStore.repoUrl in app-config)');
       const { publisher } = await resolvePublisher({ repoUrl, integrations: options.integrations, githubCredentials: options.githubCredentials, paceGitHubWrites: options.paceGitHubWrites });
 
       const reader = await publisher.open({ baseBranch, branch, directory, requestFile: REQUEST_FILE });
       const stored = reader.existingRequest;
       await reader.close();
-      if (stored === undefined) throw new InputError(`${directory}: no such database on ${baseBranch} of ${publisher.description} (never created, or already retired)`);
+      if (stored === undefined) throw userError(`${directory}: no such database on ${baseBranch} of ${publisher.description} (never created, or already retired)`);
       let text;
       try {
         text = decommissionText(renderDatabase(parse(stored), options.platform), ctx.user?.ref);

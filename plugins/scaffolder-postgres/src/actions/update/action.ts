@@ -1,7 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { GithubCredentialsProvider, ScmIntegrationRegistry } from '@backstage/integration';
-import { InputError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
@@ -16,7 +15,7 @@ import {
 } from '@postgres-gitops/renderer';
 import { parse } from 'yaml';
 import { resolvePublisher } from '../../resolve-publisher';
-import { DEFAULT_AUTHOR, asInputError, directoryOf, publishInCheckpoint } from '../shared';
+import { asInputError, DEFAULT_AUTHOR, directoryOf, publishInCheckpoint, userError } from '../shared';
 import { examples } from './examples';
 import { inputSchema, outputSchema } from './schema';
 
@@ -52,13 +51,13 @@ export function createPostgresUpdateAction(options: PostgresUpdateActionOptions)
       const baseBranch = input.targetBranch ?? options.stateStore?.targetBranch ?? 'main';
       const branch = pullRequestBranch(identity.cluster, identity.namespace, identity.name);
       const repoUrl = input.repoUrl ?? options.stateStore?.repoUrl;
-      if (!repoUrl) throw new InputError('repoUrl: required (or set postgresGitops.stateStore.repoUrl in app-config)');
+      if (!repoUrl) throw userError('repoUrl: required (or set postgresGitops.stateStore.repoUrl in app-config)');
       const { publisher } = await resolvePublisher({ repoUrl, integrations: options.integrations, githubCredentials: options.githubCredentials, paceGitHubWrites: options.paceGitHubWrites });
 
       const session = await publisher.open({ baseBranch, branch, directory, requestFile: REQUEST_FILE });
       const stored = session.existingRequest;
       await session.close();
-      if (stored === undefined) throw new InputError(`${directory}: no such database on ${baseBranch} of ${publisher.description}; create it with postgres:create`);
+      if (stored === undefined) throw userError(`${directory}: no such database on ${baseBranch} of ${publisher.description}; create it with postgres:create`);
 
       const changes = Object.fromEntries(SPEC_FIELDS.map(f => [f, (input as Record<string, unknown>)[f]]));
       let rendered;
@@ -67,7 +66,7 @@ export function createPostgresUpdateAction(options: PostgresUpdateActionOptions)
       } catch (error) {
         throw asInputError(error);
       }
-      if (rendered.directory !== directory) throw new InputError(`cluster: stays ${identity.cluster}: a database does not move; create it on the other cluster instead`);
+      if (rendered.directory !== directory) throw userError(`cluster: stays ${identity.cluster}: a database does not move; create it on the other cluster instead`);
       const decide = {
         update: true,
         allowDestructiveChanges: input.allowDestructiveChanges ?? false,
