@@ -5,7 +5,7 @@ import type { RenderedDatabase } from '../layout/layout';
 import { pullRequestBranch, REQUEST_FILE } from '../layout/paths';
 import { renderDatabase } from '../render-database';
 import type { PlatformSettings } from '../request/platform';
-import { assertWorld, restoreSourceDirectory } from '../request/world-rules';
+import { assertWorld, importSourceDirectory, restoreSourceDirectory } from '../request/world-rules';
 import { decideChange } from '../review/decide';
 import { UsageError } from './exit-codes';
 import { readYamlFile } from './files';
@@ -47,14 +47,14 @@ export async function publishCommand(path: string, platform: PlatformSettings, o
   const rendered = renderDatabase(await readYamlFile(await requestPath(path)), platform);
   const publisher = publisherFor(options, env);
   const branch = pullRequestBranch(rendered.plan.spec.cluster, rendered.plan.namespace, rendered.plan.name);
-  const sourceDirectory = restoreSourceDirectory(rendered.request);
-  let restoreSource: string | null | undefined;
-  if (sourceDirectory) {
-    const source = await publisher.open({ baseBranch: options.base, branch, directory: sourceDirectory, requestFile: REQUEST_FILE });
-    restoreSource = source.existingRequest ?? null;
+  const read = async (directory: string | undefined) => {
+    if (!directory) return undefined;
+    const source = await publisher.open({ baseBranch: options.base, branch, directory, requestFile: REQUEST_FILE });
     await source.close();
-  }
-  assertWorld(rendered.request, { now: new Date(), ...(restoreSource !== undefined ? { restoreSource } : {}) }, platform);
+    return source.existingRequest ?? null;
+  };
+  const [restoreSource, importSource] = [await read(restoreSourceDirectory(rendered.request)), await read(importSourceDirectory(rendered.request))];
+  assertWorld(rendered.request, { now: new Date(), ...(restoreSource !== undefined ? { restoreSource } : {}), ...(importSource !== undefined ? { importSource } : {}) }, platform);
   return { rendered, publisher, ...(await decideAndPublish(publisher, rendered, platform, options, { update: options.update })) };
 }
 

@@ -18,6 +18,12 @@ function crossFieldIssues(request: Request, given: RequestSpecInput, platform: P
       issues.push({ path: `spec.${field}`, message: `is a ${engine} feature; set spec.engine: ${engine} or leave it out` });
     }
   }
+  if (spec.restore && spec.importFrom) {
+    issues.push({ path: 'spec.importFrom', message: 'a database starts either from backups (restore) or from an import, not both' });
+  }
+  if (spec.importFrom?.from === request.metadata.name) {
+    issues.push({ path: 'spec.importFrom.from', message: 'a database cannot import itself; give the database it replaces' });
+  }
   if (spec.backup && !spec.persistence) {
     issues.push({ path: 'spec.backup', message: 'requires spec.persistence: true (there is no data volume to back up)' });
   }

@@ -69,6 +69,15 @@ export const requestSpecSchema = z
       .strict()
       .describe('cloudnative-pg: bootstrap this new database from another database\'s backups (point-in-time recovery)')
       .optional(),
+    importFrom: z
+      .object({
+        from: z.string().regex(DNS1123_LABEL, 'must be a DNS-1123 label').describe('Name of the database to import, in the same namespace and cluster (for example the statefulset database this one replaces)'),
+        database: sqlIdentifier('database name', RESERVED_DATABASES).describe('Its database; default this request\'s database').optional(),
+        username: sqlIdentifier('role name', []).describe('Its application role, which owns that database and so can dump it; default this request\'s username').optional(),
+      })
+      .strict()
+      .describe('cloudnative-pg: bootstrap this new database by importing another one with pg_dump (engine migration)')
+      .optional(),
     storageClass: z.string().regex(DNS1123_LABEL, 'must be a DNS-1123 label').max(63).describe('StorageClass of the data and backup volumes; cluster default when empty').optional(),
     cluster: z.string().regex(DNS1123_LABEL, 'must be a DNS-1123 label').max(63).describe('Worker cluster the database is deployed to').optional(),
     owner: z.string().min(1).max(253).describe('Backstage owner entity (group or user)').optional(),
@@ -90,6 +99,7 @@ export const ENGINE_ONLY_FIELDS: Partial<Record<keyof RequestSpecInput, (typeof 
   pooling: 'cloudnative-pg',
   walStorageSize: 'cloudnative-pg',
   restore: 'cloudnative-pg',
+  importFrom: 'cloudnative-pg',
 };
 
 /** A whole request object: our own kind, or the Kratix promise's `postgresql` object as Kratix hands it over. */

@@ -26,6 +26,14 @@ export interface ResolvedSpec {
   pooling: boolean;
   walStorageSize?: string;
   restore?: RestoreSource;
+  importFrom?: ImportSource;
+}
+
+/** Another database, in the same namespace and cluster, whose data a new cloudnative-pg database imports. */
+export interface ImportSource {
+  from: string;
+  database: string;
+  username: string;
 }
 
 /** Another database whose backups a new cloudnative-pg database starts from. */

@@ -11,6 +11,37 @@ export interface World {
    * exists, null when it does not; leave it out when the state store could not be read.
    */
   restoreSource?: string | null;
+  /** The import source's stored request.yaml, likewise. */
+  importSource?: string | null;
+}
+
+/** Where the import source's request lives: the same cluster and namespace. */
+export function importSourceDirectory(request: Request): string | undefined {
+  const source = request.spec.importFrom;
+  return source ? `clusters/${request.spec.cluster}/postgres/${request.metadata.namespace}/${source.from}` : undefined;
+}
+
+function parseStored(text: string, platform: PlatformSettings): Request | undefined {
+  try {
+    return parseRequest(parse(text), platform);
+  } catch (error) {
+    if (!(error instanceof RequestValidationError)) throw error;
+    return undefined;
+  }
+}
+
+/** The import source must exist, and the database and role to dump must be the ones it has. */
+function importIssues(request: Request, world: World, platform: PlatformSettings): FieldIssue[] {
+  const source = request.spec.importFrom;
+  if (!source || world.importSource === undefined) return [];
+  const where = `${request.metadata.namespace}/${source.from} on ${request.spec.cluster}`;
+  if (world.importSource === null) return [{ path: 'spec.importFrom.from', message: `no database ${where} in the state store (${importSourceDirectory(request)}/ does not exist)` }];
+  const stored = parseStored(world.importSource, platform);
+  if (!stored) return [{ path: 'spec.importFrom.from', message: `the stored request of ${where} is not valid; fix it first` }];
+  const issues: FieldIssue[] = [];
+  if (stored.spec.database !== source.database) issues.push({ path: 'spec.importFrom.database', message: `${where} has database "${stored.spec.database}"; set importFrom.database: ${stored.spec.database}` });
+  if (stored.spec.username !== source.username) issues.push({ path: 'spec.importFrom.username', message: `${where} connects as "${stored.spec.username}"; set importFrom.username: ${stored.spec.username}` });
+  return issues;
 }
 
 /** Where the source's request lives, for lookups and messages. */
@@ -25,7 +56,7 @@ export function restoreSourceDirectory(request: Request): string | undefined {
  */
 export function worldIssues(request: Request, world: World, platform: PlatformSettings): FieldIssue[] {
   const source = request.spec.restore;
-  if (!source) return [];
+  if (!source) return importIssues(request, world, platform);
   const issues: FieldIssue[] = [];
   if (source.targetTime && Date.parse(source.targetTime) > world.now.getTime()) {
     issues.push({ path: 'spec.restore.targetTime', message: `is in the future (now is ${world.now.toISOString()}); recover to a moment that has passed, or leave it out for the latest point` });
@@ -34,12 +65,7 @@ export function worldIssues(request: Request, world: World, platform: PlatformSe
   if (world.restoreSource === null) {
     issues.push({ path: 'spec.restore.from', message: `no database ${where} in the state store (${restoreSourceDirectory(request)}/ does not exist)` });
   } else if (typeof world.restoreSource === 'string') {
-    let stored: Request | undefined;
-    try {
-      stored = parseRequest(parse(world.restoreSource), platform);
-    } catch (error) {
-      if (!(error instanceof RequestValidationError)) throw error;
-    }
+    const stored = parseStored(world.restoreSource, platform);
     if (!stored) issues.push({ path: 'spec.restore.from', message: `the stored request of ${where} is not valid; fix it first` });
     else if (stored.spec.engine !== 'cloudnative-pg' || !stored.spec.backup) {
       issues.push({ path: 'spec.restore.from', message: `${where} has no backups to restore from (only cloudnative-pg databases with backup: true archive to the object store)` });

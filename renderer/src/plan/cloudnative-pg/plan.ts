@@ -4,7 +4,8 @@ import type { FieldIssue } from '../../request/errors';
 import type { PlanBase, PlanCommon } from '../base';
 import { imageRef } from '../images';
 import { APP_NAME, LABEL_INSTANCE, LABEL_NAME } from '../labels';
-import { checkNameRules, type CommonNames } from '../names';
+import { checkNameRules, commonNames, type CommonNames } from '../names';
+import { PASSWORD_KEY } from '../secret-keys';
 import { postgresSettings, type Setting } from '../postgres-settings';
 import { CNPG_FIXED_PARAMETERS, CNPG_OWN_DEFAULTS } from './managed-parameters';
 import { cloudNativePgNameRules, cloudNativePgNames, type CloudNativePgNames } from './names';
@@ -40,6 +41,8 @@ export interface CloudNativePgPlan extends PlanBase {
   pgHba: string[];
   backup?: { store: ObjectStoreConfiguration; serverName: string; retentionPolicy: string; schedule: string };
   restore?: { store: ObjectStoreConfiguration; serverName: string; targetTime?: string };
+  /** A logical import (pg_dump as the source's owner role) from a database in the same namespace. */
+  importFrom?: { host: string; database: string; user: string; passwordSecret: { name: string; key: string } };
   pooler?: { instances: number; defaultPoolSize: number; maxClientConn: number };
   certificates: 'operator' | 'cert-manager';
   operatorNamespace: string;
@@ -141,6 +144,16 @@ export function planCloudNativePg(common: PlanCommon): CloudNativePgPlan | Field
             store: storeFor(store, restore.cluster, restore.namespace, restore.from),
             serverName: `${restore.from}-postgresql`,
             ...(restore.targetTime ? { targetTime: restore.targetTime } : {}),
+          },
+        }
+      : {}),
+    ...(spec.importFrom
+      ? {
+          importFrom: {
+            host: `${commonNames(spec.importFrom.from).service}.${namespace}.svc`,
+            database: spec.importFrom.database,
+            user: spec.importFrom.username,
+            passwordSecret: { name: commonNames(spec.importFrom.from).secret, key: PASSWORD_KEY },
           },
         }
       : {}),

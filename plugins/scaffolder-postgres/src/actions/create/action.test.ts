@@ -6,6 +6,7 @@ import { DefaultGithubCredentialsProvider, ScmIntegrations } from '@backstage/in
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { CNPG_PLATFORM } from '../../../../../test/support/cnpg-requests';
+import { validateObject } from '../../../../../test/support/validate';
 import { parse } from 'yaml';
 import { createStateStore, type StateStore } from '../../../../../test/support/state-store';
 import { FakeGitHub } from '../../../../../test/support/fake-github/server';
@@ -200,6 +201,29 @@ describe('postgres:create on CloudNativePG', () => {
     expect(cluster.spec.bootstrap.recovery.recoveryTarget).toEqual({ targetTime: '2026-01-01T00:00:00Z' });
     expect(cluster.spec.externalClusters[0].plugin.parameters.serverName).toBe('payments-postgresql');
     await expect(run({ ...base, name: 'payments-copy', restoreFrom: 'resource:default/nothing-here' }, {}, catalog)).rejects.toThrow('restoreFrom: no entity resource:default/nothing-here in the catalog');
+  });
+
+  it('migrates a statefulset database: a new CloudNativePG database imports it, checked against the stored source', async () => {
+    const old = await run({ name: 'orders', namespace: 'team-b', database: 'orders', username: 'orders_app', repoUrl: base.repoUrl });
+    await merge(old.outputs.branch);
+    const heads = store.branches();
+    await expect(run({ ...base, name: 'orders-cnpg', database: 'orders', username: 'orders_owner', importFrom: { from: 'orders' } })).rejects.toThrow(
+      'importFrom.username: team-b/orders on worker-1 connects as "orders_app"; set importFrom.username: orders_app',
+    );
+    await expect(run({ ...base, name: 'orders-cnpg', importFrom: { from: 'ledger' } })).rejects.toThrow('importFrom.from: no database team-b/ledger on worker-1 in the state store');
+    expect(store.branches()).toEqual(heads);
+
+    const { outputs } = await run({ ...base, name: 'orders-cnpg', database: 'orders', username: 'orders_app', importFrom: { from: 'orders' } });
+    const cluster = parse(store.show(String(outputs.branch), `${outputs.directory}/cluster-orders-cnpg-postgresql.yaml`)!);
+    expect(cluster.spec.bootstrap.initdb.import).toEqual({ type: 'microservice', databases: ['orders'], source: { externalCluster: 'import-source' } });
+    expect(cluster.spec.externalClusters).toEqual([
+      {
+        name: 'import-source',
+        connectionParameters: { host: 'orders-postgresql.team-b.svc', user: 'orders_app', dbname: 'orders', sslmode: 'prefer' },
+        password: { name: 'orders-postgresql-secret', key: 'postgres-password' },
+      },
+    ]);
+    expect(validateObject(cluster)).toEqual([]);
   });
 
   it('refuses PostgreSQL 13 and pooling on the other engine, naming the field', async () => {

@@ -8,7 +8,9 @@ import {
   CATALOG_FILE,
   REQUEST_FILE,
   assertWorld,
+  importSourceDirectory,
   restoreSourceDirectory,
+  type World,
   pullRequestBranch,
   renderDatabase,
   reviewBody,
@@ -41,9 +43,8 @@ function render(input: Record<string, unknown>, platform: PlatformSettings, requ
   }
 }
 
-/** The restore source's stored request on the base branch: its text, null when absent. */
-async function readRestoreSource(publisher: Publisher, rendered: RenderedDatabase, baseBranch: string, branch: string): Promise<string | null | undefined> {
-  const directory = restoreSourceDirectory(rendered.request);
+/** Another database's stored request on the base branch: its text, null when absent, undefined when there is none to read. */
+async function readStored(publisher: Publisher, directory: string | undefined, baseBranch: string, branch: string): Promise<string | null | undefined> {
   if (!directory) return undefined;
   const session = await publisher.open({ baseBranch, branch, directory, requestFile: REQUEST_FILE });
   try {
@@ -53,10 +54,19 @@ async function readRestoreSource(publisher: Publisher, rendered: RenderedDatabas
   }
 }
 
-/** Refuses, before anything is written, what only the world can tell: a restore source that is not there, a time to come. */
-function checkWorld(rendered: RenderedDatabase, restoreSource: string | null | undefined, platform: PlatformSettings): void {
+/** What the world says about the request's sources: a restore or import source read from the state store. */
+async function readWorld(publisher: Publisher, rendered: RenderedDatabase, baseBranch: string, branch: string): Promise<World> {
+  const [restoreSource, importSource] = await Promise.all([
+    readStored(publisher, restoreSourceDirectory(rendered.request), baseBranch, branch),
+    readStored(publisher, importSourceDirectory(rendered.request), baseBranch, branch),
+  ]);
+  return { now: new Date(), ...(restoreSource !== undefined ? { restoreSource } : {}), ...(importSource !== undefined ? { importSource } : {}) };
+}
+
+/** Refuses, before anything is written, what only the world can tell: a source that is not there, a time to come. */
+function checkWorld(rendered: RenderedDatabase, world: World, platform: PlatformSettings): void {
   try {
-    assertWorld(rendered.request, { now: new Date(), ...(restoreSource !== undefined ? { restoreSource } : {}) }, platform);
+    assertWorld(rendered.request, world, platform);
   } catch (error) {
     throw asInputError(error);
   }
@@ -121,8 +131,8 @@ export function createPostgresCreateAction(options: PostgresCreateActionOptions)
           await writeFile(join(ctx.workspacePath, path), content);
         }
         const publisher = await resolve().then(r => r.publisher).catch(() => undefined);
-        const restoreSource = publisher ? await readRestoreSource(publisher, rendered, baseBranch, branch).catch(() => undefined) : undefined;
-        checkWorld(rendered, restoreSource, options.platform);
+        const world = publisher ? await readWorld(publisher, rendered, baseBranch, branch).catch(() => ({ now: new Date() })) : { now: new Date() };
+        checkWorld(rendered, world, options.platform);
         const change = publisher ? await previewChange(publisher, rendered, baseBranch, branch).catch((): Change => 'unknown') : 'unknown';
         ctx.logger.info(`dry run: rendered ${Object.keys(rendered.files).length} files into ${rendered.directory}/; would ${change === 'unknown' ? 'change an unknown amount (the state store could not be read)' : change}; no pull request opened`);
         ctx.output('pullRequestUrl', '');
@@ -134,7 +144,7 @@ export function createPostgresCreateAction(options: PostgresCreateActionOptions)
       }
 
       const { publisher, browseUrl } = await resolve();
-      checkWorld(rendered, await readRestoreSource(publisher, rendered, baseBranch, branch), options.platform);
+      checkWorld(rendered, await readWorld(publisher, rendered, baseBranch, branch), options.platform);
       const result = await publishInCheckpoint(ctx.checkpoint, {
         publisher,
         rendered,
