@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import type { GithubCredentialsProvider, ScmIntegrationRegistry } from '@backstage/integration';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { JsonObject, JsonValue } from '@backstage/types';
 import type { PublishResult, Publisher } from '@postgres-gitops/publish';
@@ -15,9 +16,29 @@ import {
   type PlatformSettings,
   type RenderedDatabase,
 } from '@postgres-gitops/renderer';
+import { resolvePublisher, type ResolvedPublisher, type ResolveOptions } from '../resolve-publisher';
 import { userError } from '../user-error';
 
 export { userError };
+
+/** What every postgres action gets from the backend module: integrations, platform settings, the state store, the catalog. */
+export interface PostgresActionOptions {
+  integrations: ScmIntegrationRegistry;
+  githubCredentials: GithubCredentialsProvider;
+  platform: PlatformSettings;
+  stateStore?: { repoUrl?: string; targetBranch?: string };
+  author?: { name: string; email: string };
+  paceGitHubWrites?: boolean;
+  /** Resolves entity refs (restoreFrom, entityRef); without it the actions take names. */
+  catalog?: CatalogService;
+}
+
+/** The state store's publisher: the input's repoUrl, else app-config's postgresGitops.stateStore.repoUrl. */
+export async function stateStorePublisher(repoUrl: string | undefined, options: PostgresActionOptions, mergeRequest?: ResolveOptions['mergeRequest']): Promise<ResolvedPublisher> {
+  const url = repoUrl ?? options.stateStore?.repoUrl;
+  if (!url) throw userError('repoUrl: required (or set postgresGitops.stateStore.repoUrl in app-config)');
+  return resolvePublisher({ repoUrl: url, integrations: options.integrations, githubCredentials: options.githubCredentials, mergeRequest, paceGitHubWrites: options.paceGitHubWrites });
+}
 
 export const DEFAULT_AUTHOR = { name: 'postgres-gitops', email: 'postgres-gitops@backstage.local' };
 
@@ -85,7 +106,7 @@ export interface DatabaseIdentity {
 }
 
 /** The database's directory: from its catalog entity, or from name, namespace and cluster. */
-export async function directoryOf(input: DatabaseIdentity, options: { catalog?: CatalogService; platform: PlatformSettings }, credentials: () => Promise<BackstageCredentials>): Promise<string> {
+export async function directoryOf(input: DatabaseIdentity, options: PostgresActionOptions, credentials: () => Promise<BackstageCredentials>): Promise<string> {
   if (input.entityRef) {
     if (!options.catalog) throw userError('entityRef: this backend has no catalog to look the database up in; give name, namespace and cluster');
     const entity = await options.catalog.getEntityByRef(input.entityRef, { credentials: await credentials() });

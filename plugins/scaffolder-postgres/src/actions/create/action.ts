@@ -1,7 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { GithubCredentialsProvider, ScmIntegrationRegistry } from '@backstage/integration';
-import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { wouldChange, type Publisher } from '@postgres-gitops/publish';
 import {
@@ -17,23 +15,13 @@ import {
   type PlatformSettings,
   type RenderedDatabase,
 } from '@postgres-gitops/renderer';
-import { resolvePublisher } from '../../resolve-publisher';
-import { asInputError, type Change, DEFAULT_AUTHOR, publishInCheckpoint, userError } from '../shared';
+import { asInputError, type Change, DEFAULT_AUTHOR, type PostgresActionOptions, publishInCheckpoint, stateStorePublisher, userError } from '../shared';
 import { examples } from './examples';
 import { requestFromInput } from './request-input';
 import { restoreSourceOf } from './restore-from';
 import { inputSchema, outputSchema } from './schema';
 
-export interface PostgresCreateActionOptions {
-  integrations: ScmIntegrationRegistry;
-  githubCredentials: GithubCredentialsProvider;
-  platform: PlatformSettings;
-  stateStore?: { repoUrl?: string; targetBranch?: string };
-  author?: { name: string; email: string };
-  paceGitHubWrites?: boolean;
-  /** Resolves restoreFrom entity refs; without it only restore.from works. */
-  catalog?: CatalogService;
-}
+export type PostgresCreateActionOptions = PostgresActionOptions;
 
 function render(input: Record<string, unknown>, platform: PlatformSettings, requestedBy?: string): RenderedDatabase {
   try {
@@ -112,17 +100,7 @@ export function createPostgresCreateAction(options: PostgresCreateActionOptions)
       ctx.output('catalogInfoPath', catalogInfoPath);
       ctx.output('connectionHost', rendered.plan.connection.host);
 
-      const repoUrl = (ctx.input.repoUrl ?? options.stateStore?.repoUrl) as string | undefined;
-      const resolve = async () => {
-        if (!repoUrl) throw userError('repoUrl: required (or set postgresGitops.stateStore.repoUrl in app-config)');
-        return resolvePublisher({
-          repoUrl,
-          integrations: options.integrations,
-          githubCredentials: options.githubCredentials,
-          mergeRequest: ctx.input.mergeRequest,
-          paceGitHubWrites: options.paceGitHubWrites,
-        });
-      };
+      const resolve = () => stateStorePublisher(ctx.input.repoUrl, options, ctx.input.mergeRequest);
 
       if (ctx.isDryRun) {
         // The template editor previews the workspace: the real files, and what would change, read-only.

@@ -1,25 +1,14 @@
 import { createHash } from 'node:crypto';
-import type { GithubCredentialsProvider, ScmIntegrationRegistry } from '@backstage/integration';
-import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { JsonObject } from '@backstage/types';
 import type { PublishResult } from '@postgres-gitops/publish';
-import { REQUEST_FILE, decommissionText, parseDatabaseDirectory, renderDatabase, retireBranch, type PlatformSettings } from '@postgres-gitops/renderer';
+import { REQUEST_FILE, decommissionText, parseDatabaseDirectory, renderDatabase, retireBranch } from '@postgres-gitops/renderer';
 import { parse } from 'yaml';
-import { resolvePublisher } from '../../resolve-publisher';
-import { asInputError, DEFAULT_AUTHOR, directoryOf, userError } from '../shared';
+import { asInputError, DEFAULT_AUTHOR, directoryOf, type PostgresActionOptions, stateStorePublisher, userError } from '../shared';
 import { examples } from './examples';
 import { inputSchema, outputSchema } from './schema';
 
-export interface PostgresDecommissionActionOptions {
-  integrations: ScmIntegrationRegistry;
-  githubCredentials: GithubCredentialsProvider;
-  platform: PlatformSettings;
-  stateStore?: { repoUrl?: string; targetBranch?: string };
-  author?: { name: string; email: string };
-  paceGitHubWrites?: boolean;
-  catalog?: CatalogService;
-}
+export type PostgresDecommissionActionOptions = PostgresActionOptions;
 
 /**
  * postgres:decommission: a pull request that removes the database's directory (and so its
@@ -38,9 +27,7 @@ export function createPostgresDecommissionAction(options: PostgresDecommissionAc
       const { cluster, namespace, name } = parseDatabaseDirectory(directory)!;
       const baseBranch = ctx.input.targetBranch ?? options.stateStore?.targetBranch ?? 'main';
       const branch = retireBranch(cluster, namespace, name);
-      const repoUrl = ctx.input.repoUrl ?? options.stateStore?.repoUrl;
-      if (!repoUrl) throw userError('repoUrl: required (or set postgresGitops.stateStore.repoUrl in app-config)');
-      const { publisher } = await resolvePublisher({ repoUrl, integrations: options.integrations, githubCredentials: options.githubCredentials, paceGitHubWrites: options.paceGitHubWrites });
+      const { publisher } = await stateStorePublisher(ctx.input.repoUrl, options);
 
       const reader = await publisher.open({ baseBranch, branch, directory, requestFile: REQUEST_FILE });
       const stored = reader.existingRequest;

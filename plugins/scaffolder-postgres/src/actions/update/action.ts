@@ -1,7 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { GithubCredentialsProvider, ScmIntegrationRegistry } from '@backstage/integration';
-import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   REQUEST_FILE,
@@ -11,23 +9,13 @@ import {
   renderDatabase,
   requestSpecSchema,
   withChanges,
-  type PlatformSettings,
 } from '@postgres-gitops/renderer';
 import { parse } from 'yaml';
-import { resolvePublisher } from '../../resolve-publisher';
-import { asInputError, DEFAULT_AUTHOR, directoryOf, publishInCheckpoint, userError } from '../shared';
+import { asInputError, DEFAULT_AUTHOR, directoryOf, type PostgresActionOptions, publishInCheckpoint, stateStorePublisher, userError } from '../shared';
 import { examples } from './examples';
 import { inputSchema, outputSchema } from './schema';
 
-export interface PostgresUpdateActionOptions {
-  integrations: ScmIntegrationRegistry;
-  githubCredentials: GithubCredentialsProvider;
-  platform: PlatformSettings;
-  stateStore?: { repoUrl?: string; targetBranch?: string };
-  author?: { name: string; email: string };
-  paceGitHubWrites?: boolean;
-  catalog?: CatalogService;
-}
+export type PostgresUpdateActionOptions = PostgresActionOptions;
 
 const SPEC_FIELDS = Object.keys(requestSpecSchema.shape) as (keyof typeof requestSpecSchema.shape)[];
 
@@ -50,9 +38,7 @@ export function createPostgresUpdateAction(options: PostgresUpdateActionOptions)
       const identity = parseDatabaseDirectory(directory)!;
       const baseBranch = input.targetBranch ?? options.stateStore?.targetBranch ?? 'main';
       const branch = pullRequestBranch(identity.cluster, identity.namespace, identity.name);
-      const repoUrl = input.repoUrl ?? options.stateStore?.repoUrl;
-      if (!repoUrl) throw userError('repoUrl: required (or set postgresGitops.stateStore.repoUrl in app-config)');
-      const { publisher } = await resolvePublisher({ repoUrl, integrations: options.integrations, githubCredentials: options.githubCredentials, paceGitHubWrites: options.paceGitHubWrites });
+      const { publisher } = await stateStorePublisher(input.repoUrl, options);
 
       const session = await publisher.open({ baseBranch, branch, directory, requestFile: REQUEST_FILE });
       const stored = session.existingRequest;
