@@ -2,7 +2,7 @@ export { parseRequest } from './request/parse';
 export { withChanges } from './request/changes';
 export { assertWorld, worldIssues, restoreSourceDirectory, importSourceDirectory, type World } from './request/world-rules';
 export { RequestValidationError, type FieldIssue } from './request/errors';
-export { requestSpecSchema, requestObjectSchema, SIZES, PROFILES, ENGINES, SUPPORTED_VERSIONS, END_OF_LIFE_VERSIONS, REQUEST_API_VERSION, REQUEST_KIND } from './request/schema';
+export { requestSpecSchema, requestObjectSchema, SPEC_FIELDS, SIZES, PROFILES, ENGINES, SUPPORTED_VERSIONS, END_OF_LIFE_VERSIONS, REQUEST_API_VERSION, REQUEST_KIND } from './request/schema';
 export type { Request, ResolvedSpec, EngineId } from './request/types';
 export { requestSpecJsonSchema, requestMetadataJsonSchema, type JsonSchema } from './request/json-schema';
 export { ANNOTATION_REQUESTED_BY } from './request/annotations';

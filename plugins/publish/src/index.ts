@@ -11,3 +11,4 @@ export { isGitRemote, parseGitHubRepoUrl } from './remotes';
 export { redact, redactError } from './redact';
 export { gitBlobSha } from './git-blob';
 export { wouldChange } from './changes';
+export { readStoredRequest } from './read';

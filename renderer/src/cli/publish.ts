@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GitHubPublisher, GitPublisher, parseGitHubRepoUrl, type Publisher } from '@postgres-gitops/publish';
+import { GitHubPublisher, GitPublisher, parseGitHubRepoUrl, readStoredRequest, type Publisher } from '@postgres-gitops/publish';
 import type { RenderedDatabase } from '../layout/layout';
 import { pullRequestBranch, REQUEST_FILE } from '../layout/paths';
 import { renderDatabase } from '../render-database';
@@ -47,12 +47,8 @@ export async function publishCommand(path: string, platform: PlatformSettings, o
   const rendered = renderDatabase(await readYamlFile(await requestPath(path)), platform);
   const publisher = publisherFor(options, env);
   const branch = pullRequestBranch(rendered.plan.spec.cluster, rendered.plan.namespace, rendered.plan.name);
-  const read = async (directory: string | undefined) => {
-    if (!directory) return undefined;
-    const source = await publisher.open({ baseBranch: options.base, branch, directory, requestFile: REQUEST_FILE });
-    await source.close();
-    return source.existingRequest ?? null;
-  };
+  const read = async (directory: string | undefined) =>
+    directory ? readStoredRequest(publisher, { baseBranch: options.base, branch, directory, requestFile: REQUEST_FILE }) : undefined;
   const [restoreSource, importSource] = [await read(restoreSourceDirectory(rendered.request)), await read(importSourceDirectory(rendered.request))];
   assertWorld(rendered.request, { now: new Date(), ...(restoreSource !== undefined ? { restoreSource } : {}), ...(importSource !== undefined ? { importSource } : {}) }, platform);
   return { rendered, publisher, ...(await decideAndPublish(publisher, rendered, platform, options, { update: options.update })) };

@@ -1,16 +1,17 @@
 import { parse } from 'yaml';
-import { databaseDirectory, REQUEST_FILE } from '../layout/paths';
+import { readStoredRequest } from '@postgres-gitops/publish';
+import { databaseDirectory, pullRequestBranch, REQUEST_FILE } from '../layout/paths';
 import { renderDatabase } from '../render-database';
 import { withChanges } from '../request/changes';
 import { DNS1123_LABEL } from '../request/names';
 import type { PlatformSettings } from '../request/platform';
-import { requestSpecSchema } from '../request/schema';
+import { SPEC_FIELDS } from '../request/schema';
 import { UsageError } from './exit-codes';
 import { decideAndPublish, publisherFor, type PublishCommandOptions } from './publish';
 
 /** `field=value` pairs as spec changes; values are YAML (`replicas=3`, `pooling=true`, `allowedNamespaces=[web, jobs]`). */
 export function parseSets(sets: string[]): Record<string, unknown> {
-  const fields = Object.keys(requestSpecSchema.shape);
+  const fields: string[] = SPEC_FIELDS;
   const changes: Record<string, unknown> = {};
   for (const set of sets) {
     const at = set.indexOf('=');
@@ -41,10 +42,8 @@ export async function updateCommand(
   if (Object.keys(changes).length === 0) throw new UsageError('update needs at least one --set <field>=<value>');
   const directory = databaseDirectory(cluster, namespace, name);
   const publisher = publisherFor(options, env);
-  const reader = await publisher.open({ baseBranch: options.base, branch: `postgres/${cluster}/${namespace}/${name}`, directory, requestFile: REQUEST_FILE });
-  const stored = reader.existingRequest;
-  await reader.close();
-  if (stored === undefined) throw new UsageError(`${directory}: no such database on ${options.base} of ${publisher.description}`);
+  const stored = await readStoredRequest(publisher, { baseBranch: options.base, branch: pullRequestBranch(cluster, namespace, name), directory, requestFile: REQUEST_FILE });
+  if (stored === null) throw new UsageError(`${directory}: no such database on ${options.base} of ${publisher.description}`);
   const rendered = renderDatabase(withChanges(parse(stored), changes), platform);
   if (rendered.directory !== directory) throw new UsageError(`cluster: stays ${cluster}: a database does not move`);
   return { rendered, publisher, ...(await decideAndPublish(publisher, rendered, platform, options, { update: true, allowMajorUpgrade: options.allowMajorUpgrade })) };

@@ -94,6 +94,9 @@ export const requestSpecSchema = z
 
 export type RequestSpecInput = z.infer<typeof requestSpecSchema>;
 
+/** The request's spec fields, by name: what flat inputs (the actions, the CLI's --set) may carry. */
+export const SPEC_FIELDS = Object.keys(requestSpecSchema.shape) as (keyof typeof requestSpecSchema.shape)[];
+
 /** Fields that only one engine understands; a request for another engine that sets them is refused. */
 export const ENGINE_ONLY_FIELDS: Partial<Record<keyof RequestSpecInput, (typeof ENGINES)[number]>> = {
   pooling: 'cloudnative-pg',

@@ -40,6 +40,11 @@ export async function stateStorePublisher(repoUrl: string | undefined, options: 
   return resolvePublisher({ repoUrl: url, integrations: options.integrations, githubCredentials: options.githubCredentials, mergeRequest, paceGitHubWrites: options.paceGitHubWrites });
 }
 
+/** The branch pull requests target: the input's, else app-config's postgresGitops.stateStore.targetBranch, else main. */
+export function targetBranchOf(targetBranch: string | undefined, options: PostgresActionOptions): string {
+  return targetBranch ?? options.stateStore?.targetBranch ?? 'main';
+}
+
 export const DEFAULT_AUTHOR = { name: 'postgres-gitops', email: 'postgres-gitops@backstage.local' };
 
 export type Change = 'create' | 'update' | 'unchanged' | 'unknown';

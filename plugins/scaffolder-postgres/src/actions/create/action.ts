@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { wouldChange, type Publisher } from '@postgres-gitops/publish';
+import { readStoredRequest, wouldChange, type Publisher } from '@postgres-gitops/publish';
 import {
   CATALOG_FILE,
   REQUEST_FILE,
@@ -15,7 +15,7 @@ import {
   type PlatformSettings,
   type RenderedDatabase,
 } from '@postgres-gitops/renderer';
-import { asInputError, type Change, DEFAULT_AUTHOR, type PostgresActionOptions, publishInCheckpoint, stateStorePublisher, userError } from '../shared';
+import { asInputError, type Change, DEFAULT_AUTHOR, type PostgresActionOptions, publishInCheckpoint, stateStorePublisher, targetBranchOf, userError } from '../shared';
 import { examples } from './examples';
 import { requestFromInput } from './request-input';
 import { restoreSourceOf } from './restore-from';
@@ -33,13 +33,7 @@ function render(input: Record<string, unknown>, platform: PlatformSettings, requ
 
 /** Another database's stored request on the base branch: its text, null when absent, undefined when there is none to read. */
 async function readStored(publisher: Publisher, directory: string | undefined, baseBranch: string, branch: string): Promise<string | null | undefined> {
-  if (!directory) return undefined;
-  const session = await publisher.open({ baseBranch, branch, directory, requestFile: REQUEST_FILE });
-  try {
-    return session.existingRequest ?? null;
-  } finally {
-    await session.close();
-  }
+  return directory ? readStoredRequest(publisher, { baseBranch, branch, directory, requestFile: REQUEST_FILE }) : undefined;
 }
 
 /** What the world says about the request's sources: a restore or import source read from the state store. */
@@ -91,7 +85,7 @@ export function createPostgresCreateAction(options: PostgresCreateActionOptions)
       }
       const requestedBy = ctx.user?.ref;
       const rendered = render(input, options.platform, requestedBy);
-      const baseBranch = (ctx.input.targetBranch ?? options.stateStore?.targetBranch ?? 'main') as string;
+      const baseBranch = targetBranchOf(ctx.input.targetBranch, options);
       const branch = pullRequestBranch(rendered.plan.spec.cluster, rendered.plan.namespace, rendered.plan.name);
       const catalogInfoPath = `${rendered.directory}/${CATALOG_FILE}`;
       ctx.output('branch', branch);

@@ -1,7 +1,4 @@
-import { ANNOTATION_REQUESTED_BY, REQUEST_API_VERSION, REQUEST_KIND, requestSpecSchema } from '@postgres-gitops/renderer';
-
-/** The request's spec fields, as the renderer's schema defines them: the action's input carries them flat. */
-export const SPEC_FIELDS = Object.keys(requestSpecSchema.shape) as (keyof typeof requestSpecSchema.shape)[];
+import { ANNOTATION_REQUESTED_BY, REQUEST_API_VERSION, REQUEST_KIND, SPEC_FIELDS } from '@postgres-gitops/renderer';
 
 /** The action's flat input as a request object for the renderer; unset fields stay unset. */
 export function requestFromInput(input: Record<string, unknown>, requestedBy?: string) {

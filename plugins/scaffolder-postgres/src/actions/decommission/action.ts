@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { JsonObject } from '@backstage/types';
-import type { PublishResult } from '@postgres-gitops/publish';
+import { readStoredRequest, type PublishResult } from '@postgres-gitops/publish';
 import { REQUEST_FILE, decommissionText, parseDatabaseDirectory, renderDatabase, retireBranch } from '@postgres-gitops/renderer';
 import { parse } from 'yaml';
-import { asInputError, DEFAULT_AUTHOR, directoryOf, type PostgresActionOptions, stateStorePublisher, userError } from '../shared';
+import { asInputError, DEFAULT_AUTHOR, directoryOf, type PostgresActionOptions, stateStorePublisher, targetBranchOf, userError } from '../shared';
 import { examples } from './examples';
 import { inputSchema, outputSchema } from './schema';
 
@@ -25,14 +25,12 @@ export function createPostgresDecommissionAction(options: PostgresDecommissionAc
     async handler(ctx) {
       const directory = await directoryOf(ctx.input, options, () => ctx.getInitiatorCredentials());
       const { cluster, namespace, name } = parseDatabaseDirectory(directory)!;
-      const baseBranch = ctx.input.targetBranch ?? options.stateStore?.targetBranch ?? 'main';
+      const baseBranch = targetBranchOf(ctx.input.targetBranch, options);
       const branch = retireBranch(cluster, namespace, name);
       const { publisher } = await stateStorePublisher(ctx.input.repoUrl, options);
 
-      const reader = await publisher.open({ baseBranch, branch, directory, requestFile: REQUEST_FILE });
-      const stored = reader.existingRequest;
-      await reader.close();
-      if (stored === undefined) throw userError(`${directory}: no such database on ${baseBranch} of ${publisher.description} (never created, or already retired)`);
+      const stored = await readStoredRequest(publisher, { baseBranch, branch, directory, requestFile: REQUEST_FILE });
+      if (stored === null) throw userError(`${directory}: no such database on ${baseBranch} of ${publisher.description} (never created, or already retired)`);
       let text;
       try {
         text = decommissionText(renderDatabase(parse(stored), options.platform), ctx.user?.ref);

@@ -1,23 +1,22 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { readStoredRequest } from '@postgres-gitops/publish';
 import {
   REQUEST_FILE,
   decideChange,
   parseDatabaseDirectory,
   pullRequestBranch,
   renderDatabase,
-  requestSpecSchema,
+  SPEC_FIELDS,
   withChanges,
 } from '@postgres-gitops/renderer';
 import { parse } from 'yaml';
-import { asInputError, DEFAULT_AUTHOR, directoryOf, type PostgresActionOptions, publishInCheckpoint, stateStorePublisher, userError } from '../shared';
+import { asInputError, DEFAULT_AUTHOR, directoryOf, type PostgresActionOptions, publishInCheckpoint, stateStorePublisher, targetBranchOf, userError } from '../shared';
 import { examples } from './examples';
 import { inputSchema, outputSchema } from './schema';
 
 export type PostgresUpdateActionOptions = PostgresActionOptions;
-
-const SPEC_FIELDS = Object.keys(requestSpecSchema.shape) as (keyof typeof requestSpecSchema.shape)[];
 
 /**
  * postgres:update: start from the request.yaml stored in the state store, apply only the fields
@@ -36,14 +35,12 @@ export function createPostgresUpdateAction(options: PostgresUpdateActionOptions)
       const input = ctx.input;
       const directory = await directoryOf(input, options, () => ctx.getInitiatorCredentials());
       const identity = parseDatabaseDirectory(directory)!;
-      const baseBranch = input.targetBranch ?? options.stateStore?.targetBranch ?? 'main';
+      const baseBranch = targetBranchOf(input.targetBranch, options);
       const branch = pullRequestBranch(identity.cluster, identity.namespace, identity.name);
       const { publisher } = await stateStorePublisher(input.repoUrl, options);
 
-      const session = await publisher.open({ baseBranch, branch, directory, requestFile: REQUEST_FILE });
-      const stored = session.existingRequest;
-      await session.close();
-      if (stored === undefined) throw userError(`${directory}: no such database on ${baseBranch} of ${publisher.description}; create it with postgres:create`);
+      const stored = await readStoredRequest(publisher, { baseBranch, branch, directory, requestFile: REQUEST_FILE });
+      if (stored === null) throw userError(`${directory}: no such database on ${baseBranch} of ${publisher.description}; create it with postgres:create`);
 
       const changes = Object.fromEntries(SPEC_FIELDS.map(f => [f, (input as Record<string, unknown>)[f]]));
       let rendered;
