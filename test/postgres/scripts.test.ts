@@ -1,4 +1,4 @@
-import { readdirSync, mkdirSync, chownSync, statSync, existsSync } from 'node:fs';
+import { readdirSync, mkdirSync, chownSync, statSync, existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderPlan, type Manifest } from '@postgres-gitops/renderer';
 import { statefulSetPlanFor } from '../../renderer/src/__testUtils__/plans';
@@ -20,10 +20,10 @@ const PASSWORDS: Record<string, string> = {
 
 type Container = { command: string[]; env: { name: string; value?: string; valueFrom?: { secretKeyRef: { key: string } } }[] };
 
-function containerOf(manifests: Manifest[], kind: string, name: string): Container {
+function containerOf(manifests: Manifest[], kind: string, name: string, container = 0): Container {
   const m = manifests.find(o => o.kind === kind && o.metadata.name === name) as any;
   const pod = kind === 'CronJob' ? m.spec.jobTemplate.spec.template.spec : m.spec.template.spec;
-  return pod.containers[0];
+  return pod.containers[container];
 }
 
 /** The container's environment, secrets filled from PASSWORDS, then this machine's overrides. */
@@ -61,7 +61,7 @@ describe('scripts of a large database (primary and standby) on real PostgreSQL 1
   }
 
   beforeAll(async () => {
-    plan = statefulSetPlanFor({ size: 'large', profile: 'prod', ssl: false, username: 'app_user', database: 'orders' });
+    plan = statefulSetPlanFor({ size: 'large', profile: 'prod', ssl: false, username: 'app_user', database: 'orders', passwordRotationDays: 30 });
     manifests = renderPlan(plan);
     root = makeDir('scripts');
     scripts = join(root, 'scripts');
@@ -169,6 +169,40 @@ describe('scripts of a large database (primary and standby) on real PostgreSQL 1
     } finally {
       await fresh.stop();
       removeDir(restoreDir);
+    }
+  });
+
+  it('credential-sync.sh applies a rotated password live: open sessions stay, the old password stops working', async () => {
+    const container = containerOf(manifests, 'StatefulSet', plan.names.statefulSet, 1) as Container & { name: string };
+    expect(container.name).toBe('password-sync');
+    const secretDir = makeDir('app-secret');
+    const passwordFile = join(secretDir, 'postgres-password');
+    writeOwned(passwordFile, 'app-pw-two', 0o440);
+    const env = envOf(container, { APP_PASSWORD_FILE: passwordFile, PGSOCKET: root, PGPORT_SERVER: String(primaryPort), SYNC_INTERVAL_SECONDS: '1' });
+    const sync = new Background('/bin/bash', [join(scripts, 'credential-sync.sh')], env);
+    try {
+      for (let i = 0; i < 100 && !sync.log.includes('applied'); i++) await new Promise(r => setTimeout(r, 100));
+      expect(sync.log).toContain('password-sync: applied the application password from the Secret');
+      // A session opened with the old password runs across the rotation.
+      const session = run(`${PG_BIN}/psql`, ['-X', '-A', '-t', '-h', '127.0.0.1', '-p', String(primaryPort), '-U', plan.spec.username, '-d', plan.spec.database,
+        '-c', 'SELECT pg_sleep(4)', '-c', "SELECT 'still connected'"], { PGPASSWORD: 'app-pw-two' });
+      await new Promise(r => setTimeout(r, 500));
+      // The kubelet swaps a Secret volume's files atomically: write aside, then rename.
+      writeOwned(`${passwordFile}.new`, 'app-pw-three', 0o440);
+      renameSync(`${passwordFile}.new`, passwordFile);
+      let fresh = await psqlTcp(primaryPort, plan.spec.username, 'app-pw-three', plan.spec.database, 'SELECT 1');
+      for (let i = 0; i < 50 && fresh.code !== 0; i++) {
+        await new Promise(r => setTimeout(r, 200));
+        fresh = await psqlTcp(primaryPort, plan.spec.username, 'app-pw-three', plan.spec.database, 'SELECT 1');
+      }
+      expect(fresh).toMatchObject({ code: 0, stdout: '1\n' });
+      expect((await psqlTcp(primaryPort, plan.spec.username, 'app-pw-two', plan.spec.database, 'SELECT 1')).stderr).toMatch(/password authentication failed/);
+      expect(await session).toMatchObject({ code: 0, stdout: expect.stringContaining('still connected') });
+      expect(sync.log.match(/applied/g)).toHaveLength(2);
+      expect(sync.log).not.toMatch(/app-pw/);
+    } finally {
+      expect(await sync.stop()).toBe(0);
+      removeDir(secretDir);
     }
   });
 });

@@ -45,7 +45,7 @@ export function cnpgRequest(name: string, spec: Record<string, unknown>, namespa
 /** size x version x feature set: 3 x 5 x 16 = 240 databases. */
 export function cnpgCombinations() {
   return (['small', 'medium', 'large'] as const).flatMap(size =>
-    CNPG_VERSIONS.flatMap(version => CNPG_FEATURE_SETS.map(features => ({ size, version, ...features }))),
+    CNPG_VERSIONS.flatMap(version => CNPG_FEATURE_SETS.map(features => ({ size, version, ...features, ...(features.ssl && features.pooling ? { passwordRotationDays: 7 } : {}) }))),
   );
 }
 

@@ -20,11 +20,11 @@ export function kratixRequest(name: string, spec: Record<string, unknown>, names
   return { apiVersion: 'marketplace.kratix.io/v1alpha1', kind: 'postgresql', metadata: { name, namespace }, spec };
 }
 
-/** size x version x feature set: every combination the issue asks to validate. */
+/** size x version x feature set: every combination the issue asks to validate; a quarter rotate their password. */
 export function allCombinations() {
   return SIZES.flatMap(size =>
     SUPPORTED_VERSIONS.flatMap(version =>
-      FEATURE_SETS.map(features => ({ size, version, ...features })),
+      FEATURE_SETS.map(features => ({ size, version, ...features, ...(features.ssl && features.monitoring ? { passwordRotationDays: 30 } : {}) })),
     ),
   );
 }

@@ -26,6 +26,8 @@ export interface PlanBase {
   names: CommonNames;
   /** What applications are told, in the Secret and the connection ConfigMap. */
   connection: { host: string; readOnlyHost?: string; sslmode: SslMode; /** The primary itself, when `host` is a pooler. */ directHost?: string };
+  /** Scheduled rotation of the application password: how often External Secrets generates a new one. */
+  passwordRotation?: { refreshInterval: string };
   /** Selects the pods that serve PostgreSQL, for NetworkPolicies. */
   databasePods: { matchLabels: Record<string, string>; matchExpressions?: unknown[] };
   /** Label selector of the database's objects, for the catalog entity's Kubernetes annotation. */

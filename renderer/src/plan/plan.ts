@@ -46,6 +46,8 @@ export function buildPlan(request: Request, platform: PlatformSettings): Plan {
     },
     port: POSTGRES_PORT,
     connection: { host: `${names.service}.${namespace}.svc`, sslmode: spec.ssl ? 'require' : 'prefer' },
+    // A Go duration: External Secrets' refreshInterval has no day unit.
+    ...(spec.passwordRotationDays ? { passwordRotation: { refreshInterval: `${spec.passwordRotationDays * 24}h0m0s` } } : {}),
   };
   const planned = planEngine(common);
   if (Array.isArray(planned)) throw new RequestValidationError(planned);

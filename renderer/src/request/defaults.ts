@@ -49,6 +49,7 @@ export function resolveDefaults(input: RequestObjectInput, platform: PlatformSet
   };
   annotations[ANNOTATION_CREATED_WITH_VERSION] ??= spec.version;
   if (s.walStorageSize !== undefined) spec.walStorageSize = s.walStorageSize;
+  if (s.passwordRotationDays !== undefined) spec.passwordRotationDays = s.passwordRotationDays;
   if (s.importFrom !== undefined) {
     spec.importFrom = { from: s.importFrom.from, database: s.importFrom.database ?? spec.database, username: s.importFrom.username ?? spec.username };
   }

@@ -78,6 +78,13 @@ export const requestSpecSchema = z
       .strict()
       .describe('cloudnative-pg: bootstrap this new database by importing another one with pg_dump (engine migration)')
       .optional(),
+    passwordRotationDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(365)
+      .describe('Generate a new application password every this many days, applied live without a restart; never when empty')
+      .optional(),
     storageClass: z.string().regex(DNS1123_LABEL, 'must be a DNS-1123 label').max(63).describe('StorageClass of the data and backup volumes; cluster default when empty').optional(),
     cluster: z.string().regex(DNS1123_LABEL, 'must be a DNS-1123 label').max(63).describe('Worker cluster the database is deployed to').optional(),
     owner: z.string().min(1).max(253).describe('Backstage owner entity (group or user)').optional(),

@@ -25,6 +25,8 @@ export interface ResolvedSpec {
   allowedNamespaces: string[];
   pooling: boolean;
   walStorageSize?: string;
+  /** A new application password every this many days, applied live (see render/common/secrets.ts). */
+  passwordRotationDays?: number;
   restore?: RestoreSource;
   importFrom?: ImportSource;
 }

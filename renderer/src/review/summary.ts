@@ -57,6 +57,7 @@ export function reviewBody(db: RenderedDatabase, options: ReviewOptions = {}): s
     ...engineChoices(plan),
     ['monitoring', spec.monitoring ? 'on' : 'off'],
     ['TLS', spec.ssl ? 'on' : 'off'],
+    ['password rotation', spec.passwordRotationDays ? `every ${spec.passwordRotationDays} days, applied live; applications re-read the Secret` : 'off'],
     ['allowed namespaces', spec.allowedNamespaces.length > 0 ? spec.allowedNamespaces.join(', ') : '(own namespace only)'],
     ['owner', spec.owner],
     ['system', spec.system ?? '(none)'],

@@ -13,7 +13,7 @@ const versions = [...SUPPORTED_VERSIONS].reverse();
 const FORM_FIELDS = [
   'name', 'namespace', 'owner', 'system', 'cluster', 'database', 'username', 'engine', 'replicas', 'size', 'version', 'profile', 'storageSize',
   'walStorageSize', 'pooling', 'restoreFrom', 'restoreTargetTime', 'persistence', 'backup', 'backupSchedule', 'backupRetention', 'monitoring', 'ssl',
-  'allowedNamespaces',
+  'allowedNamespaces', 'passwordRotationDays',
 ] as const;
 
 /** Fields that only make sense on cloudnative-pg: the form shows them once that engine is picked. */
@@ -116,6 +116,7 @@ export function createPostgresqlTemplate() {
             monitoring: specField('monitoring', { title: 'Monitoring' }),
             ssl: specField('ssl', { title: 'TLS' }),
             allowedNamespaces: specField('allowedNamespaces', { title: 'Namespaces allowed to connect' }),
+            passwordRotationDays: specField('passwordRotationDays', { title: 'Rotate the password every N days (optional)' }),
           },
           dependencies: {
             persistence: {

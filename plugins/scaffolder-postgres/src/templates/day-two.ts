@@ -9,7 +9,7 @@ const databasePicker = {
 };
 
 /** Fields a change may set; each left blank keeps what the state store holds. */
-const CHANGE_FIELDS = ['size', 'version', 'storageSize', 'walStorageSize', 'replicas', 'pooling', 'backup', 'monitoring', 'ssl', 'allowedNamespaces'] as const;
+const CHANGE_FIELDS = ['size', 'version', 'storageSize', 'walStorageSize', 'replicas', 'pooling', 'backup', 'monitoring', 'ssl', 'allowedNamespaces', 'passwordRotationDays'] as const;
 
 const output = (what: string) => ({
   links: [{ title: 'Pull request', if: '${{ steps.change.output.pullRequestUrl }}', url: '${{ steps.change.output.pullRequestUrl }}' }],

@@ -1,7 +1,7 @@
 import { sha256Hex } from '../../hash';
 import { formatSetting, postgresSettings, type Setting } from '../postgres-settings';
 import type { PlanCommon } from '../base';
-import { BACKUP_SH, PRIMARY_SH, STANDBY_SH, SYNC_ROLES_SH } from './scripts';
+import { BACKUP_SH, PASSWORD_SYNC_SH, PRIMARY_SH, STANDBY_SH, SYNC_ROLES_SH } from './scripts';
 
 export function renderPostgresConf(settings: Record<string, Setting>): string {
   const lines = Object.entries(settings).map(([key, value]) => `${key} = ${formatSetting(value)}`);
@@ -60,6 +60,7 @@ export function scriptFiles(plan: PlanCommon): Record<string, string> {
   const data: Record<string, string> = { 'primary.sh': PRIMARY_SH, 'sync-roles.sh': SYNC_ROLES_SH };
   if (plan.spec.backup) data['backup.sh'] = BACKUP_SH;
   if (plan.standbys > 0) data['standby.sh'] = STANDBY_SH;
+  if (plan.passwordRotation) data['credential-sync.sh'] = PASSWORD_SYNC_SH;
   return Object.fromEntries(Object.entries(data).sort(([a], [b]) => a.localeCompare(b)));
 }
 

@@ -98,6 +98,40 @@ SELECT :'monitoring_password' <> '' AS with_monitoring \\gset
 SQL
 `;
 
+/**
+ * Rotation, on the primary: the application Secret is mounted as a file, which the kubelet
+ * updates in place when External Secrets writes a new password; this applies each new value
+ * with ALTER ROLE through the local socket. Open sessions stay; new ones need the new password.
+ */
+export const PASSWORD_SYNC_SH = `#!/bin/bash
+# Usage: credential-sync.sh   (APP_USER, APP_PASSWORD_FILE, PGSOCKET, PGPORT_SERVER, SYNC_INTERVAL_SECONDS)
+set -u
+trap 'exit 0' TERM INT
+applied=''
+while true; do
+  current=$(sha256sum "$APP_PASSWORD_FILE" 2>/dev/null | cut -d ' ' -f 1)
+  if [ -n "$current" ] && [ "$current" != "$applied" ]; then
+    if psql -X -q -t -A -v ON_ERROR_STOP=1 -h "$PGSOCKET" -p "$PGPORT_SERVER" -U postgres -d postgres <<'SQL'
+\\set app_user \`printenv APP_USER\`
+\\set app_password \`cat "$APP_PASSWORD_FILE"\`
+SELECT pg_is_in_recovery() AS in_recovery \\gset
+\\if :in_recovery
+  \\echo 'password-sync: standby, nothing to apply'
+\\else
+  SET log_statement = 'none';
+  ALTER ROLE :"app_user" PASSWORD :'app_password';
+  \\echo 'password-sync: applied the application password from the Secret'
+\\endif
+SQL
+    then
+      applied=$current
+    fi
+  fi
+  sleep "$SYNC_INTERVAL_SECONDS" &
+  wait $! || true
+done
+`;
+
 /** Standby: clone the primary once with pg_basebackup, then run as a hot standby following it. */
 export const STANDBY_SH = `#!/bin/bash
 # Usage: standby.sh <server command...>

@@ -1,4 +1,4 @@
-import { planFor } from '../../__testUtils__/plans';
+import { CNPG_PLATFORM, planFor } from '../../__testUtils__/plans';
 import { buildApplicationSecret } from './secrets';
 
 describe('buildApplicationSecret', () => {
@@ -20,5 +20,16 @@ describe('buildApplicationSecret', () => {
 
   it('renders nothing when the platform provides the Secrets', () => {
     expect(buildApplicationSecret(planFor({}, { credentials: { source: 'existing-secret' } }))).toEqual([]);
+  });
+
+  it('with rotation, asks the generator for a new password every N days (a Go duration: no day unit)', () => {
+    for (const engine of ['statefulset', 'cloudnative-pg']) {
+      const externalSecret = buildApplicationSecret(planFor({ engine, passwordRotationDays: 30 }, CNPG_PLATFORM))[1];
+      expect(externalSecret.spec).toMatchObject({ refreshPolicy: 'Periodic', refreshInterval: '720h0m0s' });
+    }
+    const cnpg = buildApplicationSecret(planFor({ engine: 'cloudnative-pg', passwordRotationDays: 1 }, CNPG_PLATFORM))[1].spec as any;
+    // The operator applies a new password at once only when the Secret carries this label.
+    expect(cnpg.target.template.metadata.labels['cnpg.io/reload']).toBe('true');
+    expect(cnpg.refreshInterval).toBe('24h0m0s');
   });
 });

@@ -16,7 +16,6 @@ export function passwordGenerator(plan: PlanBase, name: string, secretKeys?: str
   };
 }
 
-/** Generated once, kept when the ExternalSecret goes, and never pruned by GitOps. */
 /** What an ExternalSecret writes: the Secret's type, its labels and its data as templates. */
 export interface SecretTemplate {
   type: string;
@@ -24,13 +23,17 @@ export interface SecretTemplate {
   data: Record<string, string>;
 }
 
-export function externalSecret(plan: PlanBase, name: string, generator: string, template?: SecretTemplate): Manifest {
+/**
+ * Generated once (or again every `rotation.refreshInterval`: each refresh asks the generator for a
+ * new password), kept when the ExternalSecret goes, and never pruned by GitOps.
+ */
+export function externalSecret(plan: PlanBase, name: string, generator: string, template?: SecretTemplate, rotation?: { refreshInterval: string }): Manifest {
   return {
     apiVersion: 'external-secrets.io/v1',
     kind: 'ExternalSecret',
     metadata: meta(plan, name, 'credentials', { ...PROTECT_FROM_PRUNING, ...NO_FLUX_SUBSTITUTION }),
     spec: {
-      refreshPolicy: 'CreatedOnce',
+      ...(rotation ? { refreshPolicy: 'Periodic', refreshInterval: rotation.refreshInterval } : { refreshPolicy: 'CreatedOnce' }),
       target: {
         name,
         creationPolicy: 'Orphan',
@@ -73,6 +76,6 @@ export function buildApplicationSecret(plan: PlanBase): Manifest[] {
       type: plan.applicationSecret.type,
       metadata: { labels: { ...meta(plan, names.secret, 'credentials').labels, ...plan.applicationSecret.labels } },
       data: Object.fromEntries(Object.entries({ ...applicationSecretTemplate(plan), ...plan.applicationSecret.extraData }).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
-    }),
+    }, plan.passwordRotation),
   ];
 }

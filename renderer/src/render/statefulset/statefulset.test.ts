@@ -40,4 +40,15 @@ describe('buildStatefulSets', () => {
     expect(env(primary).STANDBY_HOST).toBe('orders-postgresql-replicas.team-a.svc');
     expect(env(read)).toMatchObject({ PRIMARY_HOST: 'orders-postgresql.team-a.svc', PGSSLMODE: 'require' });
   });
+
+  it('with rotation, runs password-sync beside the primary only, reading the application Secret as a file', () => {
+    const [primary, read] = buildStatefulSets(planFor({ size: 'large', passwordRotationDays: 30 }));
+    const pod = specOf(primary).template.spec;
+    expect(pod.containers.map((c: any) => c.name)).toEqual(['postgresql', 'password-sync']);
+    expect(pod.volumes.find((v: any) => v.name === 'app-secret').secret).toEqual({
+      secretName: 'orders-postgresql-secret', items: [{ key: 'postgres-password', path: 'postgres-password' }], defaultMode: 0o440,
+    });
+    expect(specOf(read).template.spec.containers.map((c: any) => c.name)).toEqual(['postgresql']);
+    expect(specOf(buildStatefulSets(planFor({ size: 'large' }))[0]).template.spec.containers).toHaveLength(1);
+  });
 });

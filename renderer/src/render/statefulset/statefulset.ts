@@ -13,6 +13,8 @@ export const PGDATA = `${DATA_DIR}/pgdata`;
 
 type Role = 'primary' | 'read';
 
+const rotates = (plan: Plan, role: Role) => role === 'primary' && plan.passwordRotation !== undefined;
+
 const secretEnv = (name: string, secret: string, key: string) => ({ name, valueFrom: { secretKeyRef: { name: secret, key } } });
 
 /** Server environment. The libpq variables stay out: PGHOST here would point pg_isready at the Service. */
@@ -46,7 +48,36 @@ function pgIsReady(plan: Plan) {
   return { exec: { command: ['pg_isready', '-q', '-h', '127.0.0.1', '-p', String(plan.port)] } };
 }
 
-function volumes(plan: Plan) {
+/** Where the password-sync sidecar reads the application password; the kubelet updates it on rotation. */
+const APP_SECRET_DIR = '/var/run/secrets/postgres-gitops/app';
+const PASSWORD_SYNC_INTERVAL_SECONDS = 10;
+
+/** Applies a rotated application password live (scripts.ts PASSWORD_SYNC_SH); only with rotation, only on the primary. */
+function passwordSyncContainer(plan: Plan) {
+  return {
+    name: 'password-sync',
+    image: plan.images.postgres,
+    imagePullPolicy: 'IfNotPresent',
+    command: ['/bin/bash', `${SCRIPTS_DIR}/credential-sync.sh`],
+    env: [
+      { name: 'APP_USER', value: plan.spec.username },
+      { name: 'APP_PASSWORD_FILE', value: `${APP_SECRET_DIR}/${PASSWORD_KEY}` },
+      { name: 'PGSOCKET', value: SOCKET_DIR },
+      { name: 'PGPORT_SERVER', value: String(plan.port) },
+      { name: 'SYNC_INTERVAL_SECONDS', value: String(PASSWORD_SYNC_INTERVAL_SECONDS) },
+    ],
+    resources: { requests: { cpu: '5m', memory: '16Mi' }, limits: { cpu: '50m', memory: '32Mi' } },
+    securityContext: restrictedContainerSecurity(POSTGRES_UID),
+    volumeMounts: [
+      { name: 'scripts', mountPath: SCRIPTS_DIR, readOnly: true },
+      { name: 'run', mountPath: SOCKET_DIR },
+      { name: 'app-secret', mountPath: APP_SECRET_DIR, readOnly: true },
+      { name: 'tmp', mountPath: '/tmp' },
+    ],
+  };
+}
+
+function volumes(plan: Plan, role: Role) {
   const list: unknown[] = [
     { name: 'config', configMap: { name: plan.names.config } },
     { name: 'scripts', configMap: { name: plan.names.scripts, defaultMode: 0o555 } },
@@ -56,6 +87,7 @@ function volumes(plan: Plan) {
   ];
   if (plan.spec.ssl) list.push({ name: 'tls', secret: { secretName: plan.names.tlsSecret, defaultMode: 0o600 } });
   if (!plan.spec.persistence) list.push({ name: plan.names.dataVolumeTemplate, emptyDir: {} });
+  if (rotates(plan, role)) list.push({ name: 'app-secret', secret: { secretName: plan.names.secret, items: [{ key: PASSWORD_KEY, path: PASSWORD_KEY }], defaultMode: 0o440 } });
   return list;
 }
 
@@ -112,8 +144,9 @@ function podTemplate(plan: Plan, role: Role) {
           securityContext: restrictedContainerSecurity(POSTGRES_UID),
           volumeMounts: volumeMounts(plan),
         },
+        ...(rotates(plan, role) ? [passwordSyncContainer(plan)] : []),
       ],
-      volumes: volumes(plan),
+      volumes: volumes(plan, role),
     },
   };
 }
