@@ -1,8 +1,8 @@
 export { parseRequest } from './request/parse';
 export { withChanges } from './request/changes';
-export { assertWorld, worldIssues, restoreSourceDirectory, importSourceDirectory, type World } from './request/world-rules';
+export { assertWorld, worldIssues, restoreSourceDirectory, importSourceDirectory, sharedServerDirectory, type World } from './request/world-rules';
 export { RequestValidationError, type FieldIssue } from './request/errors';
-export { requestSpecSchema, requestObjectSchema, SPEC_FIELDS, SIZES, PROFILES, ENGINES, SUPPORTED_VERSIONS, END_OF_LIFE_VERSIONS, REQUEST_API_VERSION, REQUEST_KIND } from './request/schema';
+export { requestSpecSchema, requestObjectSchema, SPEC_FIELDS, SIZES, PROFILES, ENGINES, SERVER_ENGINES, SUPPORTED_VERSIONS, END_OF_LIFE_VERSIONS, REQUEST_API_VERSION, REQUEST_KIND } from './request/schema';
 export type { Request, ResolvedSpec, EngineId } from './request/types';
 export { requestSpecJsonSchema, requestMetadataJsonSchema, type JsonSchema } from './request/json-schema';
 export { ANNOTATION_REQUESTED_BY } from './request/annotations';
@@ -26,4 +26,4 @@ export { resourceTotals, formatTotals, type ResourceTotals } from './review/tota
 export { reviewWarnings } from './review/warnings';
 export { decideChange, ChangeRefusedError, type Decision, type DecideOptions } from './review/decide';
 export { changeIssues, type ChangePermissions } from './review/change-rules';
-export { decommissionText } from './review/decommission';
+export { decommissionText, retirement } from './review/decommission';

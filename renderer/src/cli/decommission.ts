@@ -1,13 +1,12 @@
 import { parse } from 'yaml';
 import { databaseDirectory, REQUEST_FILE, retireBranch } from '../layout/paths';
-import { renderDatabase } from '../render-database';
 import type { PlatformSettings } from '../request/platform';
-import { decommissionText } from '../review/decommission';
+import { retirement } from '../review/decommission';
 import { UsageError } from './exit-codes';
 import { publisherFor, type PublishCommandOptions } from './publish';
 import { identityOf } from './update';
 
-/** The same retirement pull request as postgres:decommission: the directory goes, the data stays. */
+/** The same retirement pull request as postgres:decommission: the directory goes (a shared-server database keeps a retired record), the data stays. */
 export async function decommissionCommand(target: string, platform: PlatformSettings, options: PublishCommandOptions, env: NodeJS.ProcessEnv) {
   const { cluster, namespace, name } = identityOf(target);
   const directory = databaseDirectory(cluster, namespace, name);
@@ -15,8 +14,8 @@ export async function decommissionCommand(target: string, platform: PlatformSett
   const session = await publisher.open({ baseBranch: options.base, branch: retireBranch(cluster, namespace, name), directory, requestFile: REQUEST_FILE });
   try {
     if (session.existingRequest === undefined) throw new UsageError(`${directory}: no such database on ${options.base} of ${publisher.description} (never created, or already retired)`);
-    const text = decommissionText(renderDatabase(parse(session.existingRequest), platform));
-    const result = await session.publish({ files: {}, ...text, author: options.author, draft: options.draft, reviewers: options.reviewers, labels: options.labels });
+    const { files, ...text } = retirement(parse(session.existingRequest), platform);
+    const result = await session.publish({ files, ...text, author: options.author, draft: options.draft, reviewers: options.reviewers, labels: options.labels });
     return { directory, result, publisher, text };
   } finally {
     await session.close();

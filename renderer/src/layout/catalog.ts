@@ -5,7 +5,7 @@ import type { Plan } from '../plan/plan';
 export const ANNOTATION_STATE_PATH = 'postgres-gitops.dev/state-path';
 
 /** Entity names are at most 63 characters; long ones keep the database name and a stable hash. */
-export function catalogEntityName(plan: Plan): string {
+export function catalogEntityName(plan: { name: string; namespace: string; spec: { cluster: string } }): string {
   const full = `${plan.name}-${plan.namespace}-${plan.spec.cluster}`;
   if (full.length <= 63) return full;
   return `${plan.name}-${sha256Hex(`${plan.spec.cluster}/${plan.namespace}`).slice(0, 8)}`;
@@ -33,15 +33,21 @@ export function buildCatalogEntity(plan: Plan, directory: string) {
     metadata: {
       name: catalogEntityName(plan),
       title: `PostgreSQL ${plan.namespace}/${plan.name} (${spec.cluster})`,
-      description: `PostgreSQL ${spec.version}, ${spec.size}, ${spec.profile} profile, on ${spec.cluster}${spec.engine === 'statefulset' ? '' : ` (${spec.engine})`}. Connection details: ConfigMap ${plan.names.connection}; credentials: Secret ${plan.names.secret}.`,
+      description:
+        plan.engine === 'shared-server'
+          ? `PostgreSQL database ${spec.database} on the shared server ${plan.server.namespace}/${plan.server.name} (${spec.cluster}). Connection details: ConfigMap ${plan.names.connection}; credentials: Secret ${plan.names.secret}.`
+          : `PostgreSQL ${spec.version}, ${spec.size}, ${spec.profile} profile, on ${spec.cluster}${spec.engine === 'statefulset' ? '' : ` (${spec.engine})`}. Connection details: ConfigMap ${plan.names.connection}; credentials: Secret ${plan.names.secret}.`,
       annotations,
-      tags: ['postgresql', `postgresql-${spec.version}`, spec.size, spec.profile],
+      tags: plan.engine === 'shared-server' ? ['postgresql', 'shared-server', spec.profile] : ['postgresql', `postgresql-${spec.version}`, spec.size, spec.profile],
       ...(browse ? { links: [{ url: `${browse}/${directory}`, title: 'Manifests in the state store', icon: 'github' }] } : {}),
     },
     spec: {
       type: 'database',
       owner: spec.owner,
       ...(spec.system ? { system: spec.system } : {}),
+      ...(plan.engine === 'shared-server'
+        ? { dependsOn: [`resource:default/${catalogEntityName({ name: plan.server.name, namespace: plan.server.namespace, spec })}`] }
+        : {}),
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { Plan } from '../plan/plan';
 import type { Manifest } from '../render/manifest';
 import { ANNOTATION_RENDERER_VERSION } from '../request/annotations';
+import { SERVER_DECIDES_FIELDS } from '../request/schema';
 import type { Request } from '../request/types';
 import { RENDERER_VERSION } from '../version';
 import { buildCatalogEntity, catalogEntityRef } from './catalog';
@@ -20,10 +21,14 @@ export interface RenderedDatabase {
   entityRef: string;
 }
 
-/** The request as stored: every default resolved, with the schema and renderer versions. */
+/** The request as stored: every default resolved (but what a shared server decides), with the schema and renderer versions. */
 export function storedRequest(request: Request) {
+  const spec = request.spec.engine === 'shared-server'
+    ? Object.fromEntries(Object.entries(request.spec).filter(([field]) => !(SERVER_DECIDES_FIELDS as readonly string[]).includes(field)))
+    : request.spec;
   return {
     ...request,
+    spec,
     metadata: {
       ...request.metadata,
       annotations: { ...request.metadata.annotations, [ANNOTATION_RENDERER_VERSION]: RENDERER_VERSION },
@@ -49,7 +54,8 @@ export function layoutDatabase(plan: Plan, manifests: Manifest[]): RenderedDatab
     ...manifestFiles,
     [KUSTOMIZATION_FILE, toYaml(kustomization)],
     [REQUEST_FILE, toYaml(storedRequest(request))],
-    [CATALOG_FILE, toYaml(buildCatalogEntity(plan, directory))],
+    // A retired database leaves the catalog; its directory stays only as a record.
+    ...(plan.engine === 'shared-server' && plan.retired ? [] : [[CATALOG_FILE, toYaml(buildCatalogEntity(plan, directory))] as [string, string]]),
   ];
   return {
     request,

@@ -25,7 +25,15 @@ export interface PlanBase {
   port: number;
   names: CommonNames;
   /** What applications are told, in the Secret and the connection ConfigMap. */
-  connection: { host: string; readOnlyHost?: string; sslmode: SslMode; /** The primary itself, when `host` is a pooler. */ directHost?: string };
+  connection: {
+    host: string;
+    readOnlyHost?: string;
+    sslmode: SslMode;
+    /** The primary itself, when `host` is a pooler. */
+    directHost?: string;
+    /** The user name applications send, when it is not the role's (a proxy's suffix). */
+    user?: string;
+  };
   /** Scheduled rotation of the application password: how often External Secrets generates a new one. */
   passwordRotation?: { refreshInterval: string };
   /** Selects the pods that serve PostgreSQL, for NetworkPolicies. */

@@ -34,7 +34,8 @@ export function labels(plan: MetadataSource, component: Component): Record<strin
     ...selectorLabels(plan, component),
     [LABEL_PART_OF]: labelSafe(plan.spec.system ?? plan.name) || plan.name,
     [LABEL_MANAGED_BY]: MANAGED_BY,
-    [LABEL_VERSION]: plan.postgresVersion,
+    // A database on a shared server has no version of its own.
+    ...(plan.postgresVersion ? { [LABEL_VERSION]: plan.postgresVersion } : {}),
   };
 }
 

@@ -8,11 +8,12 @@ import { POSTGRES_IMAGE_TAGS } from './images';
 import { commonNames } from './names';
 import { POSTGRES_PORT } from './ports';
 import { planCloudNativePg, type CloudNativePgPlan } from './cloudnative-pg/plan';
+import { planSharedServer, type SharedServerPlan } from './shared-server/plan';
 import { planStatefulSet, type StatefulSetPlan } from './statefulset/plan';
 import { deriveTuning, quantityToMi } from './tuning';
 
 /** Everything the builders need, fully explicit: no builder reads the raw request. One member per engine. */
-export type Plan = StatefulSetPlan | CloudNativePgPlan;
+export type Plan = StatefulSetPlan | CloudNativePgPlan | SharedServerPlan;
 
 /**
  * Resolves the request into the plan of its engine. Throws RequestValidationError when a name
@@ -60,5 +61,7 @@ function planEngine(common: PlanCommon) {
       return planStatefulSet(common);
     case 'cloudnative-pg':
       return planCloudNativePg(common);
+    case 'shared-server':
+      return planSharedServer(common);
   }
 }

@@ -1,6 +1,7 @@
 import type { Plan } from '../plan/plan';
 import type { Builder, Manifest } from './manifest';
 import { CLOUDNATIVE_PG_BUILDERS } from './cloudnative-pg/builders';
+import { SHARED_SERVER_BUILDERS } from './shared-server/builders';
 import { STATEFULSET_BUILDERS } from './statefulset/builders';
 
 function run<P extends Plan>(builders: readonly Builder<P>[], plan: P): Manifest[] {
@@ -14,5 +15,7 @@ export function renderPlan(plan: Plan): Manifest[] {
       return run(STATEFULSET_BUILDERS, plan);
     case 'cloudnative-pg':
       return run(CLOUDNATIVE_PG_BUILDERS, plan);
+    case 'shared-server':
+      return run(SHARED_SERVER_BUILDERS, plan);
   }
 }

@@ -4,3 +4,5 @@ export const ANNOTATION_RENDERER_VERSION = 'postgres-gitops.dev/renderer-version
 export const ANNOTATION_REQUESTED_BY = 'postgres-gitops.dev/requested-by';
 /** The major the database was created with: kept, so a later major upgrade can be told apart. */
 export const ANNOTATION_CREATED_WITH_VERSION = 'postgres-gitops.dev/created-with-version';
+/** A retired shared-server database: its owner role can no longer log in, its database stays. */
+export const ANNOTATION_RETIRED = 'postgres-gitops.dev/retired';

@@ -1,12 +1,13 @@
 import { SCHEMA_VERSION } from '../version';
-import { ANNOTATION_CREATED_WITH_VERSION, ANNOTATION_REQUESTED_BY, ANNOTATION_SCHEMA_VERSION } from './annotations';
+import { ANNOTATION_CREATED_WITH_VERSION, ANNOTATION_REQUESTED_BY, ANNOTATION_RETIRED, ANNOTATION_SCHEMA_VERSION } from './annotations';
 import type { PlatformSettings } from './platform';
+import { tenantRoleName } from './names';
 import { ENGINE_DEFAULTS, PROFILE_TABLE, SIZE_TABLE } from './presets';
 import { REQUEST_API_VERSION, REQUEST_KIND, type RequestObjectInput } from './schema';
 import type { Request, ResolvedSpec } from './types';
 
 /** Annotations a stored request keeps; everything else a Kratix object carries is dropped. */
-const KEPT_ANNOTATIONS = [ANNOTATION_REQUESTED_BY, ANNOTATION_CREATED_WITH_VERSION];
+const KEPT_ANNOTATIONS = [ANNOTATION_REQUESTED_BY, ANNOTATION_CREATED_WITH_VERSION, ANNOTATION_RETIRED];
 
 /** Precedence: the size sets resources and replicas, the profile sets feature defaults, explicit fields win. */
 export function resolveDefaults(input: RequestObjectInput, platform: PlatformSettings): Request {
@@ -24,14 +25,15 @@ export function resolveDefaults(input: RequestObjectInput, platform: PlatformSet
   }
 
   const persistence = s.persistence ?? true;
-  const engine = s.engine ?? platform.engines.default[profile];
+  const engine = s.engine ?? (s.server ? 'shared-server' : platform.engines.default[profile]);
+  const tenantRole = tenantRoleName(namespace, input.metadata.name);
   const spec: ResolvedSpec = {
     engine,
     profile,
     size,
     version: s.version ?? '15',
-    database: s.database ?? 'app',
-    username: s.username ?? ENGINE_DEFAULTS[engine].username,
+    database: s.database ?? (engine === 'shared-server' ? tenantRole : 'app'),
+    username: s.username ?? (engine === 'shared-server' ? tenantRole : ENGINE_DEFAULTS[engine].username),
     // Standbys clone onto a volume; without persistence the size's standby is dropped.
     replicas: s.replicas ?? (persistence ? sizeSpec.replicas : 1),
     persistence,
@@ -49,6 +51,11 @@ export function resolveDefaults(input: RequestObjectInput, platform: PlatformSet
   };
   annotations[ANNOTATION_CREATED_WITH_VERSION] ??= spec.version;
   if (s.walStorageSize !== undefined) spec.walStorageSize = s.walStorageSize;
+  if (s.server !== undefined) {
+    spec.server = { name: s.server.name, namespace: s.server.namespace ?? namespace, ...(s.server.userSuffix ? { userSuffix: s.server.userSuffix } : {}) };
+  }
+  if (engine === 'shared-server') spec.connectionLimit = s.connectionLimit ?? 20;
+  if (s.tenants !== undefined) spec.tenants = s.tenants;
   if (s.passwordRotationDays !== undefined) spec.passwordRotationDays = s.passwordRotationDays;
   if (s.importFrom !== undefined) {
     spec.importFrom = { from: s.importFrom.from, database: s.importFrom.database ?? spec.database, username: s.importFrom.username ?? spec.username };

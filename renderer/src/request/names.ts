@@ -18,3 +18,12 @@ export const RESERVED_ROLES = ['public', 'none', 'current_user', 'session_user',
 export function utf8Length(value: string): number {
   return new TextEncoder().encode(value).length;
 }
+
+/**
+ * The database and owner role of a shared-server database, from its namespace and name. "-"
+ * becomes "_" and "__" separates the two, so different namespace/name pairs never meet on one
+ * server (names with "--" are refused, the one way two pairs could map to the same text).
+ */
+export function tenantRoleName(namespace: string, name: string): string {
+  return `${namespace.replace(/-/g, '_')}__${name.replace(/-/g, '_')}`;
+}

@@ -2,7 +2,8 @@ import { resolveDefaults } from './defaults';
 import { RequestValidationError, type FieldIssue } from './errors';
 import { fromMarketplaceSpec } from './marketplace';
 import { DEFAULT_PLATFORM, type PlatformSettings } from './platform';
-import { ENGINE_ONLY_FIELDS, requestObjectSchema, type RequestSpecInput } from './schema';
+import { tenantRoleName, utf8Length } from './names';
+import { ENGINE_ONLY_FIELDS, requestObjectSchema, SERVER_DECIDES_FIELDS, type RequestSpecInput } from './schema';
 import type { Request } from './types';
 
 /** Rules that involve more than one field or the platform, checked after defaults are resolved. */
@@ -18,6 +19,7 @@ function crossFieldIssues(request: Request, given: RequestSpecInput, platform: P
       issues.push({ path: `spec.${field}`, message: `is a ${engine} feature; set spec.engine: ${engine} or leave it out` });
     }
   }
+  if (spec.engine === 'shared-server') issues.push(...sharedServerIssues(request, given));
   if (spec.restore && spec.importFrom) {
     issues.push({ path: 'spec.importFrom', message: 'a database starts either from backups (restore) or from an import, not both' });
   }
@@ -29,6 +31,26 @@ function crossFieldIssues(request: Request, given: RequestSpecInput, platform: P
   }
   if (spec.replicas > 1 && !spec.persistence) {
     issues.push({ path: 'spec.replicas', message: 'standbys require spec.persistence: true (a standby clone needs a volume)' });
+  }
+  return issues;
+}
+
+function sharedServerIssues(request: Request, given: RequestSpecInput): FieldIssue[] {
+  const { spec, metadata } = request;
+  if (!spec.server) return [{ path: 'spec.server', message: 'is required for engine shared-server: name the cloudnative-pg database whose server hosts this one' }];
+  const where = `${spec.server.namespace}/${spec.server.name}`;
+  const issues: FieldIssue[] = SERVER_DECIDES_FIELDS.filter(f => given[f] !== undefined).map(f => ({
+    path: `spec.${f}`,
+    message:
+      f === 'database' || f === 'username'
+        ? `is derived on a shared server ("${tenantRoleName(metadata.namespace, metadata.name)}", from namespace and name) so that two tenants never share a database or role; leave it out`
+        : `is decided by the shared server ${where}; leave it out`,
+  }));
+  for (const [path, value] of [['metadata.namespace', metadata.namespace], ['metadata.name', metadata.name]] as const) {
+    if (value.includes('--')) issues.push({ path, message: 'must not contain "--" on a shared server (the derived database name would be ambiguous)' });
+  }
+  if (utf8Length(spec.database) > 63) {
+    issues.push({ path: 'metadata.name', message: `too long for a shared server: the database and role "${spec.database}" would be ${utf8Length(spec.database)} bytes; PostgreSQL allows 63 (namespace and name together at most 61 characters)` });
   }
   return issues;
 }

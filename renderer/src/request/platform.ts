@@ -1,8 +1,8 @@
 import { z } from 'zod/v3';
 import { DNS1123_LABEL } from './names';
-import { ENGINES } from './schema';
+import { ENGINES, SERVER_ENGINES } from './schema';
 
-const engineDefault = z.enum(ENGINES).default('statefulset');
+const engineDefault = z.enum(SERVER_ENGINES).default('statefulset');
 
 const secretKeyRef = z.object({ name: z.string().regex(DNS1123_LABEL, 'must be a Secret name'), key: z.string().min(1) }).strict();
 
@@ -54,6 +54,7 @@ export const platformSettingsSchema = z
       .default({}),
     createNamespace: z.boolean().default(false).describe('Render the Namespace object (with the restricted Pod Security labels)'),
     defaultCluster: z.string().regex(DNS1123_LABEL).default('worker-1'),
+    clusterDomain: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/).default('cluster.local').describe('DNS domain of the worker clusters, for fully qualified Service names across namespaces'),
     credentials: z
       .object({
         source: z.enum(['external-secrets', 'existing-secret']).default('external-secrets'),
@@ -62,7 +63,7 @@ export const platformSettingsSchema = z
       .describe('"external-secrets" generates passwords in the cluster; "existing-secret" expects the platform to provide the Secrets'),
     engines: z
       .object({
-        allowed: z.array(z.enum(ENGINES)).min(1).default(['statefulset', 'cloudnative-pg']).describe('Engines requests may ask for'),
+        allowed: z.array(z.enum(ENGINES)).min(1).default([...ENGINES]).describe('Engines requests may ask for'),
         default: z
           .object({ dev: engineDefault, staging: engineDefault, prod: engineDefault })
           .strict()

@@ -1,4 +1,4 @@
-import type { ENGINES, PROFILES, SIZES } from './schema';
+import type { PROFILES, SERVER_ENGINES, SIZES } from './schema';
 
 export type Size = (typeof SIZES)[number];
 export type Profile = (typeof PROFILES)[number];
@@ -27,7 +27,7 @@ export const SIZE_TABLE: Record<Size, SizeSpec> = {
  * CloudNativePG keeps the superuser to itself, so its application role defaults to `app`, as the
  * operator's own default owner does.
  */
-export const ENGINE_DEFAULTS: Record<(typeof ENGINES)[number], { username: string }> = {
+export const ENGINE_DEFAULTS: Record<(typeof SERVER_ENGINES)[number], { username: string }> = {
   statefulset: { username: 'postgres' },
   'cloudnative-pg': { username: 'app' },
 };

@@ -9,7 +9,9 @@ import {
 
 export const SIZES = ['small', 'medium', 'large'] as const;
 export const PROFILES = ['dev', 'staging', 'prod'] as const;
-export const ENGINES = ['statefulset', 'cloudnative-pg'] as const;
+export const ENGINES = ['statefulset', 'cloudnative-pg', 'shared-server'] as const;
+/** Engines that run a server of their own; a shared-server database lives on one of them. */
+export const SERVER_ENGINES = ['statefulset', 'cloudnative-pg'] as const;
 export const SUPPORTED_VERSIONS = ['13', '14', '15', '16', '17', '18'] as const;
 export const END_OF_LIFE_VERSIONS: readonly string[] = ['13'];
 
@@ -52,7 +54,7 @@ export const requestSpecSchema = z
     ssl: z.boolean().describe('TLS for client and replication connections, with a cert-manager certificate').optional(),
     engine: z
       .enum(ENGINES)
-      .describe('How the database runs: "statefulset" (a primary and read-only standbys, no operator, no automatic failover) or "cloudnative-pg" (the CloudNativePG operator: automatic failover, point-in-time recovery, pooling)')
+      .describe('How the database runs: "statefulset" (a primary and read-only standbys, no operator, no automatic failover), "cloudnative-pg" (the CloudNativePG operator: automatic failover, point-in-time recovery, pooling) or "shared-server" (a database and owner role on an existing cloudnative-pg server; set by spec.server)')
       .optional(),
     profile: z.enum(PROFILES).describe('Environment profile: feature defaults and tuning (dev, staging, prod)').optional(),
     replicas: z.number().int().min(1).max(5).describe('Number of PostgreSQL pods (one primary plus standbys); defaults from the size. On cloudnative-pg: 1 = no failover, 2 = failover without a quorum, 3 or more recommended').optional(),
@@ -85,6 +87,17 @@ export const requestSpecSchema = z
       .max(365)
       .describe('Generate a new application password every this many days, applied live without a restart; never when empty')
       .optional(),
+    server: z
+      .object({
+        name: z.string().regex(DNS1123_LABEL, 'must be a DNS-1123 label').describe('Name of the cloudnative-pg database (with tenants: true) in the state store whose server hosts this database'),
+        namespace: z.string().regex(DNS1123_LABEL, 'must be a DNS-1123 label').max(63).describe('Its namespace; default this database\'s').optional(),
+        userSuffix: z.string().regex(/^[@.#][A-Za-z0-9._-]{1,62}$/, 'must start with "@", "." or "#" followed by letters, digits, ".", "_" or "-", like "@shared-pg"').describe('Appended to the user name applications send, for proxies that route by it (like "@server")').optional(),
+      })
+      .strict()
+      .describe('shared-server: a database and owner role on this existing server instead of a server of its own')
+      .optional(),
+    connectionLimit: z.number().int().min(1).max(1000).describe('shared-server: most concurrent connections of the owner role (default 20)').optional(),
+    tenants: z.boolean().describe('cloudnative-pg: accept shared-server databases (tenants) on this server; each connects only to its own database').optional(),
     storageClass: z.string().regex(DNS1123_LABEL, 'must be a DNS-1123 label').max(63).describe('StorageClass of the data and backup volumes; cluster default when empty').optional(),
     cluster: z.string().regex(DNS1123_LABEL, 'must be a DNS-1123 label').max(63).describe('Worker cluster the database is deployed to').optional(),
     owner: z.string().min(1).max(253).describe('Backstage owner entity (group or user)').optional(),
@@ -110,7 +123,19 @@ export const ENGINE_ONLY_FIELDS: Partial<Record<keyof RequestSpecInput, (typeof 
   walStorageSize: 'cloudnative-pg',
   restore: 'cloudnative-pg',
   importFrom: 'cloudnative-pg',
+  tenants: 'cloudnative-pg',
+  server: 'shared-server',
+  connectionLimit: 'shared-server',
 };
+
+/**
+ * What a shared server decides for its tenants: a shared-server request that sets one is refused.
+ * The database and role names are derived (see tenantRoleName), so two tenants never share one.
+ */
+export const SERVER_DECIDES_FIELDS: readonly (keyof RequestSpecInput)[] = [
+  'size', 'version', 'replicas', 'persistence', 'storageSize', 'storageClass', 'backup', 'backupSchedule', 'backupRetention',
+  'monitoring', 'ssl', 'allowedNamespaces', 'database', 'username',
+];
 
 /** A whole request object: our own kind, or the Kratix promise's `postgresql` object as Kratix hands it over. */
 export const requestObjectSchema = z.object({

@@ -25,10 +25,22 @@ export interface ResolvedSpec {
   allowedNamespaces: string[];
   pooling: boolean;
   walStorageSize?: string;
+  /** shared-server: the server this database lives on. */
+  server?: SharedServerRef;
+  /** shared-server: most concurrent connections of the owner role. */
+  connectionLimit?: number;
+  /** cloudnative-pg: this server accepts shared-server databases. */
+  tenants?: boolean;
   /** A new application password every this many days, applied live (see render/common/secrets.ts). */
   passwordRotationDays?: number;
   restore?: RestoreSource;
   importFrom?: ImportSource;
+}
+
+export interface SharedServerRef {
+  name: string;
+  namespace: string;
+  userSuffix?: string;
 }
 
 /** Another database, in the same namespace and cluster, whose data a new cloudnative-pg database imports. */

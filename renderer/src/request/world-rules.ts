@@ -13,6 +13,30 @@ export interface World {
   restoreSource?: string | null;
   /** The import source's stored request.yaml, likewise. */
   importSource?: string | null;
+  /** A shared-server database's server: its stored request.yaml, likewise. */
+  server?: string | null;
+}
+
+/** Where a shared-server database's server lives: the same worker cluster. */
+export function sharedServerDirectory(request: Request): string | undefined {
+  const server = request.spec.server;
+  return server ? `clusters/${request.spec.cluster}/postgres/${server.namespace}/${server.name}` : undefined;
+}
+
+/** The server must be a cloudnative-pg database that accepts tenants, and not hold the tenant's names itself. */
+function serverIssues(request: Request, world: World, platform: PlatformSettings): FieldIssue[] {
+  const server = request.spec.server;
+  if (!server || world.server === undefined) return [];
+  const where = `${server.namespace}/${server.name} on ${request.spec.cluster}`;
+  if (world.server === null) return [{ path: 'spec.server.name', message: `no database ${where} in the state store (${sharedServerDirectory(request)}/ does not exist)` }];
+  const stored = parseStored(world.server, platform);
+  if (!stored) return [{ path: 'spec.server.name', message: `the stored request of ${where} is not valid; fix it first` }];
+  if (stored.spec.engine !== 'cloudnative-pg') return [{ path: 'spec.server.name', message: `${where} runs on ${stored.spec.engine}; shared-server databases live on cloudnative-pg servers` }];
+  if (!stored.spec.tenants) return [{ path: 'spec.server.name', message: `${where} does not accept tenants; set tenants: true on it first (its own pull request)` }];
+  if (stored.spec.database === request.spec.database || stored.spec.username === request.spec.username) {
+    return [{ path: 'metadata.name', message: `${where} uses "${request.spec.database}" itself; choose another name` }];
+  }
+  return [];
 }
 
 /** Where the import source's request lives: the same cluster and namespace. */
@@ -52,11 +76,12 @@ export function restoreSourceDirectory(request: Request): string | undefined {
 
 /**
  * Rules that need more than the request: a restore's target time must have passed, and its source
- * must exist in the state store as a cloudnative-pg database with backups.
+ * must exist in the state store as a cloudnative-pg database with backups; an import source and a
+ * shared server must exist as the request expects them.
  */
 export function worldIssues(request: Request, world: World, platform: PlatformSettings): FieldIssue[] {
   const source = request.spec.restore;
-  if (!source) return importIssues(request, world, platform);
+  if (!source) return [...importIssues(request, world, platform), ...serverIssues(request, world, platform)];
   const issues: FieldIssue[] = [];
   if (source.targetTime && Date.parse(source.targetTime) > world.now.getTime()) {
     issues.push({ path: 'spec.restore.targetTime', message: `is in the future (now is ${world.now.toISOString()}); recover to a moment that has passed, or leave it out for the latest point` });

@@ -3,6 +3,7 @@ import type { Manifest } from '../render/manifest';
 import type { ResolvedSpec } from '../request/types';
 import { cloudNativePgReview } from './cloudnative-pg/engine';
 import type { SemanticChange, Workload } from './engine';
+import { sharedServerReview } from './shared-server/engine';
 import { statefulSetReview } from './statefulset/engine';
 
 /** Workloads of any engine's objects: a kind belongs to one engine, so every reader is asked. */
@@ -16,6 +17,8 @@ export function engineChoices(plan: Plan): [string, string][] {
       return statefulSetReview.choices(plan);
     case 'cloudnative-pg':
       return cloudNativePgReview.choices(plan);
+    case 'shared-server':
+      return sharedServerReview.choices(plan);
   }
 }
 
@@ -25,6 +28,8 @@ export function engineWarnings(plan: Plan): string[] {
       return statefulSetReview.warnings(plan);
     case 'cloudnative-pg':
       return cloudNativePgReview.warnings(plan);
+    case 'shared-server':
+      return sharedServerReview.warnings(plan);
   }
 }
 
@@ -35,6 +40,8 @@ export function engineRetained(plan: Plan): { stays: string[]; commands: string[
       return statefulSetReview.retained(plan);
     case 'cloudnative-pg':
       return cloudNativePgReview.retained(plan);
+    case 'shared-server':
+      return sharedServerReview.retained(plan);
   }
 }
 
@@ -45,6 +52,8 @@ export function engineRestarts(plan: Plan, before: Manifest[], after: Manifest[]
       return statefulSetReview.restarts(before, after);
     case 'cloudnative-pg':
       return cloudNativePgReview.restarts(before, after);
+    case 'shared-server':
+      return sharedServerReview.restarts(before, after);
   }
 }
 
@@ -55,5 +64,7 @@ export function engineFieldChange(plan: Plan, key: keyof ResolvedSpec, before: R
       return statefulSetReview.fieldChange(key, before, after, text);
     case 'cloudnative-pg':
       return cloudNativePgReview.fieldChange(key, before, after, text);
+    case 'shared-server':
+      return sharedServerReview.fieldChange(key, before, after, text);
   }
 }

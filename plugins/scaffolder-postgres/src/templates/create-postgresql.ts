@@ -1,4 +1,4 @@
-import { DNS1035_LABEL, END_OF_LIFE_VERSIONS, SIZE_TABLE, SIZES, SUPPORTED_VERSIONS } from '@postgres-gitops/renderer';
+import { DNS1035_LABEL, END_OF_LIFE_VERSIONS, SERVER_ENGINES, SIZE_TABLE, SIZES, SUPPORTED_VERSIONS } from '@postgres-gitops/renderer';
 import { actionField, longestAcceptedName, metadataField, specField } from './fields';
 
 const sizeLabel = (size: (typeof SIZES)[number]) => {
@@ -66,8 +66,10 @@ export function createPostgresqlTemplate() {
           title: 'Engine',
           // No default: an unset engine is the platform's default for the profile.
           properties: {
+            // A database on a shared server is asked for with spec.server (action input or CLI), not from this form.
             engine: specField('engine', {
               title: 'Engine (optional: the platform picks one per environment)',
+              enum: [...SERVER_ENGINES],
               enumNames: [
                 'statefulset: a primary and read-only standbys, no operator needed; no automatic failover',
                 'cloudnative-pg: the CloudNativePG operator; automatic failover, point-in-time recovery, pooling',

@@ -1,5 +1,10 @@
 import { DNS1123_NAME_WHY, SERVICE_NAME_WHY, type CommonNames, type NameRule } from '../names';
 
+export const CNPG_CLUSTER_LABEL = 'cnpg.io/cluster';
+export const CNPG_POD_ROLE_LABEL = 'cnpg.io/podRole';
+/** On a Secret: the operator applies a change at once (passwords, certificates). */
+export const CNPG_RELOAD_LABEL = 'cnpg.io/reload';
+
 /** Objects only the cloudnative-pg engine makes, and the ones the operator makes from them. */
 export interface CloudNativePgNames {
   cluster: string;

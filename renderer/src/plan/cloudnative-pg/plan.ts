@@ -12,10 +12,9 @@ import { cloudNativePgNameRules, cloudNativePgNames, type CloudNativePgNames } f
 
 export const CNPG_IMAGE = { registry: 'ghcr.io', repository: 'cloudnative-pg/postgresql', flavour: 'system-trixie' };
 export const BARMAN_CLOUD_PLUGIN = 'barman-cloud.cloudnative-pg.io';
-export const CNPG_CLUSTER_LABEL = 'cnpg.io/cluster';
-export const CNPG_POD_ROLE_LABEL = 'cnpg.io/podRole';
+import { CNPG_CLUSTER_LABEL, CNPG_POD_ROLE_LABEL, CNPG_RELOAD_LABEL } from './names';
+export { CNPG_CLUSTER_LABEL, CNPG_POD_ROLE_LABEL, CNPG_RELOAD_LABEL };
 export const CNPG_POOLER_LABEL = 'cnpg.io/poolerName';
-export const CNPG_RELOAD_LABEL = 'cnpg.io/reload';
 /** The instance manager's status port, which the operator calls. */
 export const CNPG_STATUS_PORT = 8000;
 export const PGBOUNCER_METRICS_PORT = 9127;
@@ -95,6 +94,16 @@ function engineIssues(common: PlanCommon): FieldIssue[] {
   return issues;
 }
 
+/**
+ * A server for tenants: every role reaches only the database of its own name (a shared-server
+ * database and its owner share one), the server's own application its own database; nothing
+ * else over the network. They come after the operator's fixed rules (local, replication and
+ * pooler certificates) and before its default rule, which they make unreachable.
+ */
+function tenantHbaRules(database: string, username: string): string[] {
+  return [`host ${database} ${username} all scram-sha-256`, 'host sameuser all all scram-sha-256', 'host all all all reject'];
+}
+
 export function planCloudNativePg(common: PlanCommon): CloudNativePgPlan | FieldIssue[] {
   const { spec, platform, namespace } = common;
   const names = { ...common.names, ...cloudNativePgNames(common.names.base) };
@@ -134,7 +143,7 @@ export function planCloudNativePg(common: PlanCommon): CloudNativePgPlan | Field
     },
     instances,
     parameters: cnpgParameters(common),
-    pgHba: spec.ssl ? ['hostnossl all all 0.0.0.0/0 reject', 'hostnossl all all ::/0 reject'] : [],
+    pgHba: [...(spec.ssl ? ['hostnossl all all 0.0.0.0/0 reject', 'hostnossl all all ::/0 reject'] : []), ...(spec.tenants ? tenantHbaRules(spec.database, spec.username) : [])],
     ...(spec.backup && store
       ? { backup: { store: storeFor(store, spec.cluster, namespace, common.name), serverName, retentionPolicy: `${spec.backupRetention}d`, schedule: sixFieldCron(spec.backupSchedule) } }
       : {}),

@@ -6,15 +6,16 @@ import type { Manifest } from '../manifest';
 /** ConfigMap `{name}-postgresql-connection`: how applications connect. Never holds the password. */
 export function buildConnection(plan: PlanBase): Manifest[] {
   const { connection, port, spec } = plan;
+  const user = connection.user ?? spec.username;
   const data: Record<string, string> = {
     database: spec.database,
     host: connection.host,
     port: String(port),
     service: plan.names.service,
     sslmode: connection.sslmode,
-    'connection-string-format': `postgresql://${spec.username}:<password>@${connection.host}:${port}/${spec.database}`,
+    'connection-string-format': `postgresql://${encodeURIComponent(user)}:<password>@${connection.host}:${port}/${spec.database}`,
     'password-secret': `${plan.names.secret} (key ${PASSWORD_KEY})`,
-    username: spec.username,
+    username: user,
   };
   if (connection.readOnlyHost) data['read-only-host'] = connection.readOnlyHost;
   // Session-level features (migrations, LISTEN/NOTIFY, advisory locks) need the primary, not the transaction pooler.

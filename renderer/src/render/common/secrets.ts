@@ -49,17 +49,18 @@ export function externalSecret(plan: PlanBase, name: string, generator: string, 
 export function applicationSecretTemplate(plan: PlanBase): Record<string, string> {
   const { spec, connection, port } = plan;
   const password = '{{ .password }}';
+  const user = connection.user ?? spec.username;
   return {
-    DATABASE_URL: `postgresql://${spec.username}:{{ .password | urlquery }}@${connection.host}:${port}/${spec.database}?sslmode=${connection.sslmode}`,
+    DATABASE_URL: `postgresql://${encodeURIComponent(user)}:{{ .password | urlquery }}@${connection.host}:${port}/${spec.database}?sslmode=${connection.sslmode}`,
     PGDATABASE: spec.database,
     PGHOST: connection.host,
     PGPASSWORD: password,
     PGPORT: String(port),
     PGSSLMODE: connection.sslmode,
-    PGUSER: spec.username,
+    PGUSER: user,
     'postgres-database': spec.database,
     [PASSWORD_KEY]: password,
-    'postgres-username': spec.username,
+    'postgres-username': user,
   };
 }
 

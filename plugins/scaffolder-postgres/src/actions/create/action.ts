@@ -8,6 +8,7 @@ import {
   assertWorld,
   importSourceDirectory,
   restoreSourceDirectory,
+  sharedServerDirectory,
   type World,
   pullRequestBranch,
   renderDatabase,
@@ -36,13 +37,19 @@ async function readStored(publisher: Publisher, directory: string | undefined, b
   return directory ? readStoredRequest(publisher, { baseBranch, branch, directory, requestFile: REQUEST_FILE }) : undefined;
 }
 
-/** What the world says about the request's sources: a restore or import source read from the state store. */
+/** What the world says about the request's sources: a restore or import source, or a shared server, read from the state store. */
 async function readWorld(publisher: Publisher, rendered: RenderedDatabase, baseBranch: string, branch: string): Promise<World> {
-  const [restoreSource, importSource] = await Promise.all([
+  const [restoreSource, importSource, server] = await Promise.all([
     readStored(publisher, restoreSourceDirectory(rendered.request), baseBranch, branch),
     readStored(publisher, importSourceDirectory(rendered.request), baseBranch, branch),
+    readStored(publisher, sharedServerDirectory(rendered.request), baseBranch, branch),
   ]);
-  return { now: new Date(), ...(restoreSource !== undefined ? { restoreSource } : {}), ...(importSource !== undefined ? { importSource } : {}) };
+  return {
+    now: new Date(),
+    ...(restoreSource !== undefined ? { restoreSource } : {}),
+    ...(importSource !== undefined ? { importSource } : {}),
+    ...(server !== undefined ? { server } : {}),
+  };
 }
 
 /** Refuses, before anything is written, what only the world can tell: a source that is not there, a time to come. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { JsonObject } from '@backstage/types';
 import { readStoredRequest, type PublishResult } from '@postgres-gitops/publish';
-import { REQUEST_FILE, decommissionText, parseDatabaseDirectory, renderDatabase, retireBranch } from '@postgres-gitops/renderer';
+import { REQUEST_FILE, parseDatabaseDirectory, retirement, retireBranch } from '@postgres-gitops/renderer';
 import { parse } from 'yaml';
 import { asInputError, DEFAULT_AUTHOR, directoryOf, type PostgresActionOptions, stateStorePublisher, targetBranchOf, userError } from '../shared';
 import { examples } from './examples';
@@ -31,12 +31,13 @@ export function createPostgresDecommissionAction(options: PostgresDecommissionAc
 
       const stored = await readStoredRequest(publisher, { baseBranch, branch, directory, requestFile: REQUEST_FILE });
       if (stored === null) throw userError(`${directory}: no such database on ${baseBranch} of ${publisher.description} (never created, or already retired)`);
-      let text;
+      let retired;
       try {
-        text = decommissionText(renderDatabase(parse(stored), options.platform), ctx.user?.ref);
+        retired = retirement(parse(stored), options.platform, ctx.user?.ref);
       } catch (error) {
         throw asInputError(error);
       }
+      const { files, ...text } = retired;
       ctx.output('branch', branch);
       ctx.output('directory', directory);
       ctx.output('summary', text.body);
@@ -51,9 +52,9 @@ export function createPostgresDecommissionAction(options: PostgresDecommissionAc
         fn: async () => {
           const session = await publisher.open({ baseBranch, branch, directory, requestFile: REQUEST_FILE });
           try {
-            // No files: the directory is removed as a whole.
+            // No files: the directory is removed as a whole (a shared-server database keeps its retired record).
             const published = await session.publish({
-              files: {},
+              files,
               ...text,
               author: options.author ?? DEFAULT_AUTHOR,
               draft: false,

@@ -1,0 +1,46 @@
+import type { FieldIssue } from '../../request/errors';
+import { ANNOTATION_RETIRED } from '../../request/annotations';
+import type { PlanBase, PlanCommon } from '../base';
+import { LABEL_INSTANCE, LABEL_NAME, APP_NAME } from '../labels';
+import { checkNameRules, type CommonNames } from '../names';
+import { CNPG_CLUSTER_LABEL, CNPG_POD_ROLE_LABEL } from '../cloudnative-pg/names';
+import { serverObjectNames, sharedServerNameRules, sharedServerNames, type SharedServerNames } from './names';
+
+/** A database and owner role on an existing cloudnative-pg server: no pods of its own. */
+export interface SharedServerPlan extends PlanBase {
+  engine: 'shared-server';
+  names: CommonNames & SharedServerNames;
+  server: { name: string; namespace: string; cluster: string; rwService: string };
+  connectionLimit: number;
+  /** Retired: the owner role keeps its database but can no longer log in; nothing else is rendered. */
+  retired: boolean;
+}
+
+export function planSharedServer(common: PlanCommon): SharedServerPlan | FieldIssue[] {
+  const { spec, namespace, platform } = common;
+  const ref = spec.server!;
+  const server = { name: ref.name, namespace: ref.namespace, ...serverObjectNames(ref.name) };
+  const names = { ...common.names, ...sharedServerNames(namespace, common.names.base), service: server.rwService };
+  const issues = checkNameRules(common.name, sharedServerNameRules(names));
+  if (issues.length > 0) return issues;
+  return {
+    ...common,
+    engine: 'shared-server',
+    names,
+    server,
+    // The server's image and major are the server's business: the tenant's objects carry no version.
+    postgresVersion: '',
+    images: { postgres: '' },
+    connection: {
+      host: `${server.rwService}.${server.namespace}.svc.${platform.clusterDomain}`,
+      sslmode: 'prefer',
+      ...(ref.userSuffix ? { user: `${spec.username}${ref.userSuffix}` } : {}),
+    },
+    databasePods: { matchLabels: { [CNPG_CLUSTER_LABEL]: server.cluster, [CNPG_POD_ROLE_LABEL]: 'instance' } },
+    catalogLabelSelector: `${LABEL_NAME}=${APP_NAME},${LABEL_INSTANCE}=${common.name}`,
+    catalogAnnotations: { 'postgres-gitops.dev/engine': 'shared-server', 'postgres-gitops.dev/server': `${server.namespace}/${server.name}` },
+    applicationSecret: { type: 'Opaque', extraData: {}, labels: {} },
+    connectionLimit: spec.connectionLimit ?? 20,
+    retired: common.request.metadata.annotations[ANNOTATION_RETIRED] === 'true',
+  };
+}

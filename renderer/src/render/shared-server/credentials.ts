@@ -1,0 +1,96 @@
+import { CNPG_RELOAD_LABEL } from '../../plan/cloudnative-pg/names';
+import { NO_FLUX_SUBSTITUTION } from '../../plan/labels';
+import { meta } from '../../plan/metadata';
+import type { SharedServerPlan as Plan } from '../../plan/shared-server/plan';
+import type { Manifest } from '../manifest';
+import { applicationSecretTemplate, passwordGenerator } from '../common/secrets';
+import { inServerNamespace } from './helpers';
+
+const EXTERNAL_SECRETS_API = 'external-secrets.io/v1';
+/** How soon the tenant's copy follows a rotated owner password. */
+const COPY_REFRESH = '1m0s';
+const sorted = (data: Record<string, string>) => Object.fromEntries(Object.entries(data).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+/**
+ * One password, generated once in the server's namespace (where the DatabaseRole reads it), and
+ * copied into the tenant's namespace by a SecretStore that may read that one Secret and nothing
+ * else (a Role with resourceNames). No password in git, no cluster-wide store.
+ */
+export function buildTenantCredentials(plan: Plan): Manifest[] {
+  if (plan.retired) return [];
+  const { names, spec } = plan;
+  const generator = { ...passwordGenerator(plan, names.ownerSecret), metadata: inServerNamespace(plan, names.ownerSecret, 'credentials') };
+  const rotation = plan.passwordRotation;
+  const ownerSecret: Manifest = {
+    apiVersion: EXTERNAL_SECRETS_API,
+    kind: 'ExternalSecret',
+    metadata: inServerNamespace(plan, names.ownerSecret, 'credentials', NO_FLUX_SUBSTITUTION),
+    spec: {
+      ...(rotation ? { refreshPolicy: 'Periodic', refreshInterval: rotation.refreshInterval } : { refreshPolicy: 'CreatedOnce' }),
+      target: {
+        name: names.ownerSecret,
+        // Retiring the tenant removes the ExternalSecret and with it this Secret.
+        creationPolicy: 'Owner',
+        deletionPolicy: 'Delete',
+        template: {
+          engineVersion: 'v2',
+          type: 'kubernetes.io/basic-auth',
+          metadata: { labels: { ...inServerNamespace(plan, names.ownerSecret, 'credentials').labels, [CNPG_RELOAD_LABEL]: 'true' } },
+          data: { password: '{{ .password }}', username: spec.username },
+        },
+      },
+      dataFrom: [{ sourceRef: { generatorRef: { apiVersion: generator.apiVersion, kind: 'Password', name: names.ownerSecret } } }],
+    },
+  };
+  const reader: Manifest[] = [
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: inServerNamespace(plan, names.ownerReader, 'credentials'),
+      rules: [{ apiGroups: [''], resources: ['secrets'], resourceNames: [names.ownerSecret], verbs: ['get'] }],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: inServerNamespace(plan, names.ownerReader, 'credentials'),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: names.ownerReader },
+      subjects: [{ kind: 'ServiceAccount', name: names.serviceAccount, namespace: plan.namespace }],
+    },
+  ];
+  const copy: Manifest[] = [
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(plan, names.serviceAccount, 'credentials'), automountServiceAccountToken: false },
+    {
+      apiVersion: EXTERNAL_SECRETS_API,
+      kind: 'SecretStore',
+      metadata: meta(plan, names.secretStore, 'credentials'),
+      spec: {
+        provider: {
+          kubernetes: {
+            remoteNamespace: plan.server.namespace,
+            server: { caProvider: { type: 'ConfigMap', name: 'kube-root-ca.crt', key: 'ca.crt' } },
+            auth: { serviceAccount: { name: names.serviceAccount } },
+          },
+        },
+      },
+    },
+    {
+      apiVersion: EXTERNAL_SECRETS_API,
+      kind: 'ExternalSecret',
+      metadata: meta(plan, names.secret, 'credentials', NO_FLUX_SUBSTITUTION),
+      spec: {
+        refreshPolicy: 'Periodic',
+        refreshInterval: COPY_REFRESH,
+        secretStoreRef: { kind: 'SecretStore', name: names.secretStore },
+        target: {
+          name: names.secret,
+          creationPolicy: 'Owner',
+          deletionPolicy: 'Delete',
+          template: { engineVersion: 'v2', type: 'Opaque', metadata: { labels: meta(plan, names.secret, 'credentials').labels }, data: sorted(applicationSecretTemplate(plan)) },
+        },
+        data: [{ secretKey: 'password', remoteRef: { key: names.ownerSecret, property: 'password' } }],
+      },
+    },
+  ];
+  return [generator, ownerSecret, ...reader, ...copy];
+}
+

@@ -1,0 +1,146 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { assertWorld, parseRequest, renderDatabase, retirement, type RenderedDatabase } from '@postgres-gitops/renderer';
+import { cli, issuesOf } from '../renderer/src/__testUtils__/cli';
+import { EXIT } from '../renderer/src/cli/exit-codes';
+import { kustomizeBuild } from './support/kustomize';
+import { createStateStore, type StateStore } from './support/state-store';
+import { validateObject } from './support/validate';
+
+const server = { apiVersion: 'postgres-gitops.dev/v1alpha1', kind: 'PostgreSQL', metadata: { name: 'shared', namespace: 'databases' }, spec: { engine: 'cloudnative-pg', tenants: true, backup: false } };
+const tenant = (namespace: string, name: string, spec: Record<string, unknown> = {}) => ({
+  apiVersion: 'postgres-gitops.dev/v1alpha1',
+  kind: 'PostgreSQL',
+  metadata: { name, namespace },
+  spec: { server: { name: 'shared', namespace: 'databases' }, ...spec },
+});
+const byKind = (db: RenderedDatabase, kind: string) => db.manifests.filter(m => m.kind === kind) as any[];
+
+describe('a database on a shared server (tenant)', () => {
+  const orders = renderDatabase(tenant('team-a', 'orders', { passwordRotationDays: 30, server: { name: 'shared', namespace: 'databases', userSuffix: '@shared' } }));
+
+  it('renders a Database and DatabaseRole (retain) beside the server, the Secret beside the application; every object valid', () => {
+    expect(orders.directory).toBe('clusters/worker-1/postgres/team-a/orders');
+    const [role] = byKind(orders, 'DatabaseRole');
+    const [database] = byKind(orders, 'Database');
+    expect(role).toMatchObject({ metadata: { namespace: 'databases' }, spec: { cluster: { name: 'shared-postgresql' }, name: 'team_a__orders', login: true, connectionLimit: 20, databaseRoleReclaimPolicy: 'retain', passwordSecret: { name: 'team-a-orders-postgresql-owner' } } });
+    expect(database).toMatchObject({ metadata: { namespace: 'databases' }, spec: { cluster: { name: 'shared-postgresql' }, name: 'team_a__orders', owner: 'team_a__orders', databaseReclaimPolicy: 'retain' } });
+    const ownerSecret = byKind(orders, 'ExternalSecret').find(m => m.metadata.namespace === 'databases');
+    expect(ownerSecret.spec).toMatchObject({ refreshPolicy: 'Periodic', refreshInterval: '720h0m0s', target: { template: { type: 'kubernetes.io/basic-auth', metadata: { labels: { 'cnpg.io/reload': 'true' } } } } });
+    const copy = byKind(orders, 'ExternalSecret').find(m => m.metadata.namespace === 'team-a');
+    expect(copy.spec.target.template.data).toMatchObject({
+      PGHOST: 'shared-postgresql-rw.databases.svc.cluster.local',
+      PGPORT: '5432',
+      PGDATABASE: 'team_a__orders',
+      PGUSER: 'team_a__orders@shared',
+      DATABASE_URL: 'postgresql://team_a__orders%40shared:{{ .password | urlquery }}@shared-postgresql-rw.databases.svc.cluster.local:5432/team_a__orders?sslmode=prefer',
+    });
+    // The tenant's store may read exactly one Secret of the server's namespace.
+    const [reader] = byKind(orders, 'Role');
+    expect(reader.rules).toEqual([{ apiGroups: [''], resources: ['secrets'], resourceNames: ['team-a-orders-postgresql-owner'], verbs: ['get'] }]);
+    expect(byKind(orders, 'RoleBinding')[0].subjects).toEqual([{ kind: 'ServiceAccount', name: 'orders-postgresql-credentials', namespace: 'team-a' }]);
+    expect(byKind(orders, 'SecretStore')[0].spec.provider.kubernetes.remoteNamespace).toBe('databases');
+    const problems = orders.manifests.flatMap(m => validateObject(m).map(p => `${m.kind}/${m.metadata.name}: ${p}`));
+    expect(problems).toEqual([]);
+    expect(orders.manifests.filter(m => !m.metadata.namespace)).toEqual([]);
+    expect(kustomizeBuild(orders).length).toBe(orders.manifests.length);
+  });
+
+  it('never touches the server\'s directory, and two tenants of the same name never share a name on the server', () => {
+    expect(Object.keys(orders.files).every(f => f.startsWith('clusters/worker-1/postgres/team-a/orders/'))).toBe(true);
+    const other = renderDatabase(tenant('team-b', 'orders'));
+    const serverSide = (db: RenderedDatabase) => db.manifests.filter(m => m.metadata.namespace === 'databases').map(m => `${m.kind}/${m.metadata.name}`);
+    expect(serverSide(orders).filter(n => serverSide(other).includes(n))).toEqual([]);
+    expect(byKind(other, 'Database')[0].spec.name).toBe('team_b__orders');
+  });
+
+  it('admits the tenant\'s namespace to the server\'s pods with a NetworkPolicy of its own', () => {
+    const [policy] = byKind(orders, 'NetworkPolicy');
+    expect(policy).toMatchObject({
+      metadata: { namespace: 'databases' },
+      spec: { podSelector: { matchLabels: { 'cnpg.io/cluster': 'shared-postgresql' } }, ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'team-a' } } }], ports: [{ port: 5432 }] }] },
+    });
+  });
+
+  it('refuses what the server decides, a server-less shared-server request and ambiguous names, naming each field', () => {
+    expect(issuesOf(() => parseRequest(tenant('team-a', 'orders', { size: 'large', database: 'orders', ssl: true })))).toEqual([
+      'spec.size: is decided by the shared server databases/shared; leave it out',
+      'spec.ssl: is decided by the shared server databases/shared; leave it out',
+      'spec.database: is derived on a shared server ("team_a__orders", from namespace and name) so that two tenants never share a database or role; leave it out',
+    ]);
+    expect(issuesOf(() => parseRequest({ ...tenant('team-a', 'orders'), spec: { engine: 'shared-server' } }))).toEqual([
+      'spec.server: is required for engine shared-server: name the cloudnative-pg database whose server hosts this one',
+    ]);
+    expect(issuesOf(() => parseRequest(tenant('team--a', 'orders')))).toEqual(['metadata.namespace: must not contain "--" on a shared server (the derived database name would be ambiguous)']);
+    expect(issuesOf(() => parseRequest({ ...tenant('team-a', 'orders'), spec: { engine: 'cloudnative-pg', server: { name: 'shared' } } }))).toEqual([
+      'spec.server: is a shared-server feature; set spec.engine: shared-server or leave it out',
+    ]);
+    expect(issuesOf(() => parseRequest(tenant('a'.repeat(40), 'b'.repeat(30))))[0]).toMatch(/^metadata.name: too long for a shared server: .* 72 bytes/);
+  });
+
+  it('checks the server in the state store: there, cloudnative-pg, open to tenants', () => {
+    const request = parseRequest(tenant('team-a', 'orders'));
+    const world = (text: string | null) => issuesOf(() => assertWorld(request, { now: new Date(), server: text }, renderDatabase(server).plan.platform));
+    expect(world(null)).toEqual(['spec.server.name: no database databases/shared on worker-1 in the state store (clusters/worker-1/postgres/databases/shared/ does not exist)']);
+    expect(world(stringify({ ...server, spec: { engine: 'cloudnative-pg' } }))).toEqual(['spec.server.name: databases/shared on worker-1 does not accept tenants; set tenants: true on it first (its own pull request)']);
+    expect(world(stringify({ ...server, spec: { engine: 'statefulset' } }))).toEqual(['spec.server.name: databases/shared on worker-1 runs on statefulset; shared-server databases live on cloudnative-pg servers']);
+    expect(() => assertWorld(request, { now: new Date(), server: stringify(server) }, renderDatabase(server).plan.platform)).not.toThrow();
+  });
+
+  it('retires by taking the role\'s login away and keeping the database; a second retirement is refused', () => {
+    const stored = { ...tenant('team-a', 'orders') };
+    const { files, body } = retirement(stored, renderDatabase(server).plan.platform);
+    expect(Object.keys(files).map(f => f.replace('clusters/worker-1/postgres/team-a/orders/', '')).sort()).toEqual([
+      'database-team-a-orders-postgresql.yaml', 'databaserole-team-a-orders-postgresql.yaml', 'kustomization.yaml', 'request.yaml',
+    ]);
+    expect(files['clusters/worker-1/postgres/team-a/orders/databaserole-team-a-orders-postgresql.yaml']).toMatch(/login: false\n/);
+    expect(files['clusters/worker-1/postgres/team-a/orders/databaserole-team-a-orders-postgresql.yaml']).toMatch(/disablePassword: true\n/);
+    expect(body).toContain('**The database itself is not deleted** (reclaim policy retain)');
+    expect(body).toContain(`DROP DATABASE "team_a__orders"`);
+    const retiredRequest = files['clusters/worker-1/postgres/team-a/orders/request.yaml'];
+    expect(() => retirement(require('yaml').parse(retiredRequest), renderDatabase(server).plan.platform)).toThrow('is already retired');
+  });
+});
+
+describe('a tenant through the CLI and a real state store', () => {
+  let store: StateStore;
+  let dir: string;
+  beforeAll(() => {
+    store = createStateStore();
+    dir = mkdtempSync(join(tmpdir(), 'pgg-tenant-'));
+  });
+  afterAll(() => {
+    store.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const write = (name: string, object: unknown) => {
+    const path = join(dir, name);
+    writeFileSync(path, stringify(object));
+    return path;
+  };
+  const merge = (branch: string) => execFileSync('git', ['update-ref', 'refs/heads/main', `refs/heads/${branch}`], { cwd: store.bare });
+
+  it('is refused until the server accepts tenants, then lands in its own directory, and retires to a record', async () => {
+    const first = await cli(['publish', write('tenant.yaml', tenant('team-a', 'orders')), '--repo', store.url]);
+    expect(first).toMatchObject({ code: EXIT.invalidInput, stderr: expect.stringContaining('spec.server.name: no database databases/shared on worker-1 in the state store') });
+    expect(store.branches()).toEqual(['main']);
+
+    expect((await cli(['publish', write('server.yaml', server), '--repo', store.url])).code).toBe(EXIT.ok);
+    merge('postgres/worker-1/databases/shared');
+    const created = await cli(['publish', write('tenant.yaml', tenant('team-a', 'orders')), '--repo', store.url]);
+    expect(created.code).toBe(EXIT.ok);
+    expect(store.files('postgres/worker-1/team-a/orders', 'clusters/worker-1/postgres/databases')).toEqual(store.files('main', 'clusters/worker-1/postgres/databases'));
+    merge('postgres/worker-1/team-a/orders');
+
+    const retired = await cli(['decommission', 'worker-1/team-a/orders', '--repo', store.url]);
+    expect(retired.code).toBe(EXIT.ok);
+    expect(store.files('postgres-retire/worker-1/team-a/orders', 'clusters/worker-1/postgres/team-a/orders')).toHaveLength(4);
+    merge('postgres-retire/worker-1/team-a/orders');
+    const again = await cli(['decommission', 'worker-1/team-a/orders', '--repo', store.url]);
+    expect(again).toMatchObject({ code: EXIT.invalidInput, stderr: expect.stringContaining('is already retired') });
+  });
+});
