@@ -5,7 +5,7 @@ import type { RenderedDatabase } from '../layout/layout';
 import { pullRequestBranch, REQUEST_FILE } from '../layout/paths';
 import { renderDatabase } from '../render-database';
 import type { PlatformSettings } from '../request/platform';
-import { assertWorld, importSourceDirectory, restoreSourceDirectory, sharedServerDirectory } from '../request/world-rules';
+import { assertWorld, readWorld } from '../request/world-rules';
 import { decideChange } from '../review/decide';
 import { UsageError } from './exit-codes';
 import { readYamlFile } from './files';
@@ -47,19 +47,8 @@ export async function publishCommand(path: string, platform: PlatformSettings, o
   const rendered = renderDatabase(await readYamlFile(await requestPath(path)), platform);
   const publisher = publisherFor(options, env);
   const branch = pullRequestBranch(rendered.plan.spec.cluster, rendered.plan.namespace, rendered.plan.name);
-  const read = async (directory: string | undefined) =>
-    directory ? readStoredRequest(publisher, { baseBranch: options.base, branch, directory, requestFile: REQUEST_FILE }) : undefined;
-  const [restoreSource, importSource, server] = [
-    await read(restoreSourceDirectory(rendered.request)),
-    await read(importSourceDirectory(rendered.request)),
-    await read(sharedServerDirectory(rendered.request)),
-  ];
-  assertWorld(rendered.request, {
-    now: new Date(),
-    ...(restoreSource !== undefined ? { restoreSource } : {}),
-    ...(importSource !== undefined ? { importSource } : {}),
-    ...(server !== undefined ? { server } : {}),
-  }, platform);
+  const world = await readWorld(rendered.request, directory => readStoredRequest(publisher, { baseBranch: options.base, branch, directory, requestFile: REQUEST_FILE }));
+  assertWorld(rendered.request, world, platform);
   return { rendered, publisher, ...(await decideAndPublish(publisher, rendered, platform, options, { update: options.update })) };
 }
 

@@ -45,6 +45,25 @@ export function importSourceDirectory(request: Request): string | undefined {
   return source ? `clusters/${request.spec.cluster}/postgres/${request.metadata.namespace}/${source.from}` : undefined;
 }
 
+/**
+ * The World of a request, from a reader of stored requests (the state store's, for the caller's
+ * branch): every other database the request names is looked up once, the reads run together.
+ */
+export async function readWorld(request: Request, read: (directory: string) => Promise<string | null | undefined>, now = new Date()): Promise<World> {
+  const lookUp = (directory: string | undefined) => (directory ? read(directory) : Promise.resolve(undefined));
+  const [restoreSource, importSource, server] = await Promise.all([
+    lookUp(restoreSourceDirectory(request)),
+    lookUp(importSourceDirectory(request)),
+    lookUp(sharedServerDirectory(request)),
+  ]);
+  return {
+    now,
+    ...(restoreSource !== undefined ? { restoreSource } : {}),
+    ...(importSource !== undefined ? { importSource } : {}),
+    ...(server !== undefined ? { server } : {}),
+  };
+}
+
 function parseStored(text: string, platform: PlatformSettings): Request | undefined {
   try {
     return parseRequest(parse(text), platform);

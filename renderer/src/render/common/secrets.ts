@@ -23,17 +23,19 @@ export interface SecretTemplate {
   data: Record<string, string>;
 }
 
-/**
- * Generated once (or again every `rotation.refreshInterval`: each refresh asks the generator for a
- * new password), kept when the ExternalSecret goes, and never pruned by GitOps.
- */
+/** How often an ExternalSecret over a generator refreshes: once, or every rotation interval (each refresh is a new password). */
+export function refreshOf(rotation?: { refreshInterval: string }) {
+  return rotation ? { refreshPolicy: 'Periodic', refreshInterval: rotation.refreshInterval } : { refreshPolicy: 'CreatedOnce' };
+}
+
+/** Generated once or on each rotation (refreshOf), kept when the ExternalSecret goes, and never pruned by GitOps. */
 export function externalSecret(plan: PlanBase, name: string, generator: string, template?: SecretTemplate, rotation?: { refreshInterval: string }): Manifest {
   return {
     apiVersion: 'external-secrets.io/v1',
     kind: 'ExternalSecret',
     metadata: meta(plan, name, 'credentials', { ...PROTECT_FROM_PRUNING, ...NO_FLUX_SUBSTITUTION }),
     spec: {
-      ...(rotation ? { refreshPolicy: 'Periodic', refreshInterval: rotation.refreshInterval } : { refreshPolicy: 'CreatedOnce' }),
+      ...refreshOf(rotation),
       target: {
         name,
         creationPolicy: 'Orphan',
@@ -64,6 +66,11 @@ export function applicationSecretTemplate(plan: PlanBase): Record<string, string
   };
 }
 
+/** The application Secret's keys (the common ones and the engine's extra ones) in byte order, so every render is the same. */
+export function applicationSecretData(plan: PlanBase, extraData: Record<string, string> = {}): Record<string, string> {
+  return Object.fromEntries(Object.entries({ ...applicationSecretTemplate(plan), ...extraData }).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
 /**
  * The application's credentials, generated in the cluster by External Secrets Operator, never
  * written to git. With `credentials.source: existing-secret` the platform provides the Secret.
@@ -76,7 +83,7 @@ export function buildApplicationSecret(plan: PlanBase): Manifest[] {
     externalSecret(plan, names.secret, names.passwordGenerator, {
       type: plan.applicationSecret.type,
       metadata: { labels: { ...meta(plan, names.secret, 'credentials').labels, ...plan.applicationSecret.labels } },
-      data: Object.fromEntries(Object.entries({ ...applicationSecretTemplate(plan), ...plan.applicationSecret.extraData }).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+      data: applicationSecretData(plan, plan.applicationSecret.extraData),
     }, plan.passwordRotation),
   ];
 }

@@ -8,11 +8,11 @@ import { buildServerIngress } from './network';
 
 const unlessRetired = (build: Builder<SharedServerPlan>) => (plan: SharedServerPlan): Manifest[] => (plan.retired ? [] : build(plan));
 
-/** The shared-server engine's builders: the tenant's objects, none of the server's. */
+/** The shared-server engine's builders: the tenant's objects, none of the server's; a retired one keeps only its database and role. */
 export const SHARED_SERVER_BUILDERS: readonly Builder<SharedServerPlan>[] = [
   unlessRetired(buildNamespace),
-  buildTenantCredentials,
+  unlessRetired(buildTenantCredentials),
   unlessRetired(buildConnection),
   buildDatabaseAndRole,
-  buildServerIngress,
+  unlessRetired(buildServerIngress),
 ];

@@ -3,13 +3,12 @@ import { NO_FLUX_SUBSTITUTION } from '../../plan/labels';
 import { meta } from '../../plan/metadata';
 import type { SharedServerPlan as Plan } from '../../plan/shared-server/plan';
 import type { Manifest } from '../manifest';
-import { applicationSecretTemplate, passwordGenerator } from '../common/secrets';
+import { applicationSecretData, passwordGenerator, refreshOf } from '../common/secrets';
 import { inServerNamespace } from './helpers';
 
 const EXTERNAL_SECRETS_API = 'external-secrets.io/v1';
 /** How soon the tenant's copy follows a rotated owner password. */
 const COPY_REFRESH = '1m0s';
-const sorted = (data: Record<string, string>) => Object.fromEntries(Object.entries(data).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
 /**
  * One password, generated once in the server's namespace (where the DatabaseRole reads it), and
@@ -17,16 +16,14 @@ const sorted = (data: Record<string, string>) => Object.fromEntries(Object.entri
  * else (a Role with resourceNames). No password in git, no cluster-wide store.
  */
 export function buildTenantCredentials(plan: Plan): Manifest[] {
-  if (plan.retired) return [];
   const { names, spec } = plan;
   const generator = { ...passwordGenerator(plan, names.ownerSecret), metadata: inServerNamespace(plan, names.ownerSecret, 'credentials') };
-  const rotation = plan.passwordRotation;
   const ownerSecret: Manifest = {
     apiVersion: EXTERNAL_SECRETS_API,
     kind: 'ExternalSecret',
     metadata: inServerNamespace(plan, names.ownerSecret, 'credentials', NO_FLUX_SUBSTITUTION),
     spec: {
-      ...(rotation ? { refreshPolicy: 'Periodic', refreshInterval: rotation.refreshInterval } : { refreshPolicy: 'CreatedOnce' }),
+      ...refreshOf(plan.passwordRotation),
       target: {
         name: names.ownerSecret,
         // Retiring the tenant removes the ExternalSecret and with it this Secret.
@@ -85,7 +82,7 @@ export function buildTenantCredentials(plan: Plan): Manifest[] {
           name: names.secret,
           creationPolicy: 'Owner',
           deletionPolicy: 'Delete',
-          template: { engineVersion: 'v2', type: 'Opaque', metadata: { labels: meta(plan, names.secret, 'credentials').labels }, data: sorted(applicationSecretTemplate(plan)) },
+          template: { engineVersion: 'v2', type: 'Opaque', metadata: { labels: meta(plan, names.secret, 'credentials').labels }, data: applicationSecretData(plan) },
         },
         data: [{ secretKey: 'password', remoteRef: { key: names.ownerSecret, property: 'password' } }],
       },

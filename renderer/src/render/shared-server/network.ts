@@ -9,7 +9,6 @@ import { inServerNamespace } from './helpers';
  * directory is never edited for a tenant.
  */
 export function buildServerIngress(plan: Plan): Manifest[] {
-  if (plan.retired) return [];
   return [
     {
       apiVersion: 'networking.k8s.io/v1',

@@ -6,9 +6,7 @@ import {
   CATALOG_FILE,
   REQUEST_FILE,
   assertWorld,
-  importSourceDirectory,
-  restoreSourceDirectory,
-  sharedServerDirectory,
+  readWorld,
   type World,
   pullRequestBranch,
   renderDatabase,
@@ -32,24 +30,9 @@ function render(input: Record<string, unknown>, platform: PlatformSettings, requ
   }
 }
 
-/** Another database's stored request on the base branch: its text, null when absent, undefined when there is none to read. */
-async function readStored(publisher: Publisher, directory: string | undefined, baseBranch: string, branch: string): Promise<string | null | undefined> {
-  return directory ? readStoredRequest(publisher, { baseBranch, branch, directory, requestFile: REQUEST_FILE }) : undefined;
-}
-
-/** What the world says about the request's sources: a restore or import source, or a shared server, read from the state store. */
-async function readWorld(publisher: Publisher, rendered: RenderedDatabase, baseBranch: string, branch: string): Promise<World> {
-  const [restoreSource, importSource, server] = await Promise.all([
-    readStored(publisher, restoreSourceDirectory(rendered.request), baseBranch, branch),
-    readStored(publisher, importSourceDirectory(rendered.request), baseBranch, branch),
-    readStored(publisher, sharedServerDirectory(rendered.request), baseBranch, branch),
-  ]);
-  return {
-    now: new Date(),
-    ...(restoreSource !== undefined ? { restoreSource } : {}),
-    ...(importSource !== undefined ? { importSource } : {}),
-    ...(server !== undefined ? { server } : {}),
-  };
+/** What the world says about the request's sources (a restore or import source, a shared server), read from the state store. */
+function readWorldOf(publisher: Publisher, rendered: RenderedDatabase, baseBranch: string, branch: string): Promise<World> {
+  return readWorld(rendered.request, directory => readStoredRequest(publisher, { baseBranch, branch, directory, requestFile: REQUEST_FILE }));
 }
 
 /** Refuses, before anything is written, what only the world can tell: a source that is not there, a time to come. */
@@ -110,7 +93,7 @@ export function createPostgresCreateAction(options: PostgresCreateActionOptions)
           await writeFile(join(ctx.workspacePath, path), content);
         }
         const publisher = await resolve().then(r => r.publisher).catch(() => undefined);
-        const world = publisher ? await readWorld(publisher, rendered, baseBranch, branch).catch(() => ({ now: new Date() })) : { now: new Date() };
+        const world = publisher ? await readWorldOf(publisher, rendered, baseBranch, branch).catch(() => ({ now: new Date() })) : { now: new Date() };
         checkWorld(rendered, world, options.platform);
         const change = publisher ? await previewChange(publisher, rendered, baseBranch, branch).catch((): Change => 'unknown') : 'unknown';
         ctx.logger.info(`dry run: rendered ${Object.keys(rendered.files).length} files into ${rendered.directory}/; would ${change === 'unknown' ? 'change an unknown amount (the state store could not be read)' : change}; no pull request opened`);
@@ -123,7 +106,7 @@ export function createPostgresCreateAction(options: PostgresCreateActionOptions)
       }
 
       const { publisher, browseUrl } = await resolve();
-      checkWorld(rendered, await readWorld(publisher, rendered, baseBranch, branch), options.platform);
+      checkWorld(rendered, await readWorldOf(publisher, rendered, baseBranch, branch), options.platform);
       const result = await publishInCheckpoint(ctx.checkpoint, {
         publisher,
         rendered,
