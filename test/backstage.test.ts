@@ -1,6 +1,8 @@
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
-import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { coreServices, createBackendModule, createServiceFactory } from '@backstage/backend-plugin-api';
+import { catalogLocationsExtensionPoint } from '@backstage/plugin-catalog-node';
 import { mockCredentials, mockServices, startTestBackend, TestDatabases } from '@backstage/backend-test-utils';
 import { parse } from 'yaml';
 import { scaffolderModulePostgres } from '../plugins/scaffolder-postgres/src';
@@ -24,6 +26,15 @@ afterAll(async () => {
   store?.cleanup();
 });
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+/** Lets the test register the state store's catalog files by path, as an app would register its URLs. */
+const fileLocations = createBackendModule({
+  pluginId: 'catalog',
+  moduleId: 'test-file-locations',
+  register(env) {
+    env.registerInit({ deps: { locations: catalogLocationsExtensionPoint }, async init({ locations }) { locations.setAllowedLocationTypes(['url', 'file']); } });
+  },
+});
 let baseUrl: string;
 const auth = { Authorization: mockCredentials.user.header('user:default/jane'), 'Content-Type': 'application/json' };
 
@@ -43,16 +54,17 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
   throw new Error(`timed out waiting for ${what}`);
 }
 
-async function runTask(values: Record<string, unknown>) {
-  const created = await api('POST', '/api/scaffolder/v2/tasks', { templateRef: 'template:default/create-postgresql', values });
-  if (created.status !== 201) return { created, task: undefined, log: '' };
+async function runTask(values: Record<string, unknown>, template = 'create-postgresql') {
+  const created = await api('POST', '/api/scaffolder/v2/tasks', { templateRef: `template:default/${template}`, values });
+  if (created.status !== 201) return { created, task: undefined, log: '', output: {} as Record<string, unknown> };
   const task = await until('the task to finish', async () => {
     const { body } = await api('GET', `/api/scaffolder/v2/tasks/${created.body.id}`);
     return ['completed', 'failed'].includes(body.status) ? body : undefined;
   });
   const events = await api('GET', `/api/scaffolder/v2/tasks/${created.body.id}/events`);
   const log = events.body.map((e: { body: { message?: string } }) => e.body.message ?? '').join('\n');
-  return { created, task, log };
+  const completion = events.body.find((e: { type: string }) => e.type === 'completion');
+  return { created, task, log, output: (completion?.body.output ?? {}) as Record<string, unknown> };
 }
 
 const values = { name: 'orders', namespace: 'team-a', owner: 'group:default/team-a', system: 'system:default/shop', cluster: 'worker-1', database: 'orders', username: 'orders_app', size: 'medium', version: '17', profile: 'staging', persistence: true, backup: true };
@@ -64,6 +76,7 @@ beforeAll(async () => {
       import('@backstage/plugin-scaffolder-backend'),
       import('@backstage/plugin-catalog-backend'),
       import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
+      fileLocations,
       scaffolderModulePostgres,
       // One SQLite database per plugin, from TestDatabases, which also closes them after the run.
       createServiceFactory({
@@ -175,5 +188,69 @@ describe('the Create PostgreSQL template in a real Backstage backend', () => {
     const files = store.files('postgres/worker-1/team-a/payments', 'clusters/worker-1/postgres/team-a/payments').map(f => f.split('/').pop());
     expect(files).toEqual(expect.arrayContaining(['cluster-payments-postgresql.yaml', 'pooler-payments-postgresql-pooler.yaml']));
     expect(files.some(f => f?.startsWith('statefulset-'))).toBe(false);
+  });
+});
+
+describe('day two in a real Backstage backend: create, change, a refused shrink, retire', () => {
+  const directory = 'clusters/worker-1/postgres/team-a/ledger';
+  const branch = 'postgres/worker-1/team-a/ledger';
+  let entityRef: string;
+
+  it('creates the database, the pull request is merged, and the catalog lists it', async () => {
+    const { task, log } = await runTask({ ...values, name: 'ledger', database: 'ledger', username: 'ledger_app', size: 'small', backup: false });
+    expect({ status: task?.status, log: task?.status === 'completed' ? '' : log }).toEqual({ status: 'completed', log: '' });
+    store.merge(branch);
+    expect(store.show('main', `${directory}/request.yaml`)).toContain('size: small');
+
+    // The state store's catalog file, registered as Flux plus a catalog location would register it.
+    const catalogFile = join(mkdtempSync(join(tmpdir(), 'pgg-catalog-')), 'catalog-info.yaml');
+    writeFileSync(catalogFile, store.show('main', `${directory}/catalog-info.yaml`)!);
+    const registered = await api('POST', '/api/catalog/locations', { type: 'file', target: catalogFile });
+    expect({ status: registered.status, body: registered.status === 201 ? undefined : registered.body }).toEqual({ status: 201, body: undefined });
+    const entity = await until('the database in the catalog', async () => {
+      const { body } = await api('GET', `/api/catalog/entities/by-query?filter=kind=resource,spec.type=database,metadata.name=ledger-team-a-worker-1`);
+      return body?.items?.[0];
+    });
+    entityRef = `resource:${entity.metadata.namespace}/${entity.metadata.name}`;
+  });
+
+  it('"Change PostgreSQL" changes size and storage; the summary says what restarts and what needs volume expansion', async () => {
+    const { task, log, output } = await runTask({ entityRef, size: 'medium', storageSize: '8Gi' }, 'change-postgresql');
+    expect({ status: task?.status, log: task?.status === 'completed' ? '' : log }).toEqual({ status: 'completed', log: '' });
+    const request = parse(store.show(branch, `${directory}/request.yaml`)!);
+    expect(request.spec).toMatchObject({ size: 'medium', storageSize: '8Gi', database: 'ledger', username: 'ledger_app' });
+    expect(log).toContain(`updated ${directory} on branch ${branch}`);
+    const summary = String((output.text as { content: string }[] | undefined)?.map(t => t.content).join('\n') ?? '');
+    expect(summary).toContain('storageSize: 1Gi -> 8Gi: volume expansion needed');
+    expect(summary).toContain("### What restarts\n\n- ledger-postgresql: the primary's pod restarts: connections drop");
+    expect(summary).not.toContain('DESTRUCTIVE');
+    store.merge(branch);
+  });
+
+  it('a shrink is refused naming the field, with no stack trace, and nothing is written', async () => {
+    const before = { branches: store.branches(), main: store.log('main'), branch: store.log(branch) };
+    const { task, log } = await runTask({ entityRef, storageSize: '2Gi' }, 'change-postgresql');
+    expect({ status: task?.status, log }).toMatchObject({ status: 'failed' });
+    expect(log).toContain('storageSize: may grow, never shrink (8Gi -> 2Gi): volumes cannot shrink');
+    expect(log).not.toMatch(/^\s+at /m);
+    expect({ branches: store.branches(), main: store.log('main'), branch: store.log(branch) }).toEqual(before);
+  });
+
+  it('"Retire PostgreSQL" removes the manifests and the catalog entity, says what stays; a second retirement is refused', async () => {
+    const { task, log, output } = await runTask({ entityRef }, 'retire-postgresql');
+    expect({ status: task?.status, log: task?.status === 'completed' ? '' : log }).toEqual({ status: 'completed', log: '' });
+    const retireBranch = 'postgres-retire/worker-1/team-a/ledger';
+    expect(log).toContain(`opened the retirement of ${directory} on branch ${retireBranch}`);
+    expect(store.files(retireBranch, directory)).toEqual([]);
+    const summary = String((output.text as { content: string }[] | undefined)?.map(t => t.content).join('\n') ?? '');
+    expect(summary).toContain('**No data is deleted.**');
+    expect(summary).toContain('- PersistentVolumeClaims data-ledger-postgresql-0 in team-a');
+    expect(summary).toContain('kubectl -n team-a delete pvc data-ledger-postgresql-0');
+    store.merge(retireBranch);
+
+    const again = await runTask({ entityRef }, 'retire-postgresql');
+    expect(again.task?.status).toBe('failed');
+    expect(again.log).toMatch(/no such database|not found|already/);
+    expect(again.log).not.toMatch(/^\s+at /m);
   });
 });

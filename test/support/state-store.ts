@@ -15,6 +15,8 @@ export interface StateStore {
   log(ref: string): string[];
   /** Paths of files under a directory at a ref. */
   files(ref: string, directory: string): string[];
+  /** Merges a branch into main as a reviewer merging its pull request would (a merge commit). */
+  merge(branch: string): void;
   cleanup(): void;
 }
 
@@ -40,6 +42,16 @@ export function createStateStore(seed: Record<string, string> = { 'README.md': '
     branches: () => git(bare, 'for-each-ref', '--format=%(refname:short)', 'refs/heads').split('\n').filter(Boolean).sort(),
     log: ref => git(bare, 'log', '--format=%s', ref).split('\n'),
     files: (ref, directory) => git(bare, 'ls-tree', '-r', '--name-only', ref, '--', directory).split('\n').filter(Boolean),
+    merge: branch => {
+      const work = mkdtempSync(join(tmpdir(), 'pgg-merge-'));
+      try {
+        git(work, 'clone', '--quiet', bare, '.');
+        git(work, '-c', 'user.name=Reviewer', '-c', 'user.email=reviewer@example.com', 'merge', '--no-ff', '--quiet', '-m', `Merge ${branch}`, `origin/${branch}`);
+        git(work, 'push', '--quiet', 'origin', 'main');
+      } finally {
+        rmSync(work, { recursive: true, force: true });
+      }
+    },
     cleanup: () => rmSync(root, { recursive: true, force: true }),
   };
 }
