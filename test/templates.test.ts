@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { requestSpecSchema } from '@postgres-gitops/renderer';
 import { templateFiles } from '../plugins/scaffolder-postgres/src/templates';
+import { QUANTITY } from '../renderer/src/request/quantity';
 
 const ROOT = join(__dirname, '..');
 
@@ -17,7 +18,7 @@ describe('templates/', () => {
     const size = requestSpecSchema.shape.size;
     expect(fields.size.description).toBe(size.description);
     expect(fields.size.enum).toEqual(size.unwrap().options);
-    expect(fields.storageSize.pattern).toBe('^[1-9][0-9]*(Mi|Gi|Ti)$');
+    expect(fields.storageSize.pattern).toBe(QUANTITY.source);
     expect(fields.allowedNamespaces.maxItems).toBe(50);
   });
 });

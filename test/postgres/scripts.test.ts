@@ -4,7 +4,7 @@ import { renderPlan, type Manifest } from '@postgres-gitops/renderer';
 import { statefulSetPlanFor } from '../../renderer/src/__testUtils__/plans';
 import type { StatefulSetPlan } from '../../renderer/src/plan/statefulset/plan';
 import { EXPORTER_QUERIES } from '../../renderer/src/render/statefulset/monitoring';
-import { Background, freePort, initdb, makeDir, PG_BIN, psqlLocal, psqlTcp, removeDir, run, runOk, waitReady, writeOwned } from '../support/postgres';
+import { Background, freePort, initdb, makeDir, PG_BIN, psqlLocal, psqlTcp, removeDir, run, runOk, serverBin, waitReady, writeOwned } from '../support/postgres';
 import { parse } from 'yaml';
 
 /**
@@ -35,7 +35,18 @@ function envOf(container: Container, overrides: Record<string, string>, password
   return { ...env, ...overrides };
 }
 
-describe('scripts of a large database (primary and standby) on real PostgreSQL 15', () => {
+/**
+ * The oldest supported major, the image's, and the newest. pg_basebackup and pg_dump must be at
+ * least the server's major, and the only client tools on this machine are PostgreSQL 15's
+ * (Debian bookworm; the npm packages ship servers only), so the standby and backup scripts run
+ * on 13 and 15; the role sync, rotation and shutdown run on every one of them.
+ */
+const MAJORS = ['13', '15', '18'];
+const CLIENT_MAJOR = 15;
+
+describe.each(MAJORS)('scripts of a large database (primary and standby) on real PostgreSQL %s', major => {
+  const bin = serverBin(major);
+  const withClientTools = Number(major) <= CLIENT_MAJOR ? it : it.skip;
   let plan: StatefulSetPlan;
   let manifests: Manifest[];
   let root: string;
@@ -51,7 +62,23 @@ describe('scripts of a large database (primary and standby) on real PostgreSQL 1
     const [, script, ...rest] = container.command;
     const server = rest.filter(a => a !== 'docker-entrypoint.sh').map(a => a.replace('/etc/postgresql/', `${root}/conf/`));
     expect(server[0]).toBe('postgres');
-    return [join(scripts, script.replace('/scripts/', '')), `${PG_BIN}/postgres`, ...server.slice(1), ...confArgs, '-c', `port=${port}`, '-c', `unix_socket_directories=${socketDir}`];
+    return [join(scripts, script.replace('/scripts/', '')), `${bin}/postgres`, ...server.slice(1), ...confArgs, '-c', `port=${port}`, '-c', `unix_socket_directories=${socketDir}`];
+  }
+
+  /**
+   * pg_basebackup 15 -R writes libpq options into primary_conninfo that an older server's
+   * walreceiver does not know (sslsni, from 14). The image of that major ships its own
+   * pg_basebackup; here a wrapper stands in for it by dropping what that libpq lacks.
+   */
+  function olderServerShim(): Record<string, string> {
+    if (Number(major) >= 14) return {};
+    const dir = join(root, 'shim');
+    if (!existsSync(dir)) {
+      mkdirSync(dir);
+      chownSync(dir, statSync(root).uid, statSync(root).gid);
+      writeOwned(join(dir, 'pg_basebackup'), `#!/bin/bash\nset -e\n${PG_BIN}/pg_basebackup "$@"\nfor a in "$@"; do case "$prev" in -D) target=$a;; esac; prev=$a; done\nsed -i 's/ sslsni=1//' "$target/postgresql.auto.conf"\n`, 0o755);
+    }
+    return { PATH: `${dir}:${PG_BIN}:/usr/bin:/bin` };
   }
 
   function startPrimary(dataDir: string, port: number, extraEnv: Record<string, string> = {}, passwords = PASSWORDS): Background {
@@ -61,7 +88,7 @@ describe('scripts of a large database (primary and standby) on real PostgreSQL 1
   }
 
   beforeAll(async () => {
-    plan = statefulSetPlanFor({ size: 'large', profile: 'prod', ssl: false, username: 'app_user', database: 'orders', passwordRotationDays: 30 });
+    plan = statefulSetPlanFor({ size: 'large', profile: 'prod', version: major, ssl: false, username: 'app_user', database: 'orders', passwordRotationDays: 30 });
     manifests = renderPlan(plan);
     root = makeDir('scripts');
     scripts = join(root, 'scripts');
@@ -73,7 +100,7 @@ describe('scripts of a large database (primary and standby) on real PostgreSQL 1
     confArgs = [];
 
     primaryPort = await freePort();
-    await initdb(join(root, 'primary'));
+    await initdb(join(root, 'primary'), bin);
     primary = startPrimary(join(root, 'primary'), primaryPort);
     await waitReady(primaryPort, primary);
     // primary.sh syncs roles right after the server answers; wait for its log line.
@@ -95,13 +122,15 @@ describe('scripts of a large database (primary and standby) on real PostgreSQL 1
     expect((await psqlTcp(primaryPort, 'postgres_exporter', 'mon-pw', 'postgres', "SELECT pg_has_role('pg_monitor', 'member')")).stdout).toBe('t\n');
     expect(await psqlLocal(root, primaryPort, "SELECT rolreplication FROM pg_roles WHERE rolname = 'replicator'")).toBe('t');
     expect(await psqlLocal(root, primaryPort, "SELECT rolsuper FROM pg_roles WHERE rolname = 'app_user'")).toBe('f');
+    expect(await psqlLocal(root, primaryPort, 'SHOW server_version_num')).toMatch(new RegExp(`^${major}0`));
+    const created = await psqlTcp(primaryPort, plan.spec.username, 'app-pw-one', plan.spec.database, 'CREATE TABLE orders (id int PRIMARY KEY, item text); INSERT INTO orders VALUES (1, \'first\')');
+    expect(created.code).toBe(0);
   });
 
-  it('standby.sh clones the primary and a row written on the primary is read on the standby', async () => {
-    await psqlTcp(primaryPort, plan.spec.username, 'app-pw-one', plan.spec.database, 'CREATE TABLE orders (id int PRIMARY KEY, item text); INSERT INTO orders VALUES (1, \'first\')');
+  withClientTools('standby.sh clones the primary and a row written on the primary is read on the standby', async () => {
     standbyPort = await freePort();
     const container = containerOf(manifests, 'StatefulSet', plan.names.readStatefulSet);
-    const env = envOf(container, { PGDATA: join(root, 'standby'), PGPORT_SERVER: String(standbyPort), PGSOCKET: root, PRIMARY_HOST: '127.0.0.1', PRIMARY_PORT: String(primaryPort) });
+    const env = envOf(container, { PGDATA: join(root, 'standby'), PGPORT_SERVER: String(standbyPort), PGSOCKET: root, PRIMARY_HOST: '127.0.0.1', PRIMARY_PORT: String(primaryPort), ...olderServerShim() });
     standby = new Background('/bin/bash', serverArgs(container, standbyPort, root), env);
     await waitReady(standbyPort, standby);
     expect(standby.log).toContain('cloning 127.0.0.1 into an empty data directory');
@@ -118,19 +147,36 @@ describe('scripts of a large database (primary and standby) on real PostgreSQL 1
     expect(write.stderr).toMatch(/read-only transaction/);
   });
 
-  it('the exporter\'s extra query sees the standby streaming from the primary', async () => {
+  withClientTools('the exporter\'s extra query sees the standby streaming from the primary', async () => {
     const query = parse(EXPORTER_QUERIES).pg_standby.query;
     const result = await psqlTcp(primaryPort, 'postgres_exporter', 'mon-pw', 'postgres', query);
     expect(result.code).toBe(0);
     expect(result.stdout.trim().split('\n')).toHaveLength(1);
   });
 
-  it('primary.sh refuses to initialise an empty data directory while a standby holds the data', async () => {
+  withClientTools('primary.sh refuses to initialise an empty data directory while a standby holds the data', async () => {
     const port = await freePort();
     const guarded = startPrimary(join(root, 'empty-primary'), port, { STANDBY_HOST: '127.0.0.1', STANDBY_PORT: String(standbyPort) });
     expect(await guarded.exited).toBe(1);
     expect(guarded.log).toContain('refusing to initialise an empty data directory');
     expect(existsSync(join(root, 'empty-primary'))).toBe(false);
+  });
+
+  it('primary.sh stops with a fast shutdown: a busy client does not hold the stop, and the next start needs no crash recovery', async () => {
+    const busy = run(`${PG_BIN}/psql`, ['-X', '-h', '127.0.0.1', '-p', String(primaryPort), '-U', plan.spec.username, '-d', plan.spec.database, '-c', 'SELECT pg_sleep(300)'], { PGPASSWORD: 'app-pw-one' });
+    for (let i = 0; i < 50 && (await psqlLocal(root, primaryPort, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%'")) !== '1'; i++) await new Promise(r => setTimeout(r, 100));
+    const started = Date.now();
+    expect(await primary!.stop()).toBe(0);
+    const stopSeconds = (Date.now() - started) / 1000;
+    const grace = (manifests.find(m => m.kind === 'StatefulSet' && m.metadata.name === plan.names.statefulSet) as any).spec.template.spec.terminationGracePeriodSeconds;
+    expect(stopSeconds).toBeLessThan(grace / 2);
+    expect(primary!.log).toMatch(/received fast shutdown request/);
+    expect((await busy).stderr).toMatch(/terminating connection due to administrator command|server closed the connection/);
+
+    primary = startPrimary(join(root, 'primary'), primaryPort);
+    await waitReady(primaryPort, primary);
+    expect(primary.log).toMatch(/database system was shut down at/);
+    expect(primary.log).not.toMatch(/not properly shut down|automatic recovery in progress|was interrupted/);
   });
 
   it('on restart primary.sh sets the passwords from the Secret again (the Secret is the source of truth)', async () => {
@@ -139,10 +185,10 @@ describe('scripts of a large database (primary and standby) on real PostgreSQL 1
     await waitReady(primaryPort, primary);
     for (let i = 0; i < 100 && !primary.log.includes('roles and database in place'); i++) await new Promise(r => setTimeout(r, 100));
     expect((await psqlTcp(primaryPort, plan.spec.username, 'app-pw-one', plan.spec.database, 'SELECT 1')).stderr).toMatch(/password authentication failed/);
-    expect((await psqlTcp(primaryPort, plan.spec.username, 'app-pw-two', plan.spec.database, 'SELECT count(*) FROM orders')).stdout).toBe('2\n');
+    expect((await psqlTcp(primaryPort, plan.spec.username, 'app-pw-two', plan.spec.database, 'SELECT item FROM orders WHERE id = 1')).stdout).toBe('first\n');
   });
 
-  it('backup.sh dumps the database and globals, prunes to the retention count, and the dump restores into a fresh server', async () => {
+  withClientTools('backup.sh dumps the database and globals, prunes to the retention count, and the dump restores into a fresh server', async () => {
     const backups = join(root, 'backups');
     mkdirSync(backups);
     chownSync(backups, statSync(root).uid, statSync(root).gid);
@@ -157,13 +203,15 @@ describe('scripts of a large database (primary and standby) on real PostgreSQL 1
 
     const restoreDir = makeDir('restore');
     const port = await freePort();
-    await initdb(join(restoreDir, 'data'));
-    const fresh = new Background(`${PG_BIN}/postgres`, ['-D', join(restoreDir, 'data'), '-c', `port=${port}`, '-c', `unix_socket_directories=${restoreDir}`, '-c', 'listen_addresses=127.0.0.1'], {});
+    await initdb(join(restoreDir, 'data'), bin);
+    const fresh = new Background(`${bin}/postgres`, ['-D', join(restoreDir, 'data'), '-c', `port=${port}`, '-c', `unix_socket_directories=${restoreDir}`, '-c', 'listen_addresses=127.0.0.1'], {});
     try {
       await waitReady(port, fresh);
       // Globals first (roles with their password hashes); "role postgres already exists" is expected.
       await run(`${PG_BIN}/psql`, ['-X', '-q', '-h', restoreDir, '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-f', join(latest, 'globals.sql')]);
-      await runOk(`${PG_BIN}/pg_restore`, ['-h', restoreDir, '-p', String(port), '-U', 'postgres', '--create', '-d', 'postgres', join(latest, `${plan.spec.database}.dump`)]);
+      // CREATE DATABASE by hand: pg_restore --create would speak the client's (15) CREATE DATABASE options.
+      await psqlLocal(restoreDir, port, `CREATE DATABASE ${plan.spec.database} OWNER ${plan.spec.username}`);
+      await runOk(`${PG_BIN}/pg_restore`, ['-h', restoreDir, '-p', String(port), '-U', 'postgres', '-d', plan.spec.database, join(latest, `${plan.spec.database}.dump`)]);
       const rows = await psqlTcp(port, plan.spec.username, 'app-pw-two', plan.spec.database, 'SELECT id, item FROM orders ORDER BY id');
       expect(rows).toMatchObject({ code: 0, stdout: '1|first\n2|after clone\n' });
     } finally {

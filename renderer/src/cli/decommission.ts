@@ -1,4 +1,4 @@
-import { parse } from 'yaml';
+import { parseYamlInput } from '../request/yaml-input';
 import { databaseDirectory, REQUEST_FILE, retireBranch } from '../layout/paths';
 import type { PlatformSettings } from '../request/platform';
 import { retirement } from '../review/decommission';
@@ -14,7 +14,7 @@ export async function decommissionCommand(target: string, platform: PlatformSett
   const session = await publisher.open({ baseBranch: options.base, branch: retireBranch(cluster, namespace, name), directory, requestFile: REQUEST_FILE });
   try {
     if (session.existingRequest === undefined) throw new UsageError(`${directory}: no such database on ${options.base} of ${publisher.description} (never created, or already retired)`);
-    const { files, ...text } = retirement(parse(session.existingRequest), platform);
+    const { files, ...text } = retirement(parseYamlInput(session.existingRequest, 'the stored request.yaml'), platform);
     const result = await session.publish({ files, ...text, author: options.author, draft: options.draft, reviewers: options.reviewers, labels: options.labels });
     return { directory, result, publisher, text };
   } finally {

@@ -1,8 +1,8 @@
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
-import { parse } from 'yaml';
 import { platformSettingsSchema, type PlatformSettings, DEFAULT_PLATFORM } from '../request/platform';
 import { RequestValidationError } from '../request/errors';
+import { parseYamlInput } from '../request/yaml-input';
 import type { FileSet } from '../layout/layout';
 import { UsageError } from './exit-codes';
 
@@ -13,11 +13,7 @@ export async function readYamlFile(path: string): Promise<unknown> {
   } catch (error) {
     throw new UsageError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
-  try {
-    return parse(text);
-  } catch (error) {
-    throw new UsageError(`${path} is not valid YAML: ${(error as Error).message}`);
-  }
+  return parseYamlInput(text, path);
 }
 
 export async function loadPlatform(path: string | undefined): Promise<PlatformSettings> {

@@ -39,6 +39,14 @@ describe('render', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('refuses an unknown YAML tag in its own error format, naming the field, and writes nothing', async () => {
+    writeFileSync(join(dir, 'tagged.yaml'), 'apiVersion: marketplace.kratix.io/v1alpha1\nkind: postgresql\nmetadata: {name: orders}\nspec: {owner: !Secret group:default/team-a}\n');
+    const out = join(dir, 'out-tagged');
+    const { code, stderr } = await cli(['render', join(dir, 'tagged.yaml'), '--out', out]);
+    expect({ code, stderr }).toEqual({ code: EXIT.invalidInput, stderr: 'postgres-gitops: invalid request:\n  - spec.owner: the YAML tag !Secret is not accepted: a request holds plain values\n' });
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('rejects an invalid platform file with the field path', async () => {
     writeFileSync(join(dir, 'platform.yaml'), 'certIssuer: {kind: Vault}\n');
     const { code, stderr } = await cli(['render', join(EXAMPLES, 'basic.yaml'), '--platform', join(dir, 'platform.yaml')]);
@@ -110,6 +118,9 @@ describe('wiring', () => {
     expect((await cli(['wiring', '--flux'])).code).toBe(EXIT.invalidInput);
     expect((await cli(['wiring', '--cluster', 'x', '--flux', '--argo'])).code).toBe(EXIT.invalidInput);
     expect((await cli(['wiring', '--cluster', 'x', '--argo'])).stderr).toContain('--repo-url');
+    const bad = await cli(['wiring', '--cluster', 'Bad_Cluster', '--flux']);
+    expect({ code: bad.code, stdout: bad.stdout }).toEqual({ code: EXIT.invalidInput, stdout: '' });
+    expect(bad.stderr).toContain('--cluster: "Bad_Cluster" must be a DNS-1123 label of at most 54 characters');
   });
 });
 

@@ -10,6 +10,7 @@ import { reviewWarnings } from '../review/warnings';
 import { argoWiring } from '../wiring/argo';
 import { fluxWiring } from '../wiring/flux';
 import { EXIT, UsageError } from './exit-codes';
+import { assertWiringOptions } from '../wiring/options';
 import { loadPlatform, readYamlFile, writeFileSet } from './files';
 import { KRATIX_DEFAULT_PATHS, runKratix } from './kratix';
 import { formatVerifyResult, verifyStateStore } from './verify';
@@ -141,6 +142,7 @@ async function run(argv: string[], io: Io): Promise<number> {
       if (!values.cluster) throw new UsageError('wiring needs --cluster <name>');
       if (values.flux === values.argo) throw new UsageError('wiring needs exactly one of --flux or --argo');
       if (values.argo && !values['repo-url']) throw new UsageError('wiring --argo needs --repo-url <state-store git URL>');
+      assertWiringOptions({ cluster: values.cluster, sourceName: values.source });
       const wiring = values.flux
         ? fluxWiring({ cluster: values.cluster, sourceName: values.source })
         : argoWiring({ cluster: values.cluster, repoUrl: values['repo-url'] as string });

@@ -1,4 +1,4 @@
-import { parse } from 'yaml';
+import { parseYamlInput } from '../request/yaml-input';
 import { readStoredRequest } from '@postgres-gitops/publish';
 import { databaseDirectory, pullRequestBranch, REQUEST_FILE } from '../layout/paths';
 import { renderDatabase } from '../render-database';
@@ -17,7 +17,7 @@ export function parseSets(sets: string[]): Record<string, unknown> {
     const at = set.indexOf('=');
     const field = at > 0 ? set.slice(0, at) : '';
     if (!fields.includes(field)) throw new UsageError(`--set ${set}: expected <field>=<value> with a request field (${fields.join(', ')})`);
-    changes[field] = parse(set.slice(at + 1));
+    changes[field] = parseYamlInput(set.slice(at + 1), `--set ${field}`);
   }
   return changes;
 }
@@ -44,7 +44,7 @@ export async function updateCommand(
   const publisher = publisherFor(options, env);
   const stored = await readStoredRequest(publisher, { baseBranch: options.base, branch: pullRequestBranch(cluster, namespace, name), directory, requestFile: REQUEST_FILE });
   if (stored === null) throw new UsageError(`${directory}: no such database on ${options.base} of ${publisher.description}`);
-  const rendered = renderDatabase(withChanges(parse(stored), changes), platform);
+  const rendered = renderDatabase(withChanges(parseYamlInput(stored, 'the stored request.yaml'), changes), platform);
   if (rendered.directory !== directory) throw new UsageError(`cluster: stays ${cluster}: a database does not move`);
   return { rendered, publisher, ...(await decideAndPublish(publisher, rendered, platform, options, { update: true, allowMajorUpgrade: options.allowMajorUpgrade })) };
 }

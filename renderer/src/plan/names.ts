@@ -1,4 +1,4 @@
-import { DNS1035_LABEL } from '../request/names';
+import { DNS1035_LABEL, echo } from '../request/names';
 import type { FieldIssue } from '../request/errors';
 
 /** Names every engine shares: what applications and the platform see, whatever runs the database. */
@@ -53,12 +53,12 @@ export function checkNameRules(name: string, rules: NameRule[]): FieldIssue[] {
     const allowed = name.length - (tooLong.name.length - tooLong.max);
     issues.push({
       path: 'metadata.name',
-      message: `too long: the ${tooLong.kind} "${tooLong.name}" would be ${tooLong.name.length} characters; ${tooLong.why}. Use at most ${allowed} characters`,
+      message: `too long: the ${tooLong.kind} "${echo(tooLong.name)}" would be ${tooLong.name.length} characters; ${tooLong.why}. Use at most ${allowed} characters`,
     });
   }
   const notDns1035 = rules.find(rule => rule.dns1035 && !DNS1035_LABEL.test(rule.name));
   if (notDns1035) {
-    issues.push({ path: 'metadata.name', message: `must start with a letter: the ${notDns1035.kind} "${notDns1035.name}" must be a DNS-1035 label` });
+    issues.push({ path: 'metadata.name', message: `must start with a letter: the ${notDns1035.kind} "${echo(notDns1035.name)}" must be a DNS-1035 label` });
   }
   return issues;
 }

@@ -10,7 +10,8 @@ import { POSTGRES_PORT } from './ports';
 import { planCloudNativePg, type CloudNativePgPlan } from './cloudnative-pg/plan';
 import { planSharedServer, type SharedServerPlan } from './shared-server/plan';
 import { planStatefulSet, type StatefulSetPlan } from './statefulset/plan';
-import { deriveTuning, quantityToMi } from './tuning';
+import { deriveTuning } from './tuning';
+import { quantityToMi } from '../request/quantity';
 
 /** Everything the builders need, fully explicit: no builder reads the raw request. One member per engine. */
 export type Plan = StatefulSetPlan | CloudNativePgPlan | SharedServerPlan;

@@ -14,13 +14,6 @@ export interface Tuning {
   logMinDurationMs: number;
 }
 
-export function quantityToMi(quantity: string): number {
-  const match = /^(\d+)(Mi|Gi|Ti)$/.exec(quantity);
-  if (!match) throw new Error(`not a Mi/Gi/Ti quantity: ${quantity}`);
-  const factor = { Mi: 1, Gi: 1024, Ti: 1024 * 1024 }[match[2] as 'Mi' | 'Gi' | 'Ti'];
-  return Number(match[1]) * factor;
-}
-
 /**
  * The usual rules of thumb: shared_buffers a quarter of memory, effective_cache_size three
  * quarters, work_mem what is left spread over connections, WAL sized to the volume.

@@ -14,6 +14,22 @@ export const RESERVED_DATABASES = ['template0', 'template1'];
 /** Role names PostgreSQL itself refuses (CREATE ROLE "public" fails) or that we reserve. */
 export const RESERVED_ROLES = ['public', 'none', 'current_user', 'session_user', 'current_role', REPLICATION_ROLE, MONITORING_ROLE];
 
+/** Namespaces Kubernetes keeps for itself; a database never goes there (platforms may add their own). */
+export const SYSTEM_NAMESPACES: readonly string[] = ['kube-system', 'kube-public', 'kube-node-lease'];
+
+/**
+ * A Backstage entity reference, `[kind:][namespace/]name`, with the catalog's own rules for each
+ * part (kind: letters and digits; namespace: a DNS label; name: letters, digits, "-", "_", ".",
+ * starting and ending with a letter or digit; each at most 63 characters).
+ */
+export const ENTITY_REF = /^(?:([A-Za-z][A-Za-z0-9]{0,62}):)?(?:([a-z0-9]+(?:-+[a-z0-9]+)*)\/)?([A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$/;
+
+/** The first characters of a value a message echoes back, so that a huge value makes a short error. */
+export function echo(value: string, max = 64): string {
+  const characters = [...value];
+  return characters.length <= max ? value : `${characters.slice(0, max).join('')}... (${characters.length} characters)`;
+}
+
 /** Bytes, not characters: PostgreSQL's NAMEDATALEN limit is 63 bytes. */
 export function utf8Length(value: string): number {
   return new TextEncoder().encode(value).length;

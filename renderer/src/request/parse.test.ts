@@ -112,9 +112,21 @@ describe('parseRequest rejects, naming the field and the rule', () => {
     [{ engine: 'cloudnative-pg', restore: { from: 'orders', at: 'now' } }, 'spec.restore: unknown field(s) "at"'],
     [{ password: 'hunter2' }, 'spec: unknown field(s) "password"'],
     [{ storageSize: '10GB' }, 'spec.storageSize: must be a whole quantity in Mi, Gi or Ti'],
-    [{ backupSchedule: 'daily' }, 'spec.backupSchedule: must be a five-field cron expression'],
+    [{ backupSchedule: 'daily' }, 'spec.backupSchedule: must be a cron schedule of five fields'],
     [{ allowedNamespaces: ['Web'] }, 'spec.allowedNamespaces.0: must be a DNS-1123 label'],
     [{ replicas: 9 }, 'spec.replicas:'],
+    [{ backupSchedule: '60 2 * * *' }, 'spec.backupSchedule: minute 60 is out of range (0-59)'],
+    [{ backupSchedule: '0 2 * * 9' }, 'spec.backupSchedule: day of week 9 is out of range (0-6)'],
+    [{ storageSize: `${'9'.repeat(10_000)}Gi` }, 'spec.storageSize: must be a whole quantity'],
+    [{ storageSize: '65Ti' }, 'spec.storageSize: must be at most 64Ti'],
+    [{ owner: 'not an entity ref' }, 'spec.owner: must be a Backstage entity reference'],
+    [{ owner: 'group:default/team-a\n---\nkind: Secret' }, 'spec.owner: must be a Backstage entity reference'],
+    [{ owner: 'component:default/web' }, 'spec.owner: must refer to a group or user entity, not a component'],
+    [{ owner: 'group:default/te\u200bam' }, 'spec.owner: must be a Backstage entity reference'],
+    [{ system: '??' }, 'spec.system: must be a Backstage entity reference'],
+    [{ system: 'javascript:alert(1)' }, 'spec.system: must be a Backstage entity reference like "system:default/shop"'],
+    [{ system: 'javascript:x' }, 'spec.system: must refer to a system entity, not a javascript'],
+    [{ allowedNamespaces: ['web', 'kube-system'] }, 'spec.allowedNamespaces.1: "kube-system" is reserved for the cluster or the platform'],
   ])('%j', (spec, expected) => {
     expect(issuesOf(kratix(spec)).join('\n')).toContain(expected);
   });
@@ -125,5 +137,26 @@ describe('parseRequest rejects, naming the field and the rule', () => {
       'kind: must be "PostgreSQL" or "postgresql"',
     ]);
     expect(issuesOf(kratix({}, { namespace: 'x' }))).toEqual(['metadata.name: is required']);
+  });
+
+  it('refuses unknown top-level and metadata fields, and takes what a Kubernetes object carries', () => {
+    const { spec, ...rest } = kratix({ size: 'large' }) as { spec: unknown } & Record<string, unknown>;
+    expect(issuesOf({ ...rest, sepc: spec })).toEqual(['(request): unknown field(s) "sepc"; see the request fields in the README']);
+    expect(issuesOf({ ...rest, spec, password: 'hunter2' })).toEqual(['(request): unknown field(s) "password"; see the request fields in the README']);
+    expect(issuesOf(kratix({}, { name: 'orders', namespce: 'team-a' }))).toEqual(['metadata: unknown field(s) "namespce"; see the request fields in the README']);
+    const fromTheApiServer = { ...rest, spec, status: { phase: 'Ready' }, metadata: { name: 'orders', namespace: 'team-a', uid: 'u-1', generation: 2, managedFields: [], labels: { a: 'b' } } };
+    expect(parseRequest(fromTheApiServer).spec.size).toBe('large');
+  });
+
+  it('refuses the namespaces Kubernetes keeps and those the platform reserves', () => {
+    expect(issuesOf(kratix({}, { name: 'orders', namespace: 'kube-public' }))).toEqual([expect.stringContaining('metadata.namespace: "kube-public" is reserved')]);
+    const platform = platformSettingsSchema.parse({ reservedNamespaces: ['platform'] });
+    expect(() => parseRequest(kratix({}, { name: 'orders', namespace: 'platform' }), platform)).toThrow('metadata.namespace: "platform" is reserved for the cluster or the platform (reserved: kube-system, kube-public, kube-node-lease, platform)');
+  });
+
+  it('echoes at most the first characters of a huge value', () => {
+    const [message] = issuesOf(kratix({ version: 'x'.repeat(10_000) }));
+    expect(message.length).toBeLessThan(200);
+    expect(message).toContain('... (10000 characters)');
   });
 });

@@ -2,7 +2,7 @@ import { resolveDefaults } from './defaults';
 import { RequestValidationError, type FieldIssue } from './errors';
 import { fromMarketplaceSpec } from './marketplace';
 import { DEFAULT_PLATFORM, type PlatformSettings } from './platform';
-import { tenantRoleName, utf8Length } from './names';
+import { SYSTEM_NAMESPACES, tenantRoleName, utf8Length } from './names';
 import { ENGINE_ONLY_FIELDS, requestObjectSchema, SERVER_DECIDES_FIELDS, type RequestSpecInput } from './schema';
 import type { Request } from './types';
 
@@ -19,6 +19,7 @@ function crossFieldIssues(request: Request, given: RequestSpecInput, platform: P
       issues.push({ path: `spec.${field}`, message: `is a ${engine} feature; set spec.engine: ${engine} or leave it out` });
     }
   }
+  issues.push(...reservedNamespaceIssues(request, given, platform));
   if (spec.engine === 'shared-server') issues.push(...sharedServerIssues(request, given));
   if (spec.restore && spec.importFrom) {
     issues.push({ path: 'spec.importFrom', message: 'a database starts either from backups (restore) or from an import, not both' });
@@ -33,6 +34,19 @@ function crossFieldIssues(request: Request, given: RequestSpecInput, platform: P
     issues.push({ path: 'spec.replicas', message: 'standbys require spec.persistence: true (a standby clone needs a volume)' });
   }
   return issues;
+}
+
+/** Databases stay out of Kubernetes' own namespaces and those the platform reserves, and admit no pods from them. */
+function reservedNamespaceIssues(request: Request, given: RequestSpecInput, platform: PlatformSettings): FieldIssue[] {
+  const reserved = [...SYSTEM_NAMESPACES, ...platform.reservedNamespaces];
+  const used: [string, string | undefined][] = [
+    ['metadata.namespace', request.metadata.namespace],
+    ['spec.server.namespace', request.spec.server?.namespace],
+    ...(given.allowedNamespaces ?? []).map((n, i): [string, string] => [`spec.allowedNamespaces.${i}`, n]),
+  ];
+  return used
+    .filter(([, namespace]) => namespace !== undefined && reserved.includes(namespace))
+    .map(([path, namespace]) => ({ path, message: `"${namespace}" is reserved for the cluster or the platform (reserved: ${reserved.join(', ')})` }));
 }
 
 function sharedServerIssues(request: Request, given: RequestSpecInput): FieldIssue[] {

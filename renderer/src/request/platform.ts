@@ -54,6 +54,10 @@ export const platformSettingsSchema = z
       .default({}),
     createNamespace: z.boolean().default(false).describe('Render the Namespace object (with the restricted Pod Security labels)'),
     defaultCluster: z.string().regex(DNS1123_LABEL).default('worker-1'),
+    reservedNamespaces: z
+      .array(z.string().regex(DNS1123_LABEL))
+      .default([])
+      .describe('Namespaces no database may run in or admit, besides kube-system, kube-public and kube-node-lease (for example the platform\'s own)'),
     clusterDomain: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/).default('cluster.local').describe('DNS domain of the worker clusters, for fully qualified Service names across namespaces'),
     credentials: z
       .object({

@@ -1,6 +1,10 @@
 import { z } from 'zod/v3';
+import { cronIssue } from './cron';
+import { MAX_VOLUME, QUANTITY, quantityToMi } from './quantity';
 import {
   DNS1123_LABEL,
+  echo,
+  ENTITY_REF,
   RESERVED_DATABASES,
   RESERVED_ROLES,
   SQL_IDENTIFIER,
@@ -26,13 +30,29 @@ const sqlIdentifier = (what: string, reserved: string[]) =>
     .regex(SQL_IDENTIFIER, `must be a ${what} of lower-case letters, digits and underscores, starting with a letter or underscore`)
     .refine(v => utf8Length(v) <= 63, 'must be at most 63 bytes (PostgreSQL NAMEDATALEN)')
     .refine(v => !v.startsWith('pg_'), 'must not start with "pg_" (reserved for PostgreSQL system objects)')
-    .refine(v => !reserved.includes(v), v => ({ message: `"${v}" is reserved (reserved: ${reserved.join(', ')})` }));
+    .refine(v => !reserved.includes(v), v => ({ message: `"${echo(v)}" is reserved (reserved: ${reserved.join(', ')})` }));
 
-const cronField = '(\\*|\\d+(-\\d+)?(,\\d+(-\\d+)?)*)(/\\d+)?';
+const volumeSize = (example: string) =>
+  z
+    .string()
+    .regex(QUANTITY, `must be a whole quantity in Mi, Gi or Ti, like "${example}"`)
+    .refine(v => !QUANTITY.test(v) || quantityToMi(v) <= quantityToMi(MAX_VOLUME), `must be at most ${MAX_VOLUME}`);
+
+/** A Backstage entity reference of one of the given kinds (the first is the default when no kind is written). */
+const entityRef = (kinds: string[], example: string) =>
+  z
+    .string()
+    .max(253)
+    .regex(ENTITY_REF, `must be a Backstage entity reference like "${example}" (letters, digits, "-", "_", "."; no spaces or control characters)`)
+    .superRefine((value, ctx) => {
+      const kind = ENTITY_REF.exec(value)?.[1];
+      if (kind && !kinds.includes(kind.toLowerCase())) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must refer to a ${kinds.join(' or ')} entity, not a ${echo(kind)}` });
+      }
+    });
+
 /** RFC 3339 date-time with a zone, as PostgreSQL's recovery_target_time and CloudNativePG take it. */
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$/;
-const CRON = new RegExp(`^${cronField}( ${cronField}){4}$`);
-const QUANTITY = /^[1-9][0-9]*(Mi|Gi|Ti)$/;
 
 /** Spec fields of a database request. Every field is optional here; defaults are resolved in defaults.ts. */
 export const requestSpecSchema = z
@@ -42,7 +62,7 @@ export const requestSpecSchema = z
       .union([z.string(), z.number()])
       .transform(v => String(v))
       .refine(v => (SUPPORTED_VERSIONS as readonly string[]).includes(v), v => ({
-        message: `must be a PostgreSQL major version from 13 to 18 (got "${v}")`,
+        message: `must be a PostgreSQL major version from 13 to 18 (got "${echo(v)}")`,
       }))
       .describe('PostgreSQL major version, 13 to 18 (13 is end-of-life)')
       .optional(),
@@ -58,8 +78,8 @@ export const requestSpecSchema = z
       .optional(),
     profile: z.enum(PROFILES).describe('Environment profile: feature defaults and tuning (dev, staging, prod)').optional(),
     replicas: z.number().int().min(1).max(5).describe('Number of PostgreSQL pods (one primary plus standbys); defaults from the size. On cloudnative-pg: 1 = no failover, 2 = failover without a quorum, 3 or more recommended').optional(),
-    storageSize: z.string().regex(QUANTITY, 'must be a whole quantity in Mi, Gi or Ti, like "20Gi"').describe('Data volume size; defaults from the size').optional(),
-    walStorageSize: z.string().regex(QUANTITY, 'must be a whole quantity in Mi, Gi or Ti, like "5Gi"').describe('cloudnative-pg: a separate volume for the write-ahead log, of this size').optional(),
+    storageSize: volumeSize('20Gi').describe('Data volume size; defaults from the size').optional(),
+    walStorageSize: volumeSize('5Gi').describe('cloudnative-pg: a separate volume for the write-ahead log, of this size').optional(),
     pooling: z.boolean().describe('cloudnative-pg: a PgBouncer pooler in transaction mode in front of the primary; applications connect through it').optional(),
     restore: z
       .object({
@@ -100,9 +120,16 @@ export const requestSpecSchema = z
     tenants: z.boolean().describe('cloudnative-pg: accept shared-server databases (tenants) on this server; each connects only to its own database').optional(),
     storageClass: z.string().regex(DNS1123_LABEL, 'must be a DNS-1123 label').max(63).describe('StorageClass of the data and backup volumes; cluster default when empty').optional(),
     cluster: z.string().regex(DNS1123_LABEL, 'must be a DNS-1123 label').max(63).describe('Worker cluster the database is deployed to').optional(),
-    owner: z.string().min(1).max(253).describe('Backstage owner entity (group or user)').optional(),
-    system: z.string().min(1).max(253).describe('Backstage system the database belongs to').optional(),
-    backupSchedule: z.string().regex(CRON, 'must be a five-field cron expression like "0 2 * * *"').describe('Cron schedule of the backup job (UTC)').optional(),
+    owner: entityRef(['group', 'user'], 'group:default/team-a').describe('Backstage owner entity (group or user), like group:default/team-a').optional(),
+    system: entityRef(['system'], 'system:default/shop').describe('Backstage system the database belongs to, like system:default/shop').optional(),
+    backupSchedule: z
+      .string()
+      .max(100)
+      .superRefine((value, ctx) => {
+        const issue = cronIssue(value);
+        if (issue) ctx.addIssue({ code: z.ZodIssueCode.custom, message: issue });
+      })
+      .describe('Cron schedule of the backup job (UTC)').optional(),
     backupRetention: z.number().int().min(1).max(365).describe('Number of backups kept').optional(),
     allowedNamespaces: z
       .array(z.string().regex(DNS1123_LABEL, 'must be a DNS-1123 label').max(63))
@@ -137,6 +164,12 @@ export const SERVER_DECIDES_FIELDS: readonly (keyof RequestSpecInput)[] = [
   'monitoring', 'ssl', 'allowedNamespaces', 'database', 'username',
 ];
 
+/** ObjectMeta fields a Kubernetes object may carry besides name, namespace, labels and annotations. */
+const SERVER_SET_METADATA = [
+  'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds',
+  'managedFields', 'ownerReferences', 'finalizers', 'generateName', 'selfLink',
+] as const;
+
 /** A whole request object: our own kind, or the Kratix promise's `postgresql` object as Kratix hands it over. */
 export const requestObjectSchema = z.object({
   apiVersion: z.enum([REQUEST_API_VERSION, KRATIX_API_VERSION], {
@@ -149,13 +182,18 @@ export const requestObjectSchema = z.object({
     .object({
       name: z
         .string({ required_error: 'is required' })
+        .max(63, 'must be at most 63 characters')
         .regex(DNS1123_LABEL, 'must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit')
         .describe('Database name: the prefix of every Kubernetes object, like orders (DNS-1123 label)'),
-      namespace: z.string().regex(DNS1123_LABEL, 'must be a DNS-1123 label').max(63).describe('Kubernetes namespace the database runs in (default "default")').optional(),
+      namespace: z.string().max(63, 'must be at most 63 characters').regex(DNS1123_LABEL, 'must be a DNS-1123 label').describe('Kubernetes namespace the database runs in (default "default")').optional(),
       annotations: z.record(z.string()).optional(),
+      labels: z.record(z.string()).optional(),
+      // The rest of ObjectMeta, as the API server (and so Kratix) hands an object over; never rendered.
+      ...Object.fromEntries(SERVER_SET_METADATA.map(field => [field, z.unknown().optional()])),
     })
-    .passthrough(),
+    .strict(),
   spec: requestSpecSchema.default({}),
-}).passthrough();
+  status: z.unknown().optional(),
+}).strict();
 
 export type RequestObjectInput = z.infer<typeof requestObjectSchema>;

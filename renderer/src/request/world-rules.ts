@@ -1,4 +1,4 @@
-import { parse } from 'yaml';
+import { parseYamlInput } from './yaml-input';
 import { RequestValidationError, type FieldIssue } from './errors';
 import { parseRequest } from './parse';
 import type { PlatformSettings } from './platform';
@@ -66,7 +66,7 @@ export async function readWorld(request: Request, read: (directory: string) => P
 
 function parseStored(text: string, platform: PlatformSettings): Request | undefined {
   try {
-    return parseRequest(parse(text), platform);
+    return parseRequest(parseYamlInput(text, 'the stored request.yaml'), platform);
   } catch (error) {
     if (!(error instanceof RequestValidationError)) throw error;
     return undefined;

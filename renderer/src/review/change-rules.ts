@@ -1,6 +1,6 @@
 import type { FieldIssue } from '../request/errors';
 import type { Request } from '../request/types';
-import { quantityToMi } from '../plan/tuning';
+import { quantityToMi } from '../request/quantity';
 
 export interface ChangePermissions {
   /** The offline in-place major upgrade of cloudnative-pg, which stops every instance. */

@@ -1,4 +1,4 @@
-import { parse } from 'yaml';
+import { parseYamlInput } from '../request/yaml-input';
 import type { RenderedDatabase } from '../layout/layout';
 import { renderDatabase } from '../render-database';
 import { RequestValidationError } from '../request/errors';
@@ -38,7 +38,7 @@ export interface DecideOptions {
 /** The stored request rendered again with today's renderer, for the diff. */
 function renderStored(text: string, directory: string, platform: PlatformSettings): RenderedDatabase {
   try {
-    return renderDatabase(parse(text), platform);
+    return renderDatabase(parseYamlInput(text, `${directory}/request.yaml`), platform);
   } catch (error) {
     if (error instanceof RequestValidationError) {
       throw new ChangeRefusedError(`the stored ${directory}/request.yaml is no longer valid; fix it by hand first:\n${error.message}`);

@@ -4,7 +4,11 @@
  * and they avoid the `${...}` form so Flux post-build substitution cannot touch them.
  */
 
-/** Primary: refuse to initialise over standbys that hold data, start the server, sync roles, wait. */
+/**
+ * Primary: refuse to initialise over standbys that hold data, start the server, sync roles, wait.
+ * Stopping sends the server SIGINT, a fast shutdown: a smart one (SIGTERM) waits for every
+ * client, so pooled connections would hold it until the kubelet's SIGKILL and a crash recovery.
+ */
 export const PRIMARY_SH = `#!/bin/bash
 # Usage: primary.sh <server command...>   (the image's docker-entrypoint.sh postgres ...)
 set -eu
@@ -19,7 +23,7 @@ fi
 
 "$@" &
 server=$!
-trap 'kill -TERM "$server" 2>/dev/null || true' TERM INT
+trap 'kill -INT "$server" 2>/dev/null || true' TERM INT
 
 # Wait for the real server: the image's temporary initdb server does not listen on TCP.
 until pg_isready -q -h 127.0.0.1 -p "$PGPORT_SERVER"; do
@@ -32,7 +36,7 @@ done
 
 if ! /bin/bash "$(dirname "$0")/sync-roles.sh"; then
   echo "primary.sh: role sync failed; stopping the server" >&2
-  kill -TERM "$server"
+  kill -INT "$server"
   wait "$server" || true
   exit 1
 fi

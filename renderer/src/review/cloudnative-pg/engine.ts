@@ -1,5 +1,5 @@
 import type { CloudNativePgPlan } from '../../plan/cloudnative-pg/plan';
-import { quantityToMi } from '../../plan/tuning';
+import { quantityToMi } from '../../request/quantity';
 import { changed, find, perPod, type ReviewEngine } from '../engine';
 
 /** Parameters PostgreSQL applies only on a restart (context postmaster) among those the tuning sets. */

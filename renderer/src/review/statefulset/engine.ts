@@ -1,5 +1,5 @@
 import type { StatefulSetPlan } from '../../plan/statefulset/plan';
-import { quantityToMi } from '../../plan/tuning';
+import { quantityToMi } from '../../request/quantity';
 import { changed, find, perPod, type ReviewEngine } from '../engine';
 
 /** The statefulset engine in review: StatefulSets, Deployments and PVCs; manual steps it cannot take itself. */

@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { JsonObject } from '@backstage/types';
 import { readStoredRequest, type PublishResult } from '@postgres-gitops/publish';
-import { REQUEST_FILE, parseDatabaseDirectory, retirement, retireBranch } from '@postgres-gitops/renderer';
-import { parse } from 'yaml';
+import { REQUEST_FILE, parseDatabaseDirectory, parseYamlInput, retirement, retireBranch } from '@postgres-gitops/renderer';
 import { asInputError, DEFAULT_AUTHOR, directoryOf, type PostgresActionOptions, stateStorePublisher, targetBranchOf, userError } from '../shared';
 import { examples } from './examples';
 import { inputSchema, outputSchema } from './schema';
@@ -33,7 +32,7 @@ export function createPostgresDecommissionAction(options: PostgresDecommissionAc
       if (stored === null) throw userError(`${directory}: no such database on ${baseBranch} of ${publisher.description} (never created, or already retired)`);
       let retired;
       try {
-        retired = retirement(parse(stored), options.platform, ctx.user?.ref);
+        retired = retirement(parseYamlInput(stored, 'the stored request.yaml'), options.platform, ctx.user?.ref);
       } catch (error) {
         throw asInputError(error);
       }

@@ -6,12 +6,12 @@ import {
   REQUEST_FILE,
   decideChange,
   parseDatabaseDirectory,
+  parseYamlInput,
   pullRequestBranch,
   renderDatabase,
   SPEC_FIELDS,
   withChanges,
 } from '@postgres-gitops/renderer';
-import { parse } from 'yaml';
 import { asInputError, DEFAULT_AUTHOR, directoryOf, type PostgresActionOptions, publishInCheckpoint, stateStorePublisher, targetBranchOf, userError } from '../shared';
 import { examples } from './examples';
 import { inputSchema, outputSchema } from './schema';
@@ -45,7 +45,7 @@ export function createPostgresUpdateAction(options: PostgresUpdateActionOptions)
       const changes = Object.fromEntries(SPEC_FIELDS.map(f => [f, (input as Record<string, unknown>)[f]]));
       let rendered;
       try {
-        rendered = renderDatabase(withChanges(parse(stored), changes, ctx.user?.ref), options.platform);
+        rendered = renderDatabase(withChanges(parseYamlInput(stored, 'the stored request.yaml'), changes, ctx.user?.ref), options.platform);
       } catch (error) {
         throw asInputError(error);
       }
