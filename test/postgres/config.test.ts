@@ -4,7 +4,7 @@ import { SIZES } from '@postgres-gitops/renderer';
 import { postgresSettings } from '../../renderer/src/plan/postgres-settings';
 import { statefulSetPlanFor } from '../../renderer/src/__testUtils__/plans';
 import { compareSettings, pgSettings } from '../support/pg-settings';
-import { Background, run, freePort, initdb, makeCertificate, makeDir, PG_BIN, psqlLocal, psqlTcp, removeDir, waitReady, writeOwned } from '../support/postgres';
+import { Background, run, freePort, initdb, makeCertificate, makeDir, PG_BIN, psqlLocal, psqlTcp, removeDir, SERVER_MAJORS, serverBin, waitReady, writeOwned } from '../support/postgres';
 
 /** Settings the test harness overrides on the command line (paths and ports of this machine). */
 const OVERRIDDEN = ['port', 'unix_socket_directories', 'ssl_cert_file', 'ssl_key_file'];
@@ -14,17 +14,21 @@ const variants = SIZES.flatMap(size => [
   { label: `${size}, prod with ssl, backup and monitoring`, spec: { size, profile: 'prod' } },
 ]);
 
-describe('rendered postgresql.conf and pg_hba.conf on a real PostgreSQL 15', () => {
+/** What a server logs for a setting it does not know, cannot take, or has retired. */
+const SETTING_COMPLAINTS = /unrecognized configuration parameter|invalid value for parameter|is deprecated|obsolete|could not be changed|configuration file .* contains errors/i;
+
+describe.each(SERVER_MAJORS)('rendered postgresql.conf and pg_hba.conf on a real PostgreSQL %s', major => {
+  const bin = serverBin(major);
   let template: string;
 
   beforeAll(async () => {
-    template = makeDir('template');
-    await initdb(join(template, 'data'));
+    template = makeDir(`template-${major}`);
+    await initdb(join(template, 'data'), bin);
   });
   afterAll(() => removeDir(template));
 
   it.each(variants)('$label: the server starts with them and SHOW proves every setting took effect', async ({ spec }) => {
-    const plan = statefulSetPlanFor(spec);
+    const plan = statefulSetPlanFor({ ...spec, version: major });
     const dir = makeDir('config');
     const server = { stop: async () => 0 } as Pick<Background, 'stop'>;
     try {
@@ -38,7 +42,7 @@ describe('rendered postgresql.conf and pg_hba.conf on a real PostgreSQL 15', () 
         const tls = makeCertificate(dir);
         args.push('-c', `ssl_cert_file=${tls.cert}`, '-c', `ssl_key_file=${tls.key}`);
       }
-      const postgres = new Background(`${PG_BIN}/postgres`, args, {});
+      const postgres = new Background(`${bin}/postgres`, args, {});
       Object.assign(server, { stop: () => postgres.stop() });
       await waitReady(port, postgres);
 
@@ -47,6 +51,8 @@ describe('rendered postgresql.conf and pg_hba.conf on a real PostgreSQL 15', () 
       const { actual, wanted, notFromFile } = compareSettings(await pgSettings(dir, port, names), Object.fromEntries(names.map(n => [n, expected[n]])));
       expect(actual).toEqual(wanted);
       expect(notFromFile).toEqual([]);
+      expect(await psqlLocal(dir, port, 'SHOW server_version_num')).toMatch(new RegExp(`^${major}0`));
+      expect(postgres.log.split('\n').filter(line => SETTING_COMPLAINTS.test(line))).toEqual([]);
 
       expect(await psqlLocal(dir, port, 'SHOW hba_file')).toBe(join(dir, 'pg_hba.conf'));
       expect(await psqlLocal(dir, port, 'SELECT count(*) FROM pg_hba_file_rules WHERE error IS NOT NULL')).toBe('0');
