@@ -14,22 +14,34 @@ export interface Tuning {
   logMinDurationMs: number;
 }
 
+/** PostgreSQL's default work_mem: one sort or hash before it spills to disk. */
+export const WORK_MEM_MB = 4;
+/** What a backend costs beyond work_mem: its stack, catalog and plan caches. */
+export const BACKEND_MB = 4;
+/** Kept free for the postmaster, background workers, the autovacuum launcher and the page cache's minimum. */
+export const HEADROOM_MB = 64;
+/** One connection at its worst common case: two work_mem areas (a sort feeding a hash, hash_mem_multiplier 2) and the backend. */
+export const CONNECTION_MB = 2 * WORK_MEM_MB + BACKEND_MB;
+
 /**
  * The usual rules of thumb: shared_buffers a quarter of memory, effective_cache_size three
- * quarters, work_mem what is left spread over connections, WAL sized to the volume.
+ * quarters, WAL sized to the volume. max_connections is what the memory left after
+ * shared_buffers, maintenance_work_mem and headroom pays for at CONNECTION_MB each, so that
+ * connections x work_mem stay within the container's limit; more clients need a pooler.
  */
 export function deriveTuning(size: SizeSpec, profile: ProfileSpec, storageMi: number, standbys: number): Tuning {
   const memory = size.memoryLimitMi;
-  const maxConnections = Math.min(500, Math.max(20, Math.round((profile.connectionsPer256Mi * memory) / 256)));
   const sharedBuffersMb = Math.floor(memory / 4);
-  const workMemKb = Math.max(1024, Math.floor(((memory - sharedBuffersMb) * 1024) / (maxConnections * 3)));
+  const maintenanceWorkMemMb = Math.max(16, Math.floor(memory / 16));
+  const maxConnections = Math.max(20, Math.floor((memory - sharedBuffersMb - maintenanceWorkMemMb - HEADROOM_MB) / CONNECTION_MB));
+  const workMemKb = WORK_MEM_MB * 1024;
   const maxWalSizeMb = Math.max(64, Math.min(4096, Math.floor(storageMi / 4)));
   return {
     maxConnections,
     sharedBuffersMb,
     effectiveCacheSizeMb: Math.floor((memory * 3) / 4),
     workMemKb,
-    maintenanceWorkMemMb: Math.max(16, Math.floor(memory / 16)),
+    maintenanceWorkMemMb,
     maxWalSizeMb,
     minWalSizeMb: Math.min(80, Math.floor(maxWalSizeMb / 2)),
     // Standbys catch up from retained WAL rather than slots, so a dead standby cannot fill the disk.

@@ -37,8 +37,6 @@ export interface ProfileSpec {
   monitoring: boolean;
   ssl: boolean;
   backupRetention: number;
-  /** Connections per 256 MiB of memory limit; dev needs fewer. */
-  connectionsPer256Mi: number;
   /** log_min_duration_statement in ms, -1 to disable. */
   logMinDurationMs: number;
   /** Spread pods across nodes: required in prod, preferred elsewhere. */
@@ -51,7 +49,7 @@ export interface ProfileSpec {
  * monitoring or SSL) so seed requests behave as documented.
  */
 export const PROFILE_TABLE: Record<Profile, ProfileSpec> = {
-  dev: { backup: false, monitoring: false, ssl: false, backupRetention: 3, connectionsPer256Mi: 25, logMinDurationMs: -1, requiredAntiAffinity: false },
-  staging: { backup: true, monitoring: true, ssl: false, backupRetention: 7, connectionsPer256Mi: 40, logMinDurationMs: 1000, requiredAntiAffinity: false },
-  prod: { backup: true, monitoring: true, ssl: true, backupRetention: 30, connectionsPer256Mi: 50, logMinDurationMs: 500, requiredAntiAffinity: true },
+  dev: { backup: false, monitoring: false, ssl: false, backupRetention: 3, logMinDurationMs: -1, requiredAntiAffinity: false },
+  staging: { backup: true, monitoring: true, ssl: false, backupRetention: 7, logMinDurationMs: 1000, requiredAntiAffinity: false },
+  prod: { backup: true, monitoring: true, ssl: true, backupRetention: 30, logMinDurationMs: 500, requiredAntiAffinity: true },
 };
