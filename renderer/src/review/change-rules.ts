@@ -1,6 +1,7 @@
 import type { FieldIssue } from '../request/errors';
 import type { Request } from '../request/types';
 import { quantityToMi } from '../request/quantity';
+import { backupVolumeSize } from '../plan/statefulset/backup-volume';
 
 export interface ChangePermissions {
   /** The offline in-place major upgrade of cloudnative-pg, which stops every instance. */
@@ -40,6 +41,12 @@ export function changeIssues(before: Request, after: Request, permissions: Chang
       issues.push({ path: 'spec.walStorageSize', message: 'a WAL volume is not added to or removed from existing instances in place' });
     } else if (quantityToMi(b.walStorageSize) < quantityToMi(a.walStorageSize)) {
       issues.push({ path: 'spec.walStorageSize', message: `may grow, never shrink (${a.walStorageSize} -> ${b.walStorageSize})` });
+    }
+  }
+  if (a.engine === 'statefulset' && a.backup && b.backup) {
+    const [before, after] = [backupVolumeSize(a.storageSize, a.backupRetention), backupVolumeSize(b.storageSize, b.backupRetention)];
+    if (quantityToMi(after) < quantityToMi(before)) {
+      issues.push({ path: 'spec.backupRetention', message: `${a.backupRetention} -> ${b.backupRetention} would shrink the backup volume (${before} -> ${after}), which Kubernetes refuses; keep ${a.backupRetention} or more` });
     }
   }
   const [from, to] = [Number(a.version), Number(b.version)];

@@ -2,6 +2,7 @@ import { PROTECT_FROM_PRUNING } from '../../plan/labels';
 import { labels, meta } from '../../plan/metadata';
 import type { StatefulSetPlan as Plan } from '../../plan/statefulset/plan';
 import type { Manifest } from '../manifest';
+import { backupVolumeSize } from '../../plan/statefulset/backup-volume';
 import { POSTGRES_UID, podBase, podResources, restrictedContainerSecurity } from '../common/pod-security';
 import { SCRIPTS_DIR } from './mounts';
 
@@ -19,7 +20,7 @@ export function buildBackup(plan: Plan): Manifest[] {
     spec: {
       accessModes: ['ReadWriteOnce'],
       ...(spec.storageClass ? { storageClassName: spec.storageClass } : {}),
-      resources: { requests: { storage: spec.storageSize } },
+      resources: { requests: { storage: backupVolumeSize(spec.storageSize, spec.backupRetention) } },
     },
   };
   const cronJob: Manifest = {

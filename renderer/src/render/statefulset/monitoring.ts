@@ -81,6 +81,16 @@ function alertRules(plan: Plan): AlertRule[] {
       summary: 'data volume less than 10% free; raise spec.storageSize',
     },
   ];
+  if (spec.backup) {
+    const backupClaim = `namespace="${namespace}",persistentvolumeclaim="${names.backup}"`;
+    rules.push({
+      alert: 'PostgreSQLBackupVolumeNearlyFull',
+      expr: `kubelet_volume_stats_available_bytes{${backupClaim}} / kubelet_volume_stats_capacity_bytes{${backupClaim}} < 0.15`,
+      for: '30m',
+      severity: 'warning',
+      summary: 'backup volume less than 15% free: the next dump may not fit; raise spec.storageSize or expand the backup PVC',
+    });
+  }
   if (plan.standbys > 0) {
     rules.push(
       {

@@ -1,5 +1,6 @@
 import type { StatefulSetPlan } from '../../plan/statefulset/plan';
 import { quantityToMi } from '../../request/quantity';
+import { backupVolumeSize } from '../../plan/statefulset/backup-volume';
 import { changed, find, perPod, type ReviewEngine } from '../engine';
 
 /** The statefulset engine in review: StatefulSets, Deployments and PVCs; manual steps it cannot take itself. */
@@ -75,6 +76,11 @@ export const statefulSetReview: ReviewEngine<StatefulSetPlan> = {
           : [{ text: `${text}: volumes cannot shrink`, destructive: true }];
       case 'version':
         return [{ text: `${text}: major upgrade`, destructive: true, action: 'the data directory of one major version does not start on another: dump and restore (or pg_upgrade) is needed' }];
+      case 'backupRetention': {
+        if (!a.backup || !b.backup) return undefined;
+        const [from, to] = [backupVolumeSize(a.storageSize, a.backupRetention), backupVolumeSize(b.storageSize, b.backupRetention)];
+        return from === to ? undefined : [{ text: `${text}: backup volume ${from} -> ${to}: volume expansion needed`, destructive: false, action: `expand the backup PVC to ${to} (StorageClass with allowVolumeExpansion)` }];
+      }
       case 'replicas':
         return b.replicas < a.replicas ? [{ text: `${text}: standby volumes are retained; delete them by hand when no longer needed`, destructive: false }] : undefined;
       default:

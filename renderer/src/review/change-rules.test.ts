@@ -1,0 +1,31 @@
+import { parseRequest } from '../request/parse';
+import { renderDatabase } from '../render-database';
+import { changeIssues } from './change-rules';
+import { diffDatabases } from './diff';
+
+const request = (spec: Record<string, unknown>) => ({
+  apiVersion: 'postgres-gitops.dev/v1alpha1',
+  kind: 'PostgreSQL',
+  metadata: { name: 'orders', namespace: 'team-a' },
+  spec: { size: 'medium', profile: 'staging', ...spec },
+});
+const issues = (before: Record<string, unknown>, after: Record<string, unknown>) =>
+  changeIssues(parseRequest(request(before)), parseRequest(request(after)), { allowMajorUpgrade: false }).map(i => `${i.path}: ${i.message}`);
+
+describe('the backup volume in a change', () => {
+  it('grows with a longer retention, and the review says it needs expanding', () => {
+    expect(issues({ backupRetention: 7 }, { backupRetention: 14 })).toEqual([]);
+    const diff = diffDatabases(renderDatabase(request({ backupRetention: 7 })), renderDatabase(request({ backupRetention: 14 })));
+    expect(diff.changes.map(c => c.text)).toContain('backupRetention: 7 -> 14: backup volume 10Gi -> 19Gi: volume expansion needed');
+  });
+
+  it('refuses a shorter retention that would shrink the volume, naming the field', () => {
+    expect(issues({ backupRetention: 14 }, { backupRetention: 7 })).toEqual([
+      'spec.backupRetention: 14 -> 7 would shrink the backup volume (19Gi -> 10Gi), which Kubernetes refuses; keep 14 or more',
+    ]);
+  });
+
+  it('lets a retention change pass that keeps the same whole-Gi volume', () => {
+    expect(issues({ storageSize: '1Gi', backupRetention: 3 }, { storageSize: '1Gi', backupRetention: 2 })).toEqual([]);
+  });
+});
