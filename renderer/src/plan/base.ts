@@ -4,7 +4,19 @@ import type { Request, ResolvedSpec } from '../request/types';
 import type { CommonNames } from './names';
 import type { Tuning } from './tuning';
 
-export type SslMode = 'require' | 'prefer';
+export type SslMode = 'verify-full' | 'require' | 'prefer';
+
+/** Where clients find the CA that signed the server's certificate: a Secret key, mounted at a path by convention. */
+export interface RootCertificate {
+  secret: string;
+  key: string;
+  /** The path PGSSLROOTCERT and DATABASE_URL name; applications mount the key there. */
+  path: string;
+}
+
+/** The CA's directory in every pod that connects with verify-full (the key is mounted alone, never the server key). */
+export const ROOT_CERT_DIR = '/etc/postgres-gitops/ca';
+export const ROOT_CERT_KEY = 'ca.crt';
 
 /** What every engine's plan holds; an engine's plan adds its own part (see Plan). */
 export interface PlanBase {
@@ -29,6 +41,8 @@ export interface PlanBase {
     host: string;
     readOnlyHost?: string;
     sslmode: SslMode;
+    /** With verify-full: the CA to verify the server against. */
+    rootCert?: RootCertificate;
     /** The primary itself, when `host` is a pooler. */
     directHost?: string;
     /** The user name applications send, when it is not the role's (a proxy's suffix). */

@@ -1,7 +1,7 @@
 import type { FieldIssue } from '../request/errors';
 import type { Request } from '../request/types';
 import { quantityToMi } from '../request/quantity';
-import { backupVolumeSize } from '../plan/statefulset/backup-volume';
+import { engineChangeIssues } from './engines';
 
 export interface ChangePermissions {
   /** The offline in-place major upgrade of cloudnative-pg, which stops every instance. */
@@ -43,12 +43,7 @@ export function changeIssues(before: Request, after: Request, permissions: Chang
       issues.push({ path: 'spec.walStorageSize', message: `may grow, never shrink (${a.walStorageSize} -> ${b.walStorageSize})` });
     }
   }
-  if (a.engine === 'statefulset' && a.backup && b.backup) {
-    const [before, after] = [backupVolumeSize(a.storageSize, a.backupRetention), backupVolumeSize(b.storageSize, b.backupRetention)];
-    if (quantityToMi(after) < quantityToMi(before)) {
-      issues.push({ path: 'spec.backupRetention', message: `${a.backupRetention} -> ${b.backupRetention} would shrink the backup volume (${before} -> ${after}), which Kubernetes refuses; keep ${a.backupRetention} or more` });
-    }
-  }
+  issues.push(...engineChangeIssues(a, b));
   const [from, to] = [Number(a.version), Number(b.version)];
   if (to < from) {
     issues.push({ path: 'spec.version', message: `no major downgrade (${from} -> ${to}): a data directory never goes back to an older major; restore a backup taken before the upgrade into a new database` });

@@ -1,3 +1,4 @@
+import type { FieldIssue } from '../request/errors';
 import type { Manifest } from '../render/manifest';
 import type { ResolvedSpec } from '../request/types';
 
@@ -38,6 +39,8 @@ export interface ReviewEngine<P> {
   restarts(before: Manifest[], after: Manifest[]): string[];
   /** What stays in the cluster (and elsewhere) when the database's files leave the state store, with the commands to delete it for good. */
   retained(plan: P): { stays: string[]; commands: string[] };
+  /** What this engine cannot become in place, beyond the common rules (change-rules.ts). */
+  changeIssues(before: ResolvedSpec, after: ResolvedSpec): FieldIssue[];
   /** How a change of one field reads on this engine; undefined for the plain "a -> b". */
   fieldChange(key: keyof ResolvedSpec, before: ResolvedSpec, after: ResolvedSpec, text: string): SemanticChange[] | undefined;
 }

@@ -1,5 +1,6 @@
 import type { Plan } from '../plan/plan';
 import type { Manifest } from '../render/manifest';
+import type { FieldIssue } from '../request/errors';
 import type { ResolvedSpec } from '../request/types';
 import { cloudNativePgReview } from './cloudnative-pg/engine';
 import type { SemanticChange, Workload } from './engine';
@@ -42,6 +43,18 @@ export function engineRetained(plan: Plan): { stays: string[]; commands: string[
       return cloudNativePgReview.retained(plan);
     case 'shared-server':
       return sharedServerReview.retained(plan);
+  }
+}
+
+/** What the engine a database runs on cannot become in place (both requests on the same engine). */
+export function engineChangeIssues(before: ResolvedSpec, after: ResolvedSpec): FieldIssue[] {
+  switch (before.engine) {
+    case 'statefulset':
+      return statefulSetReview.changeIssues(before, after);
+    case 'cloudnative-pg':
+      return cloudNativePgReview.changeIssues(before, after);
+    case 'shared-server':
+      return sharedServerReview.changeIssues(before, after);
   }
 }
 

@@ -27,7 +27,8 @@ function bootstrap(plan: Plan) {
 function certificates(plan: Plan) {
   const { names, namespace } = plan;
   // The Service apps use and the pooler's are in the server certificate, so clients can verify the host name.
-  const altNames = [...serviceDnsNames(names.service, namespace), ...(plan.pooler ? serviceDnsNames(names.pooler, namespace) : [])];
+  const domain = plan.platform.clusterDomain;
+  const altNames = [...serviceDnsNames(names.service, namespace, domain), ...(plan.pooler ? serviceDnsNames(names.pooler, namespace, domain) : [])];
   return plan.certificates === 'cert-manager'
     ? {
         serverTLSSecret: names.tlsSecret,

@@ -18,7 +18,7 @@ export function buildTls(plan: Plan): Manifest[] {
   const reload = { [CNPG_RELOAD_LABEL]: 'true' };
   const services = [names.rwService, names.roService, names.rService, names.service, ...(plan.pooler ? [names.pooler] : [])];
   return [
-    serverCertificate(plan, names.rwService, services.flatMap(s => serviceDnsNames(s, namespace)), reload),
+    serverCertificate(plan, names.rwService, services.flatMap(s => serviceDnsNames(s, namespace, plan.platform.clusterDomain)), reload),
     {
       apiVersion: 'cert-manager.io/v1',
       kind: 'Certificate',

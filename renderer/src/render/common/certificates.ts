@@ -3,8 +3,8 @@ import { meta } from '../../plan/metadata';
 import type { Manifest } from '../manifest';
 
 /** The names a Service answers to inside the cluster, short to fully qualified. */
-export function serviceDnsNames(service: string, namespace: string): string[] {
-  return [service, `${service}.${namespace}`, `${service}.${namespace}.svc`, `${service}.${namespace}.svc.cluster.local`];
+export function serviceDnsNames(service: string, namespace: string, clusterDomain: string): string[] {
+  return [service, `${service}.${namespace}`, `${service}.${namespace}.svc`, `${service}.${namespace}.svc.${clusterDomain}`];
 }
 
 /**

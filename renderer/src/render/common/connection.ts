@@ -18,6 +18,10 @@ export function buildConnection(plan: PlanBase): Manifest[] {
     username: user,
   };
   if (connection.readOnlyHost) data['read-only-host'] = connection.readOnlyHost;
+  if (connection.rootCert) {
+    data['ca-secret'] = `${connection.rootCert.secret} (key ${connection.rootCert.key}; mount that key alone)`;
+    data.sslrootcert = connection.rootCert.path;
+  }
   // Session-level features (migrations, LISTEN/NOTIFY, advisory locks) need the primary, not the transaction pooler.
   if (connection.directHost) data['direct-host'] = connection.directHost;
   return [

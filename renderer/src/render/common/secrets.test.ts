@@ -14,7 +14,7 @@ describe('buildApplicationSecret', () => {
   it('hands apps the seed promise\'s keys, libpq\'s and a URL, with the sslmode chosen once in the plan', () => {
     const template = (spec: Record<string, unknown>) => (buildApplicationSecret(planFor(spec))[1].spec as any).target.template.data;
     expect(Object.keys(template({}))).toEqual(['DATABASE_URL', 'PGDATABASE', 'PGHOST', 'PGPASSWORD', 'PGPORT', 'PGSSLMODE', 'PGUSER', 'postgres-database', 'postgres-password', 'postgres-username']);
-    expect(template({ ssl: true })).toMatchObject({ PGSSLMODE: 'require', PGHOST: 'orders-postgresql.team-a.svc' });
+    expect(template({ ssl: true })).toMatchObject({ PGSSLMODE: 'verify-full', PGSSLROOTCERT: '/etc/postgres-gitops/ca/ca.crt', PGHOST: 'orders-postgresql.team-a.svc' });
     expect(template({ ssl: false }).DATABASE_URL).toBe('postgresql://postgres:{{ .password | urlquery }}@orders-postgresql.team-a.svc:5432/app?sslmode=prefer');
   });
 

@@ -52,13 +52,15 @@ export function applicationSecretTemplate(plan: PlanBase): Record<string, string
   const { spec, connection, port } = plan;
   const password = '{{ .password }}';
   const user = connection.user ?? spec.username;
+  const rootCert = connection.rootCert ? `&sslrootcert=${encodeURIComponent(connection.rootCert.path)}` : '';
   return {
-    DATABASE_URL: `postgresql://${encodeURIComponent(user)}:{{ .password | urlquery }}@${connection.host}:${port}/${spec.database}?sslmode=${connection.sslmode}`,
+    DATABASE_URL: `postgresql://${encodeURIComponent(user)}:{{ .password | urlquery }}@${connection.host}:${port}/${spec.database}?sslmode=${connection.sslmode}${rootCert}`,
     PGDATABASE: spec.database,
     PGHOST: connection.host,
     PGPASSWORD: password,
     PGPORT: String(port),
     PGSSLMODE: connection.sslmode,
+    ...(connection.rootCert ? { PGSSLROOTCERT: connection.rootCert.path } : {}),
     PGUSER: user,
     'postgres-database': spec.database,
     [PASSWORD_KEY]: password,

@@ -5,6 +5,7 @@ import type { Manifest } from '../manifest';
 import { backupVolumeSize } from '../../plan/statefulset/backup-volume';
 import { POSTGRES_UID, podBase, podResources, restrictedContainerSecurity } from '../common/pod-security';
 import { SCRIPTS_DIR } from './mounts';
+import { rootCertMount } from '../common/root-cert';
 
 const BACKUP_DIR = '/backups';
 
@@ -13,6 +14,7 @@ export function buildBackup(plan: Plan): Manifest[] {
   if (!plan.spec.backup) return [];
   const { names, spec } = plan;
   const superuser = plan.superuserPassword;
+  const ca = rootCertMount(plan);
   const pvc: Manifest = {
     apiVersion: 'v1',
     kind: 'PersistentVolumeClaim',
@@ -55,6 +57,7 @@ export function buildBackup(plan: Plan): Manifest[] {
                     { name: 'PGUSER', value: plan.roles.superuser },
                     { name: 'PGDATABASE', value: spec.database },
                     { name: 'PGSSLMODE', value: plan.connection.sslmode },
+                    ...ca.env,
                     { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: superuser.secret, key: superuser.key } } },
                     { name: 'BACKUP_DIR', value: BACKUP_DIR },
                     { name: 'BACKUP_RETENTION', value: String(spec.backupRetention) },
@@ -65,6 +68,7 @@ export function buildBackup(plan: Plan): Manifest[] {
                     { name: 'backups', mountPath: BACKUP_DIR },
                     { name: 'scripts', mountPath: SCRIPTS_DIR, readOnly: true },
                     { name: 'tmp', mountPath: '/tmp' },
+                    ...ca.volumeMounts,
                   ],
                 },
               ],
@@ -72,6 +76,7 @@ export function buildBackup(plan: Plan): Manifest[] {
                 { name: 'backups', persistentVolumeClaim: { claimName: names.backup } },
                 { name: 'scripts', configMap: { name: names.scripts, defaultMode: 0o555 } },
                 { name: 'tmp', emptyDir: {} },
+                ...ca.volumes,
               ],
             },
           },

@@ -6,6 +6,7 @@ import type { Manifest } from '../manifest';
 import { prometheusLabels, prometheusRule, type AlertRule } from '../common/alerts';
 import { namespacePeer } from '../common/network';
 import { NOBODY_UID, podBase, restrictedContainerSecurity } from '../common/pod-security';
+import { rootCertMount } from '../common/root-cert';
 
 /**
  * Extra exporter query: per-standby replay lag as the primary sees it, so one exporter on the
@@ -42,7 +43,7 @@ function exporterDeployment(plan: Plan): Manifest {
               imagePullPolicy: 'IfNotPresent',
               args: [`--extend.query-path=/etc/postgres-exporter/queries.yaml`],
               env: [
-                { name: 'DATA_SOURCE_URI', value: `${plan.connection.host}:${plan.port}/postgres?sslmode=${plan.connection.sslmode}` },
+                { name: 'DATA_SOURCE_URI', value: `${plan.connection.host}:${plan.port}/postgres?sslmode=${plan.connection.sslmode}${plan.connection.rootCert ? `&sslrootcert=${plan.connection.rootCert.path}` : ''}` },
                 { name: 'DATA_SOURCE_USER', value: plan.roles.monitoring },
                 { name: 'DATA_SOURCE_PASS', valueFrom: { secretKeyRef: { name: names.internalSecret, key: INTERNAL_KEYS.monitoring } } },
               ],
@@ -51,10 +52,10 @@ function exporterDeployment(plan: Plan): Manifest {
               readinessProbe: { httpGet: { path: '/', port: 'metrics' }, periodSeconds: 10 },
               resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '100m', memory: '128Mi' } },
               securityContext: restrictedContainerSecurity(NOBODY_UID),
-              volumeMounts: [{ name: 'queries', mountPath: '/etc/postgres-exporter', readOnly: true }],
+              volumeMounts: [{ name: 'queries', mountPath: '/etc/postgres-exporter', readOnly: true }, ...rootCertMount(plan).volumeMounts],
             },
           ],
-          volumes: [{ name: 'queries', configMap: { name: names.exporter } }],
+          volumes: [{ name: 'queries', configMap: { name: names.exporter } }, ...rootCertMount(plan).volumes],
         },
       },
     },

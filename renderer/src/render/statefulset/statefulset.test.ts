@@ -38,7 +38,7 @@ describe('buildStatefulSets', () => {
     const [primary, read] = buildStatefulSets(planFor({ size: 'large', ssl: true }));
     const env = (m: unknown) => Object.fromEntries(specOf(m).template.spec.containers[0].env.filter((e: any) => e.value !== undefined).map((e: any) => [e.name, e.value]));
     expect(env(primary).STANDBY_HOST).toBe('orders-postgresql-replicas.team-a.svc');
-    expect(env(read)).toMatchObject({ PRIMARY_HOST: 'orders-postgresql.team-a.svc', PGSSLMODE: 'require' });
+    expect(env(read)).toMatchObject({ PRIMARY_HOST: 'orders-postgresql.team-a.svc', PGSSLMODE: 'verify-full', PGSSLROOTCERT: '/tls/ca.crt' });
   });
 
   it('with rotation, runs password-sync beside the primary only, reading the application Secret as a file', () => {

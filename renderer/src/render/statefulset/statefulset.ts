@@ -2,6 +2,7 @@ import { ANNOTATION_CONFIG_CHECKSUM, APP_NAME, LABEL_INSTANCE, LABEL_NAME } from
 import { labels, meta, selectorLabels } from '../../plan/metadata';
 import { SOCKET_DIR, TLS_DIR } from '../../plan/postgres-settings';
 import { INTERNAL_KEYS, PASSWORD_KEY } from '../../plan/secret-keys';
+import { ROOT_CERT_KEY } from '../../plan/base';
 import type { StatefulSetPlan as Plan } from '../../plan/statefulset/plan';
 import type { Manifest } from '../manifest';
 import { POSTGRES_UID, podBase, podResources, restrictedContainerSecurity } from '../common/pod-security';
@@ -38,7 +39,8 @@ function serverEnv(plan: Plan, role: Role) {
     if (plan.spec.monitoring) env.push(secretEnv('MONITORING_PASSWORD', names.internalSecret, INTERNAL_KEYS.monitoring));
   } else {
     env.push({ name: 'PRIMARY_HOST', value: plan.connection.host }, { name: 'PRIMARY_PORT', value: String(plan.port) });
-    if (plan.spec.ssl) env.push({ name: 'PGSSLMODE', value: plan.connection.sslmode });
+    // The standby verifies the primary against the CA beside its own certificate, already mounted.
+    if (plan.spec.ssl) env.push({ name: 'PGSSLMODE', value: plan.connection.sslmode }, { name: 'PGSSLROOTCERT', value: `${TLS_DIR}/${ROOT_CERT_KEY}` });
   }
   if (plan.standbys > 0) env.push(secretEnv('REPLICATION_PASSWORD', names.internalSecret, INTERNAL_KEYS.replication));
   return env;

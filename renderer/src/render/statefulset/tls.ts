@@ -6,16 +6,17 @@ import { serverCertificate, serviceDnsNames } from '../common/certificates';
 export function buildTls(plan: Plan): Manifest[] {
   if (!plan.spec.ssl) return [];
   const { names, namespace } = plan;
+  const domain = plan.platform.clusterDomain;
   const dnsNames = [
-    ...serviceDnsNames(names.service, namespace),
+    ...serviceDnsNames(names.service, namespace, domain),
     `*.${names.headless}.${namespace}.svc`,
-    `*.${names.headless}.${namespace}.svc.cluster.local`,
+    `*.${names.headless}.${namespace}.svc.${domain}`,
   ];
   if (plan.standbys > 0) {
     dnsNames.push(
-      ...serviceDnsNames(names.replicasService, namespace),
+      ...serviceDnsNames(names.replicasService, namespace, domain),
       `*.${names.readHeadless}.${namespace}.svc`,
-      `*.${names.readHeadless}.${namespace}.svc.cluster.local`,
+      `*.${names.readHeadless}.${namespace}.svc.${domain}`,
     );
   }
   return [serverCertificate(plan, names.service, dnsNames)];

@@ -86,6 +86,10 @@ export const cloudNativePgReview: ReviewEngine<CloudNativePgPlan> = {
     return warnings;
   },
 
+  changeIssues() {
+    return [];
+  },
+
   fieldChange(key, a, b, text) {
     switch (key) {
       case 'storageSize':

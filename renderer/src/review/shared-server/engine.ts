@@ -41,5 +41,6 @@ export const sharedServerReview: ReviewEngine<SharedServerPlan> = {
     ];
   },
 
+  changeIssues: () => [],
   fieldChange: () => undefined,
 };

@@ -64,6 +64,14 @@ export const statefulSetReview: ReviewEngine<StatefulSetPlan> = {
       : [];
   },
 
+  changeIssues(a, b) {
+    if (!a.backup || !b.backup) return [];
+    const [before, after] = [backupVolumeSize(a.storageSize, a.backupRetention), backupVolumeSize(b.storageSize, b.backupRetention)];
+    return quantityToMi(after) < quantityToMi(before)
+      ? [{ path: 'spec.backupRetention', message: `${a.backupRetention} -> ${b.backupRetention} would shrink the backup volume (${before} -> ${after}), which Kubernetes refuses; keep ${a.backupRetention} or more` }]
+      : [];
+  },
+
   fieldChange(key, a, b, text) {
     switch (key) {
       case 'persistence':

@@ -1,0 +1,96 @@
+import { execFileSync } from 'node:child_process';
+import { chownSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderPlan, type Manifest } from '@postgres-gitops/renderer';
+import { statefulSetPlanFor } from '../../renderer/src/__testUtils__/plans';
+import { Background, freePort, initdb, makeDir, PG_BIN, psqlLocal, removeDir, run, waitReady, writeOwned } from '../support/postgres';
+
+/**
+ * What applications are told with TLS on (sslmode verify-full, the CA from the cert-manager
+ * Certificate's Secret, the Service's name as host) against a real PostgreSQL 15 whose server
+ * certificate carries exactly the rendered Certificate's DNS names, signed by a throwaway CA.
+ */
+const openssl = (dir: string, ...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+
+function makeCa(dir: string, name: string): void {
+  openssl(dir, 'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', `/CN=${name}`, '-keyout', `${name}.key`, '-out', `${name}.crt`);
+}
+
+function makeServerCertificate(dir: string, ca: string, dnsNames: string[]): void {
+  openssl(dir, 'req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', `/CN=${dnsNames[0]}`, '-keyout', 'tls.key', '-out', 'tls.csr');
+  writeOwned(join(dir, 'san.ext'), `subjectAltName=${dnsNames.map(n => `DNS:${n}`).join(',')}\nextendedKeyUsage=serverAuth\n`);
+  openssl(dir, 'x509', '-req', '-in', 'tls.csr', '-CA', `${ca}.crt`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-days', '1', '-extfile', 'san.ext', '-out', 'tls.crt');
+  const { uid, gid } = statSync(dir);
+  for (const file of ['tls.crt', 'tls.key', `${ca}.crt`]) chownSync(join(dir, file), uid, gid);
+  execFileSync('chmod', ['600', join(dir, 'tls.key')]);
+}
+
+function secretTemplate(manifests: Manifest[], name: string): Record<string, string> {
+  const secret = manifests.find(m => m.kind === 'ExternalSecret' && m.metadata.name === name) as unknown as { spec: { target: { template: { data: Record<string, string> } } } };
+  return secret.spec.target.template.data;
+}
+
+describe('verify-full with the rendered connection details, on a real PostgreSQL 15', () => {
+  const plan = statefulSetPlanFor({ size: 'small', profile: 'prod', ssl: true, database: 'orders', username: 'orders_app' });
+  const manifests = renderPlan(plan);
+  const certificate = manifests.find(m => m.kind === 'Certificate') as unknown as { spec: { dnsNames: string[] } };
+  const app = secretTemplate(manifests, plan.names.secret);
+  let dir: string;
+  let server: Background;
+  let port: number;
+
+  beforeAll(async () => {
+    dir = makeDir('tls-verify');
+    makeCa(dir, 'platform-ca');
+    makeCa(dir, 'other-ca');
+    makeServerCertificate(dir, 'platform-ca', certificate.spec.dnsNames);
+    await initdb(join(dir, 'data'));
+    port = await freePort();
+    server = new Background(`${PG_BIN}/postgres`, ['-D', join(dir, 'data'), '-c', `port=${port}`, '-c', `unix_socket_directories=${dir}`, '-c', 'listen_addresses=127.0.0.1',
+      '-c', 'ssl=on', '-c', `ssl_cert_file=${join(dir, 'tls.crt')}`, '-c', `ssl_key_file=${join(dir, 'tls.key')}`], {});
+    await waitReady(port, server);
+    await psqlLocal(dir, port, "ALTER ROLE postgres PASSWORD 'pw-for-test'");
+  });
+  afterAll(async () => {
+    await server?.stop();
+    removeDir(dir);
+  });
+
+  /** libpq with the Secret's values: the host name is checked against the certificate, the address is this machine. */
+  const connect = (host: string, rootCert: string) =>
+    run(`${PG_BIN}/psql`, ['-X', '-A', '-t', '-c', 'SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()'], {
+      PGHOST: host,
+      PGHOSTADDR: '127.0.0.1',
+      PGPORT: String(port),
+      PGUSER: 'postgres',
+      PGDATABASE: 'postgres',
+      PGPASSWORD: 'pw-for-test',
+      PGSSLMODE: app.PGSSLMODE,
+      PGSSLROOTCERT: rootCert,
+      PGCONNECT_TIMEOUT: '5',
+    });
+
+  it('tells applications verify-full, the CA path, and the Service name the certificate covers', () => {
+    expect(app.PGSSLMODE).toBe('verify-full');
+    expect(app.PGSSLROOTCERT).toBe('/etc/postgres-gitops/ca/ca.crt');
+    expect(app.DATABASE_URL).toContain('?sslmode=verify-full&sslrootcert=%2Fetc%2Fpostgres-gitops%2Fca%2Fca.crt');
+    expect(certificate.spec.dnsNames).toContain(app.PGHOST);
+  });
+
+  it('connects over TLS when the host is the Service name and the CA is the issuer', async () => {
+    const result = await connect(app.PGHOST, join(dir, 'platform-ca.crt'));
+    expect({ code: result.code, stdout: result.stdout.trim(), stderr: result.stderr }).toEqual({ code: 0, stdout: 't', stderr: '' });
+  });
+
+  it('refuses a host name the certificate does not cover', async () => {
+    const result = await connect(`other-postgresql.${plan.namespace}.svc`, join(dir, 'platform-ca.crt'));
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/does not match host name/);
+  });
+
+  it('refuses a server whose certificate another CA signed', async () => {
+    const result = await connect(app.PGHOST, join(dir, 'other-ca.crt'));
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/certificate verify failed/);
+  });
+});
