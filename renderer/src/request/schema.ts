@@ -32,6 +32,9 @@ const sqlIdentifier = (what: string, reserved: string[]) =>
     .refine(v => !v.startsWith('pg_'), 'must not start with "pg_" (reserved for PostgreSQL system objects)')
     .refine(v => !reserved.includes(v), v => ({ message: `"${echo(v)}" is reserved (reserved: ${reserved.join(', ')})` }));
 
+/** A Kubernetes name: a DNS-1123 label, whose 63-character limit is checked first so a huge value fails fast. */
+const dnsLabel = () => z.string().max(63, 'must be at most 63 characters').regex(DNS1123_LABEL, 'must be a DNS-1123 label');
+
 const volumeSize = (example: string) =>
   z
     .string()
@@ -83,9 +86,9 @@ export const requestSpecSchema = z
     pooling: z.boolean().describe('cloudnative-pg: a PgBouncer pooler in transaction mode in front of the primary; applications connect through it').optional(),
     restore: z
       .object({
-        from: z.string().regex(DNS1123_LABEL, 'must be a DNS-1123 label').describe('Name of the database whose backups to restore from'),
-        namespace: z.string().regex(DNS1123_LABEL, 'must be a DNS-1123 label').max(63).describe('Its namespace; default this database\'s').optional(),
-        cluster: z.string().regex(DNS1123_LABEL, 'must be a DNS-1123 label').max(63).describe('Its worker cluster; default this database\'s').optional(),
+        from: dnsLabel().describe('Name of the database whose backups to restore from'),
+        namespace: dnsLabel().describe('Its namespace; default this database\'s').optional(),
+        cluster: dnsLabel().describe('Its worker cluster; default this database\'s').optional(),
         targetTime: z.string().regex(RFC3339, 'must be an RFC 3339 time with a zone, like "2026-11-20T08:00:00Z"').describe('Point in time to recover to; the latest point when empty').optional(),
       })
       .strict()
@@ -93,7 +96,7 @@ export const requestSpecSchema = z
       .optional(),
     importFrom: z
       .object({
-        from: z.string().regex(DNS1123_LABEL, 'must be a DNS-1123 label').describe('Name of the database to import, in the same namespace and cluster (for example the statefulset database this one replaces)'),
+        from: dnsLabel().describe('Name of the database to import, in the same namespace and cluster (for example the statefulset database this one replaces)'),
         database: sqlIdentifier('database name', RESERVED_DATABASES).describe('Its database; default this request\'s database').optional(),
         username: sqlIdentifier('role name', []).describe('Its application role, which owns that database and so can dump it; default this request\'s username').optional(),
       })
@@ -109,8 +112,8 @@ export const requestSpecSchema = z
       .optional(),
     server: z
       .object({
-        name: z.string().regex(DNS1123_LABEL, 'must be a DNS-1123 label').describe('Name of the cloudnative-pg database (with tenants: true) in the state store whose server hosts this database'),
-        namespace: z.string().regex(DNS1123_LABEL, 'must be a DNS-1123 label').max(63).describe('Its namespace; default this database\'s').optional(),
+        name: dnsLabel().describe('Name of the cloudnative-pg database (with tenants: true) in the state store whose server hosts this database'),
+        namespace: dnsLabel().describe('Its namespace; default this database\'s').optional(),
         userSuffix: z.string().regex(/^[@.#][A-Za-z0-9._-]{1,62}$/, 'must start with "@", "." or "#" followed by letters, digits, ".", "_" or "-", like "@shared-pg"').describe('Appended to the user name applications send, for proxies that route by it (like "@server")').optional(),
       })
       .strict()
@@ -118,8 +121,8 @@ export const requestSpecSchema = z
       .optional(),
     connectionLimit: z.number().int().min(1).max(1000).describe('shared-server: most concurrent connections of the owner role (default 20)').optional(),
     tenants: z.boolean().describe('cloudnative-pg: accept shared-server databases (tenants) on this server; each connects only to its own database').optional(),
-    storageClass: z.string().regex(DNS1123_LABEL, 'must be a DNS-1123 label').max(63).describe('StorageClass of the data and backup volumes; cluster default when empty').optional(),
-    cluster: z.string().regex(DNS1123_LABEL, 'must be a DNS-1123 label').max(63).describe('Worker cluster the database is deployed to').optional(),
+    storageClass: dnsLabel().describe('StorageClass of the data and backup volumes; cluster default when empty').optional(),
+    cluster: dnsLabel().describe('Worker cluster the database is deployed to').optional(),
     owner: entityRef(['group', 'user'], 'group:default/team-a').describe('Backstage owner entity (group or user), like group:default/team-a').optional(),
     system: entityRef(['system'], 'system:default/shop').describe('Backstage system the database belongs to, like system:default/shop').optional(),
     backupSchedule: z
@@ -132,7 +135,7 @@ export const requestSpecSchema = z
       .describe('Cron schedule of the backup job (UTC)').optional(),
     backupRetention: z.number().int().min(1).max(365).describe('Number of backups kept').optional(),
     allowedNamespaces: z
-      .array(z.string().regex(DNS1123_LABEL, 'must be a DNS-1123 label').max(63))
+      .array(dnsLabel())
       .max(50)
       .describe('Namespaces whose pods may connect, besides the database\'s own')
       .optional(),
@@ -185,7 +188,7 @@ export const requestObjectSchema = z.object({
         .max(63, 'must be at most 63 characters')
         .regex(DNS1123_LABEL, 'must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit')
         .describe('Database name: the prefix of every Kubernetes object, like orders (DNS-1123 label)'),
-      namespace: z.string().max(63, 'must be at most 63 characters').regex(DNS1123_LABEL, 'must be a DNS-1123 label').describe('Kubernetes namespace the database runs in (default "default")').optional(),
+      namespace: dnsLabel().describe('Kubernetes namespace the database runs in (default "default")').optional(),
       annotations: z.record(z.string()).optional(),
       labels: z.record(z.string()).optional(),
       // The rest of ObjectMeta, as the API server (and so Kratix) hands an object over; never rendered.

@@ -4,6 +4,9 @@ import { RequestValidationError, type FieldIssue } from './errors';
 /** A request is a page of YAML; anything far larger is a mistake or an attack, refused before parsing. */
 export const MAX_YAML_BYTES = 256 * 1024;
 
+/** An attack can make thousands of the same complaint; the first few say it. */
+const MAX_ISSUES = 10;
+
 /** The tags plain YAML data uses; any other explicit tag (!!js/function, !Secret) is refused. */
 const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map(t => `tag:yaml.org,2002:${t}`));
 
@@ -47,6 +50,7 @@ export function parseYamlInput(text: string, source: string): unknown {
     }
     return undefined;
   });
+  if (issues.length > MAX_ISSUES) issues.splice(MAX_ISSUES, issues.length, { path: '(request)', message: `and ${issues.length - MAX_ISSUES} more like these` });
   if (issues.length > 0) throw new RequestValidationError(issues);
   return document.toJS({ maxAliasCount: 0 });
 }

@@ -1,5 +1,5 @@
 import type { JsonValue } from '@backstage/types';
-import type { z as zImpl } from 'zod/v3';
+import { z as zImpl } from 'zod/v3';
 import { requestObjectSchema, requestSpecSchema } from '@postgres-gitops/renderer';
 
 type Z = typeof zImpl;
@@ -19,6 +19,9 @@ export const publishFields = (z: Z) => ({
   restoreTargetTime: z.string().optional().describe('With restoreFrom: the RFC 3339 point in time to recover to; the latest point when empty'),
   mergeRequest: z.enum(['auto', 'none', 'gitlab', 'agit']).optional().describe('For git remotes: open a merge request through push options (GitLab, or Gitea/Forgejo AGit); auto picks GitLab for GitLab integrations'),
 });
+
+/** Every input the action takes: the request's fields, the database's name and namespace, and where to publish. */
+export const ACTION_INPUT_FIELDS: readonly string[] = [...Object.keys(requestSpecSchema.shape), 'name', 'namespace', ...Object.keys(publishFields(zImpl))];
 
 type PublishInput = zImpl.infer<zImpl.ZodObject<ReturnType<typeof publishFields>>>;
 
