@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ConfigReader } from '@backstage/config';
+import { DefaultGithubCredentialsProvider, ScmIntegrations } from '@backstage/integration';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { DEFAULT_PLATFORM, parseYamlInput } from '@postgres-gitops/renderer';
 import { cli } from '../renderer/src/__testUtils__/cli';
@@ -96,7 +98,8 @@ describe('the Backstage action refuses every hostile input it can be given, and 
   });
 
   it.each(inputs.map(c => [c.file, c]))('%s', async (_file, c) => {
-    const action = createPostgresCreateAction({ integrations: undefined as never, platform: DEFAULT_PLATFORM });
+    const integrations = ScmIntegrations.fromConfig(new ConfigReader({}));
+    const action = createPostgresCreateAction({ integrations, githubCredentials: DefaultGithubCredentialsProvider.fromIntegrations(integrations), platform: DEFAULT_PLATFORM });
     const ctx = createMockActionContext({ input: { ...c.input, repoUrl: store.url } as never, workspacePath: work, user: { ref: 'user:default/jane' } });
     const failure = await action.handler(ctx as never).then(() => undefined, (error: Error) => error);
     expect(failure?.name).toBe('InputError');
