@@ -1,11 +1,11 @@
 import { Octokit } from '@octokit/rest';
-import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { gitBlobSha } from './git-blob';
+import { withRetries } from './github-retry';
 import { redactError } from './redact';
 import type { ChangeSet, PublishResult, PublishSession, Publisher, PublishTarget, PullRequestRef } from './types';
 
-const GitHub = Octokit.plugin(retry, throttling);
+const GitHub = Octokit.plugin(throttling);
 type GitHubClient = InstanceType<typeof GitHub>;
 
 export interface GitHubPublisherOptions {
@@ -14,8 +14,12 @@ export interface GitHubPublisherOptions {
   token: string;
   /** https://api.github.com, or a GitHub Enterprise apiBaseUrl like https://ghe.example.com/api/v3 */
   baseUrl?: string;
-  /** Retries for rate limits and 5xx; tests lower them. */
+  /** Retries for rate limits, 5xx, dropped connections and timeouts; tests lower them. */
   maxRetries?: number;
+  /** First backoff between retries (doubling each time) where GitHub names no retry-after; default 1000 ms. */
+  retryBaseMs?: number;
+  /** Deadline of one attempt at one request; default 30 s. */
+  timeoutMs?: number;
   userAgent?: string;
   /**
    * Pace writes as GitHub asks (one at a time, a second apart, longer for pull requests) and
@@ -29,7 +33,7 @@ export const STATE_QUERY = `query PostgresGitopsState($owner: String!, $repo: St
   repository(owner: $owner, name: $repo) {
     base: ref(qualifiedName: $baseRef) { target { oid ... on Commit { tree { oid } } } }
     head: ref(qualifiedName: $headRef) {
-      target { oid }
+      target { oid ... on Commit { author { email } } }
       associatedPullRequests(states: OPEN, first: 1) { nodes { number url } }
     }
     request: object(expression: $requestPath) { ... on Blob { text } }
@@ -47,7 +51,7 @@ interface TreeEntry {
 interface StateResult {
   repository: {
     base: { target: { oid: string; tree: { oid: string } } } | null;
-    head: { target: { oid: string }; associatedPullRequests: { nodes: PullRequestRef[] } } | null;
+    head: { target: { oid: string; author?: { email: string | null } | null }; associatedPullRequests: { nodes: PullRequestRef[] } } | null;
     request: { text: string } | null;
     baseDir: { entries: TreeEntry[] } | null;
     headDir: { entries: TreeEntry[] } | null;
@@ -130,38 +134,79 @@ class GitHubSession implements PublishSession {
       author: change.author,
     });
     if (head) {
+      // The branch is rewritten from the base on every change: only when its head is our own commit.
+      const by = head.target.author?.email;
+      if (by !== change.author.email) {
+        throw new ChangedMeanwhileError(`branch ${target.branch} has a commit by ${by ?? 'someone else'} on top; it is not rewritten. Merge or close its pull request (or delete the branch), then run again`);
+      }
       await client.rest.git.updateRef({ owner, repo, ref: `heads/${target.branch}`, sha: commit.data.sha, force: true });
     } else {
-      await client.rest.git.createRef({ owner, repo, ref: `refs/heads/${target.branch}`, sha: commit.data.sha });
+      await this.createBranch(commit.data.sha);
     }
 
     if (openPr) {
       await client.rest.pulls.update({ owner, repo, pull_number: openPr.number, title: change.title, body: change.body });
       return { branch: target.branch, changed: true, commitSha: commit.data.sha, pullRequest: openPr, branchExisted: true };
     }
-    const pr = await client.rest.pulls.create({
-      owner,
-      repo,
-      title: change.title,
-      body: change.body,
-      head: target.branch,
-      base: target.baseBranch,
-      draft: change.draft,
-      maintainer_can_modify: false,
-    });
-    const pullRequest = { number: pr.data.number, url: pr.data.html_url };
+    let pullRequest: PullRequestRef;
+    try {
+      pullRequest = await this.openPullRequest(change);
+    } catch (error) {
+      // A branch this run created must not stay behind without its pull request.
+      if (!head) await client.rest.git.deleteRef({ owner, repo, ref: `heads/${target.branch}` }).catch(() => undefined);
+      throw error;
+    }
     const users = change.reviewers.filter(r => !r.includes('/'));
     const teams = change.reviewers.filter(r => r.includes('/')).map(r => r.split('/')[1]);
     if (users.length + teams.length > 0) {
-      await client.rest.pulls.requestReviewers({ owner, repo, pull_number: pr.data.number, reviewers: users, team_reviewers: teams });
+      await client.rest.pulls.requestReviewers({ owner, repo, pull_number: pullRequest.number, reviewers: users, team_reviewers: teams });
     }
     if (change.labels.length > 0) {
-      await client.rest.issues.addLabels({ owner, repo, issue_number: pr.data.number, labels: change.labels });
+      await client.rest.issues.addLabels({ owner, repo, issue_number: pullRequest.number, labels: change.labels });
     }
     return { branch: target.branch, changed: true, commitSha: commit.data.sha, pullRequest, branchExisted: head !== null };
   }
 
+  /**
+   * Creates the branch. A retry after a lost response finds the ref already there: fine when it
+   * is ours (the same commit), "changed meanwhile" when someone else created it first.
+   */
+  private async createBranch(sha: string): Promise<void> {
+    const { client, target } = this;
+    const { owner, repo } = this.options;
+    try {
+      await client.rest.git.createRef({ owner, repo, ref: `refs/heads/${target.branch}`, sha });
+    } catch (error) {
+      if ((error as { status?: number }).status !== 422) throw error;
+      const existing = await client.rest.git.getRef({ owner, repo, ref: `heads/${target.branch}` });
+      if (existing.data.object.sha !== sha) throw new ChangedMeanwhileError(`branch ${target.branch} was created meanwhile by another run; run again to update it`);
+    }
+  }
+
+  /** Opens the pull request, or finds the one a lost response already opened: never two for one branch. */
+  private async openPullRequest(change: ChangeSet): Promise<PullRequestRef> {
+    const { client, target } = this;
+    const { owner, repo } = this.options;
+    try {
+      const pr = await client.rest.pulls.create({ owner, repo, title: change.title, body: change.body, head: target.branch, base: target.baseBranch, draft: change.draft, maintainer_can_modify: false });
+      return { number: pr.data.number, url: pr.data.html_url };
+    } catch (error) {
+      if ((error as { status?: number }).status !== 422) throw error;
+      const open = await client.rest.pulls.list({ owner, repo, head: `${owner}:${target.branch}`, state: 'open' });
+      if (open.data.length === 0) throw error;
+      return { number: open.data[0].number, url: open.data[0].html_url };
+    }
+  }
+
   async close(): Promise<void> {}
+}
+
+/** The state store moved under this run (another run, or a person); nothing was overwritten. */
+export class ChangedMeanwhileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ChangedMeanwhileError';
+  }
 }
 
 /** GitHub and GitHub Enterprise through the Git Data API: the number of calls does not grow with files. */
@@ -177,13 +222,10 @@ export class GitHubPublisher implements Publisher {
       baseUrl: options.baseUrl ?? 'https://api.github.com',
       userAgent: options.userAgent ?? 'postgres-gitops',
       log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
-      retry: { retries },
-      throttle: {
-        enabled: options.throttle ?? true,
-        onRateLimit: (_after: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < retries,
-        onSecondaryRateLimit: (_after: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < retries,
-      },
+      // The throttling plugin only paces writes; withRetries (below) retries, after retry-after.
+      throttle: { enabled: options.throttle ?? true, onRateLimit: () => false, onSecondaryRateLimit: () => false },
     });
+    this.client.hook.wrap('request', withRetries({ retries, baseMs: options.retryBaseMs ?? 1000, timeoutMs: options.timeoutMs ?? 30_000 }) as never);
   }
 
   async open(target: PublishTarget): Promise<PublishSession> {

@@ -18,6 +18,7 @@ import { kratixPromise } from './promise';
 import { publishCommand, type PublishCommandOptions } from './publish';
 import { decommissionCommand } from './decommission';
 import { updateCommand } from './update';
+import { ChangedMeanwhileError } from '@postgres-gitops/publish';
 import { RENDERER_VERSION } from '../version';
 
 const DEFAULT_PIPELINE_IMAGE = `ghcr.io/postgres-gitops/pipeline:v${RENDERER_VERSION}`;
@@ -176,7 +177,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   try {
     return await run(argv, io);
   } catch (error) {
-    if (error instanceof RequestValidationError || error instanceof UsageError || error instanceof ChangeRefusedError) {
+    if (error instanceof RequestValidationError || error instanceof UsageError || error instanceof ChangeRefusedError || error instanceof ChangedMeanwhileError) {
       io.stderr(`postgres-gitops: ${error.message}\n`);
       return EXIT.invalidInput;
     }

@@ -12,6 +12,7 @@ export interface Commit {
   tree: string;
   parents: string[];
   message: string;
+  authorEmail?: string;
 }
 
 const hash = (type: string, body: Buffer) => createHash('sha1').update(`${type} ${body.length}\0`).update(body).digest('hex');
@@ -40,10 +41,10 @@ export class GitObjects {
     return sha;
   }
 
-  putCommit(tree: string, parents: string[], message: string): string {
-    const body = Buffer.from(`tree ${tree}\n${parents.map(p => `parent ${p}\n`).join('')}author fake <fake@example.test> 0 +0000\ncommitter fake <fake@example.test> 0 +0000\n\n${message}`);
+  putCommit(tree: string, parents: string[], message: string, authorEmail = 'fake@example.test'): string {
+    const body = Buffer.from(`tree ${tree}\n${parents.map(p => `parent ${p}\n`).join('')}author fake <${authorEmail}> 0 +0000\ncommitter fake <fake@example.test> 0 +0000\n\n${message}`);
     const sha = hash('commit', body);
-    this.commits.set(sha, { sha, tree, parents, message });
+    this.commits.set(sha, { sha, tree, parents, message, authorEmail });
     return sha;
   }
 

@@ -21,6 +21,19 @@ export interface FakeGitHubOptions {
   rateLimits?: { clock: Clock; timeScale?: number };
 }
 
+/** What the fake does to a request instead of answering it (or after carrying it out, for "drop-after"). */
+export type FaultKind = '500' | '502' | '503' | 'secondary-limit' | '429' | 'drop' | 'drop-after' | 'slow';
+
+export interface Fault {
+  /** The operation to disturb: a REST operationId (git/create-tree, pulls/create, ...) or "graphql". */
+  operation: string;
+  kind: FaultKind;
+  /** How many matching requests are disturbed; default 1. */
+  times?: number;
+  /** For "slow": how long the answer takes; default 3 s. */
+  delayMs?: number;
+}
+
 export interface RecordedRequest {
   method: string;
   path: string;
@@ -50,6 +63,16 @@ class HttpError extends Error {
   }
 }
 
+/** An error the test asked for; not a violation of the API. */
+class InjectedError extends HttpError {}
+
+/** A well-formed request that meets the repository's state (the ref or pull request is already there): GitHub's 422, not a violation. */
+class StateConflict extends HttpError {
+  constructor(message: string) {
+    super(422, message);
+  }
+}
+
 /**
  * A local stand-in for GitHub's REST and GraphQL APIs, for tests and benchmarks. Every REST
  * request is checked against GitHub's OpenAPI description and every GraphQL query against
@@ -66,6 +89,9 @@ export class FakeGitHub {
   private server?: Server;
   private readonly limits?: SecondaryRateLimits;
   private readonly started = Date.now();
+  private readonly faults: Required<Fault>[] = [];
+  /** Faults that have been applied, as "operation kind". */
+  readonly injected: string[] = [];
   url = '';
 
   constructor(private readonly options: FakeGitHubOptions) {
@@ -88,6 +114,19 @@ export class FakeGitHub {
 
   async stop(): Promise<void> {
     await new Promise<void>(resolve => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** Disturbs the next matching request(s): an error, a dropped connection, or a slow answer. */
+  inject(fault: Fault): void {
+    this.faults.push({ times: 1, delayMs: 3000, ...fault });
+  }
+
+  private takeFault(operation: string): Required<Fault> | undefined {
+    const fault = this.faults.find(f => f.operation === operation && f.times > 0);
+    if (!fault) return undefined;
+    fault.times--;
+    this.injected.push(`${operation} ${fault.kind}`);
+    return fault;
   }
 
   /** Files of a branch, path -> content. */
@@ -119,6 +158,7 @@ export class FakeGitHub {
     // A classic personal access token: GitHub names its scopes on every response.
     const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'x-oauth-scopes': 'repo' };
     let admitted = false;
+    let dropAfter = false;
     try {
       if (this.options.latencyMs) await new Promise(r => setTimeout(r, this.options.latencyMs));
       const auth = req.headers.authorization ?? '';
@@ -138,6 +178,28 @@ export class FakeGitHub {
         if (problems.length > 0) throw new HttpError(422, `request body does not match ${op.operationId}: ${problems.join('; ')}`);
       }
       contentGenerating = isWrite;
+      const fault = this.takeFault(operation);
+      if (fault) {
+        switch (fault.kind) {
+          case 'drop':
+            req.socket.destroy();
+            return;
+          case 'slow':
+            await new Promise(r => setTimeout(r, fault.delayMs));
+            break;
+          case 'secondary-limit':
+            headers['retry-after'] = '1';
+            throw new InjectedError(403, 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.');
+          case '429':
+            headers['retry-after'] = '1';
+            throw new InjectedError(429, 'Too Many Requests');
+          case 'drop-after':
+            dropAfter = true;
+            break;
+          default:
+            throw new InjectedError(Number(fault.kind), 'Server Error');
+        }
+      }
       if (this.limits) {
         const decision = this.limits.begin(isWrite, contentGenerating);
         if (!decision.allowed) {
@@ -151,11 +213,16 @@ export class FakeGitHub {
     } catch (error) {
       status = error instanceof HttpError ? error.status : 500;
       body = { message: (error as Error).message, documentation_url: 'https://docs.github.com/rest' };
-      if (status === 404 || status === 422 || status === 400 || status === 500) this.violations.push(`${method} ${url.pathname}: ${(error as Error).message}`);
+      if (!(error instanceof InjectedError) && !(error instanceof StateConflict) && (status === 404 || status === 422 || status === 400 || status === 500)) this.violations.push(`${method} ${url.pathname}: ${(error as Error).message}`);
     } finally {
       if (admitted) this.limits!.end();
     }
     this.requests.push({ method, path: url.pathname, operation, status, contentGenerating, startedAt, endedAt: Date.now() - this.started });
+    // The write happened; the answer is lost on the way back, as with a reset connection.
+    if (dropAfter) {
+      req.socket.destroy();
+      return;
+    }
     res.writeHead(status, headers);
     res.end(body === undefined ? '' : JSON.stringify(body));
   }
@@ -229,10 +296,10 @@ export class FakeGitHub {
       case 'git/create-commit': {
         if (!this.objects.trees.has(body.tree)) throw new HttpError(422, 'Tree SHA does not exist');
         for (const p of body.parents ?? []) if (!this.objects.commits.has(p)) throw new HttpError(422, 'Parent SHA does not exist');
-        return [201, this.commitJson(this.objects.putCommit(body.tree, body.parents ?? [], body.message))];
+        return [201, this.commitJson(this.objects.putCommit(body.tree, body.parents ?? [], body.message, body.author?.email))];
       }
       case 'git/create-ref': {
-        if (this.refs.has(body.ref)) throw new HttpError(422, 'Reference already exists');
+        if (this.refs.has(body.ref)) throw new StateConflict('Reference already exists');
         if (!this.objects.commits.has(body.sha)) throw new HttpError(422, 'Object does not exist');
         this.refs.set(body.ref, body.sha);
         return [201, { ref: body.ref, object: { sha: body.sha, type: 'commit', url: '' } }];
@@ -245,6 +312,11 @@ export class FakeGitHub {
         this.refs.set(ref, body.sha);
         return [200, { ref, object: { sha: body.sha, type: 'commit', url: '' } }];
       }
+      case 'git/delete-ref': {
+        const ref = `refs/${params.ref}`;
+        if (!this.refs.delete(ref)) throw new HttpError(422, 'Reference does not exist');
+        return [204, undefined];
+      }
       case 'pulls/list': {
         const head = url.searchParams.get('head');
         const state = url.searchParams.get('state') ?? 'open';
@@ -255,7 +327,7 @@ export class FakeGitHub {
         // head may name the owner: "owner:branch"
         body.head = String(body.head).replace(new RegExp(`^${this.options.owner}:`), '');
         if (!this.refs.has(`refs/heads/${body.head}`)) throw new HttpError(422, 'Validation Failed: head does not exist');
-        if (this.pulls.some(p => p.state === 'open' && p.head === body.head)) throw new HttpError(422, `A pull request already exists for ${this.options.owner}:${body.head}.`);
+        if (this.pulls.some(p => p.state === 'open' && p.head === body.head)) throw new StateConflict(`A pull request already exists for ${this.options.owner}:${body.head}.`);
         const pr: PullRequest = { number: this.pulls.length + 1, title: body.title, body: body.body ?? '', head: body.head, base: body.base, draft: !!body.draft, state: 'open', reviewers: [], teamReviewers: [], labels: [] };
         this.pulls.push(pr);
         return [201, this.prJson(pr)];
@@ -268,13 +340,14 @@ export class FakeGitHub {
       }
       case 'pulls/request-reviewers': {
         const pr = this.pullRequest(params.pull_number);
-        pr.reviewers.push(...(body.reviewers ?? []));
-        pr.teamReviewers.push(...(body.team_reviewers ?? []));
+        // Reviewers and labels are sets on GitHub: asking twice changes nothing.
+        pr.reviewers = [...new Set([...pr.reviewers, ...(body.reviewers ?? [])])];
+        pr.teamReviewers = [...new Set([...pr.teamReviewers, ...(body.team_reviewers ?? [])])];
         return [201, this.prJson(pr)];
       }
       case 'issues/add-labels': {
         const pr = this.pullRequest(params.issue_number);
-        pr.labels.push(...(body.labels ?? []));
+        pr.labels = [...new Set([...pr.labels, ...(body.labels ?? [])])];
         return [200, pr.labels.map(name => ({ name }))];
       }
       default:
@@ -309,7 +382,7 @@ export class FakeGitHub {
     const objects = this.objects;
     const gitObject = (sha: string) => {
       const commit = objects.commits.get(sha);
-      return commit ? { __typename: 'Commit', oid: sha, tree: { __typename: 'Tree', oid: commit.tree } } : null;
+      return commit ? { __typename: 'Commit', oid: sha, tree: { __typename: 'Tree', oid: commit.tree }, author: { email: commit.authorEmail ?? null } } : null;
     };
     const repository = {
       ref: ({ qualifiedName }: { qualifiedName: string }) => {

@@ -3,7 +3,7 @@ import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import type { GithubCredentialsProvider, ScmIntegrationRegistry } from '@backstage/integration';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { JsonObject, JsonValue } from '@backstage/types';
-import type { PublishResult, Publisher } from '@postgres-gitops/publish';
+import { ChangedMeanwhileError, type PublishResult, type Publisher } from '@postgres-gitops/publish';
 import {
   ANNOTATION_STATE_PATH,
   ChangeRefusedError,
@@ -55,7 +55,7 @@ export function asInputError(error: unknown): unknown {
     // Field names are the action's own (spec.size is the input "size").
     return userError(error.message.replace(/ {2}- spec\./g, '  - ').replace(/ {2}- metadata\./g, '  - '));
   }
-  if (error instanceof ChangeRefusedError) return userError(error.message);
+  if (error instanceof ChangeRefusedError || error instanceof ChangedMeanwhileError) return userError(error.message);
   return error;
 }
 
