@@ -69,7 +69,7 @@ describe('GitPublisher against a local bare repository', () => {
     const other = await publisher.open({ ...target });
     await other.publish({ ...changeFor({ size: 'medium' }).change, commitMessage: 'reviewer fix' });
     await other.close();
-    await expect(session.publish(changeFor({ size: 'large' }).change)).rejects.toThrow(/stale info|rejected/);
+    await expect(session.publish(changeFor({ size: 'large' }).change)).rejects.toThrow(/changed meanwhile on the remote .*nothing was overwritten/);
     await session.close();
     expect(store.log(target.branch)[0]).toBe('reviewer fix');
   });

@@ -2,6 +2,7 @@ import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, isAbsolute } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
+import { ChangedMeanwhileError } from './errors';
 import { redactError } from './redact';
 import type { ChangeSet, PublishResult, PublishSession, Publisher, PublishTarget } from './types';
 
@@ -82,7 +83,15 @@ class GitSession implements PublishSession {
     }
     // A re-run replaces the branch it pushed before, and nothing a reviewer pushed since.
     const lease = `--force-with-lease=refs/heads/${target.branch}:${this.remoteBranchSha ?? ''}`;
-    await git.push(['origin', `HEAD:refs/heads/${target.branch}`, lease, ...this.pushOptions(change)]);
+    try {
+      await git.push(['origin', `HEAD:refs/heads/${target.branch}`, lease, ...this.pushOptions(change)]);
+    } catch (error) {
+      // The lease failed: the branch moved since this run read it (another run, or a reviewer's push).
+      if (/stale info|\[rejected\]|failed to push/i.test(String((error as Error).message))) {
+        throw new ChangedMeanwhileError(`branch ${target.branch} changed meanwhile on the remote (another run or a reviewer pushed to it); nothing was overwritten. Run again to build on what is there now`);
+      }
+      throw error;
+    }
     if (this.options.mergeRequest === 'agit') {
       await git.push(['origin', `HEAD:refs/for/${target.baseBranch}/${target.branch}`, ...this.agitOptions(change)]);
     }

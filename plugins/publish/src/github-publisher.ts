@@ -1,5 +1,6 @@
 import { Octokit } from '@octokit/rest';
 import { throttling } from '@octokit/plugin-throttling';
+import { ChangedMeanwhileError } from './errors';
 import { gitBlobSha } from './git-blob';
 import { withRetries } from './github-retry';
 import { redactError } from './redact';
@@ -201,13 +202,6 @@ class GitHubSession implements PublishSession {
   async close(): Promise<void> {}
 }
 
-/** The state store moved under this run (another run, or a person); nothing was overwritten. */
-export class ChangedMeanwhileError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ChangedMeanwhileError';
-  }
-}
 
 /** GitHub and GitHub Enterprise through the Git Data API: the number of calls does not grow with files. */
 export class GitHubPublisher implements Publisher {

@@ -5,7 +5,8 @@
  * @packageDocumentation
  */
 export type { ChangeSet, FileSet, PublishResult, PublishSession, PublishTarget, Publisher, PullRequestRef } from './types';
-export { ChangedMeanwhileError, GitHubPublisher, type GitHubPublisherOptions } from './github-publisher';
+export { GitHubPublisher, type GitHubPublisherOptions } from './github-publisher';
+export { ChangedMeanwhileError } from './errors';
 export { GitPublisher, normalizeRemote, type GitPublisherOptions, type MergeRequestMode } from './git-publisher';
 export { isGitRemote, parseGitHubRepoUrl } from './remotes';
 export { redact, redactError } from './redact';

@@ -12,5 +12,7 @@ export function redactError(error: unknown, secrets: (string | undefined)[] = []
   const message = redact(error instanceof Error ? error.message : String(error), secrets);
   const clean = new Error(message);
   clean.name = error instanceof Error ? error.name : 'Error';
+  // Keep the class (ChangedMeanwhileError, ...) so callers can still tell a user's error from a failure.
+  if (error instanceof Error) Object.setPrototypeOf(clean, Object.getPrototypeOf(error));
   return clean;
 }
