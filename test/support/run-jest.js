@@ -5,7 +5,7 @@
  * "N passed, N failed", over both runs. Printed after jest has exited, so nothing comes after it.
  */
 'use strict';
-const { spawnSync } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const { readFileSync, rmSync } = require('node:fs');
 const { join } = require('node:path');
 const { SUPPORTED_NODES, ensureNode } = require('./node-runtime');
@@ -13,7 +13,7 @@ const { SUPPORTED_NODES, ensureNode } = require('./node-runtime');
 const ROOT = join(__dirname, '..', '..');
 const args = process.argv.slice(2);
 
-function runJest(version) {
+async function runJest(version) {
   const label = `Node.js v${version}`;
   let node;
   try {
@@ -25,19 +25,39 @@ function runJest(version) {
   const results = join(ROOT, `.jest-results-${version}.json`);
   rmSync(results, { force: true });
   process.stdout.write(`\n=== jest on ${label} ===\n`);
-  const jest = spawnSync(node, [require.resolve('jest/bin/jest'), '--ci', '--json', `--outputFile=${results}`, ...args], { stdio: 'inherit' });
+  const jest = spawn(node, [require.resolve('jest/bin/jest'), '--ci', '--json', `--outputFile=${results}`, ...args], { stdio: ['inherit', 'pipe', 'pipe'] });
+  const leaks = new Set();
+  const scan = (chunk, out) => {
+    out.write(chunk);
+    for (const match of String(chunk).matchAll(TOKEN_SHAPES)) leaks.add(`${match[0].slice(0, 8)}...`);
+  };
+  jest.stdout.on('data', chunk => scan(chunk, process.stdout));
+  jest.stderr.on('data', chunk => scan(chunk, process.stderr));
+  const status = await new Promise(resolve => jest.on('close', resolve));
+  // Every test's captured output (logs, task logs, errors, PR texts printed on failure) is scanned:
+  // the tests configure real-looking tokens, and none may ever be printed.
+  const leaked = leaks.size > 0 ? 1 : 0;
+  if (leaked) process.stderr.write(`\ntoken leak: a credential-shaped string was printed during the run (${[...leaks].join(', ')})\n`);
   try {
     const summary = JSON.parse(readFileSync(results, 'utf8'));
-    return { label, passed: summary.numPassedTests, failed: summary.numFailedTests + summary.numRuntimeErrorTestSuites, ok: jest.status === 0 };
+    return { label, passed: summary.numPassedTests, failed: summary.numFailedTests + summary.numRuntimeErrorTestSuites + leaked, ok: status === 0 && !leaked };
   } catch {
     return { label, passed: 0, failed: 1, ok: false };
   }
 }
 
-const runs = Object.values(SUPPORTED_NODES).map(runJest);
-process.stdout.write('\n');
-for (const r of runs) process.stdout.write(`${r.label}: ${r.passed} passed, ${r.failed} failed\n`);
-const passed = runs.reduce((n, r) => n + r.passed, 0);
-const failed = runs.reduce((n, r) => n + r.failed, 0);
-process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
-process.exit(runs.every(r => r.ok) && failed === 0 ? 0 : 1);
+/** GitHub tokens (classic, fine-grained, app, OAuth, refresh), as the tests configure them. */
+const TOKEN_SHAPES = /\b(gh[pousr]_[A-Za-z0-9]{16,}|github_pat_[A-Za-z0-9_]{20,})/g;
+
+async function main() {
+  const runs = [];
+  for (const version of Object.values(SUPPORTED_NODES)) runs.push(await runJest(version));
+  process.stdout.write('\n');
+  for (const r of runs) process.stdout.write(`${r.label}: ${r.passed} passed, ${r.failed} failed\n`);
+  const passed = runs.reduce((n, r) => n + r.passed, 0);
+  const failed = runs.reduce((n, r) => n + r.failed, 0);
+  process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
+  process.exit(runs.every(r => r.ok) && failed === 0 ? 0 : 1);
+}
+
+main();

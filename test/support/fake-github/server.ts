@@ -112,8 +112,16 @@ export class FakeGitHub {
     return this.url;
   }
 
+  /** Stops the server; fails when the token reached anything the fake stored (a PR title or body, a commit, a label, a ref). */
   async stop(): Promise<void> {
     await new Promise<void>(resolve => (this.server ? this.server.close(() => resolve()) : resolve()));
+    const stored = [
+      ...this.pulls.flatMap(p => [p.title, p.body, p.head, ...p.labels, ...p.reviewers]),
+      ...[...this.objects.commits.values()].map(c => c.message),
+      ...[...this.refs.keys()],
+      ...this.objects.blobs.values(),
+    ];
+    if (stored.some(text => text.includes(this.options.token))) throw new Error('the token reached the repository (a pull request, commit, ref or file)');
   }
 
   /** Disturbs the next matching request(s): an error, a dropped connection, or a slow answer. */
