@@ -28,7 +28,7 @@ describe.each(SERVER_MAJORS)('rendered postgresql.conf and pg_hba.conf on a real
   afterAll(() => removeDir(template));
 
   it.each(variants)('$label: the server starts with them and SHOW proves every setting took effect', async ({ spec }) => {
-    const plan = statefulSetPlanFor({ ...spec, version: major });
+    const plan = statefulSetPlanFor({ ...spec, version: major, database: 'orders', username: 'orders_app' });
     const dir = makeDir('config');
     const server = { stop: async () => 0 } as Pick<Background, 'stop'>;
     try {
@@ -53,6 +53,16 @@ describe.each(SERVER_MAJORS)('rendered postgresql.conf and pg_hba.conf on a real
       expect(notFromFile).toEqual([]);
       expect(await psqlLocal(dir, port, 'SHOW server_version_num')).toMatch(new RegExp(`^${major}0`));
       expect(postgres.log.split('\n').filter(line => SETTING_COMPLAINTS.test(line))).toEqual([]);
+
+      // The role sync, as the primary runs it on start: the application's role and database, then its login.
+      writeOwned(join(dir, 'sync-roles.sh'), plan.scriptFiles['sync-roles.sh'], 0o755);
+      const synced = await run('/bin/bash', [join(dir, 'sync-roles.sh')], {
+        PGSOCKET: dir, PGPORT_SERVER: String(port), APP_USER: plan.spec.username, APP_DATABASE: plan.spec.database,
+        APP_PASSWORD: 'app-pw-for-test', POSTGRES_PASSWORD: 'super-pw-for-test', MONITORING_PASSWORD: plan.spec.monitoring ? 'mon-pw-for-test' : '',
+      });
+      expect({ code: synced.code, stdout: synced.stdout, stderr: synced.stderr }).toEqual({ code: 0, stdout: 'sync-roles: roles and database in place\n', stderr: '' });
+      const app = await psqlTcp(port, plan.spec.username, 'app-pw-for-test', plan.spec.database, 'SELECT current_user, current_database()');
+      expect({ code: app.code, stdout: app.stdout }).toEqual({ code: 0, stdout: `${plan.spec.username}|${plan.spec.database}\n` });
 
       expect(await psqlLocal(dir, port, 'SHOW hba_file')).toBe(join(dir, 'pg_hba.conf'));
       expect(await psqlLocal(dir, port, 'SELECT count(*) FROM pg_hba_file_rules WHERE error IS NOT NULL')).toBe('0');
