@@ -1,4 +1,5 @@
 export { parseRequest } from './request/parse';
+export { requestFromFields } from './request/fields';
 export { withChanges } from './request/changes';
 export { assertWorld, worldIssues, readWorld, restoreSourceDirectory, importSourceDirectory, sharedServerDirectory, type World } from './request/world-rules';
 export { RequestValidationError, type FieldIssue } from './request/errors';
@@ -25,6 +26,7 @@ export { reviewTitle, reviewBody, type ReviewOptions } from './review/summary';
 export { diffDatabases, type DatabaseDiff, type SemanticChange } from './review/diff';
 export { resourceTotals, formatTotals, type ResourceTotals } from './review/totals';
 export { reviewWarnings } from './review/warnings';
+export { previewDatabase, type Preview, type PreviewObject } from './review/preview';
 export { decideChange, ChangeRefusedError, type Decision, type DecideOptions } from './review/decide';
 export { changeIssues, type ChangePermissions } from './review/change-rules';
 export { decommissionText, retirement } from './review/decommission';

@@ -1,23 +1,13 @@
-import { ANNOTATION_REQUESTED_BY, REQUEST_API_VERSION, REQUEST_KIND, RequestValidationError, SPEC_FIELDS } from '@postgres-gitops/renderer';
+import { RequestValidationError, requestFromFields } from '@postgres-gitops/renderer';
 import { ACTION_INPUT_FIELDS } from './schema';
 
 /**
- * The action's flat input as a request object for the renderer; unset fields stay unset. An
- * input the action does not know is refused, not dropped: the scaffolder's own schema check can
- * be bypassed (a handler called by another action), and a misspelt field must not pass silently.
+ * The action's flat input as a request object for the renderer. An input the action does not
+ * know is refused, not dropped: the scaffolder's own schema check can be bypassed (a handler
+ * called by another action), and a misspelt field must not pass silently.
  */
 export function requestFromInput(input: Record<string, unknown>, requestedBy?: string) {
   const unknown = Object.keys(input).filter(key => !ACTION_INPUT_FIELDS.includes(key));
   if (unknown.length > 0) throw new RequestValidationError([{ path: '(input)', message: `unknown field(s) ${unknown.map(k => `"${k.slice(0, 40)}"`).join(', ')}; see the action's input at /create/actions` }]);
-  const spec = Object.fromEntries(SPEC_FIELDS.filter(f => input[f] !== undefined && input[f] !== '').map(f => [f, input[f]]));
-  return {
-    apiVersion: REQUEST_API_VERSION,
-    kind: REQUEST_KIND,
-    metadata: {
-      name: input.name,
-      namespace: input.namespace,
-      ...(requestedBy ? { annotations: { [ANNOTATION_REQUESTED_BY]: requestedBy } } : {}),
-    },
-    spec,
-  };
+  return requestFromFields(input, requestedBy);
 }
