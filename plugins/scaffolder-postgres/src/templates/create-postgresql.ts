@@ -135,10 +135,17 @@ export function createPostgresqlTemplate() {
                     backupSchedule: specField('backupSchedule', { title: 'Backup schedule (cron, UTC)', default: '0 2 * * *' }),
                     backupRetention: specField('backupRetention', { title: 'Backups kept', default: 7 }),
                   },
-                },
-                { properties: { backup: { const: false } } },
+                },            { properties: { backup: { const: false } } },
               ],
             },
+          },
+        },
+        {
+          title: 'Preview',
+          description: 'What the pull request will hold, rendered from your choices by the same renderer as the backend.',
+          properties: {
+            // Not an input of the action: the field shows, it does not ask (install the PostgresPreview field, README).
+            preview: { type: 'string', title: 'Manifests, totals and warnings', 'ui:field': 'PostgresPreview', 'ui:backstage': { review: { show: false } } },
           },
         },
       ],

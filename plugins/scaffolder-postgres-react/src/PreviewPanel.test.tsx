@@ -1,0 +1,48 @@
+/**
+ * @jest-environment jsdom
+ * @jest-environment-options {"customExportConditions": ["node", "require", "default"]}
+ */
+import { fireEvent, render, screen, within } from '@testing-library/react';
+import { renderDatabase, requestFromFields } from '@postgres-gitops/renderer';
+import { TextEncoder } from 'node:util';
+import { PreviewPanel } from './PreviewPanel';
+
+// Browsers have TextEncoder (the renderer counts name bytes with it); jest's jsdom does not.
+Object.assign(globalThis, { TextEncoder });
+
+const form = { name: 'orders', namespace: 'team-a', owner: 'group:default/team-a', size: 'small', version: '17', profile: 'dev' };
+
+describe('PreviewPanel', () => {
+  it('shows the totals and the objects of the current choices, and follows a change of size', () => {
+    const { rerender } = render(<PreviewPanel formData={form} />);
+    expect(screen.getByTestId('total-pods').textContent).toBe('1');
+    expect(screen.getByTestId('total-memory').textContent).toBe('256Mi requested, 512Mi limit');
+    expect(screen.queryByRole('button', { name: 'StatefulSet orders-postgresql-read' })).toBeNull();
+
+    rerender(<PreviewPanel formData={{ ...form, size: 'large' }} />);
+    expect(screen.getByTestId('total-pods').textContent).toBe('2');
+    expect(screen.getByTestId('total-memory').textContent).toBe('2Gi requested, 4Gi limit');
+    expect(screen.getByRole('button', { name: 'StatefulSet orders-postgresql-read' })).toBeTruthy();
+  });
+
+  it('shows the YAML of an object on demand, byte for byte the file of the pull request', () => {
+    render(<PreviewPanel formData={form} />);
+    fireEvent.click(screen.getByRole('button', { name: 'StatefulSet orders-postgresql' }));
+    const yaml = screen.getByLabelText('YAML of StatefulSet orders-postgresql').textContent;
+    const db = renderDatabase(requestFromFields(form));
+    expect(yaml).toBe(db.files[`${db.directory}/statefulset-orders-postgresql.yaml`]);
+  });
+
+  it('warns about an end-of-life version', () => {
+    render(<PreviewPanel formData={{ ...form, version: '13' }} />);
+    expect(within(screen.getByLabelText('Warnings')).getByText(/PostgreSQL 13 is end-of-life/)).toBeTruthy();
+  });
+
+  it('shows the renderer\'s refusal next to the field it names, and no objects', () => {
+    render(<PreviewPanel formData={{ ...form, name: 'Orders!' }} />);
+    const alert = screen.getByRole('alert');
+    expect(alert.getAttribute('data-field')).toBe('name');
+    expect(alert.textContent).toMatch(/^name: must be a DNS-1123 label/);
+    expect(screen.queryByLabelText('Objects')).toBeNull();
+  });
+});
