@@ -98,7 +98,7 @@ beforeAll(async () => {
               { type: 'file', target: join(ROOT, 'plugins', 'scaffolder-postgres', 'dev', 'catalog', 'org.yaml') },
             ],
           },
-          postgresGitops: { stateStore: { repoUrl: store.url, targetBranch: 'main' } },
+          postgresGitops: { stateStore: { repoUrl: store.url, targetBranch: 'main' }, platform: { backstage: { baseUrl: 'http://localhost:3000' } } },
         },
       }),
     ],
@@ -212,10 +212,22 @@ describe('day two in a real Backstage backend: create, change, a refused shrink,
       return body?.items?.[0];
     });
     entityRef = `resource:${entity.metadata.namespace}/${entity.metadata.name}`;
+    const link = entity.metadata.links.find((l: { title: string }) => l.title.startsWith('Change PostgreSQL'));
+    expect(link.url).toMatch(/^http:\/\/localhost:3000\/create\/templates\/default\/change-postgresql\?formData=/);
+    prefilled = JSON.parse(new URL(link.url).searchParams.get('formData')!);
+  });
+
+  let prefilled: Record<string, unknown>;
+
+  it('the catalog page links to "Change PostgreSQL" pre-filled with the current choices: submitted as is, nothing changes', async () => {
+    expect(prefilled).toEqual({ entityRef, size: 'small', version: '17', storageSize: '1Gi', replicas: 1, backup: false, monitoring: true, ssl: false, allowedNamespaces: [] });
+    const { task, log } = await runTask(prefilled, 'change-postgresql');
+    expect(task?.status).toBe('completed');
+    expect(log).toContain(`nothing changed: ${directory} already holds this`);
   });
 
   it('"Change PostgreSQL" changes size and storage; the summary says what restarts and what needs volume expansion', async () => {
-    const { task, log, output } = await runTask({ entityRef, size: 'medium', storageSize: '8Gi' }, 'change-postgresql');
+    const { task, log, output } = await runTask({ ...prefilled, size: 'medium', storageSize: '8Gi' }, 'change-postgresql');
     expect({ status: task?.status, log: task?.status === 'completed' ? '' : log }).toEqual({ status: 'completed', log: '' });
     const request = parse(store.show(branch, `${directory}/request.yaml`)!);
     expect(request.spec).toMatchObject({ size: 'medium', storageSize: '8Gi', database: 'ledger', username: 'ledger_app' });

@@ -26,6 +26,7 @@ export { reviewTitle, reviewBody, type ReviewOptions } from './review/summary';
 export { diffDatabases, type DatabaseDiff, type SemanticChange } from './review/diff';
 export { resourceTotals, formatTotals, type ResourceTotals } from './review/totals';
 export { reviewWarnings } from './review/warnings';
+export { CHANGE_FIELDS, DAY_TWO_TEMPLATES } from './layout/day-two-links';
 export { previewDatabase, type Preview, type PreviewObject } from './review/preview';
 export { decideChange, ChangeRefusedError, type Decision, type DecideOptions } from './review/decide';
 export { changeIssues, type ChangePermissions } from './review/change-rules';

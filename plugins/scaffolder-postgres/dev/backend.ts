@@ -47,6 +47,7 @@ export async function startDemoBackend(options: { port: number; stateStore?: str
     postgresGitops: {
       stateStore: { repoUrl: `file://${stateStore}`, targetBranch: 'main' },
       git: { author: { name: 'Backstage (demo)', email: 'backstage-demo@example.test' } },
+      platform: { backstage: { baseUrl: 'http://localhost:3000' } },
     },
   });
 

@@ -1,5 +1,6 @@
 import { sha256Hex } from '../hash';
 import type { Plan } from '../plan/plan';
+import { dayTwoLinks } from './day-two-links';
 
 /** Where the database's directory is in the state store: how a catalog entity leads back to it. */
 export const ANNOTATION_STATE_PATH = 'postgres-gitops.dev/state-path';
@@ -27,6 +28,10 @@ export function buildCatalogEntity(plan: Plan, directory: string) {
     ...plan.catalogAnnotations,
   };
   if (browse) annotations['backstage.io/source-location'] = `url:${browse}/${directory}/`;
+  const links = [
+    ...(browse ? [{ url: `${browse}/${directory}`, title: 'Manifests in the state store', icon: 'github' }] : []),
+    ...dayTwoLinks(plan, catalogEntityRef(plan)),
+  ];
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Resource',
@@ -39,7 +44,7 @@ export function buildCatalogEntity(plan: Plan, directory: string) {
           : `PostgreSQL ${spec.version}, ${spec.size}, ${spec.profile} profile, on ${spec.cluster}${spec.engine === 'statefulset' ? '' : ` (${spec.engine})`}. Connection details: ConfigMap ${plan.names.connection}; credentials: Secret ${plan.names.secret}.`,
       annotations,
       tags: plan.engine === 'shared-server' ? ['postgresql', 'shared-server', spec.profile] : ['postgresql', `postgresql-${spec.version}`, spec.size, spec.profile],
-      ...(browse ? { links: [{ url: `${browse}/${directory}`, title: 'Manifests in the state store', icon: 'github' }] } : {}),
+      ...(links.length > 0 ? { links } : {}),
     },
     spec: {
       type: 'database',

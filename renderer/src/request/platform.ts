@@ -84,6 +84,14 @@ export const platformSettingsSchema = z
       })
       .strict()
       .default({}),
+    backstage: z
+      .object({
+        /** The Backstage app's address, for catalog links that open the day-two templates pre-filled. */
+        baseUrl: z.string().url().optional(),
+      })
+      .strict()
+      .default({})
+      .describe('Where the Backstage app runs (baseUrl), for links from a database\'s catalog page to its day-two forms'),
     stateStore: z
       .object({
         /** Where state-store files can be browsed, for catalog links, e.g. https://github.com/acme/state/blob/main */

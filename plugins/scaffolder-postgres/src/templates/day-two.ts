@@ -1,3 +1,4 @@
+import { CHANGE_FIELDS, DAY_TWO_TEMPLATES } from '@postgres-gitops/renderer';
 import { specField } from './fields';
 
 const databasePicker = {
@@ -8,8 +9,6 @@ const databasePicker = {
   'ui:options': { catalogFilter: { kind: ['Resource'], 'spec.type': 'database' } },
 };
 
-/** Fields a change may set; each left blank keeps what the state store holds. */
-const CHANGE_FIELDS = ['size', 'version', 'storageSize', 'walStorageSize', 'replicas', 'pooling', 'backup', 'monitoring', 'ssl', 'allowedNamespaces', 'passwordRotationDays'] as const;
 
 const output = (what: string) => ({
   links: [{ title: 'Pull request', if: '${{ steps.change.output.pullRequestUrl }}', url: '${{ steps.change.output.pullRequestUrl }}' }],
@@ -22,7 +21,7 @@ export function changePostgresqlTemplate() {
     apiVersion: 'scaffolder.backstage.io/v1beta3',
     kind: 'Template',
     metadata: {
-      name: 'change-postgresql',
+      name: DAY_TWO_TEMPLATES.change,
       title: 'Change PostgreSQL',
       description: 'Change an existing PostgreSQL database through a reviewed pull request: only the fields you set change; the pull request says what changes and what restarts.',
       tags: ['postgresql', 'database', 'gitops', 'day-two'],
@@ -33,7 +32,7 @@ export function changePostgresqlTemplate() {
       parameters: [
         { title: 'Database', required: ['entityRef'], properties: { entityRef: databasePicker } },
         {
-          title: 'Changes (leave a field blank to keep it)',
+          title: 'Changes (opened from the database\'s catalog page, the form holds its current choices; a blank field keeps its value)',
           properties: {
             ...Object.fromEntries(CHANGE_FIELDS.map(f => [f, specField(f, { title: f })])),
             version: specField('version', { title: 'PostgreSQL version', type: 'string', enum: ['18', '17', '16', '15', '14'] }),
@@ -65,7 +64,7 @@ export function retirePostgresqlTemplate() {
     apiVersion: 'scaffolder.backstage.io/v1beta3',
     kind: 'Template',
     metadata: {
-      name: 'retire-postgresql',
+      name: DAY_TWO_TEMPLATES.retire,
       title: 'Retire PostgreSQL',
       description: 'Retire a PostgreSQL database through a reviewed pull request: its manifests and catalog entity leave the state store, its data stays, and the pull request says how to delete it for good.',
       tags: ['postgresql', 'database', 'gitops', 'day-two'],
