@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { createBackend } from '@backstage/backend-defaults';
+import { WinstonLogger } from '@backstage/backend-defaults/rootLogger';
+import { transports } from 'winston';
 import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 import { scaffolderModulePostgres } from '../src';
@@ -21,13 +23,20 @@ export interface DemoBackend {
  * memory, the "Create PostgreSQL" template and demo org data, and a local bare repository as the
  * state store. DEMO-ONLY configuration: a random static token grants API access for this run.
  */
-export async function startDemoBackend(options: { port: number; stateStore?: string }): Promise<DemoBackend> {
+export async function startDemoBackend(options: { port: number; stateStore?: string; consoleLevel?: string }): Promise<DemoBackend> {
+  // Colour codes only on a terminal: the scaffolder's task log colours its lines, and a file keeps them verbatim.
+  if (!process.stdout.isTTY) process.env.FORCE_COLOR ??= '0';
+  // A development server: Backstage's guest sign-in works only there.
+  process.env.NODE_ENV ??= 'development';
+  if (!process.stdout.isTTY) process.env.FORCE_COLOR ??= '0';
   const stateStore = options.stateStore ?? join(REPO_ROOT, '.demo', 'state-store.git');
   ensureBareStateStore(stateStore);
   const token = `demo-only-${randomBytes(18).toString('hex')}`;
   const baseUrl = `http://localhost:${options.port}`;
   const config = new ConfigReader({
     app: { baseUrl: 'http://localhost:3000' },
+    // DEMO ONLY: guest sign-in, so a person (user:development/guest) is recorded as the requester.
+    auth: { environment: 'development', providers: { guest: {} } },
     backend: {
       baseUrl,
       listen: { port: options.port, host: '127.0.0.1' },
@@ -52,10 +61,19 @@ export async function startDemoBackend(options: { port: number; stateStore?: str
   });
 
   const backend = createBackend();
+  // The backend's own console log at the level asked for (the demo: warnings only); task logs keep every line.
+  backend.add(createServiceFactory({
+    service: coreServices.rootLogger,
+    deps: {},
+    factory: () => WinstonLogger.create({ meta: { service: 'backstage' }, level: options.consoleLevel ?? process.env.LOG_LEVEL ?? 'info', format: WinstonLogger.colorFormat(), transports: [new transports.Console()] }),
+  }));
   backend.add(createServiceFactory({ service: coreServices.rootConfig, deps: {}, factory: () => config }));
   backend.add(import('@backstage/plugin-catalog-backend'));
   backend.add(import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'));
   backend.add(import('@backstage/plugin-scaffolder-backend'));
+  backend.add(import('@backstage/plugin-auth-backend'));
+  backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+  backend.add(import('@backstage/plugin-events-backend'));
   backend.add(scaffolderModulePostgres);
   await backend.start();
   return { baseUrl, token, stateStore, stop: () => backend.stop() };

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { stripVTControlCharacters } from 'node:util';
 import { startDemoBackend } from './backend';
 import { ScaffolderClient } from './scaffolder-client';
 
@@ -29,14 +30,15 @@ const VALUES = {
  */
 async function main() {
   const port = Number(process.env.PORT ?? 7007);
-  const backend = await startDemoBackend({ port });
+  const backend = await startDemoBackend({ port, consoleLevel: 'warn' });
   const out = (text = '') => process.stdout.write(`${text}\n`);
   try {
-    const client = new ScaffolderClient(backend.baseUrl, backend.token);
+    const { client, user } = await ScaffolderClient.asGuest(backend.baseUrl);
     await client.waitForTemplate();
-    out(`\n== Running template "Create PostgreSQL" on ${backend.baseUrl} with ${JSON.stringify(VALUES)}`);
+    out(`\n== Signed in as ${user} (guest sign-in: DEMO ONLY)`);
+    out(`== Running template "Create PostgreSQL" on ${backend.baseUrl} with ${JSON.stringify(VALUES)}`);
     const task = await client.runTemplate('template:default/create-postgresql', VALUES);
-    for (const line of task.log) out(`   | ${line}`);
+    for (const line of task.log) out(`   | ${stripVTControlCharacters(line)}`);
     if (task.status !== 'completed') throw new Error(`task ${task.id} ${task.status}`);
 
     const git = (...args: string[]) => execFileSync('git', ['--git-dir', backend.stateStore, ...args], { encoding: 'utf8' });

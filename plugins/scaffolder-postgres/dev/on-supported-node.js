@@ -12,3 +12,9 @@ const { supportedNode } = require(join(__dirname, '..', '..', '..', 'test', 'sup
 const child = spawn(supportedNode(), process.argv.slice(2), { stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 : 1)));
+// npm does not always pass a SIGTERM on to its script: when whoever started this launcher is
+// gone (it is re-parented), stop the child too, so nothing is left holding the port.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) child.kill('SIGTERM');
+}, 500).unref();

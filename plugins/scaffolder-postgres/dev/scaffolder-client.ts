@@ -1,6 +1,14 @@
-/** The few scaffolder and catalog REST calls the demo makes, with the demo token. */
+/** The few scaffolder and catalog REST calls the demo makes, as a signed-in user or with the demo token. */
 export class ScaffolderClient {
   constructor(private readonly baseUrl: string, private readonly token: string) {}
+
+  /** Signs in with the guest provider (DEMO ONLY), as the browser's sign-in page does: calls then act for user:development/guest. */
+  static async asGuest(baseUrl: string): Promise<{ client: ScaffolderClient; user: string }> {
+    const res = await fetch(`${baseUrl}/api/auth/guest/refresh?env=development`, { headers: { 'X-Requested-With': 'XMLHttpRequest' } });
+    if (!res.ok) throw new Error(`guest sign-in failed (${res.status}): ${(await res.text()).slice(0, 300)}`);
+    const identity = (await res.json()) as { backstageIdentity: { token: string; identity: { userEntityRef: string } } };
+    return { client: new ScaffolderClient(baseUrl, identity.backstageIdentity.token), user: identity.backstageIdentity.identity.userEntityRef };
+  }
 
   async call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
     const res = await fetch(`${this.baseUrl}${path}`, {
