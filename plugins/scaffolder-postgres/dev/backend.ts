@@ -40,6 +40,8 @@ export async function startDemoBackend(options: { port: number; stateStore?: str
     backend: {
       baseUrl,
       listen: { port: options.port, host: '127.0.0.1' },
+      // The demo frontend on localhost:3000 calls this backend from the browser.
+      cors: { origin: 'http://localhost:3000', methods: ['GET', 'HEAD', 'PATCH', 'POST', 'PUT', 'DELETE'], credentials: true },
       database: { client: 'better-sqlite3', connection: ':memory:' },
       // DEMO ONLY: a static token for the REST calls of `npm run demo`; never use this in production.
       auth: { externalAccess: [{ type: 'static', options: { token, subject: 'postgres-gitops-demo' } }] },

@@ -1,12 +1,16 @@
-import { startDemoBackend } from './backend';
+import { join } from 'node:path';
+import { serveApp } from './app-server';
+import { REPO_ROOT, startDemoBackend } from './backend';
 
-/** `npm start`: the demo backend, up until interrupted. */
+/** `npm start`: the demo backend and the demo frontend, up until interrupted. */
 async function main() {
   const port = Number(process.env.PORT ?? 7007);
-  const backend = await startDemoBackend({ port });
+  const backend = await startDemoBackend({ port, consoleLevel: 'warn' });
+  const app = process.env.NO_FRONTEND ? undefined : await serveApp(join(REPO_ROOT, '.demo', 'app'), Number(process.env.APP_PORT ?? 3000));
   process.stdout.write(
     [
       '',
+      ...(app ? [`Backstage frontend: ${app.url}/create (sign in as guest: DEMO ONLY), pick "Create PostgreSQL"`] : []),
       `Backstage backend with postgres:create on ${backend.baseUrl}`,
       `state store: ${backend.stateStore} (inspect with: git --git-dir ${backend.stateStore} log --all --oneline)`,
       `DEMO-ONLY API token for this run: ${backend.token}`,
@@ -16,6 +20,7 @@ async function main() {
     ].join('\n'),
   );
   const stop = async () => {
+    await app?.stop();
     await backend.stop();
     process.exit(0);
   };
