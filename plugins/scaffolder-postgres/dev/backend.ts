@@ -23,7 +23,8 @@ export interface DemoBackend {
  * memory, the "Create PostgreSQL" template and demo org data, and a local bare repository as the
  * state store. DEMO-ONLY configuration: a random static token grants API access for this run.
  */
-export async function startDemoBackend(options: { port: number; stateStore?: string; consoleLevel?: string }): Promise<DemoBackend> {
+export async function startDemoBackend(options: { port: number; stateStore?: string; consoleLevel?: string; appUrl?: string }): Promise<DemoBackend> {
+  const appUrl = options.appUrl ?? 'http://localhost:3000';
   // Colour codes only on a terminal: the scaffolder's task log colours its lines, and a file keeps them verbatim.
   if (!process.stdout.isTTY) process.env.FORCE_COLOR ??= '0';
   // A development server: Backstage's guest sign-in works only there.
@@ -34,14 +35,14 @@ export async function startDemoBackend(options: { port: number; stateStore?: str
   const token = `demo-only-${randomBytes(18).toString('hex')}`;
   const baseUrl = `http://localhost:${options.port}`;
   const config = new ConfigReader({
-    app: { baseUrl: 'http://localhost:3000' },
+    app: { baseUrl: appUrl },
     // DEMO ONLY: guest sign-in, so a person (user:development/guest) is recorded as the requester.
     auth: { environment: 'development', providers: { guest: {} } },
     backend: {
       baseUrl,
       listen: { port: options.port, host: '127.0.0.1' },
       // The demo frontend on localhost:3000 calls this backend from the browser.
-      cors: { origin: 'http://localhost:3000', methods: ['GET', 'HEAD', 'PATCH', 'POST', 'PUT', 'DELETE'], credentials: true },
+      cors: { origin: appUrl, methods: ['GET', 'HEAD', 'PATCH', 'POST', 'PUT', 'DELETE'], credentials: true },
       database: { client: 'better-sqlite3', connection: ':memory:' },
       // DEMO ONLY: a static token for the REST calls of `npm run demo`; never use this in production.
       auth: { externalAccess: [{ type: 'static', options: { token, subject: 'postgres-gitops-demo' } }] },
@@ -58,7 +59,7 @@ export async function startDemoBackend(options: { port: number; stateStore?: str
     postgresGitops: {
       stateStore: { repoUrl: `file://${stateStore}`, targetBranch: 'main' },
       git: { author: { name: 'Backstage (demo)', email: 'backstage-demo@example.test' } },
-      platform: { backstage: { baseUrl: 'http://localhost:3000' } },
+      platform: { backstage: { baseUrl: appUrl } },
     },
   });
 

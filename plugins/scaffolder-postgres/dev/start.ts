@@ -4,9 +4,11 @@ import { REPO_ROOT, startDemoBackend } from './backend';
 
 /** `npm start`: the demo backend and the demo frontend, up until interrupted. */
 async function main() {
+  // PORT, APP_PORT, STATE_STORE and APP_DIR move it aside, as the browser tests do.
   const port = Number(process.env.PORT ?? 7007);
-  const backend = await startDemoBackend({ port, consoleLevel: 'warn' });
-  const app = process.env.NO_FRONTEND ? undefined : await serveApp(join(REPO_ROOT, '.demo', 'app'), Number(process.env.APP_PORT ?? 3000));
+  const appPort = Number(process.env.APP_PORT ?? 3000);
+  const backend = await startDemoBackend({ port, consoleLevel: 'warn', stateStore: process.env.STATE_STORE, appUrl: `http://localhost:${appPort}` });
+  const app = process.env.NO_FRONTEND ? undefined : await serveApp(process.env.APP_DIR ?? join(REPO_ROOT, '.demo', 'app'), appPort);
   process.stdout.write(
     [
       '',

@@ -9,6 +9,7 @@ const repo = fileURLToPath(new URL('../../../../', import.meta.url));
  */
 export default ({ appConfig = {} } = {}) => ({
   root: here,
+  mode: 'production',
   logLevel: 'warn',
   define: {
     'process.env.NODE_ENV': JSON.stringify('production'),
