@@ -14,7 +14,7 @@ import { freePort } from './support/postgres';
 jest.setTimeout(300_000);
 
 const ROOT = join(__dirname, '..');
-export const SCREENSHOTS = join(ROOT, '.demo', 'screenshots');
+const SCREENSHOTS = join(ROOT, '.demo', 'screenshots');
 
 let work: string;
 let server: ChildProcess;

@@ -2,7 +2,7 @@ export { parseRequest } from './request/parse';
 export { requestFromFields } from './request/fields';
 export { withChanges } from './request/changes';
 export { assertWorld, worldIssues, readWorld, restoreSourceDirectory, importSourceDirectory, sharedServerDirectory, type World } from './request/world-rules';
-export { RequestValidationError, type FieldIssue } from './request/errors';
+export { formFieldOf, RequestValidationError, type FieldIssue } from './request/errors';
 export { parseYamlInput, MAX_YAML_BYTES } from './request/yaml-input';
 export { requestSpecSchema, requestObjectSchema, SPEC_FIELDS, SIZES, PROFILES, ENGINES, SERVER_ENGINES, SUPPORTED_VERSIONS, END_OF_LIFE_VERSIONS, REQUEST_API_VERSION, REQUEST_KIND } from './request/schema';
 export type { Request, ResolvedSpec, EngineId } from './request/types';

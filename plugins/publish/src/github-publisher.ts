@@ -202,7 +202,6 @@ class GitHubSession implements PublishSession {
   async close(): Promise<void> {}
 }
 
-
 /** GitHub and GitHub Enterprise through the Git Data API: the number of calls does not grow with files. */
 export class GitHubPublisher implements Publisher {
   readonly description: string;

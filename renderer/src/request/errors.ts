@@ -6,6 +6,11 @@ export interface FieldIssue {
   message: string;
 }
 
+/** The name a flat form or action input gives a request path: spec.size is "size", metadata.name is "name". */
+export function formFieldOf(path: string): string {
+  return path.replace(/^(spec|metadata)\./, '');
+}
+
 /** Thrown for any invalid request; every issue names the field and the rule. */
 export class RequestValidationError extends Error {
   readonly issues: FieldIssue[];

@@ -15,10 +15,7 @@ function pathOf(ancestors: readonly unknown[]): string {
   for (let i = 0; i < ancestors.length; i++) {
     const node = ancestors[i];
     if (isPair(node) && isScalar(node.key)) parts.push(String(node.key.value));
-    else if (isSeq(node)) {
-      const child = ancestors[i + 1] ?? undefined;
-      if (child !== undefined) parts.push(String(node.items.indexOf(child as Node)));
-    }
+    else if (isSeq(node) && i + 1 < ancestors.length) parts.push(String(node.items.indexOf(ancestors[i + 1] as Node)));
   }
   return parts.join('.') || '(request)';
 }

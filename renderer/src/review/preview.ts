@@ -1,6 +1,6 @@
 import { manifestFileName } from '../layout/paths';
 import { renderDatabase } from '../render-database';
-import { RequestValidationError } from '../request/errors';
+import { formFieldOf, RequestValidationError } from '../request/errors';
 import { requestFromFields } from '../request/fields';
 import { DEFAULT_PLATFORM, type PlatformSettings } from '../request/platform';
 import { formatTotals, resourceTotals } from './totals';
@@ -25,11 +25,6 @@ export type Preview =
     }
   | { ok: false; issues: { field: string; message: string }[] };
 
-/** The form's name for a request path: spec.size is the field "size", metadata.name is "name". */
-function formField(path: string): string {
-  return path.replace(/^(spec|metadata)\./, '');
-}
-
 /**
  * What the "Create PostgreSQL" form will produce, from its current fields: the objects and their
  * YAML, byte for byte the pull request's files, the resource totals and the warnings; or the
@@ -41,7 +36,7 @@ export function previewDatabase(fields: Record<string, unknown>, platform: Platf
   try {
     db = renderDatabase(requestFromFields(fields), platform);
   } catch (error) {
-    if (error instanceof RequestValidationError) return { ok: false, issues: error.issues.map(i => ({ field: formField(i.path), message: i.message })) };
+    if (error instanceof RequestValidationError) return { ok: false, issues: error.issues.map(i => ({ field: formFieldOf(i.path), message: i.message })) };
     throw error;
   }
   const objects = db.manifests.map(m => {

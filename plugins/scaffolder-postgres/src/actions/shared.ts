@@ -10,6 +10,7 @@ import {
   REQUEST_FILE,
   databaseDirectory,
   parseDatabaseDirectory,
+  formFieldOf,
   RequestValidationError,
   decideChange,
   type DecideOptions,
@@ -53,7 +54,7 @@ export type Change = 'create' | 'update' | 'unchanged' | 'unknown';
 export function asInputError(error: unknown): unknown {
   if (error instanceof RequestValidationError) {
     // Field names are the action's own (spec.size is the input "size").
-    return userError(error.message.replace(/ {2}- spec\./g, '  - ').replace(/ {2}- metadata\./g, '  - '));
+    return userError(new RequestValidationError(error.issues.map(i => ({ ...i, path: formFieldOf(i.path) }))).message);
   }
   if (error instanceof ChangeRefusedError || error instanceof ChangedMeanwhileError) return userError(error.message);
   return error;

@@ -25,6 +25,7 @@ export const EXPORTER_QUERIES = `pg_standby:
 
 function exporterDeployment(plan: Plan): Manifest {
   const { names } = plan;
+  const ca = rootCertMount(plan);
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -52,10 +53,10 @@ function exporterDeployment(plan: Plan): Manifest {
               readinessProbe: { httpGet: { path: '/', port: 'metrics' }, periodSeconds: 10 },
               resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '100m', memory: '128Mi' } },
               securityContext: restrictedContainerSecurity(NOBODY_UID),
-              volumeMounts: [{ name: 'queries', mountPath: '/etc/postgres-exporter', readOnly: true }, ...rootCertMount(plan).volumeMounts],
+              volumeMounts: [{ name: 'queries', mountPath: '/etc/postgres-exporter', readOnly: true }, ...ca.volumeMounts],
             },
           ],
-          volumes: [{ name: 'queries', configMap: { name: names.exporter } }, ...rootCertMount(plan).volumes],
+          volumes: [{ name: 'queries', configMap: { name: names.exporter } }, ...ca.volumes],
         },
       },
     },
