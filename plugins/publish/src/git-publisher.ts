@@ -4,7 +4,7 @@ import { dirname, join, isAbsolute } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { ChangedMeanwhileError } from './errors';
 import { redactError } from './redact';
-import type { ChangeSet, PublishResult, PublishSession, Publisher, PublishTarget } from './types';
+import { directoriesOf, type ChangeSet, type PublishResult, type PublishSession, type Publisher, type PublishTarget } from './types';
 
 /**
  * How a merge request is opened on hosts that support it through push options:
@@ -29,9 +29,9 @@ function oneLine(text: string, max = 200): string {
   return (text.split('\n').find(l => l.trim()) ?? '').replace(/[#`*]/g, '').trim().slice(0, max);
 }
 
-/** Blob ids of the files directly in a directory at HEAD, read from the tree: no blob is fetched. */
-async function blobsOf(git: SimpleGit, directory: string): Promise<Record<string, string>> {
-  const listing = await git.raw(['ls-tree', 'HEAD', '--', `${directory}/`]);
+/** Blob ids of the files directly in the directories at HEAD, read from the tree: no blob is fetched. */
+async function blobsOf(git: SimpleGit, directories: string[]): Promise<Record<string, string>> {
+  const listing = await git.raw(['ls-tree', 'HEAD', '--', ...directories.map(d => `${d}/`)]);
   const blobs: Record<string, string> = {};
   for (const line of listing.split('\n')) {
     const match = /^\d+ blob ([0-9a-f]+)\t(.+)$/.exec(line);
@@ -62,13 +62,12 @@ class GitSession implements PublishSession {
   private async commitAndPush(change: ChangeSet): Promise<PublishResult> {
     const { git, target } = this;
     await git.checkout(['-B', target.branch]);
-    const dir = join(this.workDir, target.directory);
-    await rm(dir, { recursive: true, force: true });
+    for (const directory of directoriesOf(target)) await rm(join(this.workDir, directory), { recursive: true, force: true });
     for (const [path, content] of Object.entries(change.files)) {
       await mkdir(dirname(join(this.workDir, path)), { recursive: true });
       await writeFile(join(this.workDir, path), content);
     }
-    await git.raw(['add', '--sparse', '-A', '--', target.directory]);
+    await git.raw(['add', '--sparse', '-A', '--', ...directoriesOf(target)]);
     const staged = await git.raw(['diff', '--cached', '--name-only']);
     if (!staged.trim()) return { branch: target.branch, changed: false };
 
@@ -98,14 +97,17 @@ class GitSession implements PublishSession {
     return { branch: target.branch, changed: true, commitSha, branchExisted: this.remoteBranchSha !== undefined };
   }
 
-  /** Whether the branch already holds exactly this directory (a re-run of the same request). */
+  /** Whether the branch already holds exactly these directories (a re-run of the same change). */
   private async sameAsRemoteBranch(): Promise<boolean> {
     const { git, target } = this;
     await git.fetch(['origin', `refs/heads/${target.branch}`, '--depth', '1', '--filter=blob:none']);
-    // A removed directory has no tree on either side: the same when both lack it.
-    const ours = (await git.raw(['rev-parse', `HEAD:${target.directory}`]).catch(() => '')).trim();
-    const theirs = (await git.raw(['rev-parse', `FETCH_HEAD:${target.directory}`]).catch(() => '')).trim();
-    return ours === theirs;
+    for (const directory of directoriesOf(target)) {
+      // A removed directory has no tree on either side: the same when both lack it.
+      const ours = (await git.raw(['rev-parse', `HEAD:${directory}`]).catch(() => '')).trim();
+      const theirs = (await git.raw(['rev-parse', `FETCH_HEAD:${directory}`]).catch(() => '')).trim();
+      if (ours !== theirs) return false;
+    }
+    return true;
   }
 
   private pushOptions(change: ChangeSet): string[] {
@@ -142,6 +144,20 @@ export class GitPublisher implements Publisher {
     this.description = `git ${this.remote.replace(/\/\/[^@/]+@/, '//***@')}`;
   }
 
+  async readBaseFile(baseBranch: string, path: string): Promise<string | undefined> {
+    const workDir = await mkdtemp(join(tmpdir(), 'postgres-gitops-'));
+    try {
+      const git = simpleGit(workDir);
+      await git.clone(this.remote, workDir, ['--depth', '1', '--filter=blob:none', '--no-checkout', '--no-tags', '--single-branch', '--branch', baseBranch]);
+      const exists = await git.raw(['cat-file', '-e', `HEAD:${path}`]).then(() => true, () => false);
+      return exists ? await git.show([`HEAD:${path}`]) : undefined;
+    } catch (error) {
+      throw redactError(error, this.options.secrets);
+    } finally {
+      await rm(workDir, { recursive: true, force: true });
+    }
+  }
+
   async open(target: PublishTarget): Promise<PublishSession> {
     const workDir = await mkdtemp(join(tmpdir(), 'postgres-gitops-'));
     try {
@@ -149,9 +165,9 @@ export class GitPublisher implements Publisher {
       await git.clone(this.remote, workDir, [
         '--depth', '1', '--filter=blob:none', '--sparse', '--no-tags', '--single-branch', '--branch', target.baseBranch,
       ]);
-      await git.raw(['sparse-checkout', 'set', target.directory]);
+      await git.raw(['sparse-checkout', 'set', ...directoriesOf(target)]);
       const existingRequest = await readFile(join(workDir, target.directory, target.requestFile), 'utf8').catch(() => undefined);
-      const existingBlobs = await blobsOf(git, target.directory);
+      const existingBlobs = await blobsOf(git, directoriesOf(target));
       const heads = await git.listRemote(['--heads', 'origin', `refs/heads/${target.branch}`]);
       const remoteBranchSha = heads.trim() ? heads.trim().split(/\s+/)[0] : undefined;
       return new GitSession(git, workDir, target, this.options, existingRequest, existingBlobs, remoteBranchSha);

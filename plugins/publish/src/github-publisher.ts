@@ -4,7 +4,7 @@ import { ChangedMeanwhileError } from './errors';
 import { gitBlobSha } from './git-blob';
 import { withRetries } from './github-retry';
 import { redactError } from './redact';
-import type { ChangeSet, PublishResult, PublishSession, Publisher, PublishTarget, PullRequestRef } from './types';
+import { directoriesOf, type ChangeSet, type PublishResult, type PublishSession, type Publisher, type PublishTarget, type PullRequestRef } from './types';
 
 const GitHub = Octokit.plugin(throttling);
 type GitHubClient = InstanceType<typeof GitHub>;
@@ -29,8 +29,15 @@ export interface GitHubPublisherOptions {
   throttle?: boolean;
 }
 
-/** Everything a publish needs to know, read in one GraphQL round trip. */
-export const STATE_QUERY = `query PostgresGitopsState($owner: String!, $repo: String!, $baseRef: String!, $headRef: String!, $requestPath: String!, $baseDir: String!, $headDir: String!) {
+/** Everything a publish needs to know, read in one GraphQL round trip: a pair of listings per directory. */
+export function stateQuery(directories: number): string {
+  const indexes = [...Array(directories).keys()];
+  const variables = indexes.map(i => `, $baseDir${i}: String!, $headDir${i}: String!`).join('');
+  const listings = indexes
+    .map(i => `    baseDir${i}: object(expression: $baseDir${i}) { ... on Tree { entries { name oid type } } }
+    headDir${i}: object(expression: $headDir${i}) { ... on Tree { entries { name oid type } } }`)
+    .join('\n');
+  return `query PostgresGitopsState($owner: String!, $repo: String!, $baseRef: String!, $headRef: String!, $requestPath: String!${variables}) {
   repository(owner: $owner, name: $repo) {
     base: ref(qualifiedName: $baseRef) { target { oid ... on Commit { tree { oid } } } }
     head: ref(qualifiedName: $headRef) {
@@ -38,9 +45,13 @@ export const STATE_QUERY = `query PostgresGitopsState($owner: String!, $repo: St
       associatedPullRequests(states: OPEN, first: 1) { nodes { number url } }
     }
     request: object(expression: $requestPath) { ... on Blob { text } }
-    baseDir: object(expression: $baseDir) { ... on Tree { entries { name oid type } } }
-    headDir: object(expression: $headDir) { ... on Tree { entries { name oid type } } }
+${listings}
   }
+}`;
+}
+
+const FILE_QUERY = `query PostgresGitopsFile($owner: String!, $repo: String!, $expression: String!) {
+  repository(owner: $owner, name: $repo) { object(expression: $expression) { ... on Blob { text } } }
 }`;
 
 interface TreeEntry {
@@ -49,19 +60,30 @@ interface TreeEntry {
   type: string;
 }
 
+type Listing = { entries: TreeEntry[] } | null;
+
 interface StateResult {
-  repository: {
+  repository: ({
     base: { target: { oid: string; tree: { oid: string } } } | null;
     head: { target: { oid: string; author?: { email: string | null } | null }; associatedPullRequests: { nodes: PullRequestRef[] } } | null;
     request: { text: string } | null;
-    baseDir: { entries: TreeEntry[] } | null;
-    headDir: { entries: TreeEntry[] } | null;
-  } | null;
+  } & Record<`baseDir${number}` | `headDir${number}`, Listing>) | null;
+}
+
+/** The base and head listings of one directory of the change. */
+interface DirectoryState {
+  directory: string;
+  base?: TreeEntry[];
+  head?: TreeEntry[];
 }
 
 /** The files as `name=blob id` of a directory listing, sorted, to compare without fetching blobs. */
 function blobListing(files: Record<string, string>, directory: string): string[] {
   return Object.entries(files).map(([path, content]) => `${path.slice(directory.length + 1)}=${gitBlobSha(content)}`).sort();
+}
+
+function filesUnder(files: Record<string, string>, directory: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(files).filter(([path]) => path.startsWith(`${directory}/`) && !path.slice(directory.length + 1).includes('/')));
 }
 
 /** Whether a directory listing holds exactly the wanted files. */
@@ -73,6 +95,7 @@ function sameFiles(entries: TreeEntry[] | undefined, wanted: string[]): boolean 
 class GitHubSession implements PublishSession {
   readonly existingRequest?: string;
   readonly existingBlobs: Record<string, string>;
+  private readonly directories: DirectoryState[];
 
   constructor(
     private readonly client: GitHubClient,
@@ -81,8 +104,13 @@ class GitHubSession implements PublishSession {
     private readonly state: NonNullable<StateResult['repository']>,
   ) {
     this.existingRequest = state.request?.text;
+    this.directories = directoriesOf(target).map((directory, i) => ({
+      directory,
+      base: state[`baseDir${i}`]?.entries,
+      head: state[`headDir${i}`]?.entries,
+    }));
     this.existingBlobs = Object.fromEntries(
-      (state.baseDir?.entries ?? []).filter(e => e.type === 'blob').map(e => [`${target.directory}/${e.name}`, e.oid]),
+      this.directories.flatMap(d => (d.base ?? []).filter(e => e.type === 'blob').map(e => [`${d.directory}/${e.name}`, e.oid])),
     );
   }
 
@@ -101,20 +129,20 @@ class GitHubSession implements PublishSession {
   private async write(change: ChangeSet): Promise<PublishResult> {
     const { client, target } = this;
     const { owner, repo } = this.options;
-    const { base, head, baseDir, headDir } = this.state;
+    const { base, head } = this.state;
     const openPr = head?.associatedPullRequests.nodes[0];
     if (!base) throw new Error(`base branch "${target.baseBranch}" not found in ${owner}/${repo}`);
 
-    const wanted = blobListing(change.files, target.directory);
-    if (sameFiles(baseDir?.entries, wanted)) {
+    const wanted = this.directories.map(d => blobListing(filesUnder(change.files, d.directory), d.directory));
+    if (this.directories.every((d, i) => sameFiles(d.base, wanted[i]))) {
       return { branch: target.branch, changed: false, commitSha: base.target.oid };
     }
-    if (head && openPr && sameFiles(headDir?.entries, wanted)) {
+    if (head && openPr && this.directories.every((d, i) => sameFiles(d.head, wanted[i]))) {
       return { branch: target.branch, changed: false, commitSha: head.target.oid, pullRequest: openPr };
     }
 
-    const removed = (baseDir?.entries ?? [])
-      .map(e => `${target.directory}/${e.name}`)
+    const removed = this.directories
+      .flatMap(d => (d.base ?? []).map(e => `${d.directory}/${e.name}`))
       .filter(path => !(path in change.files))
       .map(path => ({ path, mode: '100644' as const, type: 'blob' as const, sha: null }));
     const tree = await client.rest.git.createTree({
@@ -221,16 +249,30 @@ export class GitHubPublisher implements Publisher {
     this.client.hook.wrap('request', withRetries({ retries, baseMs: options.retryBaseMs ?? 1000, timeoutMs: options.timeoutMs ?? 30_000 }) as never);
   }
 
+  async readBaseFile(baseBranch: string, path: string): Promise<string | undefined> {
+    try {
+      const { repository } = await this.client.graphql<{ repository: { object: { text?: string } | null } | null }>(FILE_QUERY, {
+        owner: this.options.owner,
+        repo: this.options.repo,
+        expression: `${baseBranch}:${path}`,
+      });
+      if (!repository) throw new Error(`repository ${this.options.owner}/${this.options.repo} not found or not accessible`);
+      return repository.object?.text ?? undefined;
+    } catch (error) {
+      throw redactError(error, [this.options.token]);
+    }
+  }
+
   async open(target: PublishTarget): Promise<PublishSession> {
     try {
-      const state = await this.client.graphql<StateResult>(STATE_QUERY, {
+      const directories = directoriesOf(target);
+      const state = await this.client.graphql<StateResult>(stateQuery(directories.length), {
         owner: this.options.owner,
         repo: this.options.repo,
         baseRef: `refs/heads/${target.baseBranch}`,
         headRef: `refs/heads/${target.branch}`,
         requestPath: `${target.baseBranch}:${target.directory}/${target.requestFile}`,
-        baseDir: `${target.baseBranch}:${target.directory}`,
-        headDir: `${target.branch}:${target.directory}`,
+        ...Object.fromEntries(directories.flatMap((d, i) => [[`baseDir${i}`, `${target.baseBranch}:${d}`], [`headDir${i}`, `${target.branch}:${d}`]])),
       });
       if (!state.repository) throw new Error(`repository ${this.options.owner}/${this.options.repo} not found or not accessible`);
       return new GitHubSession(this.client, this.options, target, state.repository);

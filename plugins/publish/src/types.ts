@@ -8,10 +8,20 @@ export interface PublishTarget {
   directory: string;
   /** The file of the directory whose text a session reads from the base branch (the stored request). */
   requestFile: string;
+  /**
+   * Every directory the change replaces, when more than one (a fleet change across databases);
+   * default `[directory]`. Files under them that the change does not list are removed.
+   */
+  directories?: string[];
+}
+
+/** The directories a change replaces. */
+export function directoriesOf(target: PublishTarget): string[] {
+  return target.directories ?? [target.directory];
 }
 
 export interface ChangeSet {
-  /** Every file of the database directory; files under it that are not listed are removed. */
+  /** Every file of the target's directories; files under them that are not listed are removed. */
   files: FileSet;
   title: string;
   body: string;
@@ -42,7 +52,7 @@ export interface PublishResult {
 export interface PublishSession {
   /** The request file of the directory on the base branch, when the directory exists there. */
   readonly existingRequest?: string;
-  /** Git blob ids of the files of the directory on the base branch, by path from the repository root. */
+  /** Git blob ids of the files of the target's directories on the base branch, by path from the repository root. */
   readonly existingBlobs: Record<string, string>;
   publish(change: ChangeSet): Promise<PublishResult>;
   close(): Promise<void>;
@@ -53,4 +63,6 @@ export interface Publisher {
   /** What the publisher writes to, with no credential in it. */
   readonly description: string;
   open(target: PublishTarget): Promise<PublishSession>;
+  /** A file of the base branch (like the store's platform.yaml): its text, or undefined when there is none. */
+  readBaseFile(baseBranch: string, path: string): Promise<string | undefined>;
 }

@@ -1,16 +1,17 @@
 import { parseYamlInput } from '../request/yaml-input';
 import { databaseDirectory, REQUEST_FILE, retireBranch } from '../layout/paths';
-import type { PlatformSettings } from '../request/platform';
 import { retirement } from '../review/decommission';
 import { UsageError } from './exit-codes';
+import { remoteStorePlatform } from './platform';
 import { publisherFor, type PublishCommandOptions } from './publish';
 import { identityOf } from './update';
 
 /** The same retirement pull request as postgres:decommission: the directory goes (a shared-server database keeps a retired record), the data stays. */
-export async function decommissionCommand(target: string, platform: PlatformSettings, options: PublishCommandOptions, env: NodeJS.ProcessEnv) {
+export async function decommissionCommand(target: string, platformFlag: string | undefined, options: PublishCommandOptions, env: NodeJS.ProcessEnv) {
   const { cluster, namespace, name } = identityOf(target);
   const directory = databaseDirectory(cluster, namespace, name);
   const publisher = publisherFor(options, env);
+  const platform = await remoteStorePlatform(publisher, options.base, platformFlag);
   const session = await publisher.open({ baseBranch: options.base, branch: retireBranch(cluster, namespace, name), directory, requestFile: REQUEST_FILE });
   try {
     if (session.existingRequest === undefined) throw new UsageError(`${directory}: no such database on ${options.base} of ${publisher.description} (never created, or already retired)`);

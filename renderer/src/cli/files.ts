@@ -1,26 +1,25 @@
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
-import { platformSettingsSchema, type PlatformSettings, DEFAULT_PLATFORM } from '../request/platform';
-import { RequestValidationError } from '../request/errors';
+import { parsePlatformSettings, type PlatformSettings, DEFAULT_PLATFORM } from '../request/platform';
 import { parseYamlInput } from '../request/yaml-input';
 import type { FileSet } from '../layout/layout';
 import { UsageError } from './exit-codes';
 
-export async function readYamlFile(path: string): Promise<unknown> {
-  let text: string;
+async function readTextFile(path: string): Promise<string> {
   try {
-    text = await readFile(path, 'utf8');
+    return await readFile(path, 'utf8');
   } catch (error) {
     throw new UsageError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
-  return parseYamlInput(text, path);
+}
+
+export async function readYamlFile(path: string): Promise<unknown> {
+  return parseYamlInput(await readTextFile(path), path);
 }
 
 export async function loadPlatform(path: string | undefined): Promise<PlatformSettings> {
   if (!path) return DEFAULT_PLATFORM;
-  const parsed = platformSettingsSchema.safeParse((await readYamlFile(path)) ?? {});
-  if (!parsed.success) throw RequestValidationError.fromZod(parsed.error, `platform (${path})`);
-  return parsed.data;
+  return parsePlatformSettings(await readTextFile(path), path);
 }
 
 export async function writeFileSet(root: string, files: FileSet): Promise<void> {

@@ -12,10 +12,12 @@ import { fluxWiring } from '../wiring/flux';
 import { EXIT, UsageError } from './exit-codes';
 import { assertWiringOptions } from '../wiring/options';
 import { loadPlatform, readYamlFile, writeFileSet } from './files';
+import { localStorePlatform } from './platform';
 import { KRATIX_DEFAULT_PATHS, runKratix } from './kratix';
 import { formatVerifyResult, verifyStateStore } from './verify';
 import { kratixPromise } from './promise';
-import { publishCommand, type PublishCommandOptions } from './publish';
+import { publishCommand, publisherFor, type PublishCommandOptions } from './publish';
+import { fleetCommand } from './fleet/command';
 import { decommissionCommand } from './decommission';
 import { updateCommand } from './update';
 import { ChangedMeanwhileError } from '@postgres-gitops/publish';
@@ -32,6 +34,10 @@ const USAGE = `usage:
   postgres-gitops update <cluster>/<namespace>/<name> --repo <url> --set <field>=<value>... [--allow-destructive]
                   [--allow-major-upgrade] [--base main] [--draft] [--reviewer ...] [--label ...] [--platform <platform.yaml>]
   postgres-gitops decommission <cluster>/<namespace>/<name> --repo <url> [--base main] [--reviewer ...] [--label ...]
+  postgres-gitops fleet plan <state-dir> [--cluster <name>] [--namespace <name>] [--set <field>=<value>]... [--threads N] [--platform <platform.yaml>]
+  postgres-gitops fleet publish <state-dir> --repo <url> [--cluster ...] [--namespace ...] [--set ...]... [--allow-destructive] [--skip-invalid]
+                  [--base main] [--draft] [--reviewer ...] [--label ...]
+                  (one pull request per cluster; --set minorVersion=latest moves every database to the newest minor of its major)
   postgres-gitops wiring --cluster <name> (--flux [--source <GitRepository>] | --argo --repo-url <url>)
   postgres-gitops kratix [--input <dir>] [--output <dir>] [--metadata <dir>] [--platform <platform.yaml>]
   postgres-gitops promise [--image <pipeline image>]
@@ -41,6 +47,8 @@ interface Io {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
+  /** stderr is a terminal: long runs show progress. */
+  isTTY?: boolean;
 }
 
 async function run(argv: string[], io: Io): Promise<number> {
@@ -69,6 +77,9 @@ async function run(argv: string[], io: Io): Promise<number> {
       'github-api-url': { type: 'string' },
       set: { type: 'string', multiple: true },
       'allow-major-upgrade': { type: 'boolean' },
+      namespace: { type: 'string' },
+      threads: { type: 'string' },
+      'skip-invalid': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -77,7 +88,7 @@ async function run(argv: string[], io: Io): Promise<number> {
     io.stdout(`${USAGE}\n`);
     return values.help ? EXIT.ok : EXIT.invalidInput;
   }
-  const platform = await loadPlatform(values.platform);
+  const flagPlatform = () => loadPlatform(values.platform);
   const publishOptions = (repo: string): PublishCommandOptions => ({
     repo,
     base: values.base ?? 'main',
@@ -93,6 +104,8 @@ async function run(argv: string[], io: Io): Promise<number> {
   switch (command) {
     case 'render': {
       if (args.length !== 1) throw new UsageError('render takes exactly one request file');
+      // Rendering into a state store uses the store's settings; printing uses --platform.
+      const platform = values.out ? await localStorePlatform(values.out, values.platform) : await flagPlatform();
       const rendered = renderDatabase(await readYamlFile(args[0]), platform);
       assertWorld(rendered.request, { now: new Date() }, platform);
       printWarnings(io, reviewWarnings(rendered.plan));
@@ -109,14 +122,14 @@ async function run(argv: string[], io: Io): Promise<number> {
     }
     case 'verify': {
       if (args.length !== 1) throw new UsageError('verify takes exactly one state directory');
-      const result = await verifyStateStore(args[0], platform);
+      const result = await verifyStateStore(args[0], await localStorePlatform(args[0], values.platform));
       (result.problems.length === 0 ? io.stdout : io.stderr)(formatVerifyResult(result));
       return result.problems.length === 0 ? EXIT.ok : EXIT.drift;
     }
     case 'publish': {
       if (args.length !== 1) throw new UsageError('publish takes exactly one request file or database directory');
       if (!values.repo) throw new UsageError('publish needs --repo <state-store URL or path>');
-      const { rendered, decision, result, publisher } = await publishCommand(args[0], platform, publishOptions(values.repo), io.env);
+      const { rendered, decision, result, publisher } = await publishCommand(args[0], values.platform, publishOptions(values.repo), io.env);
       printWarnings(io, reviewWarnings(rendered.plan));
       const what = !result.changed ? 'unchanged' : decision.update ? 'updated' : 'created';
       io.stdout(`${what}: ${rendered.directory} on branch ${result.branch} of ${publisher.description}${result.pullRequest ? `\npull request: ${result.pullRequest.url}` : ''}\n`);
@@ -126,7 +139,7 @@ async function run(argv: string[], io: Io): Promise<number> {
       if (args.length !== 1) throw new UsageError('update takes exactly one <cluster>/<namespace>/<name>');
       if (!values.repo) throw new UsageError('update needs --repo <state-store URL or path>');
       const options = { ...publishOptions(values.repo), allowMajorUpgrade: values['allow-major-upgrade'] ?? false };
-      const { rendered, result, publisher } = await updateCommand(args[0], values.set ?? [], platform, options, io.env);
+      const { rendered, result, publisher } = await updateCommand(args[0], values.set ?? [], values.platform, options, io.env);
       printWarnings(io, reviewWarnings(rendered.plan));
       io.stdout(`${result.changed ? 'updated' : 'unchanged'}: ${rendered.directory} on branch ${result.branch} of ${publisher.description}${result.pullRequest ? `\npull request: ${result.pullRequest.url}` : ''}\n`);
       return EXIT.ok;
@@ -134,10 +147,25 @@ async function run(argv: string[], io: Io): Promise<number> {
     case 'decommission': {
       if (args.length !== 1) throw new UsageError('decommission takes exactly one <cluster>/<namespace>/<name>');
       if (!values.repo) throw new UsageError('decommission needs --repo <state-store URL or path>');
-      const { directory, result, publisher, text } = await decommissionCommand(args[0], platform, publishOptions(values.repo), io.env);
+      const { directory, result, publisher, text } = await decommissionCommand(args[0], values.platform, publishOptions(values.repo), io.env);
       io.stderr(text.body);
       io.stdout(`${result.changed ? 'retirement proposed' : 'already proposed'}: ${directory} on branch ${result.branch} of ${publisher.description}${result.pullRequest ? `\npull request: ${result.pullRequest.url}` : ''}\n`);
       return EXIT.ok;
+    }
+    case 'fleet': {
+      const [subcommand, root, ...rest] = args;
+      if (!subcommand || !root || rest.length > 0) throw new UsageError('fleet takes plan or publish and one state directory');
+      const threads = values.threads === undefined ? undefined : Number(values.threads);
+      if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= 64)) throw new UsageError(`--threads ${values.threads}: must be a whole number from 1 to 64`);
+      const options = values.repo ? publishOptions(values.repo) : undefined;
+      return fleetCommand(subcommand, {
+        root,
+        platformFlag: values.platform,
+        sets: values.set ?? [],
+        filter: { cluster: values.cluster, namespace: values.namespace },
+        threads,
+        publish: options && { ...options, publisher: publisherFor(options, io.env), skipInvalid: values['skip-invalid'] ?? false },
+      }, io);
     }
     case 'wiring': {
       if (!values.cluster) throw new UsageError('wiring needs --cluster <name>');
@@ -155,7 +183,7 @@ async function run(argv: string[], io: Io): Promise<number> {
         input: values.input ?? KRATIX_DEFAULT_PATHS.input,
         output: values.output ?? KRATIX_DEFAULT_PATHS.output,
         metadata: values.metadata ?? KRATIX_DEFAULT_PATHS.metadata,
-      }, platform);
+      }, await flagPlatform());
       io.stderr(`${message}\n`);
       return EXIT.ok;
     }

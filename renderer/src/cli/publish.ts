@@ -9,6 +9,7 @@ import { assertWorld, readWorld } from '../request/world-rules';
 import { decideChange } from '../review/decide';
 import { UsageError } from './exit-codes';
 import { readYamlFile } from './files';
+import { remoteStorePlatform } from './platform';
 
 export interface PublishCommandOptions {
   repo: string;
@@ -43,13 +44,15 @@ async function requestPath(path: string): Promise<string> {
 }
 
 /** Renders the request and opens (or updates) the same pull request the Backstage action would. */
-export async function publishCommand(path: string, platform: PlatformSettings, options: PublishCommandOptions, env: NodeJS.ProcessEnv) {
-  const rendered = renderDatabase(await readYamlFile(await requestPath(path)), platform);
+export async function publishCommand(path: string, platformFlag: string | undefined, options: PublishCommandOptions, env: NodeJS.ProcessEnv) {
+  const request = await readYamlFile(await requestPath(path));
   const publisher = publisherFor(options, env);
+  const platform = await remoteStorePlatform(publisher, options.base, platformFlag);
+  const rendered = renderDatabase(request, platform);
   const branch = pullRequestBranch(rendered.plan.spec.cluster, rendered.plan.namespace, rendered.plan.name);
   const world = await readWorld(rendered.request, directory => readStoredRequest(publisher, { baseBranch: options.base, branch, directory, requestFile: REQUEST_FILE }));
   assertWorld(rendered.request, world, platform);
-  return { rendered, publisher, ...(await decideAndPublish(publisher, rendered, platform, options, { update: options.update })) };
+  return { rendered, publisher, platform, ...(await decideAndPublish(publisher, rendered, platform, options, { update: options.update })) };
 }
 
 /** Decides create or update against the stored database and publishes, in one read of the state store. */

@@ -4,9 +4,9 @@ import { databaseDirectory, pullRequestBranch, REQUEST_FILE } from '../layout/pa
 import { renderDatabase } from '../render-database';
 import { withChanges } from '../request/changes';
 import { DNS1123_LABEL } from '../request/names';
-import type { PlatformSettings } from '../request/platform';
 import { SPEC_FIELDS } from '../request/schema';
 import { UsageError } from './exit-codes';
+import { remoteStorePlatform } from './platform';
 import { decideAndPublish, publisherFor, type PublishCommandOptions } from './publish';
 
 /** `field=value` pairs as spec changes; values are YAML (`replicas=3`, `pooling=true`, `allowedNamespaces=[web, jobs]`). */
@@ -33,7 +33,7 @@ export function identityOf(target: string) {
 export async function updateCommand(
   target: string,
   sets: string[],
-  platform: PlatformSettings,
+  platformFlag: string | undefined,
   options: PublishCommandOptions & { allowMajorUpgrade: boolean },
   env: NodeJS.ProcessEnv,
 ) {
@@ -42,6 +42,7 @@ export async function updateCommand(
   if (Object.keys(changes).length === 0) throw new UsageError('update needs at least one --set <field>=<value>');
   const directory = databaseDirectory(cluster, namespace, name);
   const publisher = publisherFor(options, env);
+  const platform = await remoteStorePlatform(publisher, options.base, platformFlag);
   const stored = await readStoredRequest(publisher, { baseBranch: options.base, branch: pullRequestBranch(cluster, namespace, name), directory, requestFile: REQUEST_FILE });
   if (stored === null) throw new UsageError(`${directory}: no such database on ${options.base} of ${publisher.description}`);
   const rendered = renderDatabase(withChanges(parseYamlInput(stored, 'the stored request.yaml'), changes), platform);

@@ -20,6 +20,8 @@ export function manifestFileName(manifest: Manifest): string {
 }
 
 export const REQUEST_FILE = 'request.yaml';
+/** The platform settings of a state store, at its root: one source for every renderer run against it. */
+export const PLATFORM_FILE = 'platform.yaml';
 export const CATALOG_FILE = 'catalog-info.yaml';
 export const KUSTOMIZATION_FILE = 'kustomization.yaml';
 
@@ -31,4 +33,9 @@ export function retireBranch(cluster: string, namespace: string, name: string): 
 /** The pull-request branch of a database: the same database always lands on the same branch. */
 export function pullRequestBranch(cluster: string, namespace: string, name: string): string {
   return `postgres/${cluster}/${namespace}/${name}`;
+}
+
+/** The pull-request branch of a fleet change on one cluster: a re-run updates the same pull request. */
+export function fleetBranch(cluster: string): string {
+  return `postgres-fleet/${cluster}`;
 }

@@ -4,7 +4,6 @@ import type { PlatformSettings } from '../request/platform';
 import { PROFILE_TABLE, SIZE_TABLE } from '../request/presets';
 import type { Request } from '../request/types';
 import type { PlanCommon } from './base';
-import { POSTGRES_IMAGE_TAGS } from './images';
 import { commonNames } from './names';
 import { POSTGRES_PORT } from './ports';
 import { planCloudNativePg, type CloudNativePgPlan } from './cloudnative-pg/plan';
@@ -38,7 +37,8 @@ export function buildPlan(request: Request, platform: PlatformSettings): Plan {
     profile,
     tuning: deriveTuning(size, profile, quantityToMi(spec.storageSize), standbys),
     standbys,
-    postgresVersion: POSTGRES_IMAGE_TAGS[spec.version],
+    // Debian-based official images (uid 999), pinned per database: minor upgrades are asked for (spec.minorVersion).
+    postgresVersion: spec.minorVersion ?? '',
     roles: {
       app: spec.username,
       superuser: SUPERUSER_ROLE,

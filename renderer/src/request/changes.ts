@@ -9,5 +9,8 @@ export function withChanges(stored: unknown, changes: Record<string, unknown>, r
   const given = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined && value !== ''));
   const annotations = { ...(object.metadata?.annotations ?? {}) };
   if (requestedBy) annotations[ANNOTATION_REQUESTED_BY] = requestedBy;
-  return { ...object, metadata: { ...object.metadata, annotations }, spec: { ...(object.spec ?? {}), ...given } };
+  const spec: Record<string, unknown> = { ...(object.spec ?? {}), ...given };
+  // A new major brings its own newest minor unless one is given with it.
+  if (given.version !== undefined && String(given.version) !== String(object.spec?.version) && given.minorVersion === undefined) delete spec.minorVersion;
+  return { ...object, metadata: { ...object.metadata, annotations }, spec };
 }

@@ -5,6 +5,7 @@ import { tenantRoleName } from './names';
 import { ENGINE_DEFAULTS, PROFILE_TABLE, SIZE_TABLE } from './presets';
 import { REQUEST_API_VERSION, REQUEST_KIND, type RequestObjectInput } from './schema';
 import type { Request, ResolvedSpec } from './types';
+import { LATEST_MINOR, NEWEST_MINOR } from './versions';
 
 /** Annotations a stored request keeps; everything else a Kratix object carries is dropped. */
 const KEPT_ANNOTATIONS = [ANNOTATION_REQUESTED_BY, ANNOTATION_CREATED_WITH_VERSION, ANNOTATION_RETIRED];
@@ -27,11 +28,12 @@ export function resolveDefaults(input: RequestObjectInput, platform: PlatformSet
   const persistence = s.persistence ?? true;
   const engine = s.engine ?? (s.server ? 'shared-server' : platform.engines.default[profile]);
   const tenantRole = tenantRoleName(namespace, input.metadata.name);
+  const version = s.version ?? '15';
   const spec: ResolvedSpec = {
     engine,
     profile,
     size,
-    version: s.version ?? '15',
+    version,
     database: s.database ?? (engine === 'shared-server' ? tenantRole : 'app'),
     username: s.username ?? (engine === 'shared-server' ? tenantRole : ENGINE_DEFAULTS[engine].username),
     // Standbys clone onto a volume; without persistence the size's standby is dropped.
@@ -50,6 +52,9 @@ export function resolveDefaults(input: RequestObjectInput, platform: PlatformSet
     pooling: s.pooling ?? false,
   };
   annotations[ANNOTATION_CREATED_WITH_VERSION] ??= spec.version;
+  if (engine !== 'shared-server') {
+    spec.minorVersion = s.minorVersion === undefined || s.minorVersion === LATEST_MINOR ? NEWEST_MINOR[version] : s.minorVersion;
+  }
   if (s.walStorageSize !== undefined) spec.walStorageSize = s.walStorageSize;
   if (s.server !== undefined) {
     spec.server = { name: s.server.name, namespace: s.server.namespace ?? namespace, ...(s.server.userSuffix ? { userSuffix: s.server.userSuffix } : {}) };

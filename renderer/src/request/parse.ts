@@ -5,6 +5,7 @@ import { DEFAULT_PLATFORM, type PlatformSettings } from './platform';
 import { SYSTEM_NAMESPACES, tenantRoleName, utf8Length } from './names';
 import { ENGINE_ONLY_FIELDS, requestObjectSchema, SERVER_DECIDES_FIELDS, type RequestSpecInput } from './schema';
 import type { Request } from './types';
+import { minorVersionIssue } from './versions';
 
 /** Rules that involve more than one field or the platform, checked after defaults are resolved. */
 function crossFieldIssues(request: Request, given: RequestSpecInput, platform: PlatformSettings): FieldIssue[] {
@@ -19,6 +20,8 @@ function crossFieldIssues(request: Request, given: RequestSpecInput, platform: P
       issues.push({ path: `spec.${field}`, message: `is a ${engine} feature; set spec.engine: ${engine} or leave it out` });
     }
   }
+  const minor = spec.minorVersion !== undefined ? minorVersionIssue(spec.version, spec.minorVersion) : undefined;
+  if (minor) issues.push({ path: 'spec.minorVersion', message: minor });
   issues.push(...reservedNamespaceIssues(request, given, platform));
   if (spec.engine === 'shared-server') issues.push(...sharedServerIssues(request, given));
   if (spec.restore && spec.importFrom) {

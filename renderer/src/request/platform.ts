@@ -1,5 +1,7 @@
 import { z } from 'zod/v3';
+import { RequestValidationError } from './errors';
 import { DNS1123_LABEL } from './names';
+import { parseYamlInput } from './yaml-input';
 import { ENGINES, SERVER_ENGINES } from './schema';
 
 const engineDefault = z.enum(SERVER_ENGINES).default('statefulset');
@@ -105,3 +107,20 @@ export type PlatformSettings = z.infer<typeof platformSettingsSchema>;
 export type PlatformSettingsInput = z.input<typeof platformSettingsSchema>;
 
 export const DEFAULT_PLATFORM: PlatformSettings = platformSettingsSchema.parse({});
+
+/** Platform settings from a YAML text (a --platform file, or the state store's platform.yaml); errors name the source and field. */
+export function parsePlatformSettings(text: string, source: string): PlatformSettings {
+  const parsed = platformSettingsSchema.safeParse(parseYamlInput(text, source) ?? {});
+  if (!parsed.success) throw RequestValidationError.fromZod(parsed.error, `platform (${source})`);
+  return parsed.data;
+}
+
+/**
+ * The settings a state store renders with: its own platform.yaml when it has one, so that
+ * everyone (CLI, fleet, CI, the Backstage actions) renders alike and a settings change is itself
+ * a reviewed pull request; otherwise the caller's (app-config, or --platform).
+ */
+export async function storePlatform(read: () => Promise<string | undefined>, fallback: PlatformSettings, source: string): Promise<{ platform: PlatformSettings; fromStore: boolean }> {
+  const text = await read();
+  return text === undefined ? { platform: fallback, fromStore: false } : { platform: parsePlatformSettings(text, source), fromStore: true };
+}

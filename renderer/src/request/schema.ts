@@ -69,6 +69,11 @@ export const requestSpecSchema = z
       }))
       .describe('PostgreSQL major version, 13 to 18 (13 is end-of-life)')
       .optional(),
+    minorVersion: z
+      .string()
+      .max(8, 'must be at most 8 characters')
+      .describe(`PostgreSQL minor release, like 16.11, or "latest"; a new database gets the newest this renderer knows and keeps it until asked`)
+      .optional(),
     database: sqlIdentifier('database name', RESERVED_DATABASES).describe('Name of the database to create').optional(),
     username: sqlIdentifier('role name', RESERVED_ROLES).describe('Role the application connects as; it owns the database. "postgres" makes the application a superuser').optional(),
     persistence: z.boolean().describe('Keep data on a PersistentVolumeClaim (retained when the database is deleted)').optional(),
@@ -163,7 +168,7 @@ export const ENGINE_ONLY_FIELDS: Partial<Record<keyof RequestSpecInput, (typeof 
  * The database and role names are derived (see tenantRoleName), so two tenants never share one.
  */
 export const SERVER_DECIDES_FIELDS: readonly (keyof RequestSpecInput)[] = [
-  'size', 'version', 'replicas', 'persistence', 'storageSize', 'storageClass', 'backup', 'backupSchedule', 'backupRetention',
+  'size', 'version', 'minorVersion', 'replicas', 'persistence', 'storageSize', 'storageClass', 'backup', 'backupSchedule', 'backupRetention',
   'monitoring', 'ssl', 'allowedNamespaces', 'database', 'username',
 ];
 

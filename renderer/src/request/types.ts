@@ -8,6 +8,8 @@ export interface ResolvedSpec {
   profile: (typeof PROFILES)[number];
   size: (typeof SIZES)[number];
   version: string;
+  /** The pinned minor release, like 16.11; absent on a shared server (its server decides). */
+  minorVersion?: string;
   database: string;
   username: string;
   replicas: number;

@@ -1,4 +1,5 @@
 import type { FieldIssue } from '../request/errors';
+import { compareMinor } from '../request/versions';
 import type { Request } from '../request/types';
 import { quantityToMi } from '../request/quantity';
 import { engineChangeIssues } from './engines';
@@ -53,6 +54,9 @@ export function changeIssues(before: Request, after: Request, permissions: Chang
     issues.push({ path: 'spec.version', message: `${from} -> ${to}: CloudNativePG upgrades in place to PostgreSQL ${FIRST_IN_PLACE_UPGRADE_TARGET} or later; choose ${FIRST_IN_PLACE_UPGRADE_TARGET} or newer` });
   } else if (to > from && !permissions.allowMajorUpgrade) {
     issues.push({ path: 'spec.version', message: `${from} -> ${to} is an offline major upgrade (every instance stops while pg_upgrade runs); set allowMajorUpgrade: true to ask for it` });
+  }
+  if (to === from && a.minorVersion && b.minorVersion && compareMinor(b.minorVersion, a.minorVersion) < 0) {
+    issues.push({ path: 'spec.minorVersion', message: `no minor downgrade (${a.minorVersion} -> ${b.minorVersion}): the release notes of a minor may require steps that are not undone; stay on ${a.minorVersion} or move forward` });
   }
   return issues;
 }

@@ -51,6 +51,8 @@ function fieldChange(after: RenderedDatabase, key: keyof ResolvedSpec, a: Resolv
   const own = engineFieldChange(after.plan, key, a, b, text);
   if (own) return own;
   switch (key) {
+    case 'minorVersion':
+      return [{ text: `${text}: minor upgrade (new image, same data directory; read the release notes for extra steps)`, destructive: false }];
     case 'engine':
       return [{ text: `${text}: a different engine is a new database`, destructive: true, action: 'migrate by creating a new database that imports this one; see the README (day two)' }];
     case 'database':

@@ -6,6 +6,8 @@ import type { JsonObject, JsonValue } from '@backstage/types';
 import { ChangedMeanwhileError, type PublishResult, type Publisher } from '@postgres-gitops/publish';
 import {
   ANNOTATION_STATE_PATH,
+  PLATFORM_FILE,
+  storePlatform,
   ChangeRefusedError,
   REQUEST_FILE,
   databaseDirectory,
@@ -39,6 +41,16 @@ export async function stateStorePublisher(repoUrl: string | undefined, options: 
   const url = repoUrl ?? options.stateStore?.repoUrl;
   if (!url) throw userError('repoUrl: required (or set postgresGitops.stateStore.repoUrl in app-config)');
   return resolvePublisher({ repoUrl: url, integrations: options.integrations, githubCredentials: options.githubCredentials, mergeRequest, paceGitHubWrites: options.paceGitHubWrites });
+}
+
+/** The settings the state store renders with: its platform.yaml on the base branch, else app-config's postgresGitops.platform. */
+export async function platformOf(publisher: Publisher, baseBranch: string, options: PostgresActionOptions): Promise<PlatformSettings> {
+  try {
+    const source = `${PLATFORM_FILE} on ${baseBranch} of ${publisher.description}`;
+    return (await storePlatform(() => publisher.readBaseFile(baseBranch, PLATFORM_FILE), options.platform, source)).platform;
+  } catch (error) {
+    throw asInputError(error);
+  }
 }
 
 /** The branch pull requests target: the input's, else app-config's postgresGitops.stateStore.targetBranch, else main. */

@@ -14,7 +14,7 @@ import {
   type PlatformSettings,
   type RenderedDatabase,
 } from '@postgres-gitops/renderer';
-import { asInputError, type Change, DEFAULT_AUTHOR, type PostgresActionOptions, publishInCheckpoint, stateStorePublisher, targetBranchOf, userError } from '../shared';
+import { asInputError, type Change, DEFAULT_AUTHOR, platformOf, type PostgresActionOptions, publishInCheckpoint, stateStorePublisher, targetBranchOf, userError } from '../shared';
 import { examples } from './examples';
 import { requestFromInput } from './request-input';
 import { restoreSourceOf } from './restore-from';
@@ -74,8 +74,16 @@ export function createPostgresCreateAction(options: PostgresCreateActionOptions)
         input.restore = { ...source, ...(ctx.input.restoreTargetTime ? { targetTime: ctx.input.restoreTargetTime } : {}) };
       }
       const requestedBy = ctx.user?.ref;
-      const rendered = render(input, options.platform, requestedBy);
       const baseBranch = targetBranchOf(ctx.input.targetBranch, options);
+      const resolve = () => stateStorePublisher(ctx.input.repoUrl, options, ctx.input.mergeRequest);
+      // A dry run still renders when the state store cannot be read (app-config's settings then).
+      const resolved = ctx.isDryRun ? await resolve().catch(() => undefined) : await resolve();
+      const platform = !resolved
+        ? options.platform
+        : ctx.isDryRun
+          ? await platformOf(resolved.publisher, baseBranch, options).catch(() => options.platform)
+          : await platformOf(resolved.publisher, baseBranch, options);
+      const rendered = render(input, platform, requestedBy);
       const branch = pullRequestBranch(rendered.plan.spec.cluster, rendered.plan.namespace, rendered.plan.name);
       const catalogInfoPath = `${rendered.directory}/${CATALOG_FILE}`;
       ctx.output('branch', branch);
@@ -84,17 +92,15 @@ export function createPostgresCreateAction(options: PostgresCreateActionOptions)
       ctx.output('catalogInfoPath', catalogInfoPath);
       ctx.output('connectionHost', rendered.plan.connection.host);
 
-      const resolve = () => stateStorePublisher(ctx.input.repoUrl, options, ctx.input.mergeRequest);
-
       if (ctx.isDryRun) {
         // The template editor previews the workspace: the real files, and what would change, read-only.
         for (const [path, content] of Object.entries(rendered.files)) {
           await mkdir(dirname(join(ctx.workspacePath, path)), { recursive: true });
           await writeFile(join(ctx.workspacePath, path), content);
         }
-        const publisher = await resolve().then(r => r.publisher).catch(() => undefined);
+        const publisher = resolved?.publisher;
         const world = publisher ? await readWorldOf(publisher, rendered, baseBranch, branch).catch(() => ({ now: new Date() })) : { now: new Date() };
-        checkWorld(rendered, world, options.platform);
+        checkWorld(rendered, world, platform);
         const change = publisher ? await previewChange(publisher, rendered, baseBranch, branch).catch((): Change => 'unknown') : 'unknown';
         ctx.logger.info(`dry run: rendered ${Object.keys(rendered.files).length} files into ${rendered.directory}/; would ${change === 'unknown' ? 'change an unknown amount (the state store could not be read)' : change}; no pull request opened`);
         ctx.output('pullRequestUrl', '');
@@ -105,8 +111,8 @@ export function createPostgresCreateAction(options: PostgresCreateActionOptions)
         return;
       }
 
-      const { publisher, browseUrl } = await resolve();
-      checkWorld(rendered, await readWorldOf(publisher, rendered, baseBranch, branch), options.platform);
+      const { publisher, browseUrl } = resolved!;
+      checkWorld(rendered, await readWorldOf(publisher, rendered, baseBranch, branch), platform);
       const result = await publishInCheckpoint(ctx.checkpoint, {
         publisher,
         rendered,
@@ -115,7 +121,7 @@ export function createPostgresCreateAction(options: PostgresCreateActionOptions)
         decide: {
           update: ctx.input.update ?? false,
           allowDestructiveChanges: ctx.input.allowDestructiveChanges ?? false,
-          platform: options.platform,
+          platform,
           requestedBy,
         },
         pullRequest: { author: options.author ?? DEFAULT_AUTHOR, draft: ctx.input.draft ?? false, reviewers: ctx.input.reviewers ?? [], labels: ctx.input.labels ?? [] },

@@ -3,7 +3,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { JsonObject } from '@backstage/types';
 import { readStoredRequest, type PublishResult } from '@postgres-gitops/publish';
 import { REQUEST_FILE, parseDatabaseDirectory, parseYamlInput, retirement, retireBranch } from '@postgres-gitops/renderer';
-import { asInputError, DEFAULT_AUTHOR, directoryOf, type PostgresActionOptions, stateStorePublisher, targetBranchOf, userError } from '../shared';
+import { asInputError, DEFAULT_AUTHOR, directoryOf, platformOf, type PostgresActionOptions, stateStorePublisher, targetBranchOf, userError } from '../shared';
 import { examples } from './examples';
 import { inputSchema, outputSchema } from './schema';
 
@@ -27,12 +27,13 @@ export function createPostgresDecommissionAction(options: PostgresDecommissionAc
       const baseBranch = targetBranchOf(ctx.input.targetBranch, options);
       const branch = retireBranch(cluster, namespace, name);
       const { publisher } = await stateStorePublisher(ctx.input.repoUrl, options);
+      const platform = await platformOf(publisher, baseBranch, options);
 
       const stored = await readStoredRequest(publisher, { baseBranch, branch, directory, requestFile: REQUEST_FILE });
       if (stored === null) throw userError(`${directory}: no such database on ${baseBranch} of ${publisher.description} (never created, or already retired)`);
       let retired;
       try {
-        retired = retirement(parseYamlInput(stored, 'the stored request.yaml'), options.platform, ctx.user?.ref);
+        retired = retirement(parseYamlInput(stored, 'the stored request.yaml'), platform, ctx.user?.ref);
       } catch (error) {
         throw asInputError(error);
       }

@@ -12,7 +12,7 @@ import {
   SPEC_FIELDS,
   withChanges,
 } from '@postgres-gitops/renderer';
-import { asInputError, DEFAULT_AUTHOR, directoryOf, type PostgresActionOptions, publishInCheckpoint, stateStorePublisher, targetBranchOf, userError } from '../shared';
+import { asInputError, DEFAULT_AUTHOR, directoryOf, platformOf, type PostgresActionOptions, publishInCheckpoint, stateStorePublisher, targetBranchOf, userError } from '../shared';
 import { examples } from './examples';
 import { inputSchema, outputSchema } from './schema';
 
@@ -38,6 +38,7 @@ export function createPostgresUpdateAction(options: PostgresUpdateActionOptions)
       const baseBranch = targetBranchOf(input.targetBranch, options);
       const branch = pullRequestBranch(identity.cluster, identity.namespace, identity.name);
       const { publisher } = await stateStorePublisher(input.repoUrl, options);
+      const platform = await platformOf(publisher, baseBranch, options);
 
       const stored = await readStoredRequest(publisher, { baseBranch, branch, directory, requestFile: REQUEST_FILE });
       if (stored === null) throw userError(`${directory}: no such database on ${baseBranch} of ${publisher.description}; create it with postgres:create`);
@@ -45,7 +46,7 @@ export function createPostgresUpdateAction(options: PostgresUpdateActionOptions)
       const changes = Object.fromEntries(SPEC_FIELDS.map(f => [f, (input as Record<string, unknown>)[f]]));
       let rendered;
       try {
-        rendered = renderDatabase(withChanges(parseYamlInput(stored, 'the stored request.yaml'), changes, ctx.user?.ref), options.platform);
+        rendered = renderDatabase(withChanges(parseYamlInput(stored, 'the stored request.yaml'), changes, ctx.user?.ref), platform);
       } catch (error) {
         throw asInputError(error);
       }
@@ -54,7 +55,7 @@ export function createPostgresUpdateAction(options: PostgresUpdateActionOptions)
         update: true,
         allowDestructiveChanges: input.allowDestructiveChanges ?? false,
         allowMajorUpgrade: input.allowMajorUpgrade ?? false,
-        platform: options.platform,
+        platform,
         requestedBy: ctx.user?.ref,
       };
       ctx.output('branch', branch);

@@ -1,0 +1,50 @@
+import { opendir, readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FileSet } from '../../layout/layout';
+import { clusterPostgresDirectory, databaseDirectory } from '../../layout/paths';
+
+export interface FleetFilter {
+  cluster?: string;
+  namespace?: string;
+}
+
+async function subdirectories(path: string): Promise<string[]> {
+  const names: string[] = [];
+  try {
+    for await (const entry of await opendir(path)) if (entry.isDirectory()) names.push(entry.name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  return names.sort();
+}
+
+/** The clusters of a state store (directories under clusters/ with a postgres/ directory), sorted. */
+export async function storeClusters(root: string, filter: FleetFilter = {}): Promise<string[]> {
+  const clusters = await subdirectories(join(root, 'clusters'));
+  return clusters.filter(c => !filter.cluster || c === filter.cluster);
+}
+
+/**
+ * The database directories of a state store, one cluster and namespace at a time: a store of
+ * any size is walked without listing it whole.
+ */
+export async function* databaseDirectories(root: string, filter: FleetFilter = {}): AsyncGenerator<string> {
+  for (const cluster of await storeClusters(root, filter)) {
+    for (const namespace of await subdirectories(join(root, clusterPostgresDirectory(cluster)))) {
+      if (filter.namespace && namespace !== filter.namespace) continue;
+      for (const name of await subdirectories(join(root, clusterPostgresDirectory(cluster), namespace))) {
+        yield databaseDirectory(cluster, namespace, name);
+      }
+    }
+  }
+}
+
+/** The committed files of one database directory, keyed by path from the store's root. */
+export async function readDatabase(root: string, directory: string): Promise<FileSet> {
+  const files: FileSet = {};
+  const entries = await readdir(join(root, directory), { withFileTypes: true });
+  await Promise.all(entries.filter(e => e.isFile()).map(async e => {
+    files[`${directory}/${e.name}`] = await readFile(join(root, directory, e.name), 'utf8');
+  }));
+  return files;
+}

@@ -1,0 +1,124 @@
+import { parse } from 'yaml';
+import type { FileSet, RenderedDatabase } from '../layout/layout';
+import { manifestFileName, REQUEST_FILE } from '../layout/paths';
+import type { Manifest } from '../render/manifest';
+import { renderDatabase } from '../render-database';
+import { withChanges } from '../request/changes';
+import { RequestValidationError, type FieldIssue } from '../request/errors';
+import type { PlatformSettings } from '../request/platform';
+import { SERVER_DECIDES_FIELDS } from '../request/schema';
+import { parseYamlInput } from '../request/yaml-input';
+import { changeIssues } from './change-rules';
+import { diffDatabases } from './diff';
+import { engineRestarts } from './engines';
+
+/** What a fleet run does to one stored database. */
+export type FleetOutcome =
+  | { directory: string; status: 'unchanged' }
+  /** The stored request (or the change asked of it) does not render: reported by path and field. */
+  | { directory: string; status: 'invalid'; issues: FieldIssue[] }
+  | {
+      directory: string;
+      status: 'changed';
+      /** Refused by the change rules, or destructive: left out of a pull request unless allowed. */
+      destructive: boolean;
+      changes: string[];
+      restarts: string[];
+      /** Image bumps, like "postgres: docker.io/library/postgres:16.9 -> ...:16.11". */
+      images: string[];
+      files: { added: string[]; removed: string[]; changed: string[] };
+      /** Every file of the database directory as rendered now (publish needs them; plan drops them). */
+      rendered: FileSet;
+    };
+
+/** Kinds whose removal from the store would let a GitOps prune take data or the running server with it. */
+const DESTRUCTIVE_REMOVALS = ['persistentvolumeclaim-', 'statefulset-', 'cluster-'];
+/** Files whose objects run pods: the only ones parsed, to find restarts and image bumps. */
+const POD_FILES = /\/(statefulset|deployment|cronjob|cluster|pooler)-[^/]+\.yaml$/;
+
+function imagesOf(manifest: Manifest): Record<string, string> {
+  const spec = manifest.spec as Record<string, any> | undefined;
+  if (manifest.kind === 'Cluster') return { [manifest.metadata.name]: spec?.imageName };
+  const pod = manifest.kind === 'CronJob' ? spec?.jobTemplate?.spec?.template?.spec : spec?.template?.spec;
+  const containers = [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])] as { name: string; image: string }[];
+  return Object.fromEntries(containers.map(c => [`${manifest.metadata.name}/${c.name}`, c.image]));
+}
+
+function imageBumps(before: Manifest[], after: Manifest[]): string[] {
+  const old: Record<string, string> = Object.assign({}, ...before.map(imagesOf));
+  const now: Record<string, string> = Object.assign({}, ...after.map(imagesOf));
+  const bumps = new Set<string>();
+  for (const [where, image] of Object.entries(now)) {
+    if (old[where] !== undefined && old[where] !== image) bumps.add(`${old[where]} -> ${image}`);
+  }
+  return [...bumps].sort();
+}
+
+/**
+ * A fleet change only sets what applies: a shared server's tenants take their version from the
+ * server, so a minor bump is the server's.
+ */
+function applicableSets(stored: unknown, sets: Record<string, unknown>): Record<string, unknown> {
+  const engine = (stored as { spec?: { engine?: string } })?.spec?.engine;
+  if (engine !== 'shared-server') return sets;
+  return Object.fromEntries(Object.entries(sets).filter(([field]) => !(SERVER_DECIDES_FIELDS as readonly string[]).includes(field)));
+}
+
+function invalid(directory: string, error: unknown, prefix = ''): FleetOutcome {
+  if (!(error instanceof RequestValidationError)) throw error;
+  return { directory, status: 'invalid', issues: error.issues.map(i => ({ ...i, path: `${prefix}${i.path}` })) };
+}
+
+/**
+ * Re-renders one stored database with today's renderer and settings, keeping its request's
+ * choices but for the fields in `sets`, and says what that changes against the committed files.
+ * Pure: the caller reads the files.
+ */
+export function reviewStoredDatabase(directory: string, committed: FileSet, platform: PlatformSettings, sets: Record<string, unknown> = {}): FleetOutcome {
+  const requestPath = `${directory}/${REQUEST_FILE}`;
+  let stored: unknown;
+  let before: RenderedDatabase;
+  let after: RenderedDatabase;
+  try {
+    stored = parseYamlInput(committed[requestPath] ?? '', requestPath);
+    before = renderDatabase(stored, platform);
+  } catch (error) {
+    return invalid(directory, error);
+  }
+  try {
+    after = Object.keys(sets).length === 0 ? before : renderDatabase(withChanges(stored, applicableSets(stored, sets)), platform);
+  } catch (error) {
+    return invalid(directory, error, '--set: ');
+  }
+  if (after.directory !== directory) {
+    return { directory, status: 'invalid', issues: [{ path: 'metadata', message: `the request belongs in ${after.directory}/, not ${directory}/ (cluster, namespace and name decide the directory)` }] };
+  }
+
+  const added = Object.keys(after.files).filter(f => !(f in committed));
+  const removed = Object.keys(committed).filter(f => !(f in after.files));
+  const changed = Object.keys(after.files).filter(f => f in committed && committed[f] !== after.files[f]);
+  if (added.length + removed.length + changed.length === 0) return { directory, status: 'unchanged' };
+
+  // Restarts and image bumps against what runs now: the committed objects, parsed only where they differ.
+  const committedPods = Object.keys(committed)
+    .filter(f => POD_FILES.test(f))
+    .map(f => (committed[f] === after.files[f] ? after.manifests.find(m => f === `${directory}/${manifestFileName(m)}`) : (parse(committed[f]) as Manifest)))
+    .filter((m): m is Manifest => Boolean(m?.kind && m.metadata?.name));
+  const diff = diffDatabases(before, after);
+  const refused = changeIssues(before.request, after.request, { allowMajorUpgrade: false }).map(i => `${i.path}: ${i.message}`);
+  const removedData = removed.filter(f => DESTRUCTIVE_REMOVALS.some(prefix => f.slice(directory.length + 1).startsWith(prefix)));
+  return {
+    directory,
+    status: 'changed',
+    destructive: refused.length > 0 || removedData.length > 0 || diff.changes.some(c => c.destructive),
+    changes: [
+      ...refused.map(r => `refused: ${r}`),
+      ...diff.changes.map(c => `${c.text}${c.destructive ? ' (destructive)' : ''}`),
+      ...removedData.map(f => `${f}: removed from the store (destructive: a prune would delete it)`),
+    ],
+    restarts: engineRestarts(after.plan, committedPods, after.manifests),
+    images: imageBumps(committedPods, after.manifests),
+    files: { added, removed, changed },
+    rendered: after.files,
+  };
+}
