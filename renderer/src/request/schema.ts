@@ -70,7 +70,7 @@ export const requestSpecSchema = z
       .describe('PostgreSQL major version, 13 to 18 (13 is end-of-life)')
       .optional(),
     minorVersion: z
-      .string()
+      .string({ invalid_type_error: 'must be a quoted string like "16.11" (unquoted, YAML reads 16.10 as the number 16.1)' })
       .max(8, 'must be at most 8 characters')
       .describe(`PostgreSQL minor release, like 16.11, or "latest"; a new database gets the newest this renderer knows and keeps it until asked`)
       .optional(),
