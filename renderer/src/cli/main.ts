@@ -9,6 +9,7 @@ import { ChangeRefusedError } from '../review/decide';
 import { reviewWarnings } from '../review/warnings';
 import { argoWiring } from '../wiring/argo';
 import { fluxWiring } from '../wiring/flux';
+import { githubWorkflow, verifyScript, VERIFY_SCRIPT_PATH, WORKFLOW_PATH } from '../wiring/state-store-ci';
 import { EXIT, UsageError } from './exit-codes';
 import { assertWiringOptions } from '../wiring/options';
 import { loadPlatform, readYamlFile, writeFileSet } from './files';
@@ -39,6 +40,7 @@ const USAGE = `usage:
                   [--base main] [--draft] [--reviewer ...] [--label ...]
                   (one pull request per cluster; --set minorVersion=latest moves every database to the newest minor of its major)
   postgres-gitops wiring --cluster <name> (--flux [--source <GitRepository>] | --argo --repo-url <url>)
+  postgres-gitops ci (--github | --shell)   the state store's own CI: a GitHub Actions workflow, or the verify step for any CI
   postgres-gitops kratix [--input <dir>] [--output <dir>] [--metadata <dir>] [--platform <platform.yaml>]
   postgres-gitops promise [--image <pipeline image>]
 exit codes: 0 ok, 1 verify found drift, 2 invalid input or a refused change, 3 internal error`;
@@ -80,6 +82,8 @@ async function run(argv: string[], io: Io): Promise<number> {
       namespace: { type: 'string' },
       threads: { type: 'string' },
       'skip-invalid': { type: 'boolean' },
+      github: { type: 'boolean' },
+      shell: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -176,6 +180,11 @@ async function run(argv: string[], io: Io): Promise<number> {
         ? fluxWiring({ cluster: values.cluster, sourceName: values.source })
         : argoWiring({ cluster: values.cluster, repoUrl: values['repo-url'] as string });
       io.stdout(toYaml(wiring));
+      return EXIT.ok;
+    }
+    case 'ci': {
+      if (values.github === values.shell) throw new UsageError(`ci needs exactly one of --github (write it to ${WORKFLOW_PATH}) or --shell (write it to ${VERIFY_SCRIPT_PATH})`);
+      io.stdout(values.github ? toYaml(githubWorkflow()) : verifyScript());
       return EXIT.ok;
     }
     case 'kratix': {
