@@ -53,10 +53,11 @@ function sequentialRounds(requests: RecordedRequest[]): number {
   return rounds;
 }
 
-type Runner = (github: FakeGitHub, c: Case) => Promise<void>;
+type Clock = { now(): number; sleep(ms: number): Promise<void> };
+type Runner = (github: FakeGitHub, c: Case, clock?: Clock) => Promise<void>;
 
-const ours = (pace: boolean): Runner => async (github, c) => {
-  const publisher = new GitHubPublisher({ owner: OWNER, repo: REPO, token: TOKEN, baseUrl: github.url, throttle: pace, maxRetries: 3 });
+const ours = (pace: boolean): Runner => async (github, c, clock) => {
+  const publisher = new GitHubPublisher({ owner: OWNER, repo: REPO, token: TOKEN, baseUrl: github.url, throttle: pace, pacingClock: clock, maxRetries: 3 });
   const session = await publisher.open({ baseBranch: 'main', branch: 'bench/ours', directory: c.directory, requestFile: REQUEST_FILE });
   await session.publish({ files: c.files, title: 'bench', body: 'bench', commitMessage: 'bench', author: { name: 'b', email: 'b@example.test' }, draft: false, reviewers: [], labels: [] });
 };
@@ -83,19 +84,20 @@ const backstage: Runner = async (github, c) => {
 async function measure(subject: string, runner: Runner, c: Case, mode: 'latency' | 'limits'): Promise<Measurement[]> {
   const timeScale = 60;
   const t0 = Date.now();
+  const clock = { now: () => t0 + (Date.now() - t0) * timeScale, sleep: (ms: number) => new Promise<void>(r => setTimeout(r, ms / timeScale)) };
   const github = new FakeGitHub({
     owner: OWNER,
     repo: REPO,
     token: TOKEN,
     latencyMs: mode === 'latency' ? 50 : 0,
     // One simulated minute passes in one real second, so per-minute limits bite without waiting minutes.
-    rateLimits: mode === 'limits' ? { clock: { now: () => t0 + (Date.now() - t0) * timeScale }, timeScale } : undefined,
+    rateLimits: mode === 'limits' ? { clock, timeScale } : undefined,
   });
   await github.start();
   const start = now();
   let outcome = 'success';
   try {
-    await runner(github, c);
+    await runner(github, c, mode === 'limits' ? clock : undefined);
   } catch (error) {
     outcome = `failed: ${String((error as Error).message).split('\n')[0].slice(0, 120)}`;
   } finally {
@@ -120,7 +122,7 @@ export async function pullRequestBenchmarks(): Promise<Measurement[]> {
   const rows: Measurement[] = [];
   for (const c of cases()) {
     for (const mode of ['latency', 'limits'] as const) {
-      rows.push(...(await measure('postgres-gitops (writes paced, default)', ours(true), c, mode)));
+      rows.push(...(await measure('postgres-gitops (paced by the limits, default)', ours(true), c, mode)));
       rows.push(...(await measure('postgres-gitops (unpaced)', ours(false), c, mode)));
       rows.push(...(await measure("Backstage publish:github:pull-request", backstage, c, mode)));
     }
