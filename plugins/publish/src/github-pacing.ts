@@ -32,10 +32,14 @@ export class SecondaryLimitBudget {
 
   constructor(private readonly clock: PacingClock = REAL_CLOCK, private readonly limits = SECONDARY_LIMITS) {}
 
-  /** Waits for room for one request, in arrival order, and counts it. */
-  acquire(write: boolean): Promise<void> {
+  /**
+   * Waits for room for one request, in arrival order, and counts it. Call the returned function
+   * when the answer arrives: the request then counts from that moment, since GitHub's clock saw
+   * it somewhere between sending and answering.
+   */
+  acquire(write: boolean): Promise<() => void> {
     const mine = this.turn.then(() => this.waitForRoom(write));
-    this.turn = mine.catch(() => undefined);
+    this.turn = mine.then(() => undefined, () => undefined);
     return mine;
   }
 
@@ -44,7 +48,7 @@ export class SecondaryLimitBudget {
     this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + ms);
   }
 
-  private async waitForRoom(write: boolean): Promise<void> {
+  private async waitForRoom(write: boolean): Promise<() => void> {
     const { windowMs } = this.limits;
     const cost = write ? this.limits.writePoints : this.limits.readPoints;
     for (;;) {
@@ -52,8 +56,12 @@ export class SecondaryLimitBudget {
       this.spent = this.spent.filter(s => s.at > now - windowMs);
       const wait = Math.max(this.pausedUntil - now, write ? this.contentWait(now) : 0, this.pointsWait(now, cost));
       if (wait <= 0) {
-        this.spent.push({ at: now, points: cost, write });
-        return;
+        const entry = { at: now, points: cost, write };
+        this.spent.push(entry);
+        return () => {
+          entry.at = Math.max(entry.at, this.clock.now());
+          this.spent.sort((a, b) => a.at - b.at);
+        };
       }
       await this.clock.sleep(wait);
     }

@@ -21,7 +21,8 @@ type RequestFn = (options: Record<string, unknown>) => Promise<unknown>;
 
 /** Room in the account's secondary-limit budget, shared by every publish of the process (see github-pacing.ts). */
 export interface Pace {
-  acquire(options: Record<string, unknown>): Promise<void>;
+  /** Resolves with the function to call when the answer arrives. */
+  acquire(options: Record<string, unknown>): Promise<() => void>;
   pause(ms: number): void;
 }
 
@@ -35,11 +36,14 @@ export interface Pace {
 export function withRetries(options: { retries: number; baseMs: number; timeoutMs: number; pace?: Pace }) {
   return async (request: RequestFn, requestOptions: Record<string, unknown>): Promise<unknown> => {
     for (let attempt = 0; ; attempt++) {
+      const answered = await options.pace?.acquire(requestOptions);
       try {
-        await options.pace?.acquire(requestOptions);
         const inner = (requestOptions.request ?? {}) as Record<string, unknown>;
-        return await request({ ...requestOptions, request: { ...inner, signal: AbortSignal.timeout(options.timeoutMs) } });
+        const response = await request({ ...requestOptions, request: { ...inner, signal: AbortSignal.timeout(options.timeoutMs) } });
+        answered?.();
+        return response;
       } catch (error) {
+        answered?.();
         const delay = retryDelayMs(error, attempt, options.baseMs);
         if (delay !== undefined && isRateLimited(error)) options.pace?.pause(delay);
         if (delay === undefined || attempt >= options.retries) throw error;
