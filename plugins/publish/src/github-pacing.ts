@@ -84,7 +84,6 @@ export class SecondaryLimitBudget {
     }
     return this.limits.windowMs;
   }
-
 }
 
 const budgets = new Map<string, SecondaryLimitBudget>();

@@ -1,12 +1,11 @@
 import { Octokit } from '@octokit/rest';
 import { ChangedMeanwhileError } from './errors';
 import { gitBlobSha } from './git-blob';
-import { budgetFor, isWrite, type PacingClock } from './github-pacing';
+import { budgetFor, type PacingClock } from './github-pacing';
 import { withRetries } from './github-retry';
 import { redactError } from './redact';
 import { directoriesOf, type ChangeSet, type PublishResult, type PublishSession, type Publisher, type PublishTarget, type PullRequestRef } from './types';
 
-type GitHubClient = Octokit;
 
 export interface GitHubPublisherOptions {
   owner: string;
@@ -100,7 +99,7 @@ class GitHubSession implements PublishSession {
   private readonly directories: DirectoryState[];
 
   constructor(
-    private readonly client: GitHubClient,
+    private readonly client: Octokit,
     private readonly options: GitHubPublisherOptions,
     private readonly target: PublishTarget,
     private readonly state: NonNullable<StateResult['repository']>,
@@ -235,7 +234,7 @@ class GitHubSession implements PublishSession {
 /** GitHub and GitHub Enterprise through the Git Data API: the number of calls does not grow with files. */
 export class GitHubPublisher implements Publisher {
   readonly description: string;
-  private readonly client: GitHubClient;
+  private readonly client: Octokit;
 
   constructor(private readonly options: GitHubPublisherOptions) {
     this.description = `GitHub ${options.owner}/${options.repo}`;
@@ -248,8 +247,7 @@ export class GitHubPublisher implements Publisher {
       log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
     });
     const budget = options.throttle === false ? undefined : budgetFor(baseUrl, options.token, options.pacingClock);
-    const pace = budget && { acquire: (o: Record<string, unknown>) => budget.acquire(isWrite(o)), pause: (ms: number) => budget.pause(ms) };
-    this.client.hook.wrap('request', withRetries({ retries, baseMs: options.retryBaseMs ?? 1000, timeoutMs: options.timeoutMs ?? 30_000, pace }) as never);
+    this.client.hook.wrap('request', withRetries({ retries, baseMs: options.retryBaseMs ?? 1000, timeoutMs: options.timeoutMs ?? 30_000, budget }) as never);
   }
 
   async readBaseFile(baseBranch: string, path: string): Promise<string | undefined> {

@@ -1,3 +1,5 @@
+import { isWrite, type SecondaryLimitBudget } from './github-pacing';
+
 /** GitHub asked to slow down: 429, or 403 with retry-after or its secondary-limit message. */
 export function isRateLimited(error: unknown): boolean {
   const e = error as { status?: number; message?: string; response?: { headers?: Record<string, string | undefined> } };
@@ -19,13 +21,6 @@ export function retryDelayMs(error: unknown, attempt: number, baseMs: number): n
 
 type RequestFn = (options: Record<string, unknown>) => Promise<unknown>;
 
-/** Room in the account's secondary-limit budget, shared by every publish of the process (see github-pacing.ts). */
-export interface Pace {
-  /** Resolves with the function to call when the answer arrives. */
-  acquire(options: Record<string, unknown>): Promise<() => void>;
-  pause(ms: number): void;
-}
-
 /**
  * Wraps every GitHub request: room in the budget before each attempt, a deadline per attempt,
  * and retries of what may succeed later (5xx, dropped connections, timeouts, rate limits after
@@ -33,10 +28,10 @@ export interface Pace {
  * repeat: trees and commits are content-addressed, and the publisher checks whether a ref or
  * pull request a lost response created is already there.
  */
-export function withRetries(options: { retries: number; baseMs: number; timeoutMs: number; pace?: Pace }) {
+export function withRetries(options: { retries: number; baseMs: number; timeoutMs: number; budget?: SecondaryLimitBudget }) {
   return async (request: RequestFn, requestOptions: Record<string, unknown>): Promise<unknown> => {
     for (let attempt = 0; ; attempt++) {
-      const answered = await options.pace?.acquire(requestOptions);
+      const answered = await options.budget?.acquire(isWrite(requestOptions));
       try {
         const inner = (requestOptions.request ?? {}) as Record<string, unknown>;
         const response = await request({ ...requestOptions, request: { ...inner, signal: AbortSignal.timeout(options.timeoutMs) } });
@@ -45,7 +40,7 @@ export function withRetries(options: { retries: number; baseMs: number; timeoutM
       } catch (error) {
         answered?.();
         const delay = retryDelayMs(error, attempt, options.baseMs);
-        if (delay !== undefined && isRateLimited(error)) options.pace?.pause(delay);
+        if (delay !== undefined && isRateLimited(error)) options.budget?.pause(delay);
         if (delay === undefined || attempt >= options.retries) throw error;
         await new Promise(resolve => setTimeout(resolve, delay));
       }

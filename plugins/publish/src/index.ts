@@ -4,7 +4,6 @@
  *
  * @packageDocumentation
  */
-export { directoriesOf } from './types';
 export type { ChangeSet, FileSet, PublishResult, PublishSession, PublishTarget, Publisher, PullRequestRef } from './types';
 export { GitHubPublisher, type GitHubPublisherOptions } from './github-publisher';
 export { ChangedMeanwhileError } from './errors';

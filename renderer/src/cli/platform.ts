@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Publisher } from '@postgres-gitops/publish';
 import { PLATFORM_FILE } from '../layout/paths';
+import { baseBranchPlatform } from '../layout/store-platform';
 import { storePlatform, type PlatformSettings } from '../request/platform';
 import { UsageError } from './exit-codes';
 import { loadPlatform } from './files';
@@ -26,6 +27,5 @@ export async function localStorePlatform(root: string, flag: string | undefined)
 
 /** The settings of a remote state store: platform.yaml on its base branch, else --platform, else the defaults. */
 export async function remoteStorePlatform(publisher: Publisher, baseBranch: string, flag: string | undefined): Promise<PlatformSettings> {
-  const source = `${PLATFORM_FILE} on ${baseBranch} of ${publisher.description}`;
-  return settingsOf(await storePlatform(() => publisher.readBaseFile(baseBranch, PLATFORM_FILE), await loadPlatform(flag), source), flag, publisher.description);
+  return settingsOf(await baseBranchPlatform(publisher, baseBranch, await loadPlatform(flag)), flag, publisher.description);
 }

@@ -52,7 +52,7 @@ export async function publishCommand(path: string, platformFlag: string | undefi
   const branch = pullRequestBranch(rendered.plan.spec.cluster, rendered.plan.namespace, rendered.plan.name);
   const world = await readWorld(rendered.request, directory => readStoredRequest(publisher, { baseBranch: options.base, branch, directory, requestFile: REQUEST_FILE }));
   assertWorld(rendered.request, world, platform);
-  return { rendered, publisher, platform, ...(await decideAndPublish(publisher, rendered, platform, options, { update: options.update })) };
+  return { rendered, publisher, ...(await decideAndPublish(publisher, rendered, platform, options, { update: options.update })) };
 }
 
 /** Decides create or update against the stored database and publishes, in one read of the state store. */

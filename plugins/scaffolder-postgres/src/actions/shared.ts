@@ -6,8 +6,7 @@ import type { JsonObject, JsonValue } from '@backstage/types';
 import { ChangedMeanwhileError, type PublishResult, type Publisher } from '@postgres-gitops/publish';
 import {
   ANNOTATION_STATE_PATH,
-  PLATFORM_FILE,
-  storePlatform,
+  baseBranchPlatform,
   ChangeRefusedError,
   REQUEST_FILE,
   databaseDirectory,
@@ -46,8 +45,7 @@ export async function stateStorePublisher(repoUrl: string | undefined, options: 
 /** The settings the state store renders with: its platform.yaml on the base branch, else app-config's postgresGitops.platform. */
 export async function platformOf(publisher: Publisher, baseBranch: string, options: PostgresActionOptions): Promise<PlatformSettings> {
   try {
-    const source = `${PLATFORM_FILE} on ${baseBranch} of ${publisher.description}`;
-    return (await storePlatform(() => publisher.readBaseFile(baseBranch, PLATFORM_FILE), options.platform, source)).platform;
+    return (await baseBranchPlatform(publisher, baseBranch, options.platform)).platform;
   } catch (error) {
     throw asInputError(error);
   }

@@ -61,8 +61,8 @@ export async function fleetCommand(subcommand: string, options: FleetCommandOpti
   const platform = await localStorePlatform(options.root, options.platformFlag);
   const sets = parseSets(options.sets);
   const reason = options.sets.length ? options.sets.join(', ') : `re-render with postgres-gitops ${RENDERER_VERSION}`;
-  const total = io.isTTY ? await countDatabases(options.root, options.filter) : 0;
   if (subcommand === 'plan') {
+    const total = io.isTTY ? await countDatabases(options.root, options.filter) : 0;
     const plans = await planFleet(options.root, { platform, sets, filter: options.filter, threads: options.threads, progress: progressLine(io, total, 'fleet plan') });
     for (const plan of plans) io.stdout(formatClusterPlan(plan));
     io.stdout(formatFleetTotals(plans));

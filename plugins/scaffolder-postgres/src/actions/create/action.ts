@@ -78,11 +78,8 @@ export function createPostgresCreateAction(options: PostgresCreateActionOptions)
       const resolve = () => stateStorePublisher(ctx.input.repoUrl, options, ctx.input.mergeRequest);
       // A dry run still renders when the state store cannot be read (app-config's settings then).
       const resolved = ctx.isDryRun ? await resolve().catch(() => undefined) : await resolve();
-      const platform = !resolved
-        ? options.platform
-        : ctx.isDryRun
-          ? await platformOf(resolved.publisher, baseBranch, options).catch(() => options.platform)
-          : await platformOf(resolved.publisher, baseBranch, options);
+      const reading = resolved ? platformOf(resolved.publisher, baseBranch, options) : Promise.resolve(options.platform);
+      const platform = ctx.isDryRun ? await reading.catch(() => options.platform) : await reading;
       const rendered = render(input, platform, requestedBy);
       const branch = pullRequestBranch(rendered.plan.spec.cluster, rendered.plan.namespace, rendered.plan.name);
       const catalogInfoPath = `${rendered.directory}/${CATALOG_FILE}`;
