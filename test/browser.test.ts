@@ -161,4 +161,31 @@ describe('the Create PostgreSQL form in a real browser', () => {
     expect(git('show', `${branch}:clusters/worker-1/postgres/team-b/billing/request.yaml`)).toContain('postgres-gitops.dev/requested-by: user:development/guest');
     expect(git('log', '-1', '--format=%B', branch)).toContain('Requested-by: user:development/guest');
   });
+
+  it('a choice only the renderer refuses: the preview names the field, the step holds, and nothing is published', async () => {
+    const git = (...args: string[]) => execFileSync('git', ['--git-dir', stateStore, ...args], { encoding: 'utf8' });
+    const before = git('for-each-ref', '--format=%(refname) %(objectname)');
+    await page.goto(`${appUrl}/create/templates/default/create-postgresql`);
+    await page.getByRole('textbox', { name: 'Name', exact: true }).waitFor({ timeout: 30_000 });
+    await page.getByRole('textbox', { name: 'Name', exact: true }).fill('ledger');
+    // A valid DNS label, so the form's own schema lets it through; the renderer reserves it.
+    await page.getByRole('textbox', { name: 'Namespace' }).fill('kube-system');
+    await page.getByRole('textbox', { name: 'Owner' }).fill('team-a');
+    await page.getByRole('option', { name: 'team-a' }).click();
+    for (let step = 0; step < 4; step++) await next();
+    const preview = page.getByTestId('postgres-preview');
+    const refusal = preview.getByRole('alert');
+    await refusal.first().waitFor();
+    expect(await refusal.getAttribute('data-field')).toBe('namespace');
+    expect(await refusal.textContent()).toMatch(/^namespace: "kube-system" is reserved for the cluster or the platform/);
+    await expect(preview.getByLabel('Objects').count()).resolves.toBe(0);
+
+    // The field's validation holds the step: the same refusal is the step's error, and Create is never offered.
+    await page.getByRole('button', { name: 'Review' }).click();
+    await page.getByText(/namespace: "kube-system" is reserved/).nth(1).waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'preview-refused.png'), fullPage: true });
+    await expect(page.getByRole('button', { name: 'Create' }).count()).resolves.toBe(0);
+    await expect(preview.count()).resolves.toBe(1);
+    expect(git('for-each-ref', '--format=%(refname) %(objectname)')).toBe(before);
+  });
 });

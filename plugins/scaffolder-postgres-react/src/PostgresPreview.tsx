@@ -1,21 +1,21 @@
+import { useCallback, useMemo } from 'react';
 import { configApiRef, useApi } from '@backstage/core-plugin-api';
 import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
-import { DEFAULT_PLATFORM, platformSettingsSchema, type PlatformSettings } from '@postgres-gitops/renderer';
 import { PreviewPanel } from './PreviewPanel';
-
-/** The platform settings the backend renders with (app-config `postgresGitops.platform`), so the preview matches the pull request. */
-function usePlatform(): PlatformSettings {
-  const config = useApi(configApiRef);
-  const parsed = platformSettingsSchema.safeParse(config.getOptional('postgresGitops.platform') ?? {});
-  return parsed.success ? parsed.data : DEFAULT_PLATFORM;
-}
+import { platformFromConfig } from './platform';
 
 /**
  * The scaffolder field `PostgresPreview`: put it on the last step of the form; it reads every
- * other choice from the form's context and renders them as the backend will.
+ * other choice from the form's context and renders them as the backend will. Its own value is a
+ * one-line summary of the preview: the scaffolder validates a field only when it holds a value.
  */
-export function PostgresPreview(props: FieldExtensionComponentProps<string>) {
-  const platform = usePlatform();
-  const formData = (props.formContext?.formData ?? {}) as Record<string, unknown>;
-  return <PreviewPanel formData={formData} platform={platform} />;
+export function PostgresPreview({ name, formData: value, onChange, formContext }: FieldExtensionComponentProps<string>) {
+  const config = useApi(configApiRef);
+  // One settings object per config, so the panel's memo holds across renders.
+  const platform = useMemo(() => platformFromConfig(config), [config]);
+  const { [name]: _own, ...choices } = (formContext?.formData ?? {}) as Record<string, unknown>;
+  const onSummary = useCallback((summary: string) => {
+    if (summary !== value) onChange(summary);
+  }, [value, onChange]);
+  return <PreviewPanel formData={choices} platform={platform} onSummary={onSummary} />;
 }

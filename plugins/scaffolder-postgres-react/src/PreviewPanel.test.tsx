@@ -45,4 +45,11 @@ describe('PreviewPanel', () => {
     expect(alert.textContent).toMatch(/^name: must be a DNS-1123 label/);
     expect(screen.queryByLabelText('Objects')).toBeNull();
   });
+
+  it('tells the field a one-line summary of every new preview, refusals included', () => {
+    const summaries: string[] = [];
+    const { rerender } = render(<PreviewPanel formData={form} onSummary={s => summaries.push(s)} />);
+    rerender(<PreviewPanel formData={{ ...form, namespace: 'kube-system' }} onSummary={s => summaries.push(s)} />);
+    expect(summaries).toEqual([expect.stringMatching(/^\d+ objects in clusters\/[^/]+\/postgres\/team-a\/orders\/$/), 'refused: namespace']);
+  });
 });

@@ -1,10 +1,16 @@
-import { useMemo, useState } from 'react';
-import { previewDatabase, type PlatformSettings } from '@postgres-gitops/renderer';
+import { useEffect, useMemo, useState } from 'react';
+import { previewDatabase, type PlatformSettings, type Preview } from '@postgres-gitops/renderer';
 
 export interface PreviewPanelProps {
   /** Every field of the form so far, as the scaffolder's formContext holds them. */
   formData: Record<string, unknown>;
   platform?: PlatformSettings;
+  /** Told a one-line summary of every new preview (what the scaffolder field stores as its value). */
+  onSummary?: (summary: string) => void;
+}
+
+export function previewSummary(preview: Preview): string {
+  return preview.ok ? `${preview.objects.length} objects in ${preview.directory}/` : `refused: ${preview.issues.map(i => i.field).join(', ')}`;
 }
 
 const code = { fontFamily: 'monospace', fontSize: '0.85em' } as const;
@@ -14,11 +20,14 @@ const code = { fontFamily: 'monospace', fontSize: '0.85em' } as const;
  * so the objects, the totals and every YAML file are what the pull request will hold; or the
  * renderer's refusals, each under the field it names.
  */
-export function PreviewPanel({ formData, platform }: PreviewPanelProps) {
+export function PreviewPanel({ formData, platform, onSummary }: PreviewPanelProps) {
   // The form data object is new on every keystroke; its content is what matters.
   const key = JSON.stringify(formData);
   const preview = useMemo(() => previewDatabase(JSON.parse(key) as Record<string, unknown>, platform), [key, platform]);
   const [open, setOpen] = useState<string | undefined>();
+  useEffect(() => {
+    onSummary?.(previewSummary(preview));
+  }, [preview, onSummary]);
 
   if (!preview.ok) {
     return (

@@ -1,12 +1,15 @@
 import { createPlugin } from '@backstage/core-plugin-api';
 import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
 import { PostgresPreview } from './PostgresPreview';
+import { validatePostgresPreview } from './validation';
+import { POSTGRES_PREVIEW_FIELD } from './field-name';
+
+export { POSTGRES_PREVIEW_FIELD } from './field-name';
 
 export { PostgresPreview } from './PostgresPreview';
-export { PreviewPanel, type PreviewPanelProps } from './PreviewPanel';
+export { PreviewPanel, previewSummary, type PreviewPanelProps } from './PreviewPanel';
+export { validatePostgresPreview } from './validation';
 
-/** The field's name, as templates write it: `ui:field: PostgresPreview`. */
-export const POSTGRES_PREVIEW_FIELD = 'PostgresPreview';
 
 const postgresGitopsPlugin = createPlugin({ id: 'postgres-gitops' });
 
@@ -15,5 +18,5 @@ const postgresGitopsPlugin = createPlugin({ id: 'postgres-gitops' });
  * `/create` route in App.tsx.
  */
 export const PostgresPreviewFieldExtension = postgresGitopsPlugin.provide(
-  createScaffolderFieldExtension({ name: POSTGRES_PREVIEW_FIELD, component: PostgresPreview }),
+  createScaffolderFieldExtension({ name: POSTGRES_PREVIEW_FIELD, component: PostgresPreview, validation: validatePostgresPreview }),
 );
