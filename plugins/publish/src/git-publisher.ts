@@ -1,8 +1,9 @@
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, isAbsolute } from 'node:path';
-import { simpleGit, type SimpleGit } from 'simple-git';
+import { join, isAbsolute } from 'node:path';
 import { ChangedMeanwhileError } from './errors';
+import { replaceDirectories } from './git-tree-edit';
+import { GitTrees } from './git-trees';
 import { redactError } from './redact';
 import { directoriesOf, type ChangeSet, type PublishResult, type PublishSession, type Publisher, type PublishTarget } from './types';
 
@@ -29,23 +30,19 @@ function oneLine(text: string, max = 200): string {
   return (text.split('\n').find(l => l.trim()) ?? '').replace(/[#`*]/g, '').trim().slice(0, max);
 }
 
-/** Blob ids of the files directly in the directories at HEAD, read from the tree: no blob is fetched. */
-async function blobsOf(git: SimpleGit, directories: string[]): Promise<Record<string, string>> {
-  const listing = await git.raw(['ls-tree', 'HEAD', '--', ...directories.map(d => `${d}/`)]);
-  const blobs: Record<string, string> = {};
-  for (const line of listing.split('\n')) {
-    const match = /^\d+ blob ([0-9a-f]+)\t(.+)$/.exec(line);
-    if (match) blobs[match[2]] = match[1];
-  }
-  return blobs;
+/** What a session read of the base branch: its commit and root tree. */
+interface Base {
+  commit: string;
+  tree: string;
 }
 
 class GitSession implements PublishSession {
   constructor(
-    private readonly git: SimpleGit,
+    private readonly trees: GitTrees,
     private readonly workDir: string,
     private readonly target: PublishTarget,
     private readonly options: GitPublisherOptions,
+    private readonly base: Base,
     readonly existingRequest: string | undefined,
     readonly existingBlobs: Record<string, string>,
     private readonly remoteBranchSha: string | undefined,
@@ -60,56 +57,68 @@ class GitSession implements PublishSession {
   }
 
   private async commitAndPush(change: ChangeSet): Promise<PublishResult> {
-    const { git, target } = this;
-    await git.checkout(['-B', target.branch]);
-    for (const directory of directoriesOf(target)) await rm(join(this.workDir, directory), { recursive: true, force: true });
-    for (const [path, content] of Object.entries(change.files)) {
-      await mkdir(dirname(join(this.workDir, path)), { recursive: true });
-      await writeFile(join(this.workDir, path), content);
-    }
-    await git.raw(['add', '--sparse', '-A', '--', ...directoriesOf(target)]);
-    const staged = await git.raw(['diff', '--cached', '--name-only']);
-    if (!staged.trim()) return { branch: target.branch, changed: false };
+    const { trees, target, base } = this;
+    const tree = await replaceDirectories(trees, base.tree, directoriesOf(target), change.files);
+    if (tree === base.tree) return { branch: target.branch, changed: false };
 
-    await git
-      .addConfig('user.name', change.author.name)
-      .addConfig('user.email', change.author.email)
-      .commit(change.commitMessage);
-    const commitSha = (await git.revparse(['HEAD'])).trim();
+    const author = ['-c', `user.name=${change.author.name}`, '-c', `user.email=${change.author.email}`];
+    const commitSha = (await trees.git([...author, 'commit-tree', tree, '-p', base.commit, '-F', '-'], change.commitMessage)).trim();
 
-    if (this.remoteBranchSha && (await this.sameAsRemoteBranch())) {
+    if (this.remoteBranchSha && (await this.sameAsRemoteBranch(tree))) {
       return { branch: target.branch, changed: false, commitSha: this.remoteBranchSha };
     }
     // A re-run replaces the branch it pushed before, and nothing a reviewer pushed since.
     const lease = `--force-with-lease=refs/heads/${target.branch}:${this.remoteBranchSha ?? ''}`;
     try {
-      await git.push(['origin', `HEAD:refs/heads/${target.branch}`, lease, ...this.pushOptions(change)]);
+      await this.push(`${commitSha}:refs/heads/${target.branch}`, lease, ...this.pushOptions(change));
     } catch (error) {
-      // The lease failed: the branch moved since this run read it (another run, or a reviewer's push).
-      if (/stale info|\[rejected\]|failed to push/i.test(String((error as Error).message))) {
+      // The lease failed, or the server lost the race for the ref to a push that passed the same
+      // check: the branch moved since this run read it (another run, or a reviewer's push).
+      if (/stale info|\[rejected\]|cannot lock ref|failed to update ref/i.test(String((error as Error).message))) {
         throw new ChangedMeanwhileError(`branch ${target.branch} changed meanwhile on the remote (another run or a reviewer pushed to it); nothing was overwritten. Run again to build on what is there now`);
       }
       throw error;
     }
     if (this.options.mergeRequest === 'agit') {
-      await git.push(['origin', `HEAD:refs/for/${target.baseBranch}/${target.branch}`, ...this.agitOptions(change)]);
+      await this.push(`${commitSha}:refs/for/${target.baseBranch}/${target.branch}`, ...this.agitOptions(change));
     }
     return { branch: target.branch, changed: true, commitSha, branchExisted: this.remoteBranchSha !== undefined };
   }
 
+  /**
+   * Pushes what this session wrote. Negotiation (protocol v2) tells git the remote has the base
+   * commit, the sparse walk visits only the changed paths, and a pack that is not thin needs no
+   * delta base: so the push never reads a tree this session did not fetch. Without protocol v2,
+   * git learns what the remote has only from its branch tips, which no longer include the base
+   * once the base branch moved: that push would need the whole store, so it is refused instead.
+   */
+  private async push(...args: string[]): Promise<void> {
+    try {
+      await this.trees.git(['-c', 'pack.useSparse=true', '-c', 'push.negotiate=true', 'push', '-q', '--no-thin', 'origin', ...args]);
+    } catch (error) {
+      if (/could not fetch [0-9a-f]+ from promisor remote/.test(String((error as Error).message))) {
+        throw new ChangedMeanwhileError(`${this.target.baseBranch} moved on the remote while this change was written, and the server does not speak git protocol v2 (which lets a push name the commit it builds on); nothing was pushed. Run again to build on what is there now`);
+      }
+      throw error;
+    }
+  }
+
   /** Whether the branch already holds exactly these directories (a re-run of the same change). */
-  private async sameAsRemoteBranch(): Promise<boolean> {
-    const { git, target } = this;
-    await git.fetch(['origin', `refs/heads/${target.branch}`, '--depth', '1', '--filter=blob:none']);
+  private async sameAsRemoteBranch(tree: string): Promise<boolean> {
+    const { trees, target } = this;
+    const theirs = await trees.fetchCommit(`refs/heads/${target.branch}`);
+    if (!theirs) return false;
     for (const directory of directoriesOf(target)) {
       // A removed directory has no tree on either side: the same when both lack it.
-      const ours = (await git.raw(['rev-parse', `HEAD:${directory}`]).catch(() => '')).trim();
-      const theirs = (await git.raw(['rev-parse', `FETCH_HEAD:${directory}`]).catch(() => '')).trim();
-      if (ours !== theirs) return false;
+      const [a, b] = await Promise.all([trees.resolve(tree, directory), trees.resolve(theirs.tree, directory)]);
+      if (a?.oid !== b?.oid) {
+        // The push walks the branch's trees along the changed paths (they are what the remote has): bring the last one too.
+        if (b?.type === 'tree') await trees.entries(b.oid);
+        return false;
+      }
     }
     return true;
   }
-
   private pushOptions(change: ChangeSet): string[] {
     if (this.options.mergeRequest !== 'gitlab') return [];
     const options = [
@@ -131,9 +140,44 @@ class GitSession implements PublishSession {
   }
 }
 
+/** A bare repository that knows the remote and nothing else yet. */
+async function emptyRepository(remote: string): Promise<{ workDir: string; trees: GitTrees }> {
+  const workDir = await mkdtemp(join(tmpdir(), 'postgres-gitops-'));
+  const trees = new GitTrees(join(workDir, 'store.git'));
+  await trees.git(['init', '-q', '--bare']);
+  await trees.git(['remote', 'add', 'origin', remote]);
+  return { workDir, trees };
+}
+
+/** The base branch's commit, or an error naming it. */
+async function baseOf(trees: GitTrees, baseBranch: string): Promise<Base> {
+  const base = await trees.fetchCommit(`refs/heads/${baseBranch}`);
+  if (!base) throw new Error(`the state store has no branch ${baseBranch}`);
+  return base;
+}
+
+/** Blob ids of the files directly in the directories, by path from the repository root: read from trees, no blob fetched. */
+async function blobsOf(trees: GitTrees, tree: string, directories: string[]): Promise<Record<string, string>> {
+  const blobs: Record<string, string> = {};
+  for (const directory of directories) {
+    const entry = await trees.resolve(tree, directory);
+    if (entry?.type !== 'tree') continue;
+    for (const file of await trees.entries(entry.oid)) if (file.type === 'blob') blobs[`${directory}/${file.name}`] = file.oid;
+  }
+  return blobs;
+}
+
+async function fileText(trees: GitTrees, tree: string, path: string): Promise<string | undefined> {
+  const entry = await trees.resolve(tree, path);
+  return entry?.type === 'blob' ? trees.blobText(entry.oid) : undefined;
+}
+
 /**
- * Any git remote through simple-git: a shallow, sparse, blob-less clone of the base branch, so
- * the cost does not grow with the size of the state store.
+ * Any git remote, through git's plumbing: a session fetches the base commit without its trees,
+ * then only the trees along the directories it changes (and the one blob it reads), writes the
+ * new trees over references to the rest, and pushes the commit. The cost follows the depth of
+ * the directories, not the size of the store. A server that ignores filters sends the base
+ * commit's whole tree instead, which works the same, only slower.
  */
 export class GitPublisher implements Publisher {
   readonly description: string;
@@ -145,12 +189,9 @@ export class GitPublisher implements Publisher {
   }
 
   async readBaseFile(baseBranch: string, path: string): Promise<string | undefined> {
-    const workDir = await mkdtemp(join(tmpdir(), 'postgres-gitops-'));
+    const { workDir, trees } = await emptyRepository(this.remote);
     try {
-      const git = simpleGit(workDir);
-      await git.clone(this.remote, workDir, ['--depth', '1', '--filter=blob:none', '--no-checkout', '--no-tags', '--single-branch', '--branch', baseBranch]);
-      const exists = await git.raw(['cat-file', '-e', `HEAD:${path}`]).then(() => true, () => false);
-      return exists ? await git.show([`HEAD:${path}`]) : undefined;
+      return await fileText(trees, (await baseOf(trees, baseBranch)).tree, path);
     } catch (error) {
       throw redactError(error, this.options.secrets);
     } finally {
@@ -159,18 +200,14 @@ export class GitPublisher implements Publisher {
   }
 
   async open(target: PublishTarget): Promise<PublishSession> {
-    const workDir = await mkdtemp(join(tmpdir(), 'postgres-gitops-'));
+    const { workDir, trees } = await emptyRepository(this.remote);
     try {
-      const git = simpleGit(workDir);
-      await git.clone(this.remote, workDir, [
-        '--depth', '1', '--filter=blob:none', '--sparse', '--no-tags', '--single-branch', '--branch', target.baseBranch,
-      ]);
-      await git.raw(['sparse-checkout', 'set', ...directoriesOf(target)]);
-      const existingRequest = await readFile(join(workDir, target.directory, target.requestFile), 'utf8').catch(() => undefined);
-      const existingBlobs = await blobsOf(git, directoriesOf(target));
-      const heads = await git.listRemote(['--heads', 'origin', `refs/heads/${target.branch}`]);
+      const base = await baseOf(trees, target.baseBranch);
+      const existingRequest = await fileText(trees, base.tree, `${target.directory}/${target.requestFile}`);
+      const existingBlobs = await blobsOf(trees, base.tree, directoriesOf(target));
+      const heads = await trees.git(['ls-remote', '--heads', 'origin', `refs/heads/${target.branch}`]);
       const remoteBranchSha = heads.trim() ? heads.trim().split(/\s+/)[0] : undefined;
-      return new GitSession(git, workDir, target, this.options, existingRequest, existingBlobs, remoteBranchSha);
+      return new GitSession(trees, workDir, target, this.options, base, existingRequest, existingBlobs, remoteBranchSha);
     } catch (error) {
       await rm(workDir, { recursive: true, force: true });
       throw redactError(error, this.options.secrets);

@@ -1,0 +1,122 @@
+import { execFile, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** One line of `git ls-tree`: a file (blob) or a directory (tree) of a tree object. */
+export interface TreeEntry {
+  mode: string;
+  type: 'blob' | 'tree' | 'commit';
+  oid: string;
+  name: string;
+}
+
+/**
+ * Git plumbing on a partial repository that holds only what one change needs: the base commit,
+ * the trees along the paths it touches, and the blobs it reads. Objects are fetched one by one
+ * from the remote (a wanted tree comes alone under `--filter=tree:0`), so the cost
+ * depends on the depth of a path, not on the size of the store. Lazy fetching is off: a command
+ * that would need a missing object fails instead of quietly fetching every tree below it.
+ */
+export class GitTrees {
+  private readonly env = { ...process.env, GIT_NO_LAZY_FETCH: '1', GIT_TERMINAL_PROMPT: '0' };
+  private readonly listed = new Map<string, TreeEntry[]>();
+
+  constructor(private readonly gitDir: string) {}
+
+  async git(args: string[], input?: string): Promise<string> {
+    if (input === undefined) {
+      const { stdout } = await run('git', ['--git-dir', this.gitDir, ...args], { env: this.env, maxBuffer: 64 << 20 });
+      return stdout;
+    }
+    return new Promise((resolve, reject) => {
+      const child = spawn('git', ['--git-dir', this.gitDir, ...args], { env: this.env });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', d => (stdout += d));
+      child.stderr.on('data', d => (stderr += d));
+      child.on('error', reject);
+      child.on('close', code => (code === 0 ? resolve(stdout) : reject(new Error(`git ${args[0]} failed: ${stderr.trim()}`))));
+      child.stdin.end(input);
+    });
+  }
+
+  /** The commit a remote ref points at, fetched without its trees; undefined when the ref does not exist. */
+  async fetchCommit(ref: string): Promise<{ commit: string; tree: string } | undefined> {
+    try {
+      await this.git(['-c', 'fetch.negotiationAlgorithm=noop', 'fetch', '-q', '--depth=1', '--filter=tree:0', '--no-tags', 'origin', ref]);
+    } catch (error) {
+      if (/couldn't find remote ref/i.test(String((error as Error).message))) return undefined;
+      throw error;
+    }
+    const commit = (await this.git(['rev-parse', 'FETCH_HEAD'])).trim();
+    // Read from the commit object itself: peeling with rev-parse would want the (absent) tree.
+    const tree = /^tree ([0-9a-f]+)$/m.exec(await this.git(['cat-file', 'commit', commit]))![1];
+    return { commit, tree };
+  }
+
+  private async has(oid: string): Promise<boolean> {
+    return this.git(['cat-file', '-e', oid]).then(() => true, () => false);
+  }
+
+  /** Brings one object from the remote; a tree comes without the trees and blobs below it. */
+  private async fetchObject(oid: string, filter: string) {
+    if (await this.has(oid)) return;
+    await this.git(['-c', 'fetch.negotiationAlgorithm=noop', 'fetch', '-q', `--filter=${filter}`, '--no-tags', '--no-write-fetch-head', 'origin', oid]);
+  }
+
+  /** The entries of a tree, fetching the tree itself when it is not here yet. */
+  async entries(tree: string): Promise<TreeEntry[]> {
+    const known = this.listed.get(tree);
+    if (known) return known;
+    await this.fetchObject(tree, 'tree:0');
+    const entries = (await this.git(['ls-tree', '-z', tree]))
+      .split('\0')
+      .filter(Boolean)
+      .map(line => {
+        const [meta, name] = line.split('\t');
+        const [mode, type, oid] = meta.split(' ');
+        return { mode, type: type as TreeEntry['type'], oid, name };
+      });
+    this.listed.set(tree, entries);
+    return entries;
+  }
+
+  /** The object at a path below a tree ("a/b/c"), or undefined when there is none. */
+  async resolve(tree: string, path: string): Promise<TreeEntry | undefined> {
+    let entry: TreeEntry | undefined = { mode: '040000', type: 'tree', oid: tree, name: '' };
+    for (const name of path.split('/').filter(Boolean)) {
+      if (entry.type !== 'tree') return undefined;
+      entry = (await this.entries(entry.oid)).find(e => e.name === name);
+      if (!entry) return undefined;
+    }
+    return entry;
+  }
+
+  async blobText(oid: string): Promise<string> {
+    await this.fetchObject(oid, 'blob:none');
+    return this.git(['cat-file', 'blob', oid]);
+  }
+
+  /** Writes file contents as blobs: their object ids, in order. */
+  async writeBlobs(contents: string[]): Promise<string[]> {
+    if (contents.length === 0) return [];
+    // One process for every blob: fast-import takes them inline and reports each mark's id.
+    const stream = contents.map((c, i) => `blob\nmark :${i + 1}\ndata ${Buffer.byteLength(c)}\n${c}\n`).join('');
+    const marks = join(this.gitDir, 'postgres-gitops-marks');
+    await this.git(['fast-import', '--quiet', `--export-marks=${marks}`], stream);
+    const ids = new Map((await readFile(marks, 'utf8')).split('\n').filter(Boolean).map(l => {
+      const [mark, oid] = l.split(' ');
+      return [Number(mark.slice(1)), oid] as const;
+    }));
+    return contents.map((_, i) => ids.get(i + 1)!);
+  }
+
+  /** A tree object from its entries; entries may name objects this repository does not hold. */
+  async writeTree(entries: TreeEntry[]): Promise<string> {
+    const listing = entries.map(e => `${e.mode} ${e.type} ${e.oid}\t${e.name}\0`).join('');
+    return (await this.git(['mktree', '-z', '--missing'], listing)).trim();
+  }
+}
