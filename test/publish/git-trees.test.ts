@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REQUEST_FILE, renderDatabase } from '@postgres-gitops/renderer';
@@ -90,10 +90,7 @@ describe('the git publisher when the base branch moves before the push', () => {
 
   it('without protocol v2, refuses as changed meanwhile and pushes nothing, rather than send the whole store', async () => {
     const target = { baseBranch: 'main', branch: 'postgres/worker-1/team-a/late-v0', directory: db.directory, requestFile: REQUEST_FILE };
-    const config = join(work, 'gitconfig-v0');
-    writeFileSync(config, '[protocol]\n\tversion = 0\n');
-    const previous = process.env.GIT_CONFIG_GLOBAL;
-    process.env.GIT_CONFIG_GLOBAL = config;
+    Object.assign(process.env, { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'protocol.version', GIT_CONFIG_VALUE_0: '0' });
     try {
       const session = await new GitPublisher({ remote: store.url }).open(target);
       moveMain();
@@ -102,8 +99,7 @@ describe('the git publisher when the base branch moves before the push', () => {
       await expect(refused).rejects.toThrow(/main moved on the remote .* protocol v2 .*nothing was pushed/);
       await session.close();
     } finally {
-      if (previous === undefined) delete process.env.GIT_CONFIG_GLOBAL;
-      else process.env.GIT_CONFIG_GLOBAL = previous;
+      for (const key of ['GIT_CONFIG_COUNT', 'GIT_CONFIG_KEY_0', 'GIT_CONFIG_VALUE_0']) delete process.env[key];
     }
     expect(store.branches()).not.toContain(target.branch);
   });

@@ -1,7 +1,9 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { simpleGit, type SimpleGit } from 'simple-git';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
 
 /** One line of `git ls-tree`: a file (blob) or a directory (tree) of a tree object. */
 export interface TreeEntry {
@@ -21,17 +23,14 @@ export interface TreeEntry {
 export class GitTrees {
   private readonly env = { ...process.env, GIT_NO_LAZY_FETCH: '1', GIT_TERMINAL_PROMPT: '0' };
   private readonly listed = new Map<string, TreeEntry[]>();
-  private readonly simple: SimpleGit;
 
-  constructor(private readonly gitDir: string) {
-    // The environment is this process's own (git config the operator set, like GIT_CONFIG_GLOBAL)
-    // plus the two variables above; simple-git's guard is for environments built from input.
-    this.simple = simpleGit({ baseDir: dirname(gitDir), unsafe: { allowUnsafeConfigPaths: true, allowUnsafeConfigEnvCount: true } }).env(this.env);
-  }
+  constructor(private readonly gitDir: string) {}
 
-  /** git on this repository; `input` goes to its stdin (mktree, fast-import, commit-tree), which simple-git does not offer. */
   async git(args: string[], input?: string): Promise<string> {
-    if (input === undefined) return this.simple.raw(['--git-dir', this.gitDir, ...args]);
+    if (input === undefined) {
+      const { stdout } = await run('git', ['--git-dir', this.gitDir, ...args], { env: this.env, maxBuffer: 64 << 20 });
+      return stdout;
+    }
     return new Promise((resolve, reject) => {
       const child = spawn('git', ['--git-dir', this.gitDir, ...args], { env: this.env });
       let stdout = '';
