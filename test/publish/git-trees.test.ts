@@ -104,3 +104,20 @@ describe('the git publisher when the base branch moves before the push', () => {
     expect(store.branches()).not.toContain(target.branch);
   });
 });
+
+describe('the git publisher re-publishing a branch that spans several directories', () => {
+  it('replaces both directories when both changed since the branch was pushed', async () => {
+    const dirs = ['clusters/worker-1/postgres/team-1/fleet-a', 'clusters/worker-2/postgres/team-2/fleet-b'];
+    const target = { baseBranch: 'main', branch: 'postgres-fleet/two', directory: dirs[0], directories: dirs, requestFile: REQUEST_FILE };
+    const changeOf = (text: string) => ({
+      files: Object.fromEntries(dirs.map(d => [`${d}/${REQUEST_FILE}`, `${text}\n`])),
+      title: 't', body: 'b', commitMessage: text, author: { name: 'a', email: 'a@example.test' }, draft: false, reviewers: [], labels: [],
+    });
+    for (const text of ['first', 'second']) {
+      const session = await new GitPublisher({ remote: store.url }).open(target);
+      await expect(session.publish(changeOf(text))).resolves.toMatchObject({ changed: true });
+      await session.close();
+    }
+    for (const d of dirs) expect(store.show(target.branch, `${d}/${REQUEST_FILE}`)).toBe('second\n');
+  });
+});

@@ -111,11 +111,7 @@ class GitSession implements PublishSession {
     for (const directory of directoriesOf(target)) {
       // A removed directory has no tree on either side: the same when both lack it.
       const [a, b] = await Promise.all([trees.resolve(tree, directory), trees.resolve(theirs.tree, directory)]);
-      if (a?.oid !== b?.oid) {
-        // The push walks the branch's trees along the changed paths (they are what the remote has): bring the last one too.
-        if (b?.type === 'tree') await trees.entries(b.oid);
-        return false;
-      }
+      if (a?.oid !== b?.oid) return false;
     }
     return true;
   }

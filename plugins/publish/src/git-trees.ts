@@ -1,9 +1,6 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
 
 /** One line of `git ls-tree`: a file (blob) or a directory (tree) of a tree object. */
 export interface TreeEntry {
@@ -26,20 +23,18 @@ export class GitTrees {
 
   constructor(private readonly gitDir: string) {}
 
-  async git(args: string[], input?: string): Promise<string> {
-    if (input === undefined) {
-      const { stdout } = await run('git', ['--git-dir', this.gitDir, ...args], { env: this.env, maxBuffer: 64 << 20 });
-      return stdout;
-    }
+  /** git on this repository; `input` goes to its stdin (mktree, fast-import, commit-tree). */
+  git(args: string[], input?: string): Promise<string> {
     return new Promise((resolve, reject) => {
-      const child = spawn('git', ['--git-dir', this.gitDir, ...args], { env: this.env });
+      const child = spawn('git', ['--git-dir', this.gitDir, ...args], { env: this.env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
-      child.stdout.on('data', d => (stdout += d));
-      child.stderr.on('data', d => (stderr += d));
+      child.stdout!.on('data', d => (stdout += d));
+      child.stderr!.on('data', d => (stderr += d));
       child.on('error', reject);
-      child.on('close', code => (code === 0 ? resolve(stdout) : reject(new Error(`git ${args[0]} failed: ${stderr.trim()}`))));
-      child.stdin.end(input);
+      child.on('close', code => (code === 0 ? resolve(stdout) : reject(new Error(`git ${args.join(' ')} failed: ${stderr.trim()}`))));
+      // A git that stops reading early reports its own failure on close; the broken pipe adds nothing.
+      child.stdin?.on('error', () => undefined).end(input);
     });
   }
 
