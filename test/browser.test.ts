@@ -72,6 +72,16 @@ async function choose(field: string, option: RegExp) {
   await page.getByRole('option', { name: option }).click();
 }
 
+/** A fresh "Create PostgreSQL" form with its first step filled, team-a picked as the owner. */
+async function openForm(name: string, namespace: string) {
+  await page.goto(`${appUrl}/create/templates/default/create-postgresql`);
+  await page.getByRole('textbox', { name: 'Name', exact: true }).waitFor({ timeout: 30_000 });
+  await page.getByRole('textbox', { name: 'Name', exact: true }).fill(name);
+  await page.getByRole('textbox', { name: 'Namespace' }).fill(namespace);
+  await page.getByRole('textbox', { name: 'Owner' }).fill('team-a');
+  await page.getByRole('option', { name: 'team-a' }).click();
+}
+
 const next = () => page.getByRole('button', { name: 'Next', exact: true }).click();
 /** Back from the Preview step to an earlier one, as a person would. */
 const back = async (steps: number) => {
@@ -88,12 +98,7 @@ describe('the Create PostgreSQL form in a real browser', () => {
   });
 
   it('fills every step, the owner picker included, and the preview shows the small database', async () => {
-    await page.goto(`${appUrl}/create/templates/default/create-postgresql`);
-    await page.getByRole('textbox', { name: 'Name', exact: true }).waitFor({ timeout: 30_000 });
-    await page.getByRole('textbox', { name: 'Name', exact: true }).fill('billing');
-    await page.getByRole('textbox', { name: 'Namespace' }).fill('team-b');
-    await page.getByRole('textbox', { name: 'Owner' }).fill('team-a');
-    await page.getByRole('option', { name: 'team-a' }).click();
+    await openForm('billing', 'team-b');
     await next(); // Database
     await next(); // Engine: the platform's default
     await choose('size', /^Small/);
@@ -165,13 +170,8 @@ describe('the Create PostgreSQL form in a real browser', () => {
   it('a choice only the renderer refuses: the preview names the field, the step holds, and nothing is published', async () => {
     const git = (...args: string[]) => execFileSync('git', ['--git-dir', stateStore, ...args], { encoding: 'utf8' });
     const before = git('for-each-ref', '--format=%(refname) %(objectname)');
-    await page.goto(`${appUrl}/create/templates/default/create-postgresql`);
-    await page.getByRole('textbox', { name: 'Name', exact: true }).waitFor({ timeout: 30_000 });
-    await page.getByRole('textbox', { name: 'Name', exact: true }).fill('ledger');
     // A valid DNS label, so the form's own schema lets it through; the renderer reserves it.
-    await page.getByRole('textbox', { name: 'Namespace' }).fill('kube-system');
-    await page.getByRole('textbox', { name: 'Owner' }).fill('team-a');
-    await page.getByRole('option', { name: 'team-a' }).click();
+    await openForm('ledger', 'kube-system');
     for (let step = 0; step < 4; step++) await next();
     const preview = page.getByTestId('postgres-preview');
     const refusal = preview.getByRole('alert');
