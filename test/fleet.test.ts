@@ -91,6 +91,15 @@ describe('fleet plan', () => {
     expect(stdout).toContain('fleet: 2 cluster(s), 4 database(s): 2 to change (2 restart), 0 destructive, 2 invalid, 0 unchanged');
   });
 
+  it('reports a committed workload file that does not read as YAML by its path, and carries on', async () => {
+    const statefulSet = join(store, ORDERS, 'statefulset-orders-postgresql.yaml');
+    writeFileSync(statefulSet, `${readFileSync(statefulSet, 'utf8')}\n  image: [unclosed\n`);
+    const { code, stdout } = await cli(['fleet', 'plan', store, '--set', 'minorVersion=latest']);
+    expect(code).toBe(EXIT.invalidInput);
+    expect(stdout).toMatch(new RegExp(`invalid ${ORDERS}/statefulset-orders-postgresql.yaml: not readable as YAML \\(.+\\)`));
+    expect(stdout).toContain('fleet: 2 cluster(s), 4 database(s): 2 to change (2 restart), 0 destructive, 1 invalid, 1 unchanged');
+  });
+
   it('refuses a change the rules refuse for every database it would touch, as destructive', async () => {
     const { stdout } = await cli(['fleet', 'plan', store, '--cluster', 'east', '--set', 'storageSize=512Mi']);
     expect(stdout).toContain('skip (destructive) team-a/orders: refused: spec.storageSize');

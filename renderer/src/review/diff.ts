@@ -1,4 +1,5 @@
 import type { RenderedDatabase } from '../layout/layout';
+import type { RenderedObjects } from '../render-database';
 import type { ResolvedSpec } from '../request/types';
 import type { SemanticChange } from './engine';
 import { engineFieldChange, engineRestarts } from './engines';
@@ -18,6 +19,14 @@ const show = (v: unknown) => (Array.isArray(v) ? `[${v.join(', ')}]` : v === und
 
 /** What changes between the stored database and the new request, in terms reviewers care about. */
 export function diffDatabases(before: RenderedDatabase, after: RenderedDatabase): DatabaseDiff {
+  const added = Object.keys(after.files).filter(f => !(f in before.files));
+  const removed = Object.keys(before.files).filter(f => !(f in after.files));
+  const changed = Object.keys(after.files).filter(f => f in before.files && before.files[f] !== after.files[f]);
+  return { changes: semanticChanges(before, after), restarts: engineRestarts(after.plan, before.manifests, after.manifests), files: { added, removed, changed } };
+}
+
+/** The changes of fields and of derived resources, from the objects alone (no files needed). */
+export function semanticChanges(before: RenderedObjects, after: RenderedObjects): SemanticChange[] {
   const a = before.request.spec;
   const b = after.request.spec;
   const changes: SemanticChange[] = [];
@@ -38,15 +47,11 @@ export function diffDatabases(before: RenderedDatabase, after: RenderedDatabase)
   for (const [what, from, to] of derived) {
     if (from !== to) changes.push({ text: `${what}: ${from} -> ${to}`, destructive: false });
   }
-
-  const added = Object.keys(after.files).filter(f => !(f in before.files));
-  const removed = Object.keys(before.files).filter(f => !(f in after.files));
-  const changed = Object.keys(after.files).filter(f => f in before.files && before.files[f] !== after.files[f]);
-  return { changes, restarts: engineRestarts(after.plan, before.manifests, after.manifests), files: { added, removed, changed } };
+  return changes;
 }
 
 /** Changes every engine reads the same way; the engine's own reading comes first. */
-function fieldChange(after: RenderedDatabase, key: keyof ResolvedSpec, a: ResolvedSpec, b: ResolvedSpec): SemanticChange[] {
+function fieldChange(after: RenderedObjects, key: keyof ResolvedSpec, a: ResolvedSpec, b: ResolvedSpec): SemanticChange[] {
   const text = `${String(key)}: ${show(a[key])} -> ${show(b[key])}`;
   const own = engineFieldChange(after.plan, key, a, b, text);
   if (own) return own;

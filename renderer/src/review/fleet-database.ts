@@ -1,22 +1,22 @@
-import { parse } from 'yaml';
 import type { FileSet, RenderedDatabase } from '../layout/layout';
 import { manifestFileName, REQUEST_FILE } from '../layout/paths';
 import type { Manifest } from '../render/manifest';
-import { renderDatabase } from '../render-database';
+import { renderDatabase, renderObjects, type RenderedObjects } from '../render-database';
 import { withChanges } from '../request/changes';
 import { RequestValidationError, type FieldIssue } from '../request/errors';
 import type { PlatformSettings } from '../request/platform';
 import { SERVER_DECIDES_FIELDS } from '../request/schema';
 import { parseYamlInput } from '../request/yaml-input';
 import { changeIssues } from './change-rules';
-import { diffDatabases } from './diff';
+import { CommittedFileError, readCommittedObject } from './committed-objects';
+import { semanticChanges } from './diff';
 import { engineRestarts } from './engines';
 
 /** What a fleet run does to one stored database. */
 export type FleetOutcome =
   | { directory: string; status: 'unchanged' }
-  /** The stored request (or the change asked of it) does not render: reported by path and field. */
-  | { directory: string; status: 'invalid'; issues: FieldIssue[] }
+  /** The stored request (or the change asked of it, or a committed file) does not read: reported by file and field. */
+  | { directory: string; status: 'invalid'; file: string; issues: FieldIssue[] }
   | {
       directory: string;
       status: 'changed';
@@ -64,9 +64,18 @@ function applicableSets(stored: unknown, sets: Record<string, unknown>): Record<
   return Object.fromEntries(Object.entries(sets).filter(([field]) => !(SERVER_DECIDES_FIELDS as readonly string[]).includes(field)));
 }
 
+/** Restarts and image bumps are read against what runs now: the committed objects, read only where they differ. */
+function runningPods(directory: string, committed: FileSet, after: RenderedDatabase): Manifest[] {
+  return Object.keys(committed)
+    .filter(f => POD_FILES.test(f))
+    .map(f => (committed[f] === after.files[f] ? after.manifests.find(m => f === `${directory}/${manifestFileName(m)}`) : readCommittedObject(committed[f], f)))
+    .filter((m): m is Manifest => Boolean(m));
+}
+
 function invalid(directory: string, error: unknown, prefix = ''): FleetOutcome {
+  if (error instanceof CommittedFileError) return { directory, status: 'invalid', file: error.path, issues: [{ path: '', message: `not readable as YAML (${error.reason})` }] };
   if (!(error instanceof RequestValidationError)) throw error;
-  return { directory, status: 'invalid', issues: error.issues.map(i => ({ ...i, path: `${prefix}${i.path}` })) };
+  return { directory, status: 'invalid', file: `${directory}/${REQUEST_FILE}`, issues: error.issues.map(i => ({ ...i, path: `${prefix}${i.path}` })) };
 }
 
 /**
@@ -76,22 +85,24 @@ function invalid(directory: string, error: unknown, prefix = ''): FleetOutcome {
  */
 export function reviewStoredDatabase(directory: string, committed: FileSet, platform: PlatformSettings, sets: Record<string, unknown> = {}): FleetOutcome {
   const requestPath = `${directory}/${REQUEST_FILE}`;
+  const changing = Object.keys(sets).length > 0;
   let stored: unknown;
-  let before: RenderedDatabase;
+  let before: RenderedObjects;
   let after: RenderedDatabase;
   try {
     stored = parseYamlInput(committed[requestPath] ?? '', requestPath);
-    before = renderDatabase(stored, platform);
+    // Without a change the stored request renders once, files and all; with one, its objects suffice.
+    before = changing ? renderObjects(stored, platform) : renderDatabase(stored, platform);
   } catch (error) {
     return invalid(directory, error);
   }
   try {
-    after = Object.keys(sets).length === 0 ? before : renderDatabase(withChanges(stored, applicableSets(stored, sets)), platform);
+    after = changing ? renderDatabase(withChanges(stored, applicableSets(stored, sets)), platform) : (before as RenderedDatabase);
   } catch (error) {
     return invalid(directory, error, '--set: ');
   }
   if (after.directory !== directory) {
-    return { directory, status: 'invalid', issues: [{ path: 'metadata', message: `the request belongs in ${after.directory}/, not ${directory}/ (cluster, namespace and name decide the directory)` }] };
+    return { directory, status: 'invalid', file: requestPath, issues: [{ path: 'metadata', message: `the request belongs in ${after.directory}/, not ${directory}/ (cluster, namespace and name decide the directory)` }] };
   }
 
   const added = Object.keys(after.files).filter(f => !(f in committed));
@@ -99,21 +110,22 @@ export function reviewStoredDatabase(directory: string, committed: FileSet, plat
   const changed = Object.keys(after.files).filter(f => f in committed && committed[f] !== after.files[f]);
   if (added.length + removed.length + changed.length === 0) return { directory, status: 'unchanged' };
 
-  // Restarts and image bumps against what runs now: the committed objects, parsed only where they differ.
-  const committedPods = Object.keys(committed)
-    .filter(f => POD_FILES.test(f))
-    .map(f => (committed[f] === after.files[f] ? after.manifests.find(m => f === `${directory}/${manifestFileName(m)}`) : (parse(committed[f]) as Manifest)))
-    .filter((m): m is Manifest => Boolean(m?.kind && m.metadata?.name));
-  const diff = diffDatabases(before, after);
+  let committedPods: Manifest[];
+  try {
+    committedPods = runningPods(directory, committed, after);
+  } catch (error) {
+    return invalid(directory, error);
+  }
+  const changes = semanticChanges(before, after);
   const refused = changeIssues(before.request, after.request, { allowMajorUpgrade: false }).map(i => `${i.path}: ${i.message}`);
   const removedData = removed.filter(f => DESTRUCTIVE_REMOVALS.some(prefix => f.slice(directory.length + 1).startsWith(prefix)));
   return {
     directory,
     status: 'changed',
-    destructive: refused.length > 0 || removedData.length > 0 || diff.changes.some(c => c.destructive),
+    destructive: refused.length > 0 || removedData.length > 0 || changes.some(c => c.destructive),
     changes: [
       ...refused.map(r => `refused: ${r}`),
-      ...diff.changes.map(c => `${c.text}${c.destructive ? ' (destructive)' : ''}`),
+      ...changes.map(c => `${c.text}${c.destructive ? ' (destructive)' : ''}`),
       ...removedData.map(f => `${f}: removed from the store (destructive: a prune would delete it)`),
     ],
     restarts: engineRestarts(after.plan, committedPods, after.manifests),

@@ -74,7 +74,7 @@ function changeLine(o: ChangedOutcome): string {
 }
 
 function invalidLines(o: InvalidOutcome): string[] {
-  return o.issues.map(i => `${o.directory}/request.yaml: ${i.path}: ${i.message}`);
+  return o.issues.map(i => `${o.file}: ${i.path ? `${i.path}: ` : ''}${i.message}`);
 }
 
 /** What `fleet plan` prints for one cluster. */

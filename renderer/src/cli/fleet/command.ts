@@ -5,7 +5,7 @@ import { EXIT, UsageError } from '../exit-codes';
 import { localStorePlatform } from '../platform';
 import { parseSets } from '../update';
 import { countDatabases, planFleet } from './plan';
-import { publishCluster, type ClusterPublish, type FleetPublishOptions } from './publish';
+import { publishFleet, type ClusterPublish, type FleetPublishOptions } from './publish';
 import { storeClusters, type FleetFilter } from './scan';
 
 export interface FleetIo {
@@ -70,15 +70,19 @@ export async function fleetCommand(subcommand: string, options: FleetCommandOpti
   }
 
   if (!options.publish) throw new UsageError('fleet publish needs --repo <state-store URL or path>');
-  // One cluster at a time: only its changed files are held, whatever the size of the store.
+  // Planned a cluster at a time: only the changed files of the clusters being published are held.
+  const { root, filter, threads } = options;
+  async function* clusterPlans() {
+    for (const cluster of await storeClusters(root, filter)) {
+      const [plan] = await planFleet(root, { platform, sets, filter: { ...filter, cluster }, threads, keepFiles: true });
+      if (plan) yield plan;
+    }
+  }
   let blocked = false;
-  for (const cluster of await storeClusters(options.root, options.filter)) {
-    const [plan] = await planFleet(options.root, { platform, sets, filter: { ...options.filter, cluster }, threads: options.threads, keepFiles: true });
-    if (!plan) continue;
-    const published = await publishCluster(options.root, plan, options.publish.publisher, { ...options.publish, reason });
+  await publishFleet(root, clusterPlans(), options.publish.publisher, { ...options.publish, reason }, (plan, published) => {
     blocked ||= published.outcome === 'blocked';
     io.stderr(formatClusterPlan(plan));
     io.stdout(publishLine(published));
-  }
+  });
   return blocked ? EXIT.invalidInput : EXIT.ok;
 }

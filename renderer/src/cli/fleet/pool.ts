@@ -43,7 +43,7 @@ function runInWorker(worker: Worker, batch: string[]): Promise<FleetOutcome[]> {
 export async function reviewFleet(directories: AsyncIterable<string>, job: BatchJob, threads: number, onOutcomes: (outcomes: FleetOutcome[]) => void): Promise<void> {
   const iterator = directories[Symbol.asyncIterator]();
   if (threads <= 1) {
-    for (let batch = await nextBatch(iterator); batch.length > 0; batch = await nextBatch(iterator)) onOutcomes(await reviewBatch(job, batch));
+    for (let batch = await nextBatch(iterator); batch.length > 0; batch = await nextBatch(iterator)) onOutcomes(reviewBatch(job, batch));
     return;
   }
   const workers = Array.from({ length: threads }, () => new Worker(workerFile(), { workerData: job }));

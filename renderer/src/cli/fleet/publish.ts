@@ -2,7 +2,14 @@ import { ChangedMeanwhileError, gitBlobSha, type Publisher, type PublishResult }
 import type { FileSet } from '../../layout/layout';
 import { clusterPostgresDirectory, fleetBranch, REQUEST_FILE } from '../../layout/paths';
 import { fleetReviewText, type ClusterPlan } from '../../review/fleet-summary';
+import { inOrderWithLimit } from './in-flight';
 import { readDatabase } from './scan';
+
+/**
+ * Pull requests in flight at once: enough to keep the pacing budget (not round trips) the limit,
+ * far below GitHub's 100 concurrent requests; every one draws on the same budget.
+ */
+export const PUBLISHES_AT_ONCE = 4;
 
 export interface FleetPublishOptions {
   base: string;
@@ -28,7 +35,7 @@ export type ClusterPublish =
  */
 async function assertSameBase(root: string, directories: string[], existingBlobs: Record<string, string>, where: string): Promise<void> {
   for (const directory of directories) {
-    const local = await readDatabase(root, directory);
+    const local = readDatabase(root, directory);
     const remote = Object.entries(existingBlobs).filter(([path]) => path.startsWith(`${directory}/`));
     const same = remote.length === Object.keys(local).length && remote.every(([path, sha]) => local[path] !== undefined && gitBlobSha(local[path]) === sha);
     if (!same) throw new ChangedMeanwhileError(`${directory} on ${where} differs from ${root}: pull the state store, then plan and publish again`);
@@ -36,7 +43,7 @@ async function assertSameBase(root: string, directories: string[], existingBlobs
 }
 
 /** One pull request for one cluster's plan (made with keepFiles), through the same publish port as the actions. */
-export async function publishCluster(root: string, plan: ClusterPlan, publisher: Publisher, options: FleetPublishOptions): Promise<ClusterPublish> {
+async function publishCluster(root: string, plan: ClusterPlan, publisher: Publisher, options: FleetPublishOptions): Promise<ClusterPublish> {
   if (plan.invalid.length > 0 && !options.skipInvalid) {
     return { cluster: plan.cluster, outcome: 'blocked', reason: `${plan.invalid.length} invalid request(s); fix them, or pass --skip-invalid to publish the rest` };
   }
@@ -60,4 +67,18 @@ export async function publishCluster(root: string, plan: ClusterPlan, publisher:
   } finally {
     await session.close();
   }
+}
+
+/**
+ * Publishes each cluster's plan as it is made: planning uses the cores, publishing waits on the
+ * remote, so the next cluster is planned while up to PUBLISHES_AT_ONCE pull requests are open.
+ * Outcomes come back in cluster order; memory holds the changed files of those clusters only.
+ */
+export async function publishFleet(root: string, plans: AsyncIterable<ClusterPlan>, publisher: Publisher, options: FleetPublishOptions, onPublished: (plan: ClusterPlan, published: ClusterPublish) => void): Promise<void> {
+  await inOrderWithLimit(
+    plans,
+    PUBLISHES_AT_ONCE,
+    async plan => ({ plan, published: await publishCluster(root, plan, publisher, options) }),
+    ({ plan, published }) => onPublished(plan, published),
+  );
 }

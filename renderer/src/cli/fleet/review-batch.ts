@@ -11,10 +11,10 @@ export interface BatchJob {
 }
 
 /** Reads and reviews a batch of database directories: what a worker thread (or the main thread) runs. */
-export async function reviewBatch(job: BatchJob, directories: string[]): Promise<FleetOutcome[]> {
+export function reviewBatch(job: BatchJob, directories: string[]): FleetOutcome[] {
   const outcomes: FleetOutcome[] = [];
   for (const directory of directories) {
-    const outcome = reviewStoredDatabase(directory, await readDatabase(job.root, directory), job.platform, job.sets);
+    const outcome = reviewStoredDatabase(directory, readDatabase(job.root, directory), job.platform, job.sets);
     outcomes.push(outcome.status === 'changed' && !job.keepFiles ? { ...outcome, rendered: {} } : outcome);
   }
   return outcomes;
