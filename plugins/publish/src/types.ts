@@ -58,7 +58,7 @@ export interface PublishSession {
   close(): Promise<void>;
 }
 
-/** One port, two implementations: GitHub (Git Data API) and any git remote (simple-git). */
+/** One port, two implementations: GitHub (Git Data API) and any git remote (git plumbing). */
 export interface Publisher {
   /** What the publisher writes to, with no credential in it. */
   readonly description: string;
