@@ -15,7 +15,7 @@ const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd,
 /** Four databases on two clusters, pinned to older minors, as a store rendered some releases ago would hold them. */
 const DATABASES = [
   { name: 'orders', namespace: 'team-a', cluster: 'east', version: '16', minorVersion: '16.8' },
-  { name: 'billing', namespace: 'team-b', cluster: 'east', version: '17', minorVersion: '17.5', engine: 'cloudnative-pg' },
+  { name: 'billing', namespace: 'team-b', cluster: 'east', version: '17', minorVersion: '17.5', engine: 'cloudnative-pg', ssl: true },
   { name: 'search', namespace: 'team-a', cluster: 'west', version: '15', minorVersion: '15.15' },
   { name: 'audit', namespace: 'team-c', cluster: 'west', version: '16', minorVersion: '16.10', server: undefined },
 ];
@@ -98,6 +98,17 @@ describe('fleet plan', () => {
     expect(code).toBe(EXIT.invalidInput);
     expect(stdout).toMatch(new RegExp(`invalid ${ORDERS}/statefulset-orders-postgresql.yaml: not readable as YAML \\(.+\\)`));
     expect(stdout).toContain('fleet: 2 cluster(s), 4 database(s): 2 to change (2 restart), 0 destructive, 1 invalid, 1 unchanged');
+  });
+
+  it('calls out a connection change applications must act on: a store rendered when clients were told sslmode=require', async () => {
+    const billing = 'clusters/east/postgres/team-b/billing';
+    const connection = join(store, billing, 'configmap-billing-postgresql-connection.yaml');
+    const now = readFileSync(connection, 'utf8');
+    expect(now).toContain('sslmode: verify-full');
+    writeFileSync(connection, now.replace('sslmode: verify-full', 'sslmode: require').replace(/^ {2}sslrootcert: .*\n/m, '').replace(/^ {2}ca-secret: .*\n/m, ''));
+    const { code, stdout } = await cli(['fleet', 'plan', store, '--cluster', 'east']);
+    expect(code).toBe(EXIT.ok);
+    expect(stdout).toContain("change team-b/billing: clients' connection: sslmode require -> verify-full, sslrootcert (unset) -> /etc/postgres-gitops/ca/ca.crt: applications must mount billing-postgresql-ca (key ca.crt; mount that key alone) at /etc/postgres-gitops/ca/ca.crt before this merges, or their connections fail");
   });
 
   it('refuses a change the rules refuse for every database it would touch, as destructive', async () => {

@@ -2,13 +2,16 @@ import { execFileSync } from 'node:child_process';
 import { chownSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderPlan, type Manifest } from '@postgres-gitops/renderer';
-import { statefulSetPlanFor } from '../../renderer/src/__testUtils__/plans';
+import type { Plan } from '../../renderer/src/plan/plan';
+import { CNPG_PLATFORM, cnpgPlanFor, statefulSetPlanFor } from '../../renderer/src/__testUtils__/plans';
 import { Background, freePort, initdb, makeDir, PG_BIN, psqlLocal, removeDir, run, waitReady, writeOwned } from '../support/postgres';
 
 /**
- * What applications are told with TLS on (sslmode verify-full, the CA from the cert-manager
- * Certificate's Secret, the Service's name as host) against a real PostgreSQL 15 whose server
- * certificate carries exactly the rendered Certificate's DNS names, signed by a throwaway CA.
+ * What applications are told with TLS on (sslmode verify-full, the CA's Secret, the Service's
+ * name as host) against a real PostgreSQL 15 whose server certificate carries exactly the DNS
+ * names the cluster's issuer would put in it, signed by a throwaway CA: the rendered cert-manager
+ * Certificate's, or, for CloudNativePG's own certificates, the names the operator derives from
+ * the rendered Cluster (test/cnpg/cluster-alt-dns-names.go.txt).
  */
 const openssl = (dir: string, ...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
 
@@ -30,10 +33,37 @@ function secretTemplate(manifests: Manifest[], name: string): Record<string, str
   return secret.spec.target.template.data;
 }
 
-describe('verify-full with the rendered connection details, on a real PostgreSQL 15', () => {
-  const plan = statefulSetPlanFor({ size: 'small', profile: 'prod', ssl: true, database: 'orders', username: 'orders_app' });
+const CLUSTER_DOMAIN = 'cluster.local';
+
+/** GetClusterAltDNSNames over the rendered Cluster: the operator's Services, the managed additional ones, serverAltDNSNames. */
+function operatorServerDnsNames(cluster: Manifest): string[] {
+  const spec = cluster.spec as { managed?: { services?: { disabledDefaultServices?: string[]; additional?: { serviceTemplate: { metadata: { name: string } } }[] } }; certificates?: { serverAltDNSNames?: string[] } };
+  const namespace = cluster.metadata.namespace!;
+  const forms = (service: string) => [service, `${service}.${namespace}`, `${service}.${namespace}.svc`, `${service}.${namespace}.svc.${CLUSTER_DOMAIN}`];
+  const disabled = spec.managed?.services?.disabledDefaultServices ?? [];
+  return [
+    ...(['rw', 'r', 'ro'] as const).filter(type => !disabled.includes(type)).flatMap(type => forms(`${cluster.metadata.name}-${type}`)),
+    ...(spec.managed?.services?.additional ?? []).flatMap(a => forms(a.serviceTemplate.metadata.name)),
+    ...(spec.certificates?.serverAltDNSNames ?? []),
+  ];
+}
+
+function serverDnsNames(plan: Plan, manifests: Manifest[]): string[] {
+  const certificate = manifests.find(m => m.kind === 'Certificate' && m.metadata.name === plan.names.tlsCertificate) as unknown as { spec: { dnsNames: string[] } } | undefined;
+  if (certificate) return certificate.spec.dnsNames;
+  return operatorServerDnsNames(manifests.find(m => m.kind === 'Cluster')!);
+}
+
+const SPEC = { size: 'small', profile: 'prod', ssl: true, database: 'orders', username: 'orders_app' };
+const CASES: [string, Plan, string][] = [
+  ['statefulset, cert-manager', statefulSetPlanFor(SPEC), 'orders-postgresql-tls'],
+  ['cloudnative-pg, the operator\'s certificates, through the pooler', cnpgPlanFor({ ...SPEC, pooling: true }), 'orders-postgresql-ca'],
+  ['cloudnative-pg, cert-manager', cnpgPlanFor(SPEC, { ...CNPG_PLATFORM, cloudnativePg: { ...CNPG_PLATFORM.cloudnativePg, certificates: 'cert-manager' } }), 'orders-postgresql-tls'],
+];
+
+describe.each(CASES)('verify-full with the rendered connection details on a real PostgreSQL 15: %s', (_, plan, caSecret) => {
   const manifests = renderPlan(plan);
-  const certificate = manifests.find(m => m.kind === 'Certificate') as unknown as { spec: { dnsNames: string[] } };
+  const dnsNames = serverDnsNames(plan, manifests);
   const app = secretTemplate(manifests, plan.names.secret);
   let dir: string;
   let server: Background;
@@ -43,7 +73,7 @@ describe('verify-full with the rendered connection details, on a real PostgreSQL
     dir = makeDir('tls-verify');
     makeCa(dir, 'platform-ca');
     makeCa(dir, 'other-ca');
-    makeServerCertificate(dir, 'platform-ca', certificate.spec.dnsNames);
+    makeServerCertificate(dir, 'platform-ca', dnsNames);
     await initdb(join(dir, 'data'));
     port = await freePort();
     server = new Background(`${PG_BIN}/postgres`, ['-D', join(dir, 'data'), '-c', `port=${port}`, '-c', `unix_socket_directories=${dir}`, '-c', 'listen_addresses=127.0.0.1',
@@ -70,11 +100,14 @@ describe('verify-full with the rendered connection details, on a real PostgreSQL
       PGCONNECT_TIMEOUT: '5',
     });
 
-  it('tells applications verify-full, the CA path, and the Service name the certificate covers', () => {
+  it('tells applications verify-full, the CA\'s Secret and path, and a host the certificate covers', () => {
     expect(app.PGSSLMODE).toBe('verify-full');
     expect(app.PGSSLROOTCERT).toBe('/etc/postgres-gitops/ca/ca.crt');
     expect(app.DATABASE_URL).toContain('?sslmode=verify-full&sslrootcert=%2Fetc%2Fpostgres-gitops%2Fca%2Fca.crt');
-    expect(certificate.spec.dnsNames).toContain(app.PGHOST);
+    expect(plan.connection.rootCert?.secret).toBe(caSecret);
+    expect(dnsNames).toContain(app.PGHOST);
+    if (plan.connection.directHost) expect(dnsNames).toContain(plan.connection.directHost);
+    if (plan.connection.readOnlyHost) expect(dnsNames).toContain(plan.connection.readOnlyHost);
   });
 
   it('connects over TLS when the host is the Service name and the CA is the issuer', async () => {

@@ -18,6 +18,11 @@ export interface RootCertificate {
 export const ROOT_CERT_DIR = '/etc/postgres-gitops/ca';
 export const ROOT_CERT_KEY = 'ca.crt';
 
+/** The CA in `secret` (key `ca.crt`, where cert-manager and CloudNativePG both write it), at the conventional path. */
+export function rootCertificate(secret: string): RootCertificate {
+  return { secret, key: ROOT_CERT_KEY, path: `${ROOT_CERT_DIR}/${ROOT_CERT_KEY}` };
+}
+
 /** What every engine's plan holds; an engine's plan adds its own part (see Plan). */
 export interface PlanBase {
   request: Request;

@@ -8,6 +8,7 @@ import type { PlatformSettings } from '../request/platform';
 import { SERVER_DECIDES_FIELDS } from '../request/schema';
 import { parseYamlInput } from '../request/yaml-input';
 import { changeIssues } from './change-rules';
+import { clientConnectionChange } from './client-connection';
 import { CommittedFileError, readCommittedObject } from './committed-objects';
 import { semanticChanges } from './diff';
 import { engineRestarts } from './engines';
@@ -72,6 +73,14 @@ function runningPods(directory: string, committed: FileSet, after: RenderedDatab
     .filter((m): m is Manifest => Boolean(m));
 }
 
+/** What applications are told that changes, against the committed connection ConfigMap (not the stored request re-rendered, which already tells the new). */
+function clientsChange(directory: string, committed: FileSet, after: RenderedDatabase): string | undefined {
+  const now = after.manifests.find(m => m.kind === 'ConfigMap' && m.metadata.name === after.plan.names.connection);
+  const file = now && `${directory}/${manifestFileName(now)}`;
+  if (!file || committed[file] === after.files[file]) return undefined;
+  return clientConnectionChange(committed[file] === undefined ? undefined : readCommittedObject(committed[file], file), now);
+}
+
 function invalid(directory: string, error: unknown, prefix = ''): FleetOutcome {
   if (error instanceof CommittedFileError) return { directory, status: 'invalid', file: error.path, issues: [{ path: '', message: `not readable as YAML (${error.reason})` }] };
   if (!(error instanceof RequestValidationError)) throw error;
@@ -111,8 +120,10 @@ export function reviewStoredDatabase(directory: string, committed: FileSet, plat
   if (added.length + removed.length + changed.length === 0) return { directory, status: 'unchanged' };
 
   let committedPods: Manifest[];
+  let clients: string | undefined;
   try {
     committedPods = runningPods(directory, committed, after);
+    clients = clientsChange(directory, committed, after);
   } catch (error) {
     return invalid(directory, error);
   }
@@ -126,6 +137,7 @@ export function reviewStoredDatabase(directory: string, committed: FileSet, plat
     changes: [
       ...refused.map(r => `refused: ${r}`),
       ...changes.map(c => `${c.text}${c.destructive ? ' (destructive)' : ''}`),
+      ...(clients ? [clients] : []),
       ...removedData.map(f => `${f}: removed from the store (destructive: a prune would delete it)`),
     ],
     restarts: engineRestarts(after.plan, committedPods, after.manifests),

@@ -8,6 +8,8 @@ export const CNPG_RELOAD_LABEL = 'cnpg.io/reload';
 /** Objects only the cloudnative-pg engine makes, and the ones the operator makes from them. */
 export interface CloudNativePgNames {
   cluster: string;
+  /** Where the operator writes the CA of its own server certificate (`ca.crt`, and `ca.key`, which no client mounts). */
+  operatorCa: string;
   /** Services the operator makes for the Cluster. */
   rwService: string;
   roService: string;
@@ -27,6 +29,7 @@ export interface CloudNativePgNames {
 export function cloudNativePgNames(base: string): CloudNativePgNames {
   return {
     cluster: base,
+    operatorCa: `${base}-ca`,
     rwService: `${base}-rw`,
     roService: `${base}-ro`,
     rService: `${base}-r`,

@@ -1,7 +1,7 @@
 import { sha256Hex } from '../../hash';
 import { ANNOTATION_CREATED_WITH_VERSION } from '../../request/annotations';
 import type { FieldIssue } from '../../request/errors';
-import type { PlanBase, PlanCommon } from '../base';
+import { rootCertificate, type PlanBase, type PlanCommon } from '../base';
 import { imageRef } from '../images';
 import { APP_NAME, LABEL_INSTANCE, LABEL_NAME } from '../labels';
 import { checkNameRules, commonNames, type CommonNames } from '../names';
@@ -128,6 +128,10 @@ export function planCloudNativePg(common: PlanCommon): CloudNativePgPlan | Field
     images: { postgres: imageRef(CNPG_IMAGE.registry, CNPG_IMAGE.repository, `${common.postgresVersion}-${CNPG_IMAGE.flavour}`, platform.imageRegistry) },
     connection: {
       ...common.connection,
+      // The server certificate names the Service apps use and the pooler's (cluster.ts): clients verify the host against its CA.
+      ...(spec.ssl
+        ? { sslmode: 'verify-full', rootCert: rootCertificate(platform.cloudnativePg.certificates === 'cert-manager' ? names.tlsSecret : names.operatorCa) }
+        : {}),
       ...(spec.pooling ? { host: `${names.pooler}.${namespace}.svc`, directHost: common.connection.host } : {}),
       ...(instances > 1 ? { readOnlyHost: `${names.roService}.${namespace}.svc` } : {}),
     },

@@ -2,7 +2,7 @@ import { APP_NAME, LABEL_COMPONENT, LABEL_INSTANCE, LABEL_NAME } from '../labels
 import { EXPORTER_IMAGE, imageRef, POSTGRES_IMAGE } from '../images';
 import { checkNameRules, type CommonNames } from '../names';
 import { INTERNAL_KEYS, PASSWORD_KEY } from '../secret-keys';
-import { ROOT_CERT_DIR, ROOT_CERT_KEY, type PlanBase, type PlanCommon } from '../base';
+import { rootCertificate, type PlanBase, type PlanCommon } from '../base';
 import type { FieldIssue } from '../../request/errors';
 import { configChecksum, configFiles, scriptFiles } from './config-files';
 import { statefulSetNameRules, statefulSetNames, type StatefulSetNames } from './names';
@@ -42,7 +42,7 @@ export function planStatefulSet(base: PlanCommon): StatefulSetPlan | FieldIssue[
       ...base.connection,
       ...(base.standbys > 0 ? { readOnlyHost: `${names.replicasService}.${base.namespace}.svc` } : {}),
       // cert-manager writes the issuing CA beside the server's key: clients verify the host name against it.
-      ...(base.spec.ssl ? { sslmode: 'verify-full', rootCert: { secret: names.tlsSecret, key: ROOT_CERT_KEY, path: `${ROOT_CERT_DIR}/${ROOT_CERT_KEY}` } } : {}),
+      ...(base.spec.ssl ? { sslmode: 'verify-full', rootCert: rootCertificate(names.tlsSecret) } : {}),
     },
     catalogLabelSelector: `${LABEL_NAME}=${APP_NAME},${LABEL_INSTANCE}=${base.name}`,
     catalogAnnotations: {},

@@ -1,0 +1,22 @@
+import type { Manifest } from '../render/manifest';
+
+/** Keys of the connection ConfigMap that a renderer or settings change can move under running applications. */
+const CLIENT_KEYS = ['host', 'sslmode', 'sslrootcert'] as const;
+
+const dataOf = (configMap: Manifest | null | undefined) => ((configMap as { data?: Record<string, string> } | null | undefined)?.data ?? {});
+
+/**
+ * What applications are told that changes, read from the committed connection ConfigMap and the
+ * new one; undefined when nothing they read moves. Going to verify-full needs the apps to mount
+ * the CA first, so the line says so.
+ */
+export function clientConnectionChange(committed: Manifest | null | undefined, now: Manifest | undefined): string | undefined {
+  const a = dataOf(committed);
+  const b = dataOf(now);
+  const moved = CLIENT_KEYS.filter(key => a[key] !== b[key]).map(key => `${key} ${a[key] ?? '(unset)'} -> ${b[key] ?? '(unset)'}`);
+  if (moved.length === 0) return undefined;
+  const mount = b.sslmode === 'verify-full' && a.sslmode !== 'verify-full'
+    ? `: applications must mount ${b['ca-secret']} at ${b.sslrootcert} before this merges, or their connections fail`
+    : '';
+  return `clients' connection: ${moved.join(', ')}${mount}`;
+}
