@@ -3,7 +3,7 @@ import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import type { GithubCredentialsProvider, ScmIntegrationRegistry } from '@backstage/integration';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { JsonObject, JsonValue } from '@backstage/types';
-import { ChangedMeanwhileError, type PublishResult, type Publisher } from '@postgres-gitops/publish';
+import { ChangedMeanwhileError, type PublishResult, type PublishSession, type PublishTarget, type Publisher } from '@postgres-gitops/publish';
 import {
   ANNOTATION_STATE_PATH,
   baseBranchPlatform,
@@ -81,35 +81,41 @@ export interface PublishRequest {
 
 export type PublishOutcome = PublishResult & { update: boolean; summary: string; change: Change };
 
-/** Decide and publish inside one read of the state store, in a checkpoint keyed by branch and content, so a retried task repeats nothing. */
-export async function publishInCheckpoint(
-  checkpoint: <T extends JsonObject>(opts: { key: string; fn: () => Promise<T> }) => Promise<T>,
-  request: PublishRequest,
-): Promise<PublishOutcome> {
-  const { publisher, rendered, baseBranch, branch } = request;
-  const fingerprint = createHash('sha256').update(JSON.stringify(rendered.files)).digest('hex').slice(0, 16);
-  const result = (await checkpoint<JsonObject>({
-    key: `postgres-gitops.publish.v1.${branch}.${fingerprint}`,
+type Checkpoint = <T extends JsonObject>(opts: { key: string; fn: () => Promise<T> }) => Promise<T>;
+
+/**
+ * One read of the state store and one publish, in a checkpoint: a retried task with the same key
+ * (branch and content) repeats nothing. The session is always closed; a user's mistake becomes a
+ * userError.
+ */
+export async function publishOnce<R>(checkpoint: Checkpoint, key: string, publisher: Publisher, target: PublishTarget, write: (session: PublishSession) => Promise<R>): Promise<R> {
+  const stored = await checkpoint<JsonObject>({
+    key,
     fn: async () => {
-      const session = await publisher.open({ baseBranch, branch, directory: rendered.directory, requestFile: REQUEST_FILE });
+      const session = await publisher.open(target);
       try {
-        const decision = decideChange({ ...request.decide, rendered, existingRequest: session.existingRequest, baseBranch });
-        const published = await session.publish({
-          files: rendered.files,
-          title: decision.title,
-          body: decision.body,
-          commitMessage: decision.commitMessage,
-          ...request.pullRequest,
-        });
         // Checkpoints store JSON: no undefined values.
-        return JSON.parse(JSON.stringify({ ...published, update: decision.update, summary: decision.body })) as JsonObject;
+        return JSON.parse(JSON.stringify(await write(session))) as JsonObject;
       } catch (error) {
         throw asInputError(error);
       } finally {
         await session.close();
       }
     },
-  })) as unknown as PublishResult & { update: boolean; summary: string };
+  });
+  return stored as unknown as R;
+}
+
+/** Decide and publish inside one read of the state store (publishOnce), keyed by branch and content. */
+export async function publishInCheckpoint(checkpoint: Checkpoint, request: PublishRequest): Promise<PublishOutcome> {
+  const { publisher, rendered, baseBranch, branch } = request;
+  const fingerprint = createHash('sha256').update(JSON.stringify(rendered.files)).digest('hex').slice(0, 16);
+  const target = { baseBranch, branch, directory: rendered.directory, requestFile: REQUEST_FILE };
+  const result = await publishOnce(checkpoint, `postgres-gitops.publish.v1.${branch}.${fingerprint}`, publisher, target, async session => {
+    const decision = decideChange({ ...request.decide, rendered, existingRequest: session.existingRequest, baseBranch });
+    const published = await session.publish({ files: rendered.files, title: decision.title, body: decision.body, commitMessage: decision.commitMessage, ...request.pullRequest });
+    return { ...published, update: decision.update, summary: decision.body };
+  });
   return { ...result, change: !result.changed ? 'unchanged' : result.update ? 'update' : 'create' };
 }
 

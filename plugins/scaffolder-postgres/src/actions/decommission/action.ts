@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import type { JsonObject } from '@backstage/types';
-import { readStoredRequest, type PublishResult } from '@postgres-gitops/publish';
+import { readStoredRequest } from '@postgres-gitops/publish';
 import { REQUEST_FILE, parseDatabaseDirectory, parseYamlInput, retirement, retireBranch } from '@postgres-gitops/renderer';
-import { asInputError, DEFAULT_AUTHOR, directoryOf, platformOf, type PostgresActionOptions, stateStorePublisher, targetBranchOf, userError } from '../shared';
+import { asInputError, DEFAULT_AUTHOR, directoryOf, platformOf, type PostgresActionOptions, publishOnce, stateStorePublisher, targetBranchOf, userError } from '../shared';
 import { examples } from './examples';
 import { inputSchema, outputSchema } from './schema';
 
@@ -47,26 +46,11 @@ export function createPostgresDecommissionAction(options: PostgresDecommissionAc
         return;
       }
 
-      const result = (await ctx.checkpoint<JsonObject>({
-        key: `postgres-gitops.retire.v1.${branch}.${createHash('sha256').update(stored).digest('hex').slice(0, 16)}`,
-        fn: async () => {
-          const session = await publisher.open({ baseBranch, branch, directory, requestFile: REQUEST_FILE });
-          try {
-            // No files: the directory is removed as a whole (a shared-server database keeps its retired record).
-            const published = await session.publish({
-              files,
-              ...text,
-              author: options.author ?? DEFAULT_AUTHOR,
-              draft: false,
-              reviewers: ctx.input.reviewers ?? [],
-              labels: ctx.input.labels ?? [],
-            });
-            return JSON.parse(JSON.stringify(published)) as JsonObject;
-          } finally {
-            await session.close();
-          }
-        },
-      })) as unknown as PublishResult;
+      const key = `postgres-gitops.retire.v1.${branch}.${createHash('sha256').update(stored).digest('hex').slice(0, 16)}`;
+      const result = await publishOnce(ctx.checkpoint, key, publisher, { baseBranch, branch, directory, requestFile: REQUEST_FILE }, session =>
+        // No files: the directory is removed as a whole (a shared-server database keeps its retired record).
+        session.publish({ files, ...text, author: options.author ?? DEFAULT_AUTHOR, draft: false, reviewers: ctx.input.reviewers ?? [], labels: ctx.input.labels ?? [] }),
+      );
       ctx.logger.info(`${result.changed ? 'opened the retirement of' : 'already proposed: the retirement of'} ${directory} on branch ${branch}${result.pullRequest ? `: ${result.pullRequest.url}` : ''}`);
       ctx.output('pullRequestUrl', result.pullRequest?.url ?? '');
     },
