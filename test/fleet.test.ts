@@ -108,7 +108,7 @@ describe('fleet plan', () => {
     writeFileSync(connection, now.replace('sslmode: verify-full', 'sslmode: require').replace(/^ {2}sslrootcert: .*\n/m, '').replace(/^ {2}ca-secret: .*\n/m, ''));
     const { code, stdout } = await cli(['fleet', 'plan', store, '--cluster', 'east']);
     expect(code).toBe(EXIT.ok);
-    expect(stdout).toContain("change team-b/billing: clients' connection: sslmode require -> verify-full, sslrootcert (unset) -> /etc/postgres-gitops/ca/ca.crt: applications must mount billing-postgresql-ca (key ca.crt; mount that key alone) at /etc/postgres-gitops/ca/ca.crt before this merges, or their connections fail");
+    expect(stdout).toContain("change team-b/billing: clients' connection: sslmode require -> verify-full, sslrootcert (unset) -> /etc/postgres-gitops/ca/ca.crt in the connection ConfigMap; the Secret keeps its values until its password is generated again (manual step: switch the applications to the ConfigMap's values; mount billing-postgresql-ca (key ca.crt; mount that key alone) at /etc/postgres-gitops/ca/ca.crt in the applications first)");
   });
 
   it('refuses a change the rules refuse for every database it would touch, as destructive', async () => {

@@ -4,6 +4,7 @@ import { renderPlan, type Manifest } from '@postgres-gitops/renderer';
 import { statefulSetPlanFor } from '../../renderer/src/__testUtils__/plans';
 import type { StatefulSetPlan } from '../../renderer/src/plan/statefulset/plan';
 import { EXPORTER_QUERIES } from '../../renderer/src/render/statefulset/monitoring';
+import { ensureClientTools } from '../support/client-tools';
 import { Background, freePort, initdb, makeDir, PG_BIN, psqlLocal, psqlTcp, removeDir, run, runOk, serverBin, waitReady, writeOwned } from '../support/postgres';
 import { parse } from 'yaml';
 
@@ -37,16 +38,17 @@ function envOf(container: Container, overrides: Record<string, string>, password
 
 /**
  * The oldest supported major, the image's, and the newest. pg_basebackup and pg_dump must be at
- * least the server's major, and the only client tools on this machine are PostgreSQL 15's
- * (Debian bookworm; the npm packages ship servers only), so the standby and backup scripts run
- * on 13 and 15; the role sync, rotation and shutdown run on every one of them.
+ * least the server's major: the image's client tools are PostgreSQL 15's, and for 18 the tests
+ * build its client tools from the source in Debian's archive (support/client-tools.ts), as the
+ * image of that major would ship them.
  */
 const MAJORS = ['13', '15', '18'];
-const CLIENT_MAJOR = 15;
+const IMAGE_CLIENT_MAJOR = 15;
 
 describe.each(MAJORS)('scripts of a large database (primary and standby) on real PostgreSQL %s', major => {
   const bin = serverBin(major);
-  const withClientTools = Number(major) <= CLIENT_MAJOR ? it : it.skip;
+  /** pg_basebackup, pg_dump, pg_dumpall and pg_restore of this major or newer. */
+  let clientBin = PG_BIN;
   let plan: StatefulSetPlan;
   let manifests: Manifest[];
   let root: string;
@@ -66,11 +68,13 @@ describe.each(MAJORS)('scripts of a large database (primary and standby) on real
   }
 
   /**
-   * pg_basebackup 15 -R writes libpq options into primary_conninfo that an older server's
-   * walreceiver does not know (sslsni, from 14). The image of that major ships its own
-   * pg_basebackup; here a wrapper stands in for it by dropping what that libpq lacks.
+   * The client tools the scripts find on PATH: this major's where the image's are older. On 13,
+   * pg_basebackup 15 -R writes libpq options into primary_conninfo that the older server's
+   * walreceiver does not know (sslsni, from 14); the image of that major ships its own
+   * pg_basebackup, and here a wrapper stands in for it by dropping what that libpq lacks.
    */
-  function olderServerShim(): Record<string, string> {
+  function clientTools(): Record<string, string> {
+    if (clientBin !== PG_BIN) return { PATH: `${clientBin}:${PG_BIN}:/usr/bin:/bin` };
     if (Number(major) >= 14) return {};
     const dir = join(root, 'shim');
     if (!existsSync(dir)) {
@@ -88,6 +92,7 @@ describe.each(MAJORS)('scripts of a large database (primary and standby) on real
   }
 
   beforeAll(async () => {
+    if (Number(major) > IMAGE_CLIENT_MAJOR) clientBin = await ensureClientTools(major);
     plan = statefulSetPlanFor({ size: 'large', profile: 'prod', version: major, ssl: false, username: 'app_user', database: 'orders', passwordRotationDays: 30 });
     manifests = renderPlan(plan);
     root = makeDir('scripts');
@@ -105,7 +110,7 @@ describe.each(MAJORS)('scripts of a large database (primary and standby) on real
     await waitReady(primaryPort, primary);
     // primary.sh syncs roles right after the server answers; wait for its log line.
     for (let i = 0; i < 100 && !primary.log.includes('roles and database in place'); i++) await new Promise(r => setTimeout(r, 100));
-  });
+  }, 1_500_000); // the first run builds the newest major's client tools
 
   afterAll(async () => {
     await standby?.stop();
@@ -127,10 +132,10 @@ describe.each(MAJORS)('scripts of a large database (primary and standby) on real
     expect(created.code).toBe(0);
   });
 
-  withClientTools('standby.sh clones the primary and a row written on the primary is read on the standby', async () => {
+  it('standby.sh clones the primary and a row written on the primary is read on the standby', async () => {
     standbyPort = await freePort();
     const container = containerOf(manifests, 'StatefulSet', plan.names.readStatefulSet);
-    const env = envOf(container, { PGDATA: join(root, 'standby'), PGPORT_SERVER: String(standbyPort), PGSOCKET: root, PRIMARY_HOST: '127.0.0.1', PRIMARY_PORT: String(primaryPort), ...olderServerShim() });
+    const env = envOf(container, { PGDATA: join(root, 'standby'), PGPORT_SERVER: String(standbyPort), PGSOCKET: root, PRIMARY_HOST: '127.0.0.1', PRIMARY_PORT: String(primaryPort), ...clientTools() });
     standby = new Background('/bin/bash', serverArgs(container, standbyPort, root), env);
     await waitReady(standbyPort, standby);
     expect(standby.log).toContain('cloning 127.0.0.1 into an empty data directory');
@@ -147,14 +152,14 @@ describe.each(MAJORS)('scripts of a large database (primary and standby) on real
     expect(write.stderr).toMatch(/read-only transaction/);
   });
 
-  withClientTools('the exporter\'s extra query sees the standby streaming from the primary', async () => {
+  it('the exporter\'s extra query sees the standby streaming from the primary', async () => {
     const query = parse(EXPORTER_QUERIES).pg_standby.query;
     const result = await psqlTcp(primaryPort, 'postgres_exporter', 'mon-pw', 'postgres', query);
     expect(result.code).toBe(0);
     expect(result.stdout.trim().split('\n')).toHaveLength(1);
   });
 
-  withClientTools('primary.sh refuses to initialise an empty data directory while a standby holds the data', async () => {
+  it('primary.sh refuses to initialise an empty data directory while a standby holds the data', async () => {
     const port = await freePort();
     const guarded = startPrimary(join(root, 'empty-primary'), port, { STANDBY_HOST: '127.0.0.1', STANDBY_PORT: String(standbyPort) });
     expect(await guarded.exited).toBe(1);
@@ -188,13 +193,13 @@ describe.each(MAJORS)('scripts of a large database (primary and standby) on real
     expect((await psqlTcp(primaryPort, plan.spec.username, 'app-pw-two', plan.spec.database, 'SELECT item FROM orders WHERE id = 1')).stdout).toBe('first\n');
   });
 
-  withClientTools('backup.sh dumps the database and globals, prunes to the retention count, and the dump restores into a fresh server', async () => {
+  it('backup.sh dumps the database and globals, prunes to the retention count, and the dump restores into a fresh server', async () => {
     const backups = join(root, 'backups');
     mkdirSync(backups);
     chownSync(backups, statSync(root).uid, statSync(root).gid);
     const container = containerOf(manifests, 'CronJob', plan.names.backup);
     expect(container.command).toEqual(['/bin/bash', '/scripts/backup.sh']);
-    const env = envOf(container, { PGHOST: '127.0.0.1', PGPORT: String(primaryPort), BACKUP_DIR: backups, BACKUP_RETENTION: '2' });
+    const env = envOf(container, { PGHOST: '127.0.0.1', PGPORT: String(primaryPort), BACKUP_DIR: backups, BACKUP_RETENTION: '2', ...clientTools() });
     for (let i = 0; i < 3; i++) await runOk('/bin/bash', [join(scripts, 'backup.sh')], env);
     const kept = readdirSync(backups).sort();
     expect(kept).toHaveLength(2);
@@ -211,7 +216,7 @@ describe.each(MAJORS)('scripts of a large database (primary and standby) on real
       await run(`${PG_BIN}/psql`, ['-X', '-q', '-h', restoreDir, '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-f', join(latest, 'globals.sql')]);
       // CREATE DATABASE by hand: pg_restore --create would speak the client's (15) CREATE DATABASE options.
       await psqlLocal(restoreDir, port, `CREATE DATABASE ${plan.spec.database} OWNER ${plan.spec.username}`);
-      await runOk(`${PG_BIN}/pg_restore`, ['-h', restoreDir, '-p', String(port), '-U', 'postgres', '-d', plan.spec.database, join(latest, `${plan.spec.database}.dump`)]);
+      await runOk(`${clientBin}/pg_restore`, ['-h', restoreDir, '-p', String(port), '-U', 'postgres', '-d', plan.spec.database, join(latest, `${plan.spec.database}.dump`)]);
       const rows = await psqlTcp(port, plan.spec.username, 'app-pw-two', plan.spec.database, 'SELECT id, item FROM orders ORDER BY id');
       expect(rows).toMatchObject({ code: 0, stdout: '1|first\n2|after clone\n' });
     } finally {

@@ -1,21 +1,12 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { aptInstall } from './apt';
 
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
-/**
- * Debian's Chromium for the browser tests, installed by the tests themselves when it is missing
- * (apt, as root, as CI runs): a test that skipped itself for want of a browser would prove nothing.
- */
+/** Debian's Chromium for the browser tests, installed by the tests themselves when it is missing. */
 export function ensureChromium(): string {
   if (existsSync(CHROMIUM)) return CHROMIUM;
-  const apt = (...args: string[]) => execFileSync('apt-get', args, { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, timeout: 600_000 });
-  try {
-    apt('install', '-y', '-q', 'chromium');
-  } catch {
-    apt('update', '-q');
-    apt('install', '-y', '-q', 'chromium');
-  }
+  aptInstall(['chromium']);
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not at ${CHROMIUM} after apt-get install chromium`);
   return CHROMIUM;
 }

@@ -7,16 +7,15 @@ const dataOf = (configMap: Manifest | null | undefined) => ((configMap as { data
 
 /**
  * What applications are told that changes, read from the committed connection ConfigMap and the
- * new one; undefined when nothing they read moves. Going to verify-full needs the apps to mount
- * the CA first, so the line says so.
+ * new one; undefined when nothing they read moves. The application Secret is generated once
+ * (until a rotation generates it again), so it keeps what it says: the line names the manual
+ * step, and for verify-full the CA the applications mount first.
  */
 export function clientConnectionChange(committed: Manifest | null | undefined, now: Manifest | undefined): string | undefined {
   const a = dataOf(committed);
   const b = dataOf(now);
   const moved = CLIENT_KEYS.filter(key => a[key] !== b[key]).map(key => `${key} ${a[key] ?? '(unset)'} -> ${b[key] ?? '(unset)'}`);
   if (moved.length === 0) return undefined;
-  const mount = b.sslmode === 'verify-full' && a.sslmode !== 'verify-full'
-    ? `: applications must mount ${b['ca-secret']} at ${b.sslrootcert} before this merges, or their connections fail`
-    : '';
-  return `clients' connection: ${moved.join(', ')}${mount}`;
+  const mount = b.sslmode === 'verify-full' && a.sslmode !== 'verify-full' ? `; mount ${b['ca-secret']} at ${b.sslrootcert} in the applications first` : '';
+  return `clients' connection: ${moved.join(', ')} in the connection ConfigMap; the Secret keeps its values until its password is generated again (manual step: switch the applications to the ConfigMap's values${mount})`;
 }
