@@ -6,6 +6,10 @@ import { stringify } from 'yaml';
 import { cli } from '../renderer/src/__testUtils__/cli';
 import { EXIT } from '../renderer/src/cli/exit-codes';
 import { listFiles } from '../renderer/src/cli/files';
+import { DEFAULT_PLATFORM } from '@postgres-gitops/renderer';
+import { GitHubPublisher } from '@postgres-gitops/publish';
+import { planFleet } from '../renderer/src/cli/fleet/plan';
+import { publishFleet } from '../renderer/src/cli/fleet/publish';
 import { FakeGitHub } from './support/fake-github/server';
 import { createStateStore, type StateStore } from './support/state-store';
 
@@ -206,6 +210,46 @@ describe('fleet publish to GitHub', () => {
       expect(again.stdout).toContain('east: unchanged 2 database(s)');
       expect(github.pulls).toHaveLength(2);
       expect(`${first.stdout}${first.stderr}${again.stderr}`).not.toContain(TOKEN);
+    } finally {
+      await github.stop();
+    }
+  });
+
+  it('publishes 24 clusters\' pull requests concurrently within GitHub\'s secondary limits: every one opened, in cluster order, not one 403', async () => {
+    // 24 clusters of one database each: 96 content-generating requests, more than the 80 a minute allows.
+    const wide = join(dir, 'wide');
+    for (let i = 0; i < 24; i++) {
+      const path = join(dir, `wide-${i}.yaml`);
+      writeFileSync(path, stringify({ apiVersion: 'postgres-gitops.dev/v1alpha1', kind: 'PostgreSQL', metadata: { name: 'orders', namespace: 'team-a' }, spec: { version: '16', minorVersion: '16.8', cluster: `c-${String(i).padStart(2, '0')}`, username: 'app' } }));
+      expect((await cli(['render', path, '--out', wide])).code).toBe(EXIT.ok);
+    }
+    const files = Object.fromEntries((await listFiles(wide)).map(p => [p, readFileSync(join(wide, p), 'utf8')] as const));
+    const plans = await planFleet(wide, { platform: DEFAULT_PLATFORM, sets: { minorVersion: 'latest' }, filter: {}, keepFiles: true });
+    const options = { base: 'main', allowDestructive: false, skipInvalid: false, reason: 'minorVersion=latest', author: { name: 'Platform', email: 'platform@example.com' }, draft: false, reviewers: [], labels: [] };
+    const fromList = async function* <T>(items: T[]) {
+      yield* items;
+    };
+
+    // The fake compiles its OpenAPI validators on first use; paid before the simulated clock runs.
+    const warm = new FakeGitHub({ owner: 'acme', repo: 'state', token: TOKEN, files });
+    await warm.start();
+    await publishFleet(wide, fromList(plans.slice(0, 1)), new GitHubPublisher({ owner: 'acme', repo: 'state', token: TOKEN, baseUrl: warm.url, throttle: false }), options, () => undefined);
+    await warm.stop();
+
+    // A minute of GitHub's passes in one real second.
+    const t0 = Date.now();
+    const clock = { now: () => t0 + (Date.now() - t0) * 60, sleep: (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms / 60)) };
+    const github = new FakeGitHub({ owner: 'acme', repo: 'state', token: TOKEN, files, rateLimits: { clock, timeScale: 60 } });
+    await github.start();
+    try {
+      const publisher = new GitHubPublisher({ owner: 'acme', repo: 'state', token: TOKEN, baseUrl: github.url, pacingClock: clock });
+      const outcomes: string[] = [];
+      await publishFleet(wide, fromList(plans), publisher, options, plan => outcomes.push(plan.cluster));
+      expect(outcomes).toEqual(plans.map(p => p.cluster));
+      expect(github.pulls).toHaveLength(24);
+      expect(github.requests.filter(r => r.status === 403)).toEqual([]);
+      expect(github.requests.filter(r => r.contentGenerating).length).toBeGreaterThan(80);
+      expect(github.violations).toEqual([]);
     } finally {
       await github.stop();
     }
