@@ -37,12 +37,14 @@ function envOf(container: Container, overrides: Record<string, string>, password
 }
 
 /**
- * The oldest supported major, the image's, and the newest. pg_basebackup and pg_dump must be at
- * least the server's major: the image's client tools are PostgreSQL 15's, and for 18 the tests
- * build its client tools from the source in Debian's archive (support/client-tools.ts), as the
- * image of that major would ship them.
+ * Every supported major but 16 and 17. pg_basebackup and pg_dump must be at least the server's
+ * major: the image's client tools are PostgreSQL 15's (13 and 14 run with them), and for 18 the
+ * tests build its client tools from the source in Debian's archive (support/client-tools.ts),
+ * as the image of that major would ship them. The archive as reached from here serves neither
+ * 16's nor 17's source (17's binaries need glibc 2.38; bookworm has 2.36), so their scripts run
+ * only in the configuration test (role sync and login).
  */
-const MAJORS = ['13', '15', '18'];
+const MAJORS = ['13', '14', '15', '18'];
 const IMAGE_CLIENT_MAJOR = 15;
 
 describe.each(MAJORS)('scripts of a large database (primary and standby) on real PostgreSQL %s', major => {
