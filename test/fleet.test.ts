@@ -230,12 +230,6 @@ describe('fleet publish to GitHub', () => {
       yield* items;
     };
 
-    // The fake compiles its OpenAPI validators on first use; paid before the simulated clock runs.
-    const warm = new FakeGitHub({ owner: 'acme', repo: 'state', token: TOKEN, files });
-    await warm.start();
-    await publishFleet(wide, fromList(plans.slice(0, 1)), new GitHubPublisher({ owner: 'acme', repo: 'state', token: TOKEN, baseUrl: warm.url, throttle: false }), options, () => undefined);
-    await warm.stop();
-
     // A minute of GitHub's passes in one real second.
     const t0 = Date.now();
     const clock = { now: () => t0 + (Date.now() - t0) * 60, sleep: (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms / 60)) };

@@ -19,9 +19,9 @@ async function* inOrder<T>(items: T[]): AsyncGenerator<T> {
 }
 
 /**
- * The fake compiles GitHub's OpenAPI validators on first use. On the 60x clock that one-time
- * cost would read as minutes of GitHub's time (requests the budget let through minutes ago
- * would arrive now), so one pull request on a throwaway fake pays it before the clock starts.
+ * The first pull request of a process is slow (code compiled on first use, the clients' set-up),
+ * and on the 60x clock a second of that reads as a minute of waiting: one pull request on a
+ * throwaway fake pays it before the clock starts, so the figure is the publishing's own pace.
  */
 async function warmUp(root: string, files: Record<string, string>, plan: ClusterPlan, options: FleetPublishOptions): Promise<void> {
   const github = new FakeGitHub({ owner: 'acme', repo: 'state', token: TOKEN, files });

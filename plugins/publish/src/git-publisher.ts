@@ -115,6 +115,7 @@ class GitSession implements PublishSession {
     }
     return true;
   }
+
   private pushOptions(change: ChangeSet): string[] {
     if (this.options.mergeRequest !== 'gitlab') return [];
     const options = [

@@ -6,7 +6,6 @@ import { withRetries } from './github-retry';
 import { redactError } from './redact';
 import { directoriesOf, type ChangeSet, type PublishResult, type PublishSession, type Publisher, type PublishTarget, type PullRequestRef } from './types';
 
-
 export interface GitHubPublisherOptions {
   owner: string;
   repo: string;

@@ -5,11 +5,9 @@ import { validatePostgresPreview } from './validation';
 import { POSTGRES_PREVIEW_FIELD } from './field-name';
 
 export { POSTGRES_PREVIEW_FIELD } from './field-name';
-
 export { PostgresPreview } from './PostgresPreview';
 export { PreviewPanel, previewSummary, type PreviewPanelProps } from './PreviewPanel';
 export { validatePostgresPreview } from './validation';
-
 
 const postgresGitopsPlugin = createPlugin({ id: 'postgres-gitops' });
 

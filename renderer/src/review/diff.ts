@@ -1,4 +1,4 @@
-import type { RenderedDatabase } from '../layout/layout';
+import type { FileSet, RenderedDatabase } from '../layout/layout';
 import type { RenderedObjects } from '../render-database';
 import type { ResolvedSpec } from '../request/types';
 import type { SemanticChange } from './engine';
@@ -19,10 +19,16 @@ const show = (v: unknown) => (Array.isArray(v) ? `[${v.join(', ')}]` : v === und
 
 /** What changes between the stored database and the new request, in terms reviewers care about. */
 export function diffDatabases(before: RenderedDatabase, after: RenderedDatabase): DatabaseDiff {
-  const added = Object.keys(after.files).filter(f => !(f in before.files));
-  const removed = Object.keys(before.files).filter(f => !(f in after.files));
-  const changed = Object.keys(after.files).filter(f => f in before.files && before.files[f] !== after.files[f]);
-  return { changes: semanticChanges(before, after), restarts: engineRestarts(after.plan, before.manifests, after.manifests), files: { added, removed, changed } };
+  return { changes: semanticChanges(before, after), restarts: engineRestarts(after.plan, before.manifests, after.manifests), files: fileChanges(before.files, after.files) };
+}
+
+/** Which files are added, removed and changed, by path. */
+export function fileChanges(before: FileSet, after: FileSet): DatabaseDiff['files'] {
+  return {
+    added: Object.keys(after).filter(f => !(f in before)),
+    removed: Object.keys(before).filter(f => !(f in after)),
+    changed: Object.keys(after).filter(f => f in before && before[f] !== after[f]),
+  };
 }
 
 /** The changes of fields and of derived resources, from the objects alone (no files needed). */

@@ -10,7 +10,7 @@ import { parseYamlInput } from '../request/yaml-input';
 import { changeIssues } from './change-rules';
 import { clientConnectionChange } from './client-connection';
 import { CommittedFileError, readCommittedObject } from './committed-objects';
-import { semanticChanges } from './diff';
+import { fileChanges, semanticChanges } from './diff';
 import { engineRestarts } from './engines';
 
 /** What a fleet run does to one stored database. */
@@ -114,10 +114,8 @@ export function reviewStoredDatabase(directory: string, committed: FileSet, plat
     return { directory, status: 'invalid', file: requestPath, issues: [{ path: 'metadata', message: `the request belongs in ${after.directory}/, not ${directory}/ (cluster, namespace and name decide the directory)` }] };
   }
 
-  const added = Object.keys(after.files).filter(f => !(f in committed));
-  const removed = Object.keys(committed).filter(f => !(f in after.files));
-  const changed = Object.keys(after.files).filter(f => f in committed && committed[f] !== after.files[f]);
-  if (added.length + removed.length + changed.length === 0) return { directory, status: 'unchanged' };
+  const files = fileChanges(committed, after.files);
+  if (files.added.length + files.removed.length + files.changed.length === 0) return { directory, status: 'unchanged' };
 
   let committedPods: Manifest[];
   let clients: string | undefined;
@@ -129,7 +127,7 @@ export function reviewStoredDatabase(directory: string, committed: FileSet, plat
   }
   const changes = semanticChanges(before, after);
   const refused = changeIssues(before.request, after.request, { allowMajorUpgrade: false }).map(i => `${i.path}: ${i.message}`);
-  const removedData = removed.filter(f => DESTRUCTIVE_REMOVALS.some(prefix => f.slice(directory.length + 1).startsWith(prefix)));
+  const removedData = files.removed.filter(f => DESTRUCTIVE_REMOVALS.some(prefix => f.slice(directory.length + 1).startsWith(prefix)));
   return {
     directory,
     status: 'changed',
@@ -142,7 +140,7 @@ export function reviewStoredDatabase(directory: string, committed: FileSet, plat
     ],
     restarts: engineRestarts(after.plan, committedPods, after.manifests),
     images: imageBumps(committedPods, after.manifests),
-    files: { added, removed, changed },
+    files,
     rendered: after.files,
   };
 }

@@ -36,6 +36,22 @@ function load() {
   return compiled;
 }
 
+/** The body validator of one operation, compiled on first use. */
+function validatorOf(method: string, template: string, op: { requestBody?: any }): ValidateFunction | undefined {
+  const key = `${method.toUpperCase()} ${template}`;
+  const schema = op.requestBody?.content?.['application/json']?.schema;
+  if (schema && !validators.has(key)) validators.set(key, ajv.compile(schema));
+  return validators.get(key);
+}
+
+/** Loads the description and compiles the body validators of these operations now rather than on first use. */
+export function prepareOperations(operationIds: readonly string[]): void {
+  const { paths } = load();
+  for (const [template, methods] of Object.entries(paths)) {
+    for (const [method, op] of Object.entries(methods)) if (operationIds.includes(op?.operationId)) validatorOf(method, template, op);
+  }
+}
+
 export function findOperation(method: string, path: string): Operation | undefined {
   const { paths, routes } = load();
   for (const pass of ['strict', 'greedy'] as const) {
@@ -44,10 +60,7 @@ export function findOperation(method: string, path: string): Operation | undefin
       const op = match && paths[route.template][method.toLowerCase()];
       if (!match || !op) continue;
       const params = Object.fromEntries(route.names.map((n, i) => [n, decodeURIComponent(match[i + 1])]));
-      const key = `${method} ${route.template}`;
-      const schema = op.requestBody?.content?.['application/json']?.schema;
-      if (schema && !validators.has(key)) validators.set(key, ajv.compile(schema));
-      return { operationId: op.operationId, template: route.template, params, validate: validators.get(key) };
+      return { operationId: op.operationId, template: route.template, params, validate: validatorOf(method, route.template, op) };
     }
   }
   return undefined;

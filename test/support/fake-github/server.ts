@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GitObjects } from './git-objects';
-import { bodyProblems, findOperation } from './openapi';
-import { executeGitHubGraphql } from './graphql-api';
+import { bodyProblems, findOperation, prepareOperations } from './openapi';
+import { executeGitHubGraphql, githubSchema } from './graphql-api';
 import { SecondaryRateLimits, type Clock } from './rate-limits';
 
 export interface FakeGitHubOptions {
@@ -22,6 +22,9 @@ export interface FakeGitHubOptions {
 }
 
 /** What the fake does to a request instead of answering it (or after carrying it out, for "drop-after"). */
+/** The operations rest() carries out that take a JSON body, checked against GitHub's description. */
+const BODY_OPERATIONS = ['git/create-blob', 'git/create-tree', 'git/create-commit', 'git/create-ref', 'git/update-ref', 'pulls/create', 'pulls/update', 'pulls/request-reviewers', 'issues/add-labels'] as const;
+
 export type FaultKind = '500' | '502' | '503' | 'secondary-limit' | '429' | 'drop' | 'drop-after' | 'slow';
 
 export interface Fault {
@@ -106,6 +109,13 @@ export class FakeGitHub {
   }
 
   async start(): Promise<string> {
+    // GitHub's description and schema load, and the body validators compile, on first use. On a
+    // simulated clock that one-time work would read as minutes of GitHub's time (requests a
+    // client let through minutes ago arriving now), so with limits it is done before serving.
+    if (this.limits) {
+      githubSchema();
+      prepareOperations(BODY_OPERATIONS);
+    }
     this.server = createServer((req, res) => void this.handle(req, res));
     await new Promise<void>(resolve => this.server!.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
