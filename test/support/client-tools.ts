@@ -33,7 +33,7 @@ const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex')
 async function findSource(work: string, suite: string, major: string): Promise<{ url: string; sha256: string } | undefined> {
   const inRelease = join(work, `${suite}-InRelease`);
   writeFileSync(inRelease, await download(`${ARCHIVE}/dists/${suite}/InRelease`));
-  execFileSync('gpgv', ['--keyring', KEYRING, inRelease], { stdio: 'ignore' });
+  // gpgv fails unless the signature is good, and then prints the signed text.
   const release = execFileSync('gpgv', ['--keyring', KEYRING, '--output', '-', inRelease], { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
   const listed = new RegExp(`^ ([0-9a-f]{64}) +\\d+ main/source/Sources\\.xz$`, 'm').exec(release.slice(release.indexOf('SHA256:')));
   if (!listed) throw new Error(`${suite}: InRelease lists no main/source/Sources.xz`);
