@@ -13,7 +13,8 @@
  *
  *   node pipeline-image/app.js compile           Docker's build stage: install what compiling
  *                                                those workspaces needs, then tsc -b them
- *   node pipeline-image/app.js stage <dir>       write <dir>/app (and <dir>/tarballs)
+ *   node pipeline-image/app.js stage <dir>       tsc -b them (a no-op when current), then write
+ *                                                <dir>/app (and <dir>/tarballs)
  *   node pipeline-image/app.js describe          print what would be staged, as JSON
  *
  * Plain CommonJS with no dependencies: Docker's build stage runs it before anything is compiled.
@@ -126,6 +127,11 @@ function compile(root) {
     .map(name => `${name}@${lock[`node_modules/${name}`].version}`);
   // --no-save keeps package.json and the lockfile as they are; only the picked workspaces are reified.
   npm('install', '--no-save', '--ignore-scripts', '--no-audit', '--no-fund', ...ws, ...tools);
+  tscBuild(root, picked);
+}
+
+/** tsc -b of the picked workspaces: nothing when their dist is current, so a stale dist is never packed. */
+function tscBuild(/** @type {string} */ root, /** @type {Workspace[]} */ picked) {
   execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-b', ...picked.map(w => w.dir)], { cwd: root, stdio: 'inherit' });
 }
 
@@ -136,6 +142,7 @@ function compile(root) {
  */
 function stage(root, out) {
   const { cli, workspaces: picked, pins } = describe(root);
+  tscBuild(root, cliWorkspaces(root));
   const tarballs = join(out, 'tarballs');
   const app = join(out, 'app');
   rmSync(out, { recursive: true, force: true });
@@ -156,7 +163,9 @@ function stage(root, out) {
     overrides: pins,
   };
   writeFileSync(join(app, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
-  execFileSync('npm', ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--install-links', '--loglevel=error'], { cwd: app, stdio: ['ignore', 'ignore', 'inherit'] });
+  // Every setting that shapes the tree or the lockfile is given here, so a user's or machine's npmrc cannot.
+  execFileSync('npm', ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--install-links', '--install-strategy=hoisted',
+    '--omit-lockfile-registry-resolved', '--loglevel=error'], { cwd: app, stdio: ['ignore', 'ignore', 'inherit'] });
   return { cli, workspaces: picked, pins, app, entrypoint: `node_modules/.bin/${BIN}` };
 }
 
