@@ -117,7 +117,8 @@ function runtimeSpec(options: RunOptions, mountsDir: string, id: string) {
     ],
     linux: {
       namespaces: ['pid', 'network', 'ipc', 'uts', 'mount'].map(type => ({ type })),
-      cgroupsPath: `/postgres-gitops-test/${id}`,
+      // At the root of each hierarchy, so crun delete leaves no directory behind.
+      cgroupsPath: `/${id}`,
       resources: {
         devices: [{ allow: false, access: 'rwm' }],
         ...(limits ? {
