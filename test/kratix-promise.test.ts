@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { CustomResourceDefinition } from 'kubernetes-models/apiextensions.k8s.io/v1/CustomResourceDefinition';
+import { Container } from 'kubernetes-models/v1/Container';
+import { restrictedViolations } from './support/pod-security';
+import { validateObject } from './support/validate';
 
 const ROOT = join(__dirname, '..');
 const committed = readFileSync(join(ROOT, 'renderer', 'kratix', 'promise.yaml'), 'utf8');
@@ -25,6 +28,14 @@ describe('the shipped Kratix promise', () => {
     const schema = promise.spec.api.spec.versions[0].schema.openAPIV3Schema;
     const validate = new Ajv({ strict: false }).compile(schema);
     expect(validate(request) ? [] : validate.errors).toEqual([]);
+  });
+
+  it('is a Promise Kratix admits: its own CRD (test/crds), and a pipeline container meeting "restricted"', () => {
+    expect(validateObject(promise)).toEqual([]);
+    const [container] = promise.spec.workflows.resource.configure[0].spec.containers;
+    // Kratix's CRD leaves pipelines open (x-kubernetes-preserve-unknown-fields): check the container as Kubernetes will.
+    expect(() => new Container(container).validate()).not.toThrow();
+    expect(restrictedViolations({ containers: [container] })).toEqual([]);
   });
 
   it('runs the pipeline image with the kratix command', () => {

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { manifestFileName } from '../layout/paths';
 import { toYaml } from '../layout/serialize';
@@ -19,12 +19,34 @@ export const KRATIX_DEFAULT_PATHS: KratixPaths = { input: '/kratix/input', outpu
 const WORKFLOW_TYPES = ['resource', 'promise'];
 const WORKFLOW_ACTIONS = ['configure', 'delete'];
 
+/**
+ * Kratix's workflow control file (work-creator/lib/workflow_control.go, syntasso/kratix at
+ * ae170e22): a container earlier in the pipeline that writes `suspend: true` or `retryAfter`
+ * makes Kratix create no Work from this run. We never write it (rendering is pure: a retry
+ * renders the same, and nothing here waits on anything), and when an earlier container did, we
+ * leave it and render nothing, since Kratix would discard it.
+ */
+async function controlledByEarlierContainer(metadata: string): Promise<string | undefined> {
+  const file = join(metadata, 'workflow-control.yaml');
+  try {
+    await access(file);
+  } catch {
+    return undefined;
+  }
+  const control = (await readYamlFile(file)) as { suspend?: unknown; retryAfter?: unknown; message?: unknown } | null;
+  if (control?.suspend === true) return `workflow-control.yaml suspends this workflow${control.message ? ` (${String(control.message)})` : ''}: nothing rendered`;
+  if (typeof control?.retryAfter === 'string' && control.retryAfter) return `workflow-control.yaml retries this workflow after ${control.retryAfter}: nothing rendered`;
+  return undefined;
+}
+
 /** Label a Kratix Destination carries to receive databases requested for a named cluster. */
 export const DESTINATION_CLUSTER_LABEL = 'cluster';
 
 /**
  * The Kratix pipeline contract: read the request object, write only applicable manifests to the
  * output directory (Kratix applies all of it), and report connection details as status.
+ * KRATIX_DRY_RUN changes nothing here: Kratix's rule is to use it to suppress side effects, never
+ * to change output (docs/design/dry-run.md), and this step has none besides its two directories.
  */
 export async function runKratix(env: NodeJS.ProcessEnv, paths: KratixPaths, platform: PlatformSettings): Promise<string> {
   const type = env.KRATIX_WORKFLOW_TYPE ?? 'resource';
@@ -37,6 +59,9 @@ export async function runKratix(env: NodeJS.ProcessEnv, paths: KratixPaths, plat
     return 'delete: Kratix removes the placed manifests; data volumes, backup volume and credentials are retained';
   }
 
+  const controlled = await controlledByEarlierContainer(paths.metadata);
+  if (controlled) return controlled;
+
   const object = await readYamlFile(join(paths.input, 'object.yaml'));
   const rendered = renderDatabase(object, platform);
   assertWorld(rendered.request, { now: new Date() }, platform);
@@ -46,6 +71,8 @@ export async function runKratix(env: NodeJS.ProcessEnv, paths: KratixPaths, plat
     await writeFile(join(paths.output, manifestFileName(manifest)), toYaml(manifest));
   }
   const { plan } = rendered;
+  // Top-level keys only: Kratix owns status.kratix and refuses a status.yaml that sets it
+  // (work-creator/cmd/update_status.go); it merges the rest into the object's status.
   const status = {
     message: `PostgreSQL ${plan.spec.version} (${plan.spec.size}) rendered for ${plan.namespace}/${plan.name}`,
     connection: {
@@ -61,7 +88,10 @@ export async function runKratix(env: NodeJS.ProcessEnv, paths: KratixPaths, plat
   await writeFile(join(paths.metadata, 'status.yaml'), toYaml(status));
   const explicitCluster = (object as { spec?: { cluster?: string } }).spec?.cluster;
   if (explicitCluster) {
+    // The hyphenated name is the one Kratix reads (work-creator/lib/work_creator.go); sdk/contract.md's
+    // destination_selectors.yaml is a slip of that document.
     await writeFile(join(paths.metadata, 'destination-selectors.yaml'), toYaml([{ matchLabels: { [DESTINATION_CLUSTER_LABEL]: explicitCluster } }]));
   }
-  return `wrote ${rendered.manifests.length} manifests to ${paths.output}`;
+  const dryRun = env.KRATIX_DRY_RUN === 'true' ? ' (dry run: the same output; Kratix places it on its dry-run destination)' : '';
+  return `wrote ${rendered.manifests.length} manifests to ${paths.output}${dryRun}`;
 }

@@ -194,6 +194,38 @@ status:
     expect(existsSync(join(dir, 'output'))).toBe(false);
   });
 
+  it('writes its status outside status.kratix, which Kratix owns and refuses from a workflow', async () => {
+    writeObject(kratixObject);
+    await cli(['kratix', ...paths()], { KRATIX_WORKFLOW_TYPE: 'resource' });
+    expect(Object.keys(parse(readFileSync(join(dir, 'metadata', 'status.yaml'), 'utf8'))).sort()).toEqual(['connection', 'message']);
+  });
+
+  it('renders the same under KRATIX_DRY_RUN (no side effects to suppress, so no other output)', async () => {
+    writeObject(kratixObject);
+    await cli(['kratix', ...paths()], { KRATIX_WORKFLOW_TYPE: 'resource' });
+    const real = readdirSync(join(dir, 'output')).map(f => [f, readFileSync(join(dir, 'output', f), 'utf8')]);
+    require('node:fs').rmSync(join(dir, 'output'), { recursive: true });
+    const { code, stderr } = await cli(['kratix', ...paths()], { KRATIX_WORKFLOW_TYPE: 'resource', KRATIX_DRY_RUN: 'true' });
+    expect(code).toBe(EXIT.ok);
+    expect(stderr).toContain('dry run');
+    expect(readdirSync(join(dir, 'output')).map(f => [f, readFileSync(join(dir, 'output', f), 'utf8')])).toEqual(real);
+  });
+
+  it.each([
+    ['suspend: true\nmessage: waiting for approval\n', 'suspends this workflow (waiting for approval)'],
+    ['retryAfter: 5m\n', 'retries this workflow after 5m'],
+  ])('renders nothing when an earlier container wrote workflow-control.yaml (%j), and leaves it', async (control, said) => {
+    writeObject(kratixObject);
+    require('node:fs').mkdirSync(join(dir, 'metadata'), { recursive: true });
+    writeFileSync(join(dir, 'metadata', 'workflow-control.yaml'), control);
+    const { code, stderr } = await cli(['kratix', ...paths()], { KRATIX_WORKFLOW_TYPE: 'resource' });
+    expect(code).toBe(EXIT.ok);
+    expect(stderr).toContain(said);
+    expect(existsSync(join(dir, 'output'))).toBe(false);
+    expect(readdirSync(join(dir, 'metadata'))).toEqual(['workflow-control.yaml']);
+    expect(readFileSync(join(dir, 'metadata', 'workflow-control.yaml'), 'utf8')).toBe(control);
+  });
+
   it('rejects an invalid object before writing anything', async () => {
     writeObject(kratixObject.replace('size: large', 'size: huge'));
     const { code, stderr } = await cli(['kratix', ...paths()], { KRATIX_WORKFLOW_TYPE: 'resource' });

@@ -17,6 +17,7 @@ import { localStorePlatform } from './platform';
 import { KRATIX_DEFAULT_PATHS, runKratix } from './kratix';
 import { formatVerifyResult, verifyStateStore } from './verify';
 import { kratixPromise } from './promise';
+import { pinImage } from './image-digest';
 import { publishCommand, publisherFor, type PublishCommandOptions } from './publish';
 import { fleetCommand } from './fleet/command';
 import { decommissionCommand } from './decommission';
@@ -42,7 +43,7 @@ const USAGE = `usage:
   postgres-gitops wiring --cluster <name> (--flux [--source <GitRepository>] | --argo --repo-url <url>)
   postgres-gitops ci (--github | --shell)   the state store's own CI: a GitHub Actions workflow, or the verify step for any CI
   postgres-gitops kratix [--input <dir>] [--output <dir>] [--metadata <dir>] [--platform <platform.yaml>]
-  postgres-gitops promise [--image <pipeline image>]
+  postgres-gitops promise [--image <pipeline image>]   (pinned: <image>@sha256:…, read with skopeo)
 exit codes: 0 ok, 1 verify found drift, 2 invalid input or a refused change, 3 internal error`;
 
 interface Io {
@@ -197,7 +198,8 @@ async function run(argv: string[], io: Io): Promise<number> {
       return EXIT.ok;
     }
     case 'promise': {
-      io.stdout(toYaml(kratixPromise(values.image ?? DEFAULT_PIPELINE_IMAGE)));
+      // --image is resolved to a digest; without it, the placeholder the committed promise.yaml names.
+      io.stdout(toYaml(kratixPromise(values.image ? await pinImage(values.image, io.env) : DEFAULT_PIPELINE_IMAGE)));
       return EXIT.ok;
     }
     default:

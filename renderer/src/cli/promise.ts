@@ -27,6 +27,22 @@ function structural(schema: JsonSchema): JsonSchema {
   return out;
 }
 
+/**
+ * The "restricted" Pod Security Standard for our container. Kratix applies its platform-wide
+ * default only to a container without one (pipeline_factory.go, pipelineContainers), and that
+ * default is empty unless the platform configures it. The image runs as 65534 and writes only
+ * to Kratix's volumes, so its root filesystem can be read-only.
+ */
+const PIPELINE_SECURITY_CONTEXT = {
+  runAsNonRoot: true,
+  runAsUser: 65534,
+  runAsGroup: 65534,
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
 /** The Kratix Promise for this renderer: the seed promise's API, extended, with our pipeline image. */
 export function kratixPromise(image: string) {
   const [group, version] = KRATIX_API_VERSION.split('/');
@@ -61,7 +77,7 @@ export function kratixPromise(image: string) {
               apiVersion: 'platform.kratix.io/v1alpha1',
               kind: 'Pipeline',
               metadata: { name: 'render' },
-              spec: { containers: [{ name: 'postgres-gitops', image, args: ['kratix'] }] },
+              spec: { containers: [{ name: 'postgres-gitops', image, args: ['kratix'], securityContext: PIPELINE_SECURITY_CONTEXT }] },
             },
           ],
         },
