@@ -1,5 +1,5 @@
 import type { FieldIssue } from '../../request/errors';
-import { ANNOTATION_RETIRED } from '../../request/annotations';
+import { ANNOTATION_DROP_DATA } from '../../request/annotations';
 import type { PlanBase, PlanCommon } from '../base';
 import { LABEL_INSTANCE, LABEL_NAME, APP_NAME } from '../labels';
 import { checkNameRules, type CommonNames } from '../names';
@@ -12,8 +12,8 @@ export interface SharedServerPlan extends PlanBase {
   names: CommonNames & SharedServerNames;
   server: { name: string; namespace: string; cluster: string; rwService: string };
   connectionLimit: number;
-  /** Retired: the owner role keeps its database but can no longer log in; nothing else is rendered. */
-  retired: boolean;
+  /** Retired and dropped for good: the Database is ensured absent, the DatabaseRole drops its role when it goes. */
+  dropData: boolean;
 }
 
 export function planSharedServer(common: PlanCommon): SharedServerPlan | FieldIssue[] {
@@ -41,6 +41,6 @@ export function planSharedServer(common: PlanCommon): SharedServerPlan | FieldIs
     catalogAnnotations: { 'postgres-gitops.dev/engine': 'shared-server', 'postgres-gitops.dev/server': `${server.namespace}/${server.name}` },
     applicationSecret: { type: 'Opaque', extraData: {}, labels: {} },
     connectionLimit: spec.connectionLimit ?? 20,
-    retired: common.request.metadata.annotations[ANNOTATION_RETIRED] === 'true',
+    dropData: common.retired && common.request.metadata.annotations[ANNOTATION_DROP_DATA] === 'true',
   };
 }

@@ -1,5 +1,5 @@
 import type { CloudNativePgPlan } from '../../plan/cloudnative-pg/plan';
-import type { Builder } from '../manifest';
+import type { Builder, Manifest } from '../manifest';
 import { buildConnection } from '../common/connection';
 import { buildNamespace } from '../common/namespace';
 import { buildDatabaseNetworkPolicy } from '../common/network';
@@ -12,17 +12,23 @@ import { buildPooler } from './pooler';
 import { buildScheduledBackup } from './scheduled-backup';
 import { buildTls } from './tls';
 
-/** The cloudnative-pg engine's builders, in the order their objects are listed. */
+const unlessRetired = (build: Builder<CloudNativePgPlan>) => (plan: CloudNativePgPlan): Manifest[] => (plan.retired ? [] : build(plan));
+
+/**
+ * The cloudnative-pg engine's builders, in the order their objects are listed. A retired database
+ * keeps its hibernated Cluster (no pods, its volumes kept), its ObjectStores and its
+ * NetworkPolicies, so nothing of it runs and nothing is left open while it stops.
+ */
 export const CLOUDNATIVE_PG_BUILDERS: readonly Builder<CloudNativePgPlan>[] = [
-  buildNamespace,
-  buildApplicationSecret,
-  buildConnection,
-  buildTls,
+  unlessRetired(buildNamespace),
+  unlessRetired(buildApplicationSecret),
+  unlessRetired(buildConnection),
+  unlessRetired(buildTls),
   buildObjectStores,
   buildCluster,
-  buildScheduledBackup,
-  buildPooler,
-  buildMonitoring,
+  unlessRetired(buildScheduledBackup),
+  unlessRetired(buildPooler),
+  unlessRetired(buildMonitoring),
   buildDatabaseNetworkPolicy,
   buildNetworkPolicies,
 ];
