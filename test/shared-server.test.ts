@@ -99,9 +99,12 @@ describe('a database on a shared server (tenant)', () => {
     expect(files['clusters/worker-1/postgres/team-a/orders/databaserole-team-a-orders-postgresql.yaml']).toMatch(/login: false\n/);
     expect(files['clusters/worker-1/postgres/team-a/orders/databaserole-team-a-orders-postgresql.yaml']).toMatch(/disablePassword: true\n/);
     expect(body).toContain('**The database itself is not deleted** (reclaim policy retain)');
-    expect(body).toContain(`DROP DATABASE "team_a__orders"`);
+    // Deleting for good goes through git (the objects would re-create what psql dropped), the primary found by its role label.
+    expect(body).toContain('postgres-gitops decommission worker-1/team-a/orders --repo <state-store> --allow-destructive');
+    expect(body).toContain('get pod -l cnpg.io/cluster=shared-postgresql,cnpg.io/instanceRole=primary -o name');
+    expect(body).not.toContain('shared-postgresql-1');
     const retiredRequest = files['clusters/worker-1/postgres/team-a/orders/request.yaml'];
-    expect(() => retirement(require('yaml').parse(retiredRequest), renderDatabase(server).plan.platform)).toThrow('is already retired');
+    expect(() => retirement(require('yaml').parse(retiredRequest), renderDatabase(server).plan.platform)).toThrow('is already retired: its owner role cannot log in and its database stays on the server. To drop the database and the role for good (destructive), retire it again with --allow-destructive');
   });
 });
 
@@ -142,5 +145,15 @@ describe('a tenant through the CLI and a real state store', () => {
     merge('postgres-retire/worker-1/team-a/orders');
     const again = await cli(['decommission', 'worker-1/team-a/orders', '--repo', store.url]);
     expect(again).toMatchObject({ code: EXIT.invalidInput, stderr: expect.stringContaining('is already retired') });
+
+    // For good, through git: the drop (destructive), then the record goes.
+    const drop = await cli(['decommission', 'worker-1/team-a/orders', '--repo', store.url, '--allow-destructive']);
+    expect(drop.code).toBe(EXIT.ok);
+    expect(store.show('postgres-retire/worker-1/team-a/orders', 'clusters/worker-1/postgres/team-a/orders/database-team-a-orders-postgresql.yaml')).toMatch(/ensure: absent\n/);
+    expect(store.show('postgres-retire/worker-1/team-a/orders', 'clusters/worker-1/postgres/team-a/orders/databaserole-team-a-orders-postgresql.yaml')).toMatch(/databaseRoleReclaimPolicy: delete\n/);
+    merge('postgres-retire/worker-1/team-a/orders');
+    const gone = await cli(['decommission', 'worker-1/team-a/orders', '--repo', store.url]);
+    expect(gone.code).toBe(EXIT.ok);
+    expect(store.files('postgres-retire/worker-1/team-a/orders', 'clusters/worker-1/postgres/team-a/orders')).toEqual([]);
   });
 });
