@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { RequestValidationError, renderDatabase, type RenderedDatabase } from '@postgres-gitops/renderer';
 import { CNPG_FIXED_PARAMETERS } from '../renderer/src/plan/cloudnative-pg/managed-parameters';
+import { engineRestarts } from '../renderer/src/review/engines';
 import { operatorPods } from './support/cnpg-operator';
 import { reconcilerViolations } from './support/cnpg-reconcilers';
 import { clusterWebhookViolations, poolerWebhookViolations } from './support/cnpg-webhook';
@@ -140,6 +141,17 @@ describe('CloudNativePG data safety, credentials and endpoints', () => {
     expect(certificates[0].spec.dnsNames).toEqual(expect.arrayContaining(['orders-postgresql-rw.team-a.svc', 'orders-postgresql.team-a.svc', 'orders-postgresql-pooler.team-a.svc']));
     expect(certificates[0].spec.secretTemplate.labels).toEqual({ 'cnpg.io/reload': 'true' });
     expect(byKind(variant, 'Issuer')).toEqual([]);
+  });
+
+  it('a store rendered with the old cert-manager client CA: the review names the Secrets to delete after the merge', () => {
+    const now = renderDatabase(cnpgRequest('orders', { pooling: true }), CNPG_PLATFORM_VARIANT);
+    const before = structuredClone(now.manifests) as any[];
+    const cluster = before.find(m => m.kind === 'Cluster');
+    cluster.spec.certificates = { ...cluster.spec.certificates, clientCASecret: 'orders-postgresql-replication', replicationTLSSecret: 'orders-postgresql-replication' };
+    expect(engineRestarts(now.plan, before, now.manifests)).toEqual([
+      'orders-postgresql: client certificates move to the operator\'s own client CA orders-postgresql-ca (instances reload): after the merge run kubectl -n team-a delete secret orders-postgresql-replication orders-postgresql-client-ca --ignore-not-found, so the operator issues streaming_replica\'s certificate from its CA and no key signed by the platform\'s issuer is left; until then a standby that reconnects is refused',
+    ]);
+    expect(engineRestarts(now.plan, now.manifests, now.manifests)).toEqual([]);
   });
 
   it('the pooler: pods with a service-account token, TLS required with ssl, its metrics scraped', () => {
