@@ -33,7 +33,7 @@ type Obj = Record<string, any>;
 
 /** The client CA the instances trust, made from the rendered objects the way cert-manager or the operator would. */
 function clientCa(manifests: Obj[], pki: Pki, platform: Issuer): { trusted: string; operatorCa?: KeyPair } {
-  const cluster = manifests.find(m => m.kind === 'Cluster');
+  const cluster = manifests.find(m => m.kind === 'Cluster')!;
   const { name, namespace } = cluster.metadata;
   const secret = (secretName: string): Record<string, string> => {
     const source = secretSource(manifests, namespace, secretName);
@@ -54,7 +54,7 @@ function clientCa(manifests: Obj[], pki: Pki, platform: Issuer): { trusted: stri
 /** The client CA as the renderer used to make it with cert-manager (main before this change): a CA from the platform's issuer, its Issuer signing streaming_replica. */
 function oldCertManagerDesign(manifests: Manifest[]): Obj[] {
   const objects = structuredClone(manifests) as Obj[];
-  const cluster = objects.find(m => m.kind === 'Cluster');
+  const cluster = objects.find(m => m.kind === 'Cluster')!;
   const { name, namespace } = cluster.metadata;
   cluster.spec.certificates = { ...cluster.spec.certificates, clientCASecret: `${name}-replication`, replicationTLSSecret: `${name}-replication` };
   const meta = (n: string) => ({ name: n, namespace });
@@ -89,7 +89,7 @@ describe.each(DESIGNS)('client certificates on a real PostgreSQL 15: %s', (_labe
     operatorCa = ca.operatorCa;
     writeOwned(join(dir, 'client-ca.crt'), ca.trusted);
     const tls = makeCertificate(dir);
-    const cluster = rendered.find(m => m.kind === 'Cluster');
+    const cluster = rendered.find(m => m.kind === 'Cluster')!;
     writeOwned(join(dir, 'pg_hba.conf'), HBA(cluster.spec.postgresql.pg_hba ?? []));
     writeOwned(join(dir, 'pg_ident.conf'), IDENT);
     await initdb(join(dir, 'data'));

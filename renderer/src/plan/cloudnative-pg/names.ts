@@ -26,6 +26,9 @@ export interface CloudNativePgNames {
   podMonitor: string;
   operatorNetworkPolicy: string;
   poolerNetworkPolicy: string;
+  /** A server with tenants: a Secret holding only ca.crt of the server certificate's CA, and what copies it there. */
+  publicCa: string;
+  caPublisher: string;
 }
 
 export function cloudNativePgNames(base: string): CloudNativePgNames {
@@ -42,6 +45,8 @@ export function cloudNativePgNames(base: string): CloudNativePgNames {
     podMonitor: base,
     operatorNetworkPolicy: `${base}-operator`,
     poolerNetworkPolicy: `${base}-pooler`,
+    publicCa: `${base}-server-ca`,
+    caPublisher: `${base}-ca-publisher`,
   };
 }
 

@@ -1,6 +1,6 @@
 import type { FieldIssue } from '../../request/errors';
 import { ANNOTATION_DROP_DATA } from '../../request/annotations';
-import type { PlanBase, PlanCommon } from '../base';
+import { rootCertificate, type PlanBase, type PlanCommon } from '../base';
 import { LABEL_INSTANCE, LABEL_NAME, APP_NAME } from '../labels';
 import { checkNameRules, type CommonNames } from '../names';
 import { CNPG_CLUSTER_LABEL, CNPG_POD_ROLE_LABEL } from '../cloudnative-pg/names';
@@ -10,7 +10,7 @@ import { serverObjectNames, sharedServerNameRules, sharedServerNames, type Share
 export interface SharedServerPlan extends PlanBase {
   engine: 'shared-server';
   names: CommonNames & SharedServerNames;
-  server: { name: string; namespace: string; cluster: string; rwService: string };
+  server: { name: string; namespace: string; cluster: string; rwService: string; publicCa: string };
   connectionLimit: number;
   /** Retired and dropped for good: the Database is ensured absent, the DatabaseRole drops its role when it goes. */
   dropData: boolean;
@@ -31,9 +31,12 @@ export function planSharedServer(common: PlanCommon): SharedServerPlan | FieldIs
     // The server's image and major are the server's business: the tenant's objects carry no version.
     postgresVersion: '',
     images: { postgres: '' },
+    // CloudNativePG always serves TLS; the server's certificate names its -rw Service in every form
+    // (GetClusterAltDNSNames, or the cert-manager Certificate), and the server publishes its CA for tenants.
     connection: {
       host: `${server.rwService}.${server.namespace}.svc.${platform.clusterDomain}`,
-      sslmode: 'prefer',
+      sslmode: 'verify-full',
+      rootCert: rootCertificate(names.secret),
       ...(ref.userSuffix ? { user: `${spec.username}${ref.userSuffix}` } : {}),
     },
     databasePods: { matchLabels: { [CNPG_CLUSTER_LABEL]: server.cluster, [CNPG_POD_ROLE_LABEL]: 'instance' } },

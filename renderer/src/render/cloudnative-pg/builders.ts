@@ -9,6 +9,7 @@ import { buildMonitoring } from './monitoring';
 import { buildNetworkPolicies } from './network';
 import { buildObjectStores } from './object-stores';
 import { buildPooler } from './pooler';
+import { buildPublicServerCa } from './public-ca';
 import { buildScheduledBackup } from './scheduled-backup';
 import { buildTls } from './tls';
 
@@ -24,6 +25,7 @@ export const CLOUDNATIVE_PG_BUILDERS: readonly Builder<CloudNativePgPlan>[] = [
   unlessRetired(buildApplicationSecret),
   unlessRetired(buildConnection),
   unlessRetired(buildTls),
+  unlessRetired(buildPublicServerCa),
   buildObjectStores,
   buildCluster,
   unlessRetired(buildScheduledBackup),
