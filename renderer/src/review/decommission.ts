@@ -1,6 +1,5 @@
 import { layoutDatabase, type FileSet, type RenderedDatabase } from '../layout/layout';
 import { buildPlan, type Plan } from '../plan/plan';
-import type { SharedServerPlan } from '../plan/shared-server/plan';
 import { renderPlan } from '../render/render';
 import { ANNOTATION_DROP_DATA, ANNOTATION_RETIRED } from '../request/annotations';
 import { parseRequest } from '../request/parse';
@@ -8,6 +7,8 @@ import type { PlatformSettings } from '../request/platform';
 import type { Request } from '../request/types';
 import { ChangeRefusedError } from './decide';
 import { engineRetained } from './engines';
+
+type SharedServerPlan = Extract<Plan, { engine: 'shared-server' }>;
 
 const identity = (plan: Plan) => `${plan.spec.cluster}/${plan.namespace}/${plan.name}`;
 
