@@ -179,6 +179,24 @@ describe('CloudNativePG data safety, credentials and endpoints', () => {
     expect(pods.filter(p => p.labels['app.kubernetes.io/instance'] !== 'orders').map(p => p.what)).toEqual(['Pooler orders-postgresql-pooler pod 1']);
   });
 
+  it('retired: a hibernated Cluster, its ObjectStores and NetworkPolicies, valid for the API server, the webhook and the reconcilers', () => {
+    const request = cnpgRequest('orders', { size: 'large', profile: 'prod', replicas: 3, pooling: true, backup: true, monitoring: true });
+    const retired = renderDatabase({ ...request, metadata: { ...request.metadata, annotations: { 'postgres-gitops.dev/retired': 'true' } } }, CNPG_PLATFORM_VARIANT);
+    expect(retired.manifests.map(m => `${m.kind}/${m.metadata.name}`)).toEqual([
+      'Certificate/orders-postgresql-tls', 'ObjectStore/orders-postgresql-backups', 'Cluster/orders-postgresql', 'NetworkPolicy/orders-postgresql', 'NetworkPolicy/orders-postgresql-operator',
+    ]);
+    const [cluster] = byKind(retired, 'Cluster');
+    expect(cluster.metadata.annotations).toEqual({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled', 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false', 'cnpg.io/hibernation': 'on' });
+    // The same Cluster but for the annotation: hibernating rolls nothing first.
+    const active = byKind(renderDatabase(request, CNPG_PLATFORM_VARIANT), 'Cluster')[0];
+    expect(cluster.spec).toEqual(active.spec);
+    expect(Object.keys(retired.files).some(f => f.endsWith('catalog-info.yaml'))).toBe(false);
+    expect(retired.manifests.flatMap(m => validateObject(m))).toEqual([]);
+    expect(clusterWebhookViolations(cluster, UPSTREAM_FIXED)).toEqual([]);
+    expect(reconcilerViolations(retired.manifests)).toEqual([]);
+    expect(operatorPods(retired.manifests)).toEqual([]);
+  });
+
   it('renders deterministically', () => {
     const again = renderDatabase(cnpgRequest('orders', { size: 'large', profile: 'prod', replicas: 3, pooling: true }), CNPG_PLATFORM);
     expect(again.files).toEqual(db.files);

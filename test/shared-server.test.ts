@@ -135,7 +135,7 @@ describe('a database on a shared server (tenant)', () => {
     expect(body).toContain('get pod -l cnpg.io/cluster=shared-postgresql,cnpg.io/instanceRole=primary -o name');
     expect(body).not.toContain('shared-postgresql-1');
     const retiredRequest = files['clusters/worker-1/postgres/team-a/orders/request.yaml'];
-    expect(() => retirement(require('yaml').parse(retiredRequest), renderDatabase(server).plan.platform)).toThrow('is already retired: its owner role cannot log in and its database stays on the server. To drop the database and the role for good (destructive), retire it again with --allow-destructive');
+    expect(() => retirement(require('yaml').parse(retiredRequest), renderDatabase(server).plan.platform)).toThrow('is already retired: its owner role cannot log in and its database stays on the server. To drop the database and the role for good (destructive): postgres-gitops decommission worker-1/team-a/orders --repo <state-store> --allow-destructive');
   });
 });
 

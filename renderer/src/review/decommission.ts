@@ -30,7 +30,7 @@ export function decommissionText(db: RenderedDatabase, requestedBy?: string) {
     plan.engine === 'shared-server'
       ? `This retires the database \`${plan.spec.database}\` on the shared server \`${plan.server.namespace}/${plan.server.name}\`: its Secrets, the SecretStore that copies the password, the NetworkPolicy that admits \`${plan.namespace}\` and the catalog entity \`${db.entityRef}\` go; its owner role stays but can no longer log in (no login, no password). **The database itself is not deleted** (reclaim policy retain).`
       : plan.engine === 'cloudnative-pg'
-        ? `This hibernates the Cluster \`${plan.names.cluster}\`: the operator stops every instance and keeps their volumes, so nothing of the database runs or can be reached. Its pooler, Services, certificates, scheduled backups, monitoring and the catalog entity \`${db.entityRef}\` go; its NetworkPolicies stay while it stops. **No data is deleted.**`
+        ? `This hibernates the Cluster \`${plan.names.cluster}\`: the operator stops every instance and keeps their volumes, so nothing of the database runs or can be reached. Its pooler, Services, scheduled backups, monitoring and the catalog entity \`${db.entityRef}\` go; its NetworkPolicies stay while it stops. **No data is deleted.**`
         : `This removes \`${db.directory}/\` from the state store: Flux or Argo CD stop managing the database and remove what is not protected (Services, ConfigMaps, NetworkPolicies, monitoring), and the catalog entity \`${db.entityRef}\` goes with its file. **No data is deleted.**`;
   const lines = [
     `## Retire PostgreSQL \`${plan.namespace}/${plan.name}\` on \`${plan.spec.cluster}\``,
@@ -109,7 +109,7 @@ export function retirement(
       if (plan.dropData) return { files: {}, ...removeRecordText(plan, requestedBy) };
       if (!options.dropData) {
         throw new ChangeRefusedError(
-          `${identity(plan)} is already retired: its owner role cannot log in and its database stays on the server. To drop the database and the role for good (destructive), retire it again with --allow-destructive`,
+          `${identity(plan)} is already retired: its owner role cannot log in and its database stays on the server. To drop the database and the role for good (destructive): postgres-gitops decommission ${identity(plan)} --repo <state-store> --allow-destructive`,
         );
       }
       const dropped = buildPlan(withAnnotations(request, { [ANNOTATION_DROP_DATA]: 'true' }), platform);

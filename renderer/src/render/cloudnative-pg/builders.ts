@@ -17,14 +17,15 @@ const unlessRetired = (build: Builder<CloudNativePgPlan>) => (plan: CloudNativeP
 
 /**
  * The cloudnative-pg engine's builders, in the order their objects are listed. A retired database
- * keeps its hibernated Cluster (no pods, its volumes kept), its ObjectStores and its
- * NetworkPolicies, so nothing of it runs and nothing is left open while it stops.
+ * keeps its hibernated Cluster (no pods, its volumes kept), its ObjectStores, its NetworkPolicies
+ * (nothing is left open while it stops) and the server Certificate the Cluster names (the operator
+ * keeps checking it, hibernated or not: internal/controller/cluster_pki.go).
  */
 export const CLOUDNATIVE_PG_BUILDERS: readonly Builder<CloudNativePgPlan>[] = [
   unlessRetired(buildNamespace),
   unlessRetired(buildApplicationSecret),
   unlessRetired(buildConnection),
-  unlessRetired(buildTls),
+  buildTls,
   unlessRetired(buildPublicServerCa),
   buildObjectStores,
   buildCluster,

@@ -77,7 +77,7 @@ export const cloudNativePgReview: ReviewEngine<CloudNativePgPlan> = {
       `its NetworkPolicies, so nothing reaches it while it stops`,
       `Secret ${names.secret} with its Password generator and ExternalSecret (orphaned and protected from pruning)`,
       ...(plan.backup ? [`the base backups and WAL archive in ${plan.backup.store.destinationPath} (server ${plan.backup.serverName}), and ObjectStore ${names.objectStore}`] : []),
-      `this directory, holding the retired record (request.yaml, the hibernated Cluster${plan.backup ? ', the ObjectStore' : ''} and the NetworkPolicies), so the retirement is on record and nothing can claim the name`,
+      `this directory, holding the retired record (request.yaml, the hibernated Cluster${plan.backup ? ', the ObjectStore' : ''}${plan.certificates === 'cert-manager' ? ', the server Certificate' : ''} and the NetworkPolicies), so the retirement is on record and nothing can claim the name`,
     ];
     const commands = [
       `kubectl -n ${namespace} delete cluster ${names.cluster}   # deletes its volumes: the data is gone for good`,
