@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { RequestValidationError, renderDatabase, type RenderedDatabase } from '@postgres-gitops/renderer';
 import { CNPG_FIXED_PARAMETERS } from '../renderer/src/plan/cloudnative-pg/managed-parameters';
-import { clusterWebhookViolations } from './support/cnpg-webhook';
+import { engineRestarts } from '../renderer/src/review/engines';
+import { operatorPods } from './support/cnpg-operator';
+import { reconcilerViolations } from './support/cnpg-reconcilers';
+import { clusterWebhookViolations, poolerWebhookViolations } from './support/cnpg-webhook';
 import { kustomizeBuild } from './support/kustomize';
 import { CNPG_PLATFORM, CNPG_PLATFORM_VARIANT, cnpgCombinations, cnpgRequest, describeCnpg } from './support/cnpg-requests';
 import { podSpecsOf, restrictedViolations } from './support/pod-security';
@@ -30,19 +33,26 @@ describe('CloudNativePG: every rendered object', () => {
     expect(combinations).toHaveLength(240);
   });
 
-  it.each(rendered)('%s: validates against its CRD, CEL rules included, and the operator webhook\'s rules', (_label, db) => {
+  it.each(rendered)('%s: validates against its CRD, CEL rules included, and the operator webhooks\' rules', (_label, db) => {
     const problems = db.manifests.flatMap(m => validateObject(m).map(p => `${m.kind}/${m.metadata.name}: ${p}`));
-    const webhook = byKind(db, 'Cluster').flatMap(c => clusterWebhookViolations(c, UPSTREAM_FIXED));
+    const webhook = [...byKind(db, 'Cluster').flatMap(c => clusterWebhookViolations(c, UPSTREAM_FIXED)), ...byKind(db, 'Pooler').flatMap(poolerWebhookViolations)];
     expect([...problems, ...webhook]).toEqual([]);
   });
 
-  it.each(rendered)('%s: sets metadata.namespace and the standard labels, and the Pooler\'s pods are restricted', (_label, db) => {
+  it.each(rendered)('%s: gives the operator\'s reconcilers and instance managers what they need', (_label, db) => {
+    expect(reconcilerViolations(db.manifests)).toEqual([]);
+  });
+
+  it.each(rendered)('%s: sets metadata.namespace and the standard labels; the pods the operator runs are restricted', (_label, db) => {
     for (const m of db.manifests) {
       if (m.kind === 'Namespace') continue;
       expect(m.metadata.namespace).toBe(db.plan.namespace);
       expect(m.metadata.labels).toHaveProperty(['app.kubernetes.io/instance'], db.plan.name);
     }
     for (const m of db.manifests) for (const spec of podSpecsOf(m as never)) expect(restrictedViolations(spec)).toEqual([]);
+    const pods = operatorPods(db.manifests);
+    expect(pods.length).toBeGreaterThan(0);
+    for (const pod of pods) expect({ pod: pod.what, problems: restrictedViolations(pod.spec) }).toEqual({ pod: pod.what, problems: [] });
   });
 
   it.each(rendered)('%s: files parse back, and Flux substitution has nothing to touch', (_label, db) => {
@@ -123,23 +133,68 @@ describe('CloudNativePG data safety, credentials and endpoints', () => {
     expect(stores).toEqual(['s3://acme-backups/prod/worker-1/team-a/orders-copy', 's3://acme-backups/prod/worker-1/team-a/orders']);
   });
 
-  it('with cert-manager: a server certificate, a client CA of its own, and streaming_replica\'s certificate, all wired into the Cluster', () => {
+  it('with cert-manager: the server certificate only; client certificates stay with the operator\'s own client CA', () => {
     const variant = renderDatabase(cnpgRequest('orders', { size: 'large', profile: 'prod', pooling: true }), CNPG_PLATFORM_VARIANT);
-    expect(byKind(variant, 'Cluster')[0].spec.certificates).toMatchObject({
-      serverTLSSecret: 'orders-postgresql-tls',
-      serverCASecret: 'orders-postgresql-tls',
-      clientCASecret: 'orders-postgresql-replication',
-      replicationTLSSecret: 'orders-postgresql-replication',
-    });
+    expect(byKind(variant, 'Cluster')[0].spec.certificates).toEqual({ serverTLSSecret: 'orders-postgresql-tls', serverCASecret: 'orders-postgresql-tls' });
     const certificates = byKind(variant, 'Certificate');
-    expect(certificates.map(c => [c.metadata.name, c.spec.issuerRef.kind, c.spec.isCA ?? false])).toEqual([
-      ['orders-postgresql-tls', 'ClusterIssuer', false],
-      ['orders-postgresql-client-ca', 'ClusterIssuer', true],
-      ['orders-postgresql-replication', 'Issuer', false],
-    ]);
+    expect(certificates.map(c => [c.metadata.name, c.spec.issuerRef.kind, c.spec.isCA ?? false])).toEqual([['orders-postgresql-tls', 'ClusterIssuer', false]]);
     expect(certificates[0].spec.dnsNames).toEqual(expect.arrayContaining(['orders-postgresql-rw.team-a.svc', 'orders-postgresql.team-a.svc', 'orders-postgresql-pooler.team-a.svc']));
-    expect(certificates[2].spec.commonName).toBe('streaming_replica');
-    expect(byKind(variant, 'Issuer')[0].spec).toEqual({ ca: { secretName: 'orders-postgresql-client-ca' } });
+    expect(certificates[0].spec.secretTemplate.labels).toEqual({ 'cnpg.io/reload': 'true' });
+    expect(byKind(variant, 'Issuer')).toEqual([]);
+  });
+
+  it('a store rendered with the old cert-manager client CA: the review names the Secrets to delete after the merge', () => {
+    const now = renderDatabase(cnpgRequest('orders', { pooling: true }), CNPG_PLATFORM_VARIANT);
+    const before = structuredClone(now.manifests) as any[];
+    const cluster = before.find(m => m.kind === 'Cluster');
+    cluster.spec.certificates = { ...cluster.spec.certificates, clientCASecret: 'orders-postgresql-replication', replicationTLSSecret: 'orders-postgresql-replication' };
+    expect(engineRestarts(now.plan, before, now.manifests)).toEqual([
+      'orders-postgresql: client certificates move to the operator\'s own client CA orders-postgresql-ca (instances reload): after the merge run kubectl -n team-a delete secret orders-postgresql-replication orders-postgresql-client-ca --ignore-not-found, so the operator issues streaming_replica\'s certificate from its CA and no key signed by the platform\'s issuer is left; until then a standby that reconnects is refused',
+    ]);
+    expect(engineRestarts(now.plan, now.manifests, now.manifests)).toEqual([]);
+  });
+
+  it('the pooler: pods with a service-account token, TLS required with ssl, its metrics scraped', () => {
+    const pooled = renderDatabase(cnpgRequest('orders', { pooling: true, ssl: true, monitoring: true }), CNPG_PLATFORM);
+    const [pooler] = byKind(pooled, 'Pooler');
+    expect(pooler.spec.template.spec).not.toHaveProperty('automountServiceAccountToken');
+    // The operator overwrites the security contexts (pkg/specs/pgbouncer/deployments.go): the template claims none.
+    expect(JSON.stringify(pooler.spec.template)).not.toContain('securityContext');
+    expect(pooler.spec.pgbouncer.parameters.client_tls_sslmode).toBe('require');
+    expect(byKind(renderDatabase(cnpgRequest('orders', { pooling: true, ssl: false }), CNPG_PLATFORM), 'Pooler')[0].spec.pgbouncer.parameters).not.toHaveProperty('client_tls_sslmode');
+    expect(byKind(pooled, 'PodMonitor').map(m => [m.metadata.name, m.spec.selector.matchLabels])).toEqual([
+      ['orders-postgresql', { 'cnpg.io/cluster': 'orders-postgresql', 'cnpg.io/podRole': 'instance' }],
+      ['orders-postgresql-pooler', { 'cnpg.io/poolerName': 'orders-postgresql-pooler', 'cnpg.io/podRole': 'pooler' }],
+    ]);
+  });
+
+  it('the catalog selects what the operator runs for the Cluster, the pooler\'s pods included', () => {
+    const pooled = renderDatabase(cnpgRequest('orders', { pooling: true, replicas: 2 }), CNPG_PLATFORM);
+    expect(pooled.plan.catalogLabelSelector).toBe('cnpg.io/cluster=orders-postgresql');
+    const [key, value] = pooled.plan.catalogLabelSelector.split('=');
+    const pods = operatorPods(pooled.manifests);
+    expect(pods.map(p => p.what)).toEqual(['Cluster orders-postgresql instance 1', 'Cluster orders-postgresql instance 2', 'Pooler orders-postgresql-pooler pod 1']);
+    for (const pod of pods) expect(pod.labels[key]).toBe(value);
+    // What the selector used to be misses the pooler: the operator sets app.kubernetes.io/instance to the Cluster's name there.
+    expect(pods.filter(p => p.labels['app.kubernetes.io/instance'] !== 'orders').map(p => p.what)).toEqual(['Pooler orders-postgresql-pooler pod 1']);
+  });
+
+  it('retired: a hibernated Cluster, its ObjectStores and NetworkPolicies, valid for the API server, the webhook and the reconcilers', () => {
+    const request = cnpgRequest('orders', { size: 'large', profile: 'prod', replicas: 3, pooling: true, backup: true, monitoring: true });
+    const retired = renderDatabase({ ...request, metadata: { ...request.metadata, annotations: { 'postgres-gitops.dev/retired': 'true' } } }, CNPG_PLATFORM_VARIANT);
+    expect(retired.manifests.map(m => `${m.kind}/${m.metadata.name}`)).toEqual([
+      'Certificate/orders-postgresql-tls', 'ObjectStore/orders-postgresql-backups', 'Cluster/orders-postgresql', 'NetworkPolicy/orders-postgresql', 'NetworkPolicy/orders-postgresql-operator',
+    ]);
+    const [cluster] = byKind(retired, 'Cluster');
+    expect(cluster.metadata.annotations).toEqual({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled', 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false', 'cnpg.io/hibernation': 'on' });
+    // The same Cluster but for the annotation: hibernating rolls nothing first.
+    const active = byKind(renderDatabase(request, CNPG_PLATFORM_VARIANT), 'Cluster')[0];
+    expect(cluster.spec).toEqual(active.spec);
+    expect(Object.keys(retired.files).some(f => f.endsWith('catalog-info.yaml'))).toBe(false);
+    expect(retired.manifests.flatMap(m => validateObject(m))).toEqual([]);
+    expect(clusterWebhookViolations(cluster, UPSTREAM_FIXED)).toEqual([]);
+    expect(reconcilerViolations(retired.manifests)).toEqual([]);
+    expect(operatorPods(retired.manifests)).toEqual([]);
   });
 
   it('renders deterministically', () => {

@@ -159,7 +159,7 @@ describe('properties of every rendered database (fast-check)', () => {
           const template = (m as unknown as { spec: { target: { template?: { data?: Record<string, string> } } } }).spec.target.template?.data ?? {};
           for (const value of Object.values(template)) {
             const actions = value.match(/\{\{.*?\}\}/g) ?? [];
-            for (const action of actions) expect(['{{ .password }}', '{{ .password | urlquery }}', '{{ .username }}']).toContain(action);
+            for (const action of actions) expect(['{{ .password }}', '{{ .password | urlquery }}', '{{ .username }}', '{{ .ca }}']).toContain(action);
             expect(value.replace(/\{\{.*?\}\}/g, '')).not.toMatch(/\{\{|\}\}/);
           }
         }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { assertWorld, parseRequest, renderDatabase, retirement, type RenderedDatabase } from '@postgres-gitops/renderer';
 import { cli, issuesOf } from '../renderer/src/__testUtils__/cli';
+import { clientConnectionChange } from '../renderer/src/review/client-connection';
 import { EXIT } from '../renderer/src/cli/exit-codes';
 import { kustomizeBuild } from './support/kustomize';
 import { createStateStore, type StateStore } from './support/state-store';
@@ -36,11 +37,18 @@ describe('a database on a shared server (tenant)', () => {
       PGPORT: '5432',
       PGDATABASE: 'team_a__orders',
       PGUSER: 'team_a__orders@shared',
-      DATABASE_URL: 'postgresql://team_a__orders%40shared:{{ .password | urlquery }}@shared-postgresql-rw.databases.svc.cluster.local:5432/team_a__orders?sslmode=prefer',
+      DATABASE_URL: 'postgresql://team_a__orders%40shared:{{ .password | urlquery }}@shared-postgresql-rw.databases.svc.cluster.local:5432/team_a__orders?sslmode=verify-full&sslrootcert=%2Fetc%2Fpostgres-gitops%2Fca%2Fca.crt',
+      PGSSLMODE: 'verify-full',
+      PGSSLROOTCERT: '/etc/postgres-gitops/ca/ca.crt',
+      'ca.crt': '{{ .ca }}',
     });
-    // The tenant's store may read exactly one Secret of the server's namespace.
+    expect(copy.spec.data).toEqual([
+      { secretKey: 'password', remoteRef: { key: 'team-a-orders-postgresql-owner', property: 'password' } },
+      { secretKey: 'ca', remoteRef: { key: 'shared-postgresql-server-ca', property: 'ca.crt' } },
+    ]);
+    // The tenant's store may read exactly two Secrets of the server's namespace: its owner's password and the server's public CA.
     const [reader] = byKind(orders, 'Role');
-    expect(reader.rules).toEqual([{ apiGroups: [''], resources: ['secrets'], resourceNames: ['team-a-orders-postgresql-owner'], verbs: ['get'] }]);
+    expect(reader.rules).toEqual([{ apiGroups: [''], resources: ['secrets'], resourceNames: ['team-a-orders-postgresql-owner', 'shared-postgresql-server-ca'], verbs: ['get'] }]);
     expect(byKind(orders, 'RoleBinding')[0].subjects).toEqual([{ kind: 'ServiceAccount', name: 'orders-postgresql-credentials', namespace: 'team-a' }]);
     expect(byKind(orders, 'SecretStore')[0].spec.provider.kubernetes.remoteNamespace).toBe('databases');
     const problems = orders.manifests.flatMap(m => validateObject(m).map(p => `${m.kind}/${m.metadata.name}: ${p}`));
@@ -55,6 +63,29 @@ describe('a database on a shared server (tenant)', () => {
     const serverSide = (db: RenderedDatabase) => db.manifests.filter(m => m.metadata.namespace === 'databases').map(m => `${m.kind}/${m.metadata.name}`);
     expect(serverSide(orders).filter(n => serverSide(other).includes(n))).toEqual([]);
     expect(byKind(other, 'Database')[0].spec.name).toBe('team_b__orders');
+  });
+
+  it('the server publishes the CA of its certificate, and only that, for its tenants', () => {
+    for (const [certificates, source] of [['operator', 'shared-postgresql-ca'], ['cert-manager', 'shared-postgresql-tls']] as const) {
+      const db = renderDatabase(server, { ...renderDatabase(server).plan.platform, cloudnativePg: { ...renderDatabase(server).plan.platform.cloudnativePg, certificates } });
+      const [publisher] = byKind(db, 'Role');
+      expect(publisher.rules).toEqual([{ apiGroups: [''], resources: ['secrets'], resourceNames: [source], verbs: ['get'] }]);
+      const copy = byKind(db, 'ExternalSecret').find(e => e.metadata.name === 'shared-postgresql-server-ca');
+      expect(copy.spec.data).toEqual([{ secretKey: 'ca', remoteRef: { key: source, property: 'ca.crt' } }]);
+      expect(Object.keys(copy.spec.target.template.data)).toEqual(['ca.crt']);
+      expect(db.manifests.flatMap(m => validateObject(m).map(p => `${m.kind}/${m.metadata.name}: ${p}`))).toEqual([]);
+    }
+    const noTenants = renderDatabase({ ...server, spec: { ...server.spec, tenants: false } });
+    expect(byKind(noTenants, 'Role')).toEqual([]);
+  });
+
+  it('a tenant rendered when it was told sslmode=prefer: the fleet line says its Secret follows at once, so the CA is mounted first', () => {
+    const now = byKind(orders, 'ConfigMap')[0];
+    const before = { ...now, data: { ...now.data, sslmode: 'prefer' } };
+    delete before.data.sslrootcert;
+    expect(clientConnectionChange(before, now, true)).toBe(
+      "clients' connection: sslmode prefer -> verify-full, sslrootcert (unset) -> /etc/postgres-gitops/ca/ca.crt; the Secret follows within a minute, and applications read it when they next start (manual step: mount orders-postgresql-secret (key ca.crt; mount that key alone) at /etc/postgres-gitops/ca/ca.crt in the applications before they restart)",
+    );
   });
 
   it('admits the tenant\'s namespace to the server\'s pods with a NetworkPolicy of its own', () => {
@@ -99,9 +130,12 @@ describe('a database on a shared server (tenant)', () => {
     expect(files['clusters/worker-1/postgres/team-a/orders/databaserole-team-a-orders-postgresql.yaml']).toMatch(/login: false\n/);
     expect(files['clusters/worker-1/postgres/team-a/orders/databaserole-team-a-orders-postgresql.yaml']).toMatch(/disablePassword: true\n/);
     expect(body).toContain('**The database itself is not deleted** (reclaim policy retain)');
-    expect(body).toContain(`DROP DATABASE "team_a__orders"`);
+    // Deleting for good goes through git (the objects would re-create what psql dropped), the primary found by its role label.
+    expect(body).toContain('postgres-gitops decommission worker-1/team-a/orders --repo <state-store> --allow-destructive');
+    expect(body).toContain('get pod -l cnpg.io/cluster=shared-postgresql,cnpg.io/instanceRole=primary -o name');
+    expect(body).not.toContain('shared-postgresql-1');
     const retiredRequest = files['clusters/worker-1/postgres/team-a/orders/request.yaml'];
-    expect(() => retirement(require('yaml').parse(retiredRequest), renderDatabase(server).plan.platform)).toThrow('is already retired');
+    expect(() => retirement(require('yaml').parse(retiredRequest), renderDatabase(server).plan.platform)).toThrow('is already retired: its owner role cannot log in and its database stays on the server. To drop the database and the role for good (destructive): postgres-gitops decommission worker-1/team-a/orders --repo <state-store> --allow-destructive');
   });
 });
 
@@ -142,5 +176,15 @@ describe('a tenant through the CLI and a real state store', () => {
     merge('postgres-retire/worker-1/team-a/orders');
     const again = await cli(['decommission', 'worker-1/team-a/orders', '--repo', store.url]);
     expect(again).toMatchObject({ code: EXIT.invalidInput, stderr: expect.stringContaining('is already retired') });
+
+    // For good, through git: the drop (destructive), then the record goes.
+    const drop = await cli(['decommission', 'worker-1/team-a/orders', '--repo', store.url, '--allow-destructive']);
+    expect(drop.code).toBe(EXIT.ok);
+    expect(store.show('postgres-retire/worker-1/team-a/orders', 'clusters/worker-1/postgres/team-a/orders/database-team-a-orders-postgresql.yaml')).toMatch(/ensure: absent\n/);
+    expect(store.show('postgres-retire/worker-1/team-a/orders', 'clusters/worker-1/postgres/team-a/orders/databaserole-team-a-orders-postgresql.yaml')).toMatch(/databaseRoleReclaimPolicy: delete\n/);
+    merge('postgres-retire/worker-1/team-a/orders');
+    const gone = await cli(['decommission', 'worker-1/team-a/orders', '--repo', store.url]);
+    expect(gone.code).toBe(EXIT.ok);
+    expect(store.files('postgres-retire/worker-1/team-a/orders', 'clusters/worker-1/postgres/team-a/orders')).toEqual([]);
   });
 });

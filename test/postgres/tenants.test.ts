@@ -19,6 +19,22 @@ function hbaFile(): string {
   return ['local all all peer', ...cluster.spec.postgresql.pg_hba, 'host all all all scram-sha-256', ''].join('\n');
 }
 
+/**
+ * What the instance manager does with a Database of ensure: absent (DROP DATABASE IF EXISTS,
+ * internal/management/controller/database_controller_sql.go dropDatabase) and with a deleted
+ * DatabaseRole of reclaim policy delete (DROP ROLE IF EXISTS, roles/postgres.go; handleDeletion in
+ * databaserole_controller.go), CloudNativePG v1.30.0.
+ */
+function dropSql(role: any, database: any, roleDeleted: boolean): string {
+  return [
+    `\\set role '${role.spec.name}'`,
+    `\\set database '${database.spec.name}'`,
+    ...(database.spec.ensure === 'absent' ? ['DROP DATABASE IF EXISTS :"database";'] : []),
+    ...(roleDeleted && role.spec.databaseRoleReclaimPolicy === 'delete' ? ['DROP ROLE IF EXISTS :"role";'] : []),
+    '',
+  ].join('\n');
+}
+
 /** CREATE or ALTER, as the instance manager reconciles a DatabaseRole and then a Database; psql variables keep values out of the text. */
 function reconcileSql(role: any, database: any): string {
   const r = role.spec;
@@ -35,11 +51,16 @@ function reconcileSql(role: any, database: any): string {
     `\\endif`,
     `ALTER ROLE :"role" WITH ${attributes};`,
     ...(r.passwordSecret ? [`ALTER ROLE :"role" PASSWORD :'password';`] : r.disablePassword ? [`ALTER ROLE :"role" PASSWORD NULL;`] : []),
-    `SELECT NOT EXISTS (SELECT FROM pg_database WHERE datname = :'database') AS create_database \\gset`,
-    `\\if :create_database`,
-    `  CREATE DATABASE :"database" OWNER :"owner";`,
-    `\\endif`,
-    `ALTER DATABASE :"database" OWNER TO :"owner";`,
+    // A Database of ensure: absent is dropped (dropSql), never created.
+    ...(d.ensure === 'absent'
+      ? []
+      : [
+          `SELECT NOT EXISTS (SELECT FROM pg_database WHERE datname = :'database') AS create_database \\gset`,
+          `\\if :create_database`,
+          `  CREATE DATABASE :"database" OWNER :"owner";`,
+          `\\endif`,
+          `ALTER DATABASE :"database" OWNER TO :"owner";`,
+        ]),
     '',
   ].join('\n');
 }
@@ -73,6 +94,10 @@ describe('tenants on a real PostgreSQL 15 server with the rendered pg_hba rules'
     removeDir(root);
   });
 
+  const superuser = (sql: string) => runOk(`${PG_BIN}/psql`, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', root, '-p', String(port), '-U', 'postgres', '-d', 'postgres'], {}, sql);
+  const exists = async (db: string) =>
+    psqlLocal(root, port, `SELECT (SELECT count(*) FROM pg_database WHERE datname = '${db}') || '/' || (SELECT count(*) FROM pg_roles WHERE rolname = '${db}')`);
+
   it('creates each database with its owner role, login, password and connection limit; running it again changes nothing', async () => {
     for (let i = 0; i < 2; i++) {
       await reconcile(a, 'pw-a');
@@ -102,5 +127,43 @@ describe('tenants on a real PostgreSQL 15 server with the rendered pg_hba rules'
     expect(login.stderr).toMatch(/password authentication failed|is not permitted to log in/);
     expect(await psqlLocal(root, port, 'SELECT count(*) FROM orders', 'team_a__orders')).toBe('0');
     expect(await psqlLocal(root, port, "SELECT rolcanlogin, rolpassword IS NULL FROM pg_authid WHERE rolname = 'team_a__orders'")).toBe('f|t');
+  });
+
+  it('deleted for good through git: the second retirement drops the database, removing the record drops the role', async () => {
+    await reconcile(b, 'pw-b');
+    const stored = parse(b.files[`${b.directory}/request.yaml`]);
+    const retiredFiles = retirement(stored, b.plan.platform).files;
+    const objects = (files: Record<string, string>) => Object.values(files).filter(text => /^kind: (DatabaseRole|Database)$/m.test(text)).map(text => parse(text));
+    const [retiredRole, retiredDb] = ['DatabaseRole', 'Database'].map(kind => objects(retiredFiles).find(o => o.kind === kind));
+    await reconcile({ ...b, manifests: [retiredRole, retiredDb] }, '');
+    expect(() => retirement(parse(retiredFiles[`${b.directory}/request.yaml`]), b.plan.platform)).toThrow(/already retired.*--allow-destructive/);
+
+    const drop = retirement(parse(retiredFiles[`${b.directory}/request.yaml`]), b.plan.platform, undefined, { dropData: true });
+    const [role, database] = ['DatabaseRole', 'Database'].map(kind => objects(drop.files).find(o => o.kind === kind));
+    expect(database.spec.ensure).toBe('absent');
+    expect(role.spec.databaseRoleReclaimPolicy).toBe('delete');
+    for (const o of [role, database]) expect(o.metadata.annotations ?? {}).not.toHaveProperty('kustomize.toolkit.fluxcd.io/prune');
+    // Applied (twice, as reconciles repeat): the database is gone, the role stays while its object does.
+    for (let i = 0; i < 2; i++) {
+      await reconcile({ ...b, manifests: [role, database] }, '');
+      await superuser(dropSql(role, database, false));
+    }
+    expect(await exists('team_b__orders')).toBe('0/1');
+    // The last step removes the directory: the GitOps tool deletes the objects, the role's deletion drops it.
+    const last = retirement(parse(drop.files[`${b.directory}/request.yaml`]), b.plan.platform);
+    expect(last.files).toEqual({});
+    await superuser(dropSql(role, database, true));
+    expect(await exists('team_b__orders')).toBe('0/0');
+  });
+
+  it('the steps the retirement used to give did not delete: objects still applied re-create what psql dropped', async () => {
+    await reconcile(a, 'pw-a');
+    const stored = parse(a.files[`${a.directory}/request.yaml`]);
+    const retired = Object.values(retirement(stored, a.plan.platform).files).filter(text => /^kind: (DatabaseRole|Database)$/m.test(text)).map(text => parse(text));
+    await superuser('DROP DATABASE "team_a__orders"; DROP ROLE "team_a__orders";');
+    expect(await exists('team_a__orders')).toBe('0/0');
+    // The next reconcile of the Database and DatabaseRole, still applied (ensure: present), brings both back, empty.
+    await reconcile({ ...a, manifests: retired }, '');
+    expect(await exists('team_a__orders')).toBe('1/1');
   });
 });

@@ -3,7 +3,7 @@ import { chownSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderPlan, type Manifest } from '@postgres-gitops/renderer';
 import type { Plan } from '../../renderer/src/plan/plan';
-import { CNPG_PLATFORM, cnpgPlanFor, statefulSetPlanFor } from '../../renderer/src/__testUtils__/plans';
+import { CNPG_PLATFORM, cnpgPlanFor, planFor, statefulSetPlanFor } from '../../renderer/src/__testUtils__/plans';
 import { Background, freePort, initdb, makeDir, PG_BIN, psqlLocal, removeDir, run, waitReady, writeOwned } from '../support/postgres';
 
 /**
@@ -55,15 +55,21 @@ function serverDnsNames(plan: Plan, manifests: Manifest[]): string[] {
 }
 
 const SPEC = { size: 'small', profile: 'prod', ssl: true, database: 'orders', username: 'orders_app' };
-const CASES: [string, Plan, string][] = [
+const CERT_MANAGER = { ...CNPG_PLATFORM, cloudnativePg: { ...CNPG_PLATFORM.cloudnativePg, certificates: 'cert-manager' as const } };
+/** A tenant of a shared server: its certificate is the server's, so the names come from the server's objects. */
+const server = (platform = CNPG_PLATFORM) => renderPlan(planFor({ engine: 'cloudnative-pg', tenants: true, backup: false }, platform));
+const tenant = (platform = CNPG_PLATFORM) => planFor({ server: { name: 'orders', namespace: 'team-a' } }, platform);
+const CASES: [string, Plan, string, Manifest[]?][] = [
   ['statefulset, cert-manager', statefulSetPlanFor(SPEC), 'orders-postgresql-tls'],
   ['cloudnative-pg, the operator\'s certificates, through the pooler', cnpgPlanFor({ ...SPEC, pooling: true }), 'orders-postgresql-ca'],
-  ['cloudnative-pg, cert-manager', cnpgPlanFor(SPEC, { ...CNPG_PLATFORM, cloudnativePg: { ...CNPG_PLATFORM.cloudnativePg, certificates: 'cert-manager' } }), 'orders-postgresql-tls'],
+  ['cloudnative-pg, cert-manager', cnpgPlanFor(SPEC, CERT_MANAGER), 'orders-postgresql-tls'],
+  ['shared-server tenant, the server\'s operator certificates', tenant(), 'orders-postgresql-secret', server()],
+  ['shared-server tenant, the server\'s cert-manager certificate', tenant(CERT_MANAGER), 'orders-postgresql-secret', server(CERT_MANAGER)],
 ];
 
-describe.each(CASES)('verify-full with the rendered connection details on a real PostgreSQL 15: %s', (_, plan, caSecret) => {
+describe.each(CASES)('verify-full with the rendered connection details on a real PostgreSQL 15: %s', (_, plan, caSecret, serverManifests) => {
   const manifests = renderPlan(plan);
-  const dnsNames = serverDnsNames(plan, manifests);
+  const dnsNames = serverManifests ? serverDnsNames(planFor({ engine: 'cloudnative-pg', tenants: true }, CNPG_PLATFORM), serverManifests) : serverDnsNames(plan, manifests);
   const app = secretTemplate(manifests, plan.names.secret);
   let dir: string;
   let server: Background;

@@ -1,3 +1,5 @@
+import { poolerPods } from './cnpg-operator';
+
 /**
  * The Kubernetes "restricted" Pod Security Standard (v1.32), checked the way the admission
  * controller does: baseline rules plus the restricted ones, over pod and container contexts.
@@ -48,7 +50,8 @@ export function podSpecsOf(object: Obj): Obj[] {
     case 'Job':
       return [object.spec.template.spec];
     case 'Pooler':
-      return object.spec.template ? [object.spec.template.spec] : [];
+      // What runs is the operator's Deployment, not the template: it overwrites the security contexts.
+      return poolerPods(object, { metadata: { name: object.spec.cluster.name }, spec: {} }).slice(0, 1).map(p => p.spec);
     case 'CronJob':
       return [object.spec.jobTemplate.spec.template.spec];
     default:

@@ -6,7 +6,11 @@ import { remoteStorePlatform } from './platform';
 import { publisherFor, type PublishCommandOptions } from './publish';
 import { identityOf } from './update';
 
-/** The same retirement pull request as postgres:decommission: the directory goes (a shared-server database keeps a retired record), the data stays. */
+/**
+ * The same retirement pull request as postgres:decommission: the directory goes (a cloudnative-pg or
+ * shared-server database keeps a retired record), the data stays. A retired shared-server database
+ * with --allow-destructive: its database and role are dropped for good; once more: its record goes.
+ */
 export async function decommissionCommand(target: string, platformFlag: string | undefined, options: PublishCommandOptions, env: NodeJS.ProcessEnv) {
   const { cluster, namespace, name } = identityOf(target);
   const directory = databaseDirectory(cluster, namespace, name);
@@ -15,7 +19,7 @@ export async function decommissionCommand(target: string, platformFlag: string |
   const session = await publisher.open({ baseBranch: options.base, branch: retireBranch(cluster, namespace, name), directory, requestFile: REQUEST_FILE });
   try {
     if (session.existingRequest === undefined) throw new UsageError(`${directory}: no such database on ${options.base} of ${publisher.description} (never created, or already retired)`);
-    const { files, ...text } = retirement(parseYamlInput(session.existingRequest, 'the stored request.yaml'), platform);
+    const { files, ...text } = retirement(parseYamlInput(session.existingRequest, 'the stored request.yaml'), platform, undefined, { dropData: options.allowDestructive });
     const result = await session.publish({ files, ...text, author: options.author, draft: options.draft, reviewers: options.reviewers, labels: options.labels });
     return { directory, result, publisher, text };
   } finally {

@@ -35,7 +35,8 @@ const USAGE = `usage:
                   (GitHub: https://github.com/<owner>/<repo> with GITHUB_TOKEN; any other URL or path: a git remote)
   postgres-gitops update <cluster>/<namespace>/<name> --repo <url> --set <field>=<value>... [--allow-destructive]
                   [--allow-major-upgrade] [--base main] [--draft] [--reviewer ...] [--label ...] [--platform <platform.yaml>]
-  postgres-gitops decommission <cluster>/<namespace>/<name> --repo <url> [--base main] [--reviewer ...] [--label ...]
+  postgres-gitops decommission <cluster>/<namespace>/<name> --repo <url> [--allow-destructive] [--base main] [--reviewer ...] [--label ...]
+                  (--allow-destructive: a retired shared-server database's database and role are dropped for good)
   postgres-gitops fleet plan <state-dir> [--cluster <name>] [--namespace <name>] [--set <field>=<value>]... [--threads N] [--platform <platform.yaml>]
   postgres-gitops fleet publish <state-dir> --repo <url> [--cluster ...] [--namespace ...] [--set ...]... [--allow-destructive] [--skip-invalid]
                   [--base main] [--draft] [--reviewer ...] [--label ...]

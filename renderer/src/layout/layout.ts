@@ -55,7 +55,7 @@ export function layoutDatabase(plan: Plan, manifests: Manifest[]): RenderedDatab
     [KUSTOMIZATION_FILE, toYaml(kustomization)],
     [REQUEST_FILE, toYaml(storedRequest(request))],
     // A retired database leaves the catalog; its directory stays only as a record.
-    ...(plan.engine === 'shared-server' && plan.retired ? [] : [[CATALOG_FILE, toYaml(buildCatalogEntity(plan, directory))] as [string, string]]),
+    ...(plan.retired ? [] : [[CATALOG_FILE, toYaml(buildCatalogEntity(plan, directory))] as [string, string]]),
   ];
   return {
     request,

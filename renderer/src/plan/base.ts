@@ -53,6 +53,8 @@ export interface PlanBase {
     /** The user name applications send, when it is not the role's (a proxy's suffix). */
     user?: string;
   };
+  /** Retired (the request's retired annotation): only the record of what stays is rendered (see review/decommission.ts). */
+  retired: boolean;
   /** Scheduled rotation of the application password: how often External Secrets generates a new one. */
   passwordRotation?: { refreshInterval: string };
   /** Selects the pods that serve PostgreSQL, for NetworkPolicies. */

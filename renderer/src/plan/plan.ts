@@ -1,3 +1,4 @@
+import { ANNOTATION_RETIRED } from '../request/annotations';
 import { RequestValidationError } from '../request/errors';
 import { MONITORING_ROLE, REPLICATION_ROLE, SUPERUSER_ROLE } from '../request/names';
 import type { PlatformSettings } from '../request/platform';
@@ -47,6 +48,7 @@ export function buildPlan(request: Request, platform: PlatformSettings): Plan {
       appIsSuperuser: spec.username === SUPERUSER_ROLE,
     },
     port: POSTGRES_PORT,
+    retired: request.metadata.annotations[ANNOTATION_RETIRED] === 'true',
     connection: { host: `${names.service}.${namespace}.svc`, sslmode: spec.ssl ? 'require' : 'prefer' },
     // A Go duration: External Secrets' refreshInterval has no day unit.
     ...(spec.passwordRotationDays ? { passwordRotation: { refreshInterval: `${spec.passwordRotationDays * 24}h0m0s` } } : {}),

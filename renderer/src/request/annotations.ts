@@ -4,5 +4,10 @@ export const ANNOTATION_RENDERER_VERSION = 'postgres-gitops.dev/renderer-version
 export const ANNOTATION_REQUESTED_BY = 'postgres-gitops.dev/requested-by';
 /** The major the database was created with: kept, so a later major upgrade can be told apart. */
 export const ANNOTATION_CREATED_WITH_VERSION = 'postgres-gitops.dev/created-with-version';
-/** A retired shared-server database: its owner role can no longer log in, its database stays. */
+/**
+ * A retired database: on a shared server its owner role can no longer log in and its database
+ * stays; a cloudnative-pg Cluster is hibernated (no pods, its volumes stay).
+ */
 export const ANNOTATION_RETIRED = 'postgres-gitops.dev/retired';
+/** A retired shared-server database whose database and role are dropped for good (a second, destructive retirement). */
+export const ANNOTATION_DROP_DATA = 'postgres-gitops.dev/drop-data';

@@ -37,8 +37,11 @@ export interface ReviewEngine<P> {
   warnings(plan: P): string[];
   /** Which pods a change restarts and how (rolling or not), read from the objects before and after. */
   restarts(before: Manifest[], after: Manifest[]): string[];
-  /** What stays in the cluster (and elsewhere) when the database's files leave the state store, with the commands to delete it for good. */
-  retained(plan: P): { stays: string[]; commands: string[] };
+  /**
+   * What to run before the retirement is merged, what stays in the cluster (and elsewhere) when the
+   * database's files leave the state store, and the commands to delete it for good.
+   */
+  retained(plan: P): { before?: string[]; stays: string[]; commands: string[] };
   /** What this engine cannot become in place, beyond the common rules (change-rules.ts). */
   changeIssues(before: ResolvedSpec, after: ResolvedSpec): FieldIssue[];
   /** How a change of one field reads on this engine; undefined for the plain "a -> b". */

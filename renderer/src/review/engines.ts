@@ -27,7 +27,7 @@ export const engineChoices = (plan: Plan): [string, string][] => reviewOf(plan).
 export const engineWarnings = (plan: Plan): string[] => reviewOf(plan).warnings(plan);
 
 /** What stays when the database's files leave the state store, and how to delete it for good. */
-export const engineRetained = (plan: Plan): { stays: string[]; commands: string[] } => reviewOf(plan).retained(plan);
+export const engineRetained = (plan: Plan): { before: string[]; stays: string[]; commands: string[] } => ({ before: [], ...reviewOf(plan).retained(plan) });
 
 /** What the engine a database runs on cannot become in place (both requests on the same engine). */
 export const engineChangeIssues = (before: ResolvedSpec, after: ResolvedSpec): FieldIssue[] => REVIEWS[before.engine].changeIssues(before, after);

@@ -78,7 +78,7 @@ function clientsChange(directory: string, committed: FileSet, after: RenderedDat
   const now = after.manifests.find(m => m.kind === 'ConfigMap' && m.metadata.name === after.plan.names.connection);
   const file = now && `${directory}/${manifestFileName(now)}`;
   if (!file || committed[file] === after.files[file]) return undefined;
-  return clientConnectionChange(committed[file] === undefined ? undefined : readCommittedObject(committed[file], file), now);
+  return clientConnectionChange(committed[file] === undefined ? undefined : readCommittedObject(committed[file], file), now, after.plan.engine === 'shared-server');
 }
 
 function invalid(directory: string, error: unknown, prefix = ''): FleetOutcome {

@@ -25,3 +25,11 @@ export const CNPG_FIXED_PARAMETERS: readonly string[] = [
  * the operator: it keeps standbys with replication slots, so no retained-WAL window is needed.
  */
 export const CNPG_OWN_DEFAULTS: readonly string[] = ['wal_keep_size', 'ssl_min_protocol_version'];
+
+/**
+ * Settings of the shared tuning that do nothing on CloudNativePG, left out so the Cluster does
+ * not claim them: the operator fixes log_destination to csvlog (CnpgConfigurationSettings in
+ * pkg/postgres/configuration.go, v1.30.0) and turns the CSV lines into JSON, and PostgreSQL's
+ * CSV log has fixed columns that ignore log_line_prefix (time, pid, user and database are columns).
+ */
+export const CNPG_WITHOUT_EFFECT: readonly string[] = ['log_line_prefix'];

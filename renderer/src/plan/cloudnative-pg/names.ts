@@ -4,11 +4,16 @@ export const CNPG_CLUSTER_LABEL = 'cnpg.io/cluster';
 export const CNPG_POD_ROLE_LABEL = 'cnpg.io/podRole';
 /** On a Secret: the operator applies a change at once (passwords, certificates). */
 export const CNPG_RELOAD_LABEL = 'cnpg.io/reload';
+/** On a Cluster: "on" stops every instance and keeps its volumes (declarative hibernation). */
+export const CNPG_HIBERNATION_ANNOTATION = 'cnpg.io/hibernation';
 
 /** Objects only the cloudnative-pg engine makes, and the ones the operator makes from them. */
 export interface CloudNativePgNames {
   cluster: string;
-  /** Where the operator writes the CA of its own server certificate (`ca.crt`, and `ca.key`, which no client mounts). */
+  /**
+   * The operator's own CA (`ca.crt`, and `ca.key`, which no client mounts): of the server certificate
+   * and the client certificates, or, with cert-manager server certificates, of the client certificates only.
+   */
   operatorCa: string;
   /** Services the operator makes for the Cluster. */
   rwService: string;
@@ -21,9 +26,9 @@ export interface CloudNativePgNames {
   podMonitor: string;
   operatorNetworkPolicy: string;
   poolerNetworkPolicy: string;
-  /** With cert-manager: the CA that signs client certificates, its Issuer, and streaming_replica's certificate. */
-  clientCa: string;
-  replicationCertificate: string;
+  /** A server with tenants: a Secret holding only ca.crt of the server certificate's CA, and what copies it there. */
+  publicCa: string;
+  caPublisher: string;
 }
 
 export function cloudNativePgNames(base: string): CloudNativePgNames {
@@ -40,8 +45,8 @@ export function cloudNativePgNames(base: string): CloudNativePgNames {
     podMonitor: base,
     operatorNetworkPolicy: `${base}-operator`,
     poolerNetworkPolicy: `${base}-pooler`,
-    clientCa: `${base}-client-ca`,
-    replicationCertificate: `${base}-replication`,
+    publicCa: `${base}-server-ca`,
+    caPublisher: `${base}-ca-publisher`,
   };
 }
 

@@ -3,17 +3,16 @@ import { ANNOTATION_CREATED_WITH_VERSION } from '../../request/annotations';
 import type { FieldIssue } from '../../request/errors';
 import { rootCertificate, type PlanBase, type PlanCommon } from '../base';
 import { imageRef } from '../images';
-import { APP_NAME, LABEL_INSTANCE, LABEL_NAME } from '../labels';
 import { checkNameRules, commonNames, type CommonNames } from '../names';
 import { PASSWORD_KEY } from '../secret-keys';
 import { postgresSettings, type Setting } from '../postgres-settings';
-import { CNPG_FIXED_PARAMETERS, CNPG_OWN_DEFAULTS } from './managed-parameters';
+import { CNPG_FIXED_PARAMETERS, CNPG_OWN_DEFAULTS, CNPG_WITHOUT_EFFECT } from './managed-parameters';
 import { cloudNativePgNameRules, cloudNativePgNames, type CloudNativePgNames } from './names';
 
 export const CNPG_IMAGE = { registry: 'ghcr.io', repository: 'cloudnative-pg/postgresql', flavour: 'system-trixie' };
 export const BARMAN_CLOUD_PLUGIN = 'barman-cloud.cloudnative-pg.io';
-import { CNPG_CLUSTER_LABEL, CNPG_POD_ROLE_LABEL, CNPG_RELOAD_LABEL } from './names';
-export { CNPG_CLUSTER_LABEL, CNPG_POD_ROLE_LABEL, CNPG_RELOAD_LABEL };
+import { CNPG_CLUSTER_LABEL, CNPG_HIBERNATION_ANNOTATION, CNPG_POD_ROLE_LABEL, CNPG_RELOAD_LABEL } from './names';
+export { CNPG_CLUSTER_LABEL, CNPG_HIBERNATION_ANNOTATION, CNPG_POD_ROLE_LABEL, CNPG_RELOAD_LABEL };
 export const CNPG_POOLER_LABEL = 'cnpg.io/poolerName';
 /** The instance manager's status port, which the operator calls. */
 export const CNPG_STATUS_PORT = 8000;
@@ -56,7 +55,7 @@ function parameterValue(value: Setting): string {
 /** The shared tuning as CloudNativePG parameters: nothing the operator fixes, blocks or sets itself. */
 export function cnpgParameters(common: Pick<PlanCommon, 'tuning' | 'port' | 'standbys' | 'spec'>): Record<string, string> {
   const settings = postgresSettings({ tuning: common.tuning, port: common.port, standbys: common.standbys, ssl: common.spec.ssl });
-  const left = new Set([...CNPG_FIXED_PARAMETERS, ...CNPG_OWN_DEFAULTS]);
+  const left = new Set([...CNPG_FIXED_PARAMETERS, ...CNPG_OWN_DEFAULTS, ...CNPG_WITHOUT_EFFECT]);
   return Object.fromEntries(Object.entries(settings).filter(([key]) => !left.has(key)).map(([key, value]) => [key, parameterValue(value)]));
 }
 
@@ -136,8 +135,10 @@ export function planCloudNativePg(common: PlanCommon): CloudNativePgPlan | Field
       ...(instances > 1 ? { readOnlyHost: `${names.roService}.${namespace}.svc` } : {}),
     },
     databasePods: { matchLabels: { [CNPG_CLUSTER_LABEL]: names.cluster, [CNPG_POD_ROLE_LABEL]: 'instance' } },
-    // The Cluster passes these labels on to its pods, Services and volumes (inheritedMetadata), so one selector finds them all.
-    catalogLabelSelector: `${LABEL_NAME}=${APP_NAME},${LABEL_INSTANCE}=${common.name}`,
+    // The operator labels everything it runs for the Cluster with its name: instances, their volumes and
+    // Services, and the pooler's Deployment, pods and Service, whose app.kubernetes.io/instance it sets to the
+    // Cluster's name over the template's (pkg/specs/pods.go, pkg/specs/pgbouncer/deployments.go, v1.30.0).
+    catalogLabelSelector: `${CNPG_CLUSTER_LABEL}=${names.cluster}`,
     catalogAnnotations: { 'postgres-gitops.dev/cloudnative-pg-cluster': names.cluster, 'postgres-gitops.dev/engine': 'cloudnative-pg' },
     // One Secret serves the apps (the common keys) and the Cluster's bootstrap (basic-auth username and password).
     applicationSecret: {

@@ -14,10 +14,10 @@ export interface SharedServerNames {
   secretStore: string;
 }
 
-/** The server's Cluster and read-write Service, named as the cloudnative-pg engine names them. */
-export function serverObjectNames(serverName: string): { cluster: string; rwService: string } {
-  const { cluster, rwService } = cloudNativePgNames(commonNames(serverName).base);
-  return { cluster, rwService };
+/** The server's Cluster, read-write Service and public CA Secret, named as the cloudnative-pg engine names them. */
+export function serverObjectNames(serverName: string): { cluster: string; rwService: string; publicCa: string } {
+  const { cluster, rwService, publicCa } = cloudNativePgNames(commonNames(serverName).base);
+  return { cluster, rwService, publicCa };
 }
 
 export function sharedServerNames(namespace: string, base: string): SharedServerNames {

@@ -1,6 +1,6 @@
 import type { FieldIssue } from '../../request/errors';
-import { ANNOTATION_RETIRED } from '../../request/annotations';
-import type { PlanBase, PlanCommon } from '../base';
+import { ANNOTATION_DROP_DATA } from '../../request/annotations';
+import { rootCertificate, type PlanBase, type PlanCommon } from '../base';
 import { LABEL_INSTANCE, LABEL_NAME, APP_NAME } from '../labels';
 import { checkNameRules, type CommonNames } from '../names';
 import { CNPG_CLUSTER_LABEL, CNPG_POD_ROLE_LABEL } from '../cloudnative-pg/names';
@@ -10,10 +10,10 @@ import { serverObjectNames, sharedServerNameRules, sharedServerNames, type Share
 export interface SharedServerPlan extends PlanBase {
   engine: 'shared-server';
   names: CommonNames & SharedServerNames;
-  server: { name: string; namespace: string; cluster: string; rwService: string };
+  server: { name: string; namespace: string; cluster: string; rwService: string; publicCa: string };
   connectionLimit: number;
-  /** Retired: the owner role keeps its database but can no longer log in; nothing else is rendered. */
-  retired: boolean;
+  /** Retired and dropped for good: the Database is ensured absent, the DatabaseRole drops its role when it goes. */
+  dropData: boolean;
 }
 
 export function planSharedServer(common: PlanCommon): SharedServerPlan | FieldIssue[] {
@@ -31,9 +31,12 @@ export function planSharedServer(common: PlanCommon): SharedServerPlan | FieldIs
     // The server's image and major are the server's business: the tenant's objects carry no version.
     postgresVersion: '',
     images: { postgres: '' },
+    // CloudNativePG always serves TLS; the server's certificate names its -rw Service in every form
+    // (GetClusterAltDNSNames, or the cert-manager Certificate), and the server publishes its CA for tenants.
     connection: {
       host: `${server.rwService}.${server.namespace}.svc.${platform.clusterDomain}`,
-      sslmode: 'prefer',
+      sslmode: 'verify-full',
+      rootCert: rootCertificate(names.secret),
       ...(ref.userSuffix ? { user: `${spec.username}${ref.userSuffix}` } : {}),
     },
     databasePods: { matchLabels: { [CNPG_CLUSTER_LABEL]: server.cluster, [CNPG_POD_ROLE_LABEL]: 'instance' } },
@@ -41,6 +44,6 @@ export function planSharedServer(common: PlanCommon): SharedServerPlan | FieldIs
     catalogAnnotations: { 'postgres-gitops.dev/engine': 'shared-server', 'postgres-gitops.dev/server': `${server.namespace}/${server.name}` },
     applicationSecret: { type: 'Opaque', extraData: {}, labels: {} },
     connectionLimit: spec.connectionLimit ?? 20,
-    retired: common.request.metadata.annotations[ANNOTATION_RETIRED] === 'true',
+    dropData: common.retired && common.request.metadata.annotations[ANNOTATION_DROP_DATA] === 'true',
   };
 }

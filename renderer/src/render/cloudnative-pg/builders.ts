@@ -1,5 +1,5 @@
 import type { CloudNativePgPlan } from '../../plan/cloudnative-pg/plan';
-import type { Builder } from '../manifest';
+import type { Builder, Manifest } from '../manifest';
 import { buildConnection } from '../common/connection';
 import { buildNamespace } from '../common/namespace';
 import { buildDatabaseNetworkPolicy } from '../common/network';
@@ -9,20 +9,29 @@ import { buildMonitoring } from './monitoring';
 import { buildNetworkPolicies } from './network';
 import { buildObjectStores } from './object-stores';
 import { buildPooler } from './pooler';
+import { buildPublicServerCa } from './public-ca';
 import { buildScheduledBackup } from './scheduled-backup';
 import { buildTls } from './tls';
 
-/** The cloudnative-pg engine's builders, in the order their objects are listed. */
+const unlessRetired = (build: Builder<CloudNativePgPlan>) => (plan: CloudNativePgPlan): Manifest[] => (plan.retired ? [] : build(plan));
+
+/**
+ * The cloudnative-pg engine's builders, in the order their objects are listed. A retired database
+ * keeps its hibernated Cluster (no pods, its volumes kept), its ObjectStores, its NetworkPolicies
+ * (nothing is left open while it stops) and the server Certificate the Cluster names (the operator
+ * keeps checking it, hibernated or not: internal/controller/cluster_pki.go).
+ */
 export const CLOUDNATIVE_PG_BUILDERS: readonly Builder<CloudNativePgPlan>[] = [
-  buildNamespace,
-  buildApplicationSecret,
-  buildConnection,
+  unlessRetired(buildNamespace),
+  unlessRetired(buildApplicationSecret),
+  unlessRetired(buildConnection),
   buildTls,
+  unlessRetired(buildPublicServerCa),
   buildObjectStores,
   buildCluster,
-  buildScheduledBackup,
-  buildPooler,
-  buildMonitoring,
+  unlessRetired(buildScheduledBackup),
+  unlessRetired(buildPooler),
+  unlessRetired(buildMonitoring),
   buildDatabaseNetworkPolicy,
   buildNetworkPolicies,
 ];

@@ -1,6 +1,6 @@
 import { PROTECT_FROM_PRUNING } from '../../plan/labels';
 import { meta, selectorLabels } from '../../plan/metadata';
-import { BARMAN_CLOUD_PLUGIN, type CloudNativePgPlan as Plan } from '../../plan/cloudnative-pg/plan';
+import { BARMAN_CLOUD_PLUGIN, CNPG_HIBERNATION_ANNOTATION, type CloudNativePgPlan as Plan } from '../../plan/cloudnative-pg/plan';
 import type { Manifest } from '../manifest';
 import { podResources } from '../common/pod-security';
 import { serviceDnsNames } from '../common/certificates';
@@ -24,21 +24,31 @@ function bootstrap(plan: Plan) {
   };
 }
 
+/**
+ * With cert-manager, the server certificate (and the CA clients verify it against) only. The client
+ * CA stays the operator's own, a self-signed CA per Cluster (`{cluster}-ca`, with `ca.key`), for two
+ * reasons read in CloudNativePG v1.30.0:
+ * - PostgreSQL trusts for `cert` authentication whatever `ca.crt` of the client CA Secret holds
+ *   (`ssl_ca_file`, pkg/postgres/configuration.go; pkg/reconciler/instance/certificate/reconciler.go),
+ *   and the operator's fixed pg_hba rules admit `streaming_replica` and `cnpg_pooler_pgbouncer` by
+ *   certificate. cert-manager writes the root-most certificate of the issuer's chain into `ca.crt`
+ *   (pkg/util/pki/parse_certificate_chain.go, v1.21), so a client CA issued by the platform's issuer
+ *   would make PostgreSQL trust every certificate that issuer signs, for any namespace.
+ * - The operator signs the pooler's `cnpg_pooler_pgbouncer` certificate with the client CA's key
+ *   (internal/controller/cluster_create.go reconcilePoolerSecrets, pkg/certs/certs.go ParseCASecret):
+ *   a cert-manager Secret has no `ca.key`, and that error stops every reconcile of the Cluster
+ *   (cloudnative-pg/cloudnative-pg#2841).
+ * The operator then makes and renews the replication and pooler client certificates itself
+ * (docs/src/certificates.md: "The operator still creates and manages the two secrets related to
+ * client certificates"). Its webhook refuses serverAltDNSNames beside a serverTLSSecret
+ * (internal/webhook/v1/cluster_webhook.go validateCerts): the Certificate carries the names.
+ */
 function certificates(plan: Plan) {
   const { names, namespace } = plan;
+  if (plan.certificates === 'cert-manager') return { serverTLSSecret: names.tlsSecret, serverCASecret: names.tlsSecret };
   // The Service apps use and the pooler's are in the server certificate, so clients can verify the host name.
   const domain = plan.platform.clusterDomain;
-  const altNames = [...serviceDnsNames(names.service, namespace, domain), ...(plan.pooler ? serviceDnsNames(names.pooler, namespace, domain) : [])];
-  return plan.certificates === 'cert-manager'
-    ? {
-        serverTLSSecret: names.tlsSecret,
-        serverCASecret: names.tlsSecret,
-        // The replication client certificate's Secret carries the client CA's ca.crt too, as CloudNativePG's cert-manager sample uses it.
-        clientCASecret: names.replicationCertificate,
-        replicationTLSSecret: names.replicationCertificate,
-        serverAltDNSNames: altNames,
-      }
-    : { serverAltDNSNames: altNames };
+  return { serverAltDNSNames: [...serviceDnsNames(names.service, namespace, domain), ...(plan.pooler ? serviceDnsNames(names.pooler, namespace, domain) : [])] };
 }
 
 /**
@@ -53,7 +63,8 @@ export function buildCluster(plan: Plan): Manifest[] {
     {
       apiVersion: 'postgresql.cnpg.io/v1',
       kind: 'Cluster',
-      metadata: meta(plan, names.cluster, 'database', PROTECT_FROM_PRUNING),
+      // Retired: the operator deletes every pod and keeps the volumes (docs/src/declarative_hibernation.md).
+      metadata: meta(plan, names.cluster, 'database', plan.retired ? { ...PROTECT_FROM_PRUNING, [CNPG_HIBERNATION_ANNOTATION]: 'on' } : PROTECT_FROM_PRUNING),
       spec: {
         description: `PostgreSQL ${spec.version} for ${plan.namespace}/${plan.name} (${spec.size}, ${spec.profile})`,
         instances: plan.instances,

@@ -1,5 +1,5 @@
 import { meta } from '../../plan/metadata';
-import { CNPG_CLUSTER_LABEL, CNPG_POD_ROLE_LABEL, type CloudNativePgPlan as Plan } from '../../plan/cloudnative-pg/plan';
+import { CNPG_CLUSTER_LABEL, CNPG_POD_ROLE_LABEL, CNPG_POOLER_LABEL, type CloudNativePgPlan as Plan } from '../../plan/cloudnative-pg/plan';
 import type { Manifest } from '../manifest';
 import { prometheusLabels, prometheusRule, type AlertRule } from '../common/alerts';
 
@@ -43,10 +43,14 @@ function alertRules(plan: Plan): AlertRule[] {
     );
   }
   if (plan.backup) {
+    // The plugin reports 0 until the first backup is listed (plugin-barman-cloud v0.14.0,
+    // internal/cnpgi/instance/metrics.go): a new Cluster is stale only once its instances have run
+    // for as long without one (cnpg_pg_postmaster_start_time, config/manager/default-monitoring.yaml).
+    const lastBackup = `max(barman_cloud_cloudnative_pg_io_last_available_backup_timestamp{${pods}})`;
     rules.push(
       {
         alert: 'PostgreSQLBackupStale',
-        expr: `time() - max(barman_cloud_cloudnative_pg_io_last_available_backup_timestamp{${pods}}) > 26 * 3600`,
+        expr: `(time() - ${lastBackup} > 26 * 3600 and ${lastBackup} > 0) or (${lastBackup} == 0 and time() - min(cnpg_pg_postmaster_start_time{${pods}}) > 26 * 3600)`,
         for: '30m',
         severity: 'warning',
         summary: 'no base backup for more than 26 hours',
@@ -63,19 +67,30 @@ function alertRules(plan: Plan): AlertRule[] {
   return rules;
 }
 
-/** A PodMonitor on the Cluster's instances (not the deprecated enablePodMonitor), and the alert rules. */
+function podMonitor(plan: Plan, name: string, selector: Record<string, string>): Manifest {
+  return {
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: 'PodMonitor',
+    metadata: { ...meta(plan, name, 'metrics'), labels: prometheusLabels(plan) },
+    spec: {
+      selector: { matchLabels: selector },
+      // Both the instances and PgBouncer name their metrics port "metrics" (pkg/specs/pods.go, pkg/specs/pgbouncer/deployments.go).
+      podMetricsEndpoints: [{ port: 'metrics', interval: '30s', scrapeTimeout: '10s' }],
+    },
+  };
+}
+
+/**
+ * PodMonitors on the Cluster's instances and on the pooler's pods (the labels the operator's own
+ * would select, pkg/specs/podmonitor.go and pkg/specs/pgbouncer/podmonitor.go, not the deprecated
+ * enablePodMonitor), and the alert rules.
+ */
 export function buildMonitoring(plan: Plan): Manifest[] {
   if (!plan.spec.monitoring) return [];
+  const { names } = plan;
   return [
-    {
-      apiVersion: 'monitoring.coreos.com/v1',
-      kind: 'PodMonitor',
-      metadata: { ...meta(plan, plan.names.podMonitor, 'metrics'), labels: prometheusLabels(plan) },
-      spec: {
-        selector: { matchLabels: { [CNPG_CLUSTER_LABEL]: plan.names.cluster, [CNPG_POD_ROLE_LABEL]: 'instance' } },
-        podMetricsEndpoints: [{ port: 'metrics', interval: '30s', scrapeTimeout: '10s' }],
-      },
-    },
+    podMonitor(plan, names.podMonitor, { [CNPG_CLUSTER_LABEL]: names.cluster, [CNPG_POD_ROLE_LABEL]: 'instance' }),
+    ...(plan.pooler ? [podMonitor(plan, names.pooler, { [CNPG_POOLER_LABEL]: names.pooler, [CNPG_POD_ROLE_LABEL]: 'pooler' })] : []),
     prometheusRule(plan, alertRules(plan)),
   ];
 }

@@ -9,8 +9,13 @@ const tcp = (...ports: number[]) => ports.map(port => ({ protocol: 'TCP', port }
 
 /**
  * Beyond the common policy (apps, the instances among themselves and the pooler, on 5432): the
- * operator reaches the instances' status port and PostgreSQL, Prometheus their metrics; apps
- * reach the pooler, Prometheus its metrics.
+ * operator reaches the instances' status port and PostgreSQL (docs/src/security.md and
+ * docs/src/samples/networkpolicy-example.yaml of CloudNativePG v1.30.0); the instances reach each
+ * other's status port, where a primary's liveness probe checks its peers when the API server is
+ * out of reach and shuts the primary down when it reaches none (docs/src/instance_manager.md
+ * "Primary Isolation", pkg/management/postgres/webserver/probes/pinger.go); Prometheus reaches
+ * their metrics. Apps reach the pooler, Prometheus its metrics. test/traffic.test.ts checks every
+ * flow the components need, and that nothing else gets in from other namespaces.
  */
 export function buildNetworkPolicies(plan: Plan): Manifest[] {
   const { names, platform, spec } = plan;
@@ -25,12 +30,13 @@ export function buildNetworkPolicies(plan: Plan): Manifest[] {
         policyTypes: ['Ingress'],
         ingress: [
           { from: [namespacePeer(plan.operatorNamespace)], ports: tcp(CNPG_STATUS_PORT, plan.port) },
+          { from: [{ podSelector: plan.databasePods }], ports: tcp(CNPG_STATUS_PORT) },
           ...(spec.monitoring ? [{ from: [prometheus], ports: tcp(METRICS_PORT) }] : []),
         ],
       },
     },
   ];
-  if (plan.pooler) {
+  if (plan.pooler && !plan.retired) {
     const apps: unknown[] = [{ podSelector: {} }];
     if (spec.allowedNamespaces.length > 0) {
       apps.push({ namespaceSelector: { matchExpressions: [{ key: NAMESPACE_NAME_LABEL, operator: 'In', values: spec.allowedNamespaces }] } });

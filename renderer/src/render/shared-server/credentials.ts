@@ -1,4 +1,5 @@
 import { CNPG_RELOAD_LABEL } from '../../plan/cloudnative-pg/names';
+import { ROOT_CERT_KEY } from '../../plan/base';
 import { NO_FLUX_SUBSTITUTION } from '../../plan/labels';
 import { meta } from '../../plan/metadata';
 import type { SharedServerPlan as Plan } from '../../plan/shared-server/plan';
@@ -12,8 +13,9 @@ const COPY_REFRESH = '1m0s';
 
 /**
  * One password, generated once in the server's namespace (where the DatabaseRole reads it), and
- * copied into the tenant's namespace by a SecretStore that may read that one Secret and nothing
- * else (a Role with resourceNames). No password in git, no cluster-wide store.
+ * copied into the tenant's namespace with the server's published CA (render/cloudnative-pg/public-ca.ts)
+ * by a SecretStore that may read those two Secrets and nothing else (a Role with resourceNames).
+ * No password in git, no cluster-wide store.
  */
 export function buildTenantCredentials(plan: Plan): Manifest[] {
   const { names, spec } = plan;
@@ -44,7 +46,7 @@ export function buildTenantCredentials(plan: Plan): Manifest[] {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'Role',
       metadata: inServerNamespace(plan, names.ownerReader, 'credentials'),
-      rules: [{ apiGroups: [''], resources: ['secrets'], resourceNames: [names.ownerSecret], verbs: ['get'] }],
+      rules: [{ apiGroups: [''], resources: ['secrets'], resourceNames: [names.ownerSecret, plan.server.publicCa], verbs: ['get'] }],
     },
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -82,9 +84,18 @@ export function buildTenantCredentials(plan: Plan): Manifest[] {
           name: names.secret,
           creationPolicy: 'Owner',
           deletionPolicy: 'Delete',
-          template: { engineVersion: 'v2', type: 'Opaque', metadata: { labels: meta(plan, names.secret, 'credentials').labels }, data: applicationSecretData(plan) },
+          template: {
+            engineVersion: 'v2',
+            type: 'Opaque',
+            metadata: { labels: meta(plan, names.secret, 'credentials').labels },
+            // The server's CA beside the password: applications mount that key alone (PGSSLROOTCERT, sslmode verify-full).
+            data: applicationSecretData(plan, { [ROOT_CERT_KEY]: '{{ .ca }}' }),
+          },
         },
-        data: [{ secretKey: 'password', remoteRef: { key: names.ownerSecret, property: 'password' } }],
+        data: [
+          { secretKey: 'password', remoteRef: { key: names.ownerSecret, property: 'password' } },
+          { secretKey: 'ca', remoteRef: { key: plan.server.publicCa, property: ROOT_CERT_KEY } },
+        ],
       },
     },
   ];

@@ -1,4 +1,5 @@
 import type { CloudNativePgPlan } from '../../plan/cloudnative-pg/plan';
+import { databaseDirectory } from '../../layout/paths';
 import { quantityToMi } from '../../request/quantity';
 import { changed, find, perPod, type ReviewEngine } from '../engine';
 
@@ -42,6 +43,16 @@ export const cloudNativePgReview: ReviewEngine<CloudNativePgPlan> = {
           ...(changed(a.resources, b.resources) ? ['new resources'] : []),
           ...(restartParameters.length > 0 ? [`${restartParameters.join(', ')} (applied on restart only)`] : []),
         ];
+        // Renderers before the client CA became the operator's own: the cert-manager replication Secret
+        // outlives its Certificate and, not expiring, keeps a certificate the new client CA did not sign
+        // (internal/controller/cluster_pki.go ensureLeafCertificate renews only what expires).
+        const oldClientCa = a.certificates?.clientCASecret;
+        if (oldClientCa && !b.certificates?.clientCASecret) {
+          const secrets = [...new Set([a.certificates.replicationTLSSecret ?? `${m.metadata.name}-replication`, oldClientCa, `${m.metadata.name}-client-ca`])];
+          lines.push(
+            `${m.metadata.name}: client certificates move to the operator's own client CA ${m.metadata.name}-ca (instances reload): after the merge run kubectl -n ${m.metadata.namespace} delete secret ${secrets.join(' ')} --ignore-not-found, so the operator issues streaming_replica's certificate from its CA and no key signed by the platform's issuer is left; until then a standby that reconnects is refused`,
+          );
+        }
         if (why.length > 0) {
           lines.push(`${m.metadata.name}: rolling update for ${why.join(', ')}: standbys restart one at a time, then a switchover to an updated standby (writes pause for seconds)${b.instances === 1 ? '; with one instance the primary restarts in place and writes stop until it is back' : ''}`);
         }
@@ -53,18 +64,28 @@ export const cloudNativePgReview: ReviewEngine<CloudNativePgPlan> = {
 
   retained(plan) {
     const { names, namespace } = plan;
+    const directory = databaseDirectory(plan.spec.cluster, namespace, plan.name);
+    // A hibernated Cluster has no pod to back up from: the last backup comes first.
+    const before = plan.backup
+      ? [
+          `kubectl cnpg backup -n ${namespace} ${names.cluster} --method=plugin --plugin-name=barman-cloud.cloudnative-pg.io   # a last base backup while the instances run`,
+          `kubectl -n ${namespace} get backup -l cnpg.io/cluster=${names.cluster} --sort-by=.metadata.creationTimestamp   # merge once the newest one is completed`,
+        ]
+      : [];
     const stays = [
-      `the Cluster ${names.cluster} itself, still running: it is protected from pruning because it owns its volumes (PVCs ${names.cluster}-<n>${plan.spec.walStorageSize ? ` and ${names.cluster}-<n>-wal` : ''}); deleting it deletes them`,
+      `the Cluster ${names.cluster}, hibernated (cnpg.io/hibernation: on): no instance runs; it is protected from pruning because it owns its volumes (PVCs ${names.cluster}-<n>${plan.spec.walStorageSize ? ` and ${names.cluster}-<n>-wal` : ''}); deleting it deletes them. To bring it back, publish its request again without the retired annotation`,
+      `its NetworkPolicies, so nothing reaches it while it stops`,
       `Secret ${names.secret} with its Password generator and ExternalSecret (orphaned and protected from pruning)`,
       ...(plan.backup ? [`the base backups and WAL archive in ${plan.backup.store.destinationPath} (server ${plan.backup.serverName}), and ObjectStore ${names.objectStore}`] : []),
+      `this directory, holding the retired record (request.yaml, the hibernated Cluster${plan.backup ? ', the ObjectStore' : ''}${plan.certificates === 'cert-manager' ? ', the server Certificate' : ''} and the NetworkPolicies), so the retirement is on record and nothing can claim the name`,
     ];
     const commands = [
-      ...(plan.backup ? [`kubectl cnpg backup -n ${namespace} ${names.cluster} --method=plugin --plugin-name=barman-cloud.cloudnative-pg.io   # a last backup before the Cluster goes`] : []),
-      `kubectl -n ${namespace} delete cluster ${names.cluster}   # deletes its instances and their volumes`,
+      `kubectl -n ${namespace} delete cluster ${names.cluster}   # deletes its volumes: the data is gone for good`,
       `kubectl -n ${namespace} delete externalsecret,password,secret ${names.secret} --ignore-not-found`,
       ...(plan.backup ? [`kubectl -n ${namespace} delete objectstore ${names.objectStore}; then remove ${plan.backup.store.destinationPath} from the bucket when the backups are no longer needed`] : []),
+      `git rm -r ${directory}   # in the state store, through a pull request: the NetworkPolicies go with it`,
     ];
-    return { stays, commands };
+    return { before, stays, commands };
   },
 
   choices(plan) {

@@ -1,7 +1,11 @@
 import type { SharedServerPlan } from '../../plan/shared-server/plan';
 import type { ReviewEngine } from '../engine';
 
-const psqlOnServer = (plan: SharedServerPlan) => `kubectl -n ${plan.server.namespace} exec -i ${plan.server.cluster}-1 -c postgres -- psql -U postgres`;
+/** psql as the superuser on the server's current primary, found by the role label the instance manager keeps (cnpg.io/instanceRole). */
+const psqlOnPrimary = (plan: SharedServerPlan) => {
+  const { namespace, cluster } = plan.server;
+  return `kubectl -n ${namespace} exec $(kubectl -n ${namespace} get pod -l cnpg.io/cluster=${cluster},cnpg.io/instanceRole=primary -o name) -c postgres -- psql -U postgres -Atc`;
+};
 
 /** A database on a shared server in review: no pods of its own; what stays is its database and role on the server. */
 export const sharedServerReview: ReviewEngine<SharedServerPlan> = {
@@ -17,10 +21,12 @@ export const sharedServerReview: ReviewEngine<SharedServerPlan> = {
         `the role ${spec.username}, which owns it, now without login and password (DatabaseRole ${plan.names.role}, reclaim policy retain)`,
         `this directory, holding only those two objects and request.yaml, so the retirement is on record and nothing can claim the name`,
       ],
+      // Through git: while the Database and DatabaseRole objects are applied, the operator would re-create what psql dropped.
       commands: [
-        `${psqlOnServer(plan)} -c 'DROP DATABASE "${spec.database}"'   # its data is gone for good`,
-        `${psqlOnServer(plan)} -c 'DROP ROLE "${spec.username}"'`,
-        `kubectl -n ${server.namespace} delete database,databaserole ${plan.names.database}   # then remove this directory from the state store`,
+        `postgres-gitops decommission ${spec.cluster}/${plan.namespace}/${plan.name} --repo <state-store> --allow-destructive   # a pull request: Database ensure: absent (the operator drops it), DatabaseRole reclaim policy delete`,
+        `kubectl -n ${server.namespace} get database ${plan.names.database} -o jsonpath='{.status.applied}'   # after that merge: true once dropped`,
+        `${psqlOnPrimary(plan)} "SELECT count(*) FROM pg_database WHERE datname = '${spec.database}'"   # 0`,
+        `postgres-gitops decommission ${spec.cluster}/${plan.namespace}/${plan.name} --repo <state-store>   # then a pull request removes this directory; deleting the DatabaseRole drops the role`,
       ],
     };
   },

@@ -61,13 +61,20 @@ describe('postgres:decommission', () => {
     expect(outputs.summary).toContain('catalog entity `resource:default/orders-team-a-worker-1` goes with its file');
   });
 
-  it('on CloudNativePG says the Cluster stays running, protected, and how it and its backups are removed', async () => {
+  it('on CloudNativePG hibernates the Cluster (a retired record stays), says to take a last backup first, and how it and its backups are removed', async () => {
     const created = await run('create', { name: 'payments', namespace: 'team-b', engine: 'cloudnative-pg', backup: true });
     merge(created.branch);
     catalog = catalogServiceMock({ entities: [parse(store.show('main', created.catalogInfoPath)!)] });
     const outputs = await run('retire', { entityRef: created.entityRef });
-    expect(outputs.summary).toContain('the Cluster payments-postgresql itself, still running: it is protected from pruning');
-    expect(outputs.summary).toContain('kubectl -n team-b delete cluster payments-postgresql   # deletes its instances and their volumes');
+    expect(outputs.summary).toContain('the Cluster payments-postgresql, hibernated (cnpg.io/hibernation: on): no instance runs; it is protected from pruning');
+    expect(outputs.summary).toContain('### Before merging');
+    expect(outputs.summary).toContain('kubectl cnpg backup -n team-b payments-postgresql --method=plugin');
+    expect(outputs.summary).toContain('kubectl -n team-b delete cluster payments-postgresql   # deletes its volumes: the data is gone for good');
+    const record = store.files(outputs.branch, outputs.directory).map(f => f.replace(`${outputs.directory}/`, '')).sort();
+    expect(record).toEqual([
+      'cluster-payments-postgresql.yaml', 'kustomization.yaml', 'networkpolicy-payments-postgresql-operator.yaml', 'networkpolicy-payments-postgresql.yaml', 'objectstore-payments-postgresql-backups.yaml', 'request.yaml',
+    ]);
+    expect(store.show(outputs.branch, `${outputs.directory}/cluster-payments-postgresql.yaml`)).toContain('cnpg.io/hibernation: "on"');
     expect(outputs.summary).toContain('s3://acme-backups/prod/worker-1/team-b/payments');
   });
 
