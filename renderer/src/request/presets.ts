@@ -37,6 +37,8 @@ export interface ProfileSpec {
   monitoring: boolean;
   ssl: boolean;
   backupRetention: number;
+  /** Restore drills by default (when the database has backups). */
+  restoreDrill: boolean;
   /** log_min_duration_statement in ms, -1 to disable. */
   logMinDurationMs: number;
   /** Spread pods across nodes: required in prod, preferred elsewhere. */
@@ -49,7 +51,7 @@ export interface ProfileSpec {
  * monitoring or SSL) so seed requests behave as documented.
  */
 export const PROFILE_TABLE: Record<Profile, ProfileSpec> = {
-  dev: { backup: false, monitoring: false, ssl: false, backupRetention: 3, logMinDurationMs: -1, requiredAntiAffinity: false },
-  staging: { backup: true, monitoring: true, ssl: false, backupRetention: 7, logMinDurationMs: 1000, requiredAntiAffinity: false },
-  prod: { backup: true, monitoring: true, ssl: true, backupRetention: 30, logMinDurationMs: 500, requiredAntiAffinity: true },
+  dev: { backup: false, monitoring: false, ssl: false, backupRetention: 3, restoreDrill: false, logMinDurationMs: -1, requiredAntiAffinity: false },
+  staging: { backup: true, monitoring: true, ssl: false, backupRetention: 7, restoreDrill: false, logMinDurationMs: 1000, requiredAntiAffinity: false },
+  prod: { backup: true, monitoring: true, ssl: true, backupRetention: 30, restoreDrill: true, logMinDurationMs: 500, requiredAntiAffinity: true },
 };

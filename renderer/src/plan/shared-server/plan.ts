@@ -2,6 +2,7 @@ import type { FieldIssue } from '../../request/errors';
 import { ANNOTATION_DROP_DATA } from '../../request/annotations';
 import { rootCertificate, type PlanBase, type PlanCommon } from '../base';
 import { LABEL_INSTANCE, LABEL_NAME, APP_NAME } from '../labels';
+import { planAccess } from '../access';
 import { checkNameRules, type CommonNames } from '../names';
 import { CNPG_CLUSTER_LABEL, CNPG_POD_ROLE_LABEL } from '../cloudnative-pg/names';
 import { serverObjectNames, sharedServerNameRules, sharedServerNames, type SharedServerNames } from './names';
@@ -39,6 +40,7 @@ export function planSharedServer(common: PlanCommon): SharedServerPlan | FieldIs
       rootCert: rootCertificate(names.secret),
       ...(ref.userSuffix ? { user: `${spec.username}${ref.userSuffix}` } : {}),
     },
+    access: planAccess(spec, common.names.base, { tenantRole: spec.username, ...(ref.userSuffix ? { userSuffix: ref.userSuffix } : {}) }),
     databasePods: { matchLabels: { [CNPG_CLUSTER_LABEL]: server.cluster, [CNPG_POD_ROLE_LABEL]: 'instance' } },
     catalogLabelSelector: `${LABEL_NAME}=${APP_NAME},${LABEL_INSTANCE}=${common.name}`,
     catalogAnnotations: { 'postgres-gitops.dev/engine': 'shared-server', 'postgres-gitops.dev/server': `${server.namespace}/${server.name}` },
