@@ -3,6 +3,9 @@ import { ANNOTATION_DROP_DATA } from '../../request/annotations';
 import { rootCertificate, type PlanBase, type PlanCommon } from '../base';
 import { LABEL_INSTANCE, LABEL_NAME, APP_NAME } from '../labels';
 import { planAccess } from '../access';
+import { cnpgImage } from '../images';
+import { SUPPORTED_VERSIONS } from '../../request/schema';
+import { NEWEST_MINOR } from '../../request/versions';
 import { checkNameRules, type CommonNames } from '../names';
 import { CNPG_CLUSTER_LABEL, CNPG_POD_ROLE_LABEL } from '../cloudnative-pg/names';
 import { serverObjectNames, sharedServerNameRules, sharedServerNames, type SharedServerNames } from './names';
@@ -13,6 +16,11 @@ export interface SharedServerPlan extends PlanBase {
   names: CommonNames & SharedServerNames;
   server: { name: string; namespace: string; cluster: string; rwService: string; publicCa: string };
   connectionLimit: number;
+  /**
+   * The image of the grants Job: psql of the newest major this renderer knows (the server's own
+   * major is the server's business; psql talks to every older server).
+   */
+  grantsImage: string;
   /** Retired and dropped for good: the Database is ensured absent, the DatabaseRole drops its role when it goes. */
   dropData: boolean;
 }
@@ -22,7 +30,7 @@ export function planSharedServer(common: PlanCommon): SharedServerPlan | FieldIs
   const ref = spec.server!;
   const server = { name: ref.name, namespace: ref.namespace, ...serverObjectNames(ref.name) };
   const names = { ...common.names, ...sharedServerNames(namespace, common.names.base), service: server.rwService };
-  const issues = checkNameRules(common.name, sharedServerNameRules(names));
+  const issues = checkNameRules(common.name, sharedServerNameRules(names, common.name));
   if (issues.length > 0) return issues;
   return {
     ...common,
@@ -46,6 +54,7 @@ export function planSharedServer(common: PlanCommon): SharedServerPlan | FieldIs
     catalogAnnotations: { 'postgres-gitops.dev/engine': 'shared-server', 'postgres-gitops.dev/server': `${server.namespace}/${server.name}` },
     applicationSecret: { type: 'Opaque', extraData: {}, labels: {} },
     connectionLimit: spec.connectionLimit ?? 20,
+    grantsImage: cnpgImage(NEWEST_MINOR[SUPPORTED_VERSIONS[SUPPORTED_VERSIONS.length - 1]], platform.imageRegistry),
     dropData: common.retired && common.request.metadata.annotations[ANNOTATION_DROP_DATA] === 'true',
   };
 }
