@@ -1,7 +1,7 @@
 /** One jest run for every package: unit tests beside the code, cross-package tests in test/. */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/renderer/src', '<rootDir>/plugins/publish/src', '<rootDir>/plugins/scaffolder-postgres/src', '<rootDir>/plugins/scaffolder-postgres-react/src', '<rootDir>/test'],
+  roots: ['<rootDir>/renderer/src', '<rootDir>/cli/src', '<rootDir>/plugins/publish/src', '<rootDir>/plugins/scaffolder-postgres/src', '<rootDir>/plugins/scaffolder-postgres-react/src', '<rootDir>/test'],
   testMatch: ['**/*.test.ts', '**/*.test.tsx'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: { module: 'commonjs', target: 'ES2022', esModuleInterop: true, isolatedModules: true } }],
