@@ -38,6 +38,8 @@ const RELEASE: Record<string, string> = {
   'react-router-dom': '^6.30.2',
   '@types/react': '^18.3.12',
   '@types/node': '22.20.0',
+  // A new app's backend keeps its database in SQLite; 13 as the README advises (see there why).
+  'better-sqlite3': '^13.2.0',
 };
 /** Packages an app must hold once: extension points, API refs and schemas are shared through them. */
 const SINGLETONS = [
@@ -61,6 +63,7 @@ beforeAll(() => {
   writeFileSync(join(app, 'package.json'), JSON.stringify({
     name: 'packed-app', private: true,
     dependencies: { ...RELEASE, ...Object.fromEntries(names.map((name, i) => [name, tarballs[i]])) },
+    overrides: { 'better-sqlite3': '$better-sqlite3' },
   }, null, 2));
   npm(app, 'install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error');
 });
@@ -149,7 +152,7 @@ describe('the packed packages in a fresh Backstage 1.57 app', () => {
     await until('the backend to listen', async () => (/listening \d+/.test(log) ? true : backend!.exitCode !== null ? fail(log) : undefined), 120_000);
 
     const call = async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(`http://127.0.0.1:${port}${path}`, { method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: body && JSON.stringify(body) });
+      const res = await fetch(`http://127.0.0.1:${port}${path}`, { method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
       return { status: res.status, body: await res.json() as any };
     };
     const actions = await call('GET', '/api/scaffolder/v2/actions');
