@@ -90,7 +90,7 @@ export function PreviewPanel({ formData, platform, onSummary }: PreviewPanelProp
         <List dense aria-label="Objects">
           {preview.objects.map(o => (
             <ListItem key={o.path} disableGutters>
-              <Button size="small" variant={open === o.path ? 'contained' : 'text'} color="primary" onClick={() => setOpen(open === o.path ? undefined : o.path)} aria-expanded={open === o.path}>
+              <Button size="small" variant={open === o.path ? 'contained' : 'text'} color="primary" style={{ textTransform: 'none' }} onClick={() => setOpen(open === o.path ? undefined : o.path)} aria-expanded={open === o.path}>
                 {o.kind} {o.name}
               </Button>
             </ListItem>
