@@ -121,6 +121,8 @@ describe('the Create PostgreSQL form in a real browser', () => {
     expect(await page.getByTestId('total-memory').textContent()).toBe('2Gi requested, 4Gi limit');
     await page.getByRole('button', { name: 'StatefulSet billing-postgresql-read' }).waitFor();
     await page.getByRole('button', { name: 'StatefulSet billing-postgresql', exact: true }).click();
+    // The code view loads lazily, as Backstage's CodeSnippet does.
+    await page.getByLabel('YAML of StatefulSet billing-postgresql').locator('pre').waitFor();
     expect(await page.getByLabel('YAML of StatefulSet billing-postgresql').textContent()).toContain('kind: StatefulSet');
     await page.screenshot({ path: join(SCREENSHOTS, 'preview-large.png'), fullPage: true });
   });
@@ -187,5 +189,28 @@ describe('the Create PostgreSQL form in a real browser', () => {
     await expect(page.getByRole('button', { name: 'Create' }).count()).resolves.toBe(0);
     await expect(preview.count()).resolves.toBe(1);
     expect(git('for-each-ref', '--format=%(refname) %(objectname)')).toBe(before);
+  });
+
+  it.each(['light', 'dark'])('looks like the rest of the scaffolder in the %s theme: card, totals, warning panel, YAML with copy', async theme => {
+    // The app's theme choice, where Backstage keeps it (AppThemeSelector: localStorage "theme").
+    await page.goto(`${appUrl}/create`);
+    await page.evaluate(id => window.localStorage.setItem('theme', id), theme);
+    await openForm('ledger', 'team-c');
+    await next(); // Database
+    await next(); // Engine
+    await choose('size', /^Large/);
+    await choose('version', /^13 /);
+    await next(); // Sizing
+    await next(); // Features
+    const preview = page.getByTestId('postgres-preview');
+    await preview.getByText(/PostgreSQL 13 is end-of-life/).waitFor();
+    await preview.getByRole('button', { name: 'StatefulSet ledger-postgresql', exact: true }).click();
+    await preview.getByLabel('YAML of StatefulSet ledger-postgresql').locator('pre').waitFor();
+    await expect(preview.getByRole('button', { name: /copy/i }).count()).resolves.toBe(1);
+    // The card takes the theme's paper colour: dark on dark, light on light.
+    const background = await preview.locator('.MuiCard-root').first().evaluate(e => getComputedStyle(e).backgroundColor);
+    const [r, g, b] = background.match(/\d+/g)!.map(Number);
+    expect((r + g + b) / 3 < 128).toBe(theme === 'dark');
+    await preview.screenshot({ path: join(ROOT, 'docs', 'screenshots', `preview-${theme}.png`) });
   });
 });

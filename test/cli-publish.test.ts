@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli } from '../renderer/src/__testUtils__/cli';
-import { EXIT } from '../renderer/src/cli/exit-codes';
+import { cli } from '../cli/src/__testUtils__/cli';
+import { EXIT } from '../cli/src/exit-codes';
 import { FakeGitHub } from './support/fake-github/server';
 import { createStateStore, type StateStore } from './support/state-store';
 

@@ -3,13 +3,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { cli } from '../renderer/src/__testUtils__/cli';
-import { EXIT } from '../renderer/src/cli/exit-codes';
-import { listFiles } from '../renderer/src/cli/files';
+import { cli } from '../cli/src/__testUtils__/cli';
+import { EXIT } from '../cli/src/exit-codes';
+import { listFiles } from '../cli/src/files';
 import { DEFAULT_PLATFORM } from '@postgres-gitops/renderer';
 import { GitHubPublisher } from '@postgres-gitops/publish';
-import { planFleet } from '../renderer/src/cli/fleet/plan';
-import { publishFleet } from '../renderer/src/cli/fleet/publish';
+import { planFleet } from '../cli/src/fleet/plan';
+import { publishFleet } from '../cli/src/fleet/publish';
 import { FakeGitHub } from './support/fake-github/server';
 import { createStateStore, type StateStore } from './support/state-store';
 

@@ -5,8 +5,8 @@ import { ConfigReader } from '@backstage/config';
 import { DefaultGithubCredentialsProvider, ScmIntegrations } from '@backstage/integration';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { DEFAULT_PLATFORM, parseYamlInput } from '@postgres-gitops/renderer';
-import { cli } from '../renderer/src/__testUtils__/cli';
-import { EXIT } from '../renderer/src/cli/exit-codes';
+import { cli } from '../cli/src/__testUtils__/cli';
+import { EXIT } from '../cli/src/exit-codes';
 import { createPostgresCreateAction } from '../plugins/scaffolder-postgres/src/actions/create/action';
 import { createStateStore, type StateStore } from './support/state-store';
 

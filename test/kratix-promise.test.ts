@@ -9,12 +9,12 @@ import { restrictedViolations } from './support/pod-security';
 import { validateObject } from './support/validate';
 
 const ROOT = join(__dirname, '..');
-const committed = readFileSync(join(ROOT, 'renderer', 'kratix', 'promise.yaml'), 'utf8');
+const committed = readFileSync(join(ROOT, 'cli', 'kratix', 'promise.yaml'), 'utf8');
 const promise = parse(committed);
 
 describe('the shipped Kratix promise', () => {
   it('is what `postgres-gitops promise` prints (regenerate it when the request schema changes)', () => {
-    const printed = execFileSync('node', [join(ROOT, 'renderer', 'bin', 'postgres-gitops.js'), 'promise'], { encoding: 'utf8' });
+    const printed = execFileSync('node', [join(ROOT, 'cli', 'bin', 'postgres-gitops.js'), 'promise'], { encoding: 'utf8' });
     expect(printed).toBe(committed);
   });
 

@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { packageImports, relativeImports, type ImportEdge } from './support/imports';
 
 /**
  * The renderer's layers, lowest first: a module may import its own layer or a lower one, never a
- * higher one. request -> plan -> render -> layout -> review / wiring -> cli.
+ * higher one. request -> plan -> render -> layout -> review / wiring (the CLI is a package of its own).
  */
 const LAYERS: [string, number][] = [
   ['hash', 0],
@@ -15,8 +17,7 @@ const LAYERS: [string, number][] = [
   ['render-database', 5],
   ['review/', 6],
   ['wiring/', 6],
-  ['cli/', 7],
-  ['index', 8],
+  ['index', 7],
 ];
 
 const RENDERER = join(__dirname, '..', 'renderer', 'src');
@@ -42,7 +43,7 @@ describe('the renderer keeps its shape', () => {
     expect(edges).toContainEqual({ from: 'render-database', to: 'plan/plan' });
   });
 
-  it('imports only downward: request -> plan -> render -> layout -> review / wiring -> cli', () => {
+  it('imports only downward: request -> plan -> render -> layout -> review / wiring', () => {
     const upward = edges.filter(e => layerOf(e.to)[1] > layerOf(e.from)[1]).map(show);
     expect(upward).toEqual([]);
   });
@@ -76,7 +77,60 @@ describe('the renderer keeps its shape', () => {
   });
 
   it('depends on no Backstage package and no plugin: plugins depend on the renderer, never the reverse', () => {
-    const wrong = packageImports(RENDERER).filter(e => /^@backstage\/|^@postgres-gitops\/(?!publish$)/.test(e.to));
+    const wrong = packageImports(RENDERER).filter(e => /^@backstage\/|^@postgres-gitops\//.test(e.to));
     expect(wrong).toEqual([]);
   });
+});
+
+/**
+ * The layers at the package level, lowest first: each workspace package may depend on the ones
+ * listed for it and no other. The renderer is pure (no I/O, no Node.js module): the browser field
+ * bundles it. The publish port knows nothing of rendering; the CLI and the Backstage plugins sit on
+ * top of both.
+ */
+const PACKAGES: { dir: string; src: string; mayUse: string[]; pure?: boolean }[] = [
+  { dir: 'renderer', src: 'renderer/src', mayUse: [], pure: true },
+  { dir: 'plugins/publish', src: 'plugins/publish/src', mayUse: [] },
+  { dir: 'cli', src: 'cli/src', mayUse: ['@postgres-gitops/renderer', '@postgres-gitops/publish'] },
+  { dir: 'plugins/scaffolder-postgres', src: 'plugins/scaffolder-postgres/src', mayUse: ['@postgres-gitops/renderer', '@postgres-gitops/publish'] },
+  { dir: 'plugins/scaffolder-postgres-react', src: 'plugins/scaffolder-postgres-react/src', mayUse: ['@postgres-gitops/renderer'] },
+];
+
+const REPO = join(__dirname, '..');
+const isBuiltin = (spec: string) => spec.startsWith('node:') || builtinModules.includes(spec.split('/')[0]);
+/** `@scope/name/sub` -> `@scope/name`, `name/sub` -> `name`. */
+const packageName = (spec: string) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+
+interface Manifest { name: string; dependencies?: Record<string, string>; peerDependencies?: Record<string, string>; bin?: unknown }
+const manifestOf = (dir: string): Manifest => JSON.parse(readFileSync(join(REPO, dir, 'package.json'), 'utf8'));
+
+describe.each(PACKAGES)('the package in $dir', ({ dir, src, mayUse, pure }) => {
+  const manifest = manifestOf(dir);
+  const declared = new Set(Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies }));
+  const used = packageImports(join(REPO, src)).filter(e => !isBuiltin(e.to) && !/^<|\$\{/.test(e.to)).map(e => ({ from: e.from, to: packageName(e.to) }));
+  const workspace = (names: Iterable<string>) => [...names].filter(n => n.startsWith('@postgres-gitops/'));
+
+  it('depends on the workspace packages below it, never on one beside or above it', () => {
+    expect(workspace(declared).filter(n => !mayUse.includes(n))).toEqual([]);
+    expect(used.filter(e => e.to.startsWith('@postgres-gitops/') && !mayUse.includes(e.to))).toEqual([]);
+  });
+
+  it('declares every package its code imports (types too: its .d.ts files name them), and nothing it does not import', () => {
+    expect(used.filter(e => !declared.has(e.to)).map(e => `${e.from} -> ${e.to}`)).toEqual([]);
+    const imported = new Set(used.map(e => e.to));
+    expect([...declared].filter(n => !imported.has(n))).toEqual([]);
+  });
+
+  if (pure) {
+    it('is pure: imports no Node.js module and carries no bin', () => {
+      const io = packageImports(join(REPO, src)).filter(e => isBuiltin(e.to));
+      expect(io).toEqual([]);
+      expect(manifest.bin).toBeUndefined();
+    });
+  }
+});
+
+it('one package has the postgres-gitops bin: the CLI', () => {
+  const withBin = PACKAGES.filter(p => manifestOf(p.dir).bin !== undefined).map(p => manifestOf(p.dir).name);
+  expect(withBin).toEqual(['@postgres-gitops/cli']);
 });

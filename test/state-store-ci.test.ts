@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateWorkflow } from '@action-validator/core';
 import { parse } from 'yaml';
-import { cli } from '../renderer/src/__testUtils__/cli';
-import { EXIT } from '../renderer/src/cli/exit-codes';
+import { cli } from '../cli/src/__testUtils__/cli';
+import { EXIT } from '../cli/src/exit-codes';
 
-const BIN = join(__dirname, '..', 'renderer', 'bin', 'postgres-gitops.js');
+const BIN = join(__dirname, '..', 'cli', 'bin', 'postgres-gitops.js');
 const EXAMPLES = join(__dirname, '..', 'renderer', 'examples');
 const STATEFULSET = 'clusters/worker-1/postgres/default/my-database/statefulset-my-database-postgresql.yaml';
 
@@ -57,7 +57,7 @@ describe('the state store\'s own CI', () => {
   it('pins the renderer version in the generic shell step', async () => {
     const { script } = await writeCiFiles();
     const { version } = JSON.parse(readFileSync(join(__dirname, '..', 'renderer', 'package.json'), 'utf8'));
-    expect(script).toContain(`npx --yes "@postgres-gitops/renderer@${version}" verify`);
+    expect(script).toContain(`npx --yes "@postgres-gitops/cli@${version}" verify`);
     expect(execFileSync('sh', ['-n', join(store, 'ci', 'postgres-gitops-verify.sh')], { encoding: 'utf8' })).toBe('');
   });
 

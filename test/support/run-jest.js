@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 /**
- * Runs the whole suite on each supported Node.js line (22 and 24, exact builds from the npm
- * registry: see node-runtime.js), and ends the output with the plain line CI reads,
- * "N passed, N failed", over both runs. Printed after jest has exited, so nothing comes after it.
+ * Runs the whole suite once on the newest supported Node.js line, and on the older lines only the
+ * tests whose outcome can depend on the runtime (exact builds from the npm registry: see
+ * node-runtime.js); ends the output with the plain line CI reads, "N passed, N failed", over all
+ * runs. Printed after jest has exited, so nothing comes after it.
+ * With jest arguments (paths, -t), those run on every line.
  */
 'use strict';
 const { spawn } = require('node:child_process');
@@ -13,8 +15,20 @@ const { SUPPORTED_NODES, ensureNode } = require('./node-runtime');
 const ROOT = join(__dirname, '..', '..');
 const args = process.argv.slice(2);
 
-async function runJest(version) {
-  const label = `Node.js v${version}`;
+/**
+ * What can differ between Node.js lines: native modules and Node's own APIs under a real
+ * Backstage backend (SQLite through better-sqlite3, fetch, streams), child processes (git,
+ * PostgreSQL, pgbouncer), and the browser test's servers. Pure rendering cannot.
+ */
+const RUNTIME_SENSITIVE = [
+  'test/backstage.test.ts',
+  'test/postgres/',
+  'test/publish/git-',
+  'test/browser.test.ts',
+];
+
+async function runJest(version, paths) {
+  const label = `Node.js v${version}${paths === args ? '' : ' (runtime-sensitive tests)'}`;
   let node;
   try {
     node = ensureNode(version);
@@ -25,7 +39,7 @@ async function runJest(version) {
   const results = join(ROOT, `.jest-results-${version}.json`);
   rmSync(results, { force: true });
   process.stdout.write(`\n=== jest on ${label} ===\n`);
-  const jest = spawn(node, [require.resolve('jest/bin/jest'), '--ci', '--json', `--outputFile=${results}`, ...args], { stdio: ['inherit', 'pipe', 'pipe'] });
+  const jest = spawn(node, [require.resolve('jest/bin/jest'), '--ci', '--json', `--outputFile=${results}`, ...paths], { stdio: ['inherit', 'pipe', 'pipe'] });
   const leaks = new Set();
   const scan = (chunk, out) => {
     out.write(chunk);
@@ -51,7 +65,11 @@ const TOKEN_SHAPES = /\b(gh[pousr]_[A-Za-z0-9]{16,}|github_pat_[A-Za-z0-9_]{20,}
 
 async function main() {
   const runs = [];
-  for (const version of Object.values(SUPPORTED_NODES)) runs.push(await runJest(version));
+  const lines = Object.keys(SUPPORTED_NODES).map(Number).sort((a, b) => b - a);
+  for (const major of lines) {
+    const whole = args.length > 0 || major === lines[0];
+    runs.push(await runJest(SUPPORTED_NODES[major], whole ? args : RUNTIME_SENSITIVE));
+  }
   process.stdout.write('\n');
   for (const r of runs) process.stdout.write(`${r.label}: ${r.passed} passed, ${r.failed} failed\n`);
   const passed = runs.reduce((n, r) => n + r.passed, 0);

@@ -2,10 +2,23 @@
  * @jest-environment jsdom
  * @jest-environment-options {"customExportConditions": ["node", "require", "default"]}
  */
-import { fireEvent, render, screen, within } from '@testing-library/react';
+import { render as renderInDom, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import type { ReactElement, ReactNode } from 'react';
+import { errorApiRef } from '@backstage/core-plugin-api';
+import { translationApiRef } from '@backstage/frontend-plugin-api';
+import { MockErrorApi, mockApis, TestApiProvider } from '@backstage/test-utils';
+import { themes, UnifiedThemeProvider } from '@backstage/theme';
 import { renderDatabase, requestFromFields } from '@postgres-gitops/renderer';
 import { TextEncoder } from 'node:util';
 import { PreviewPanel } from './PreviewPanel';
+
+/** What the scaffolder gives the field: the app's theme, and its APIs (the copy button reports errors, and is translated). */
+const InApp = ({ children }: { children?: ReactNode }) => (
+  <TestApiProvider apis={[[errorApiRef, new MockErrorApi()], [translationApiRef, mockApis.translation()]]}>
+    <UnifiedThemeProvider theme={themes.light}>{children}</UnifiedThemeProvider>
+  </TestApiProvider>
+);
+const render = (ui: ReactElement) => renderInDom(ui, { wrapper: InApp });
 
 // Browsers have TextEncoder (the renderer counts name bytes with it); jest's jsdom does not.
 Object.assign(globalThis, { TextEncoder });
@@ -25,12 +38,14 @@ describe('PreviewPanel', () => {
     expect(screen.getByRole('button', { name: 'StatefulSet orders-postgresql-read' })).toBeTruthy();
   });
 
-  it('shows the YAML of an object on demand, byte for byte the file of the pull request', () => {
+  it('shows the YAML of an object on demand, byte for byte the file of the pull request', async () => {
     render(<PreviewPanel formData={form} />);
     fireEvent.click(screen.getByRole('button', { name: 'StatefulSet orders-postgresql' }));
-    const yaml = screen.getByLabelText('YAML of StatefulSet orders-postgresql').textContent;
     const db = renderDatabase(requestFromFields(form));
-    expect(yaml).toBe(db.files[`${db.directory}/statefulset-orders-postgresql.yaml`]);
+    const file = db.files[`${db.directory}/statefulset-orders-postgresql.yaml`];
+    // The code view loads lazily, as in the app.
+    await waitFor(() => expect(screen.getByLabelText('YAML of StatefulSet orders-postgresql').textContent).toBe(file), { timeout: 30_000 });
+    expect(within(screen.getByLabelText('YAML of StatefulSet orders-postgresql')).getByRole('button', { name: /copy/i })).toBeTruthy();
   });
 
   it('warns about an end-of-life version', () => {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * Runs a script on a supported Node.js line (22 or 24): the running one when it is, else an exact
- * build from the npm registry (test/support/node-runtime.js). Signals reach the child, and the
+ * Runs a script on a supported Node.js line (22, 24 or 26): the running one when it is, else the newest,
+ * an exact build from the npm registry (test/support/node-runtime.js). Signals reach the child, and the
  * launcher exits with it, so stopping the command stops everything it started.
  */
 'use strict';

@@ -1,4 +1,4 @@
-import { issuesOf as rejections } from '../__testUtils__/cli';
+import { issuesOf as rejections } from '../__testUtils__/issues';
 import { parseRequest } from './parse';
 import { platformSettingsSchema } from './platform';
 

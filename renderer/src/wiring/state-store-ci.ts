@@ -7,7 +7,8 @@ export const WORKFLOW_PATH = '.github/workflows/postgres-gitops-verify.yaml';
 /**
  * The state store's own check, for any CI: every database directory must be exactly what this
  * renderer version makes of its request.yaml with the store's platform.yaml. Exit 1 prints the
- * diff. POSTGRES_GITOPS replaces the pinned npm package (a local build, an internal mirror).
+ * diff. POSTGRES_GITOPS replaces the pinned npm package, @postgres-gitops/cli, released with the
+ * renderer under the same version (a local build, an internal mirror).
  */
 export function verifyScript(): string {
   return `#!/bin/sh
@@ -18,7 +19,7 @@ store="\${1:-.}"
 if [ -n "\${POSTGRES_GITOPS:-}" ]; then
   exec \${POSTGRES_GITOPS} verify "$store"
 fi
-exec npx --yes "@postgres-gitops/renderer@${RENDERER_VERSION}" verify "$store"
+exec npx --yes "@postgres-gitops/cli@${RENDERER_VERSION}" verify "$store"
 `;
 }
 

@@ -1,4 +1,4 @@
-import { issuesOf as rejections } from '../../__testUtils__/cli';
+import { issuesOf as rejections } from '../../__testUtils__/issues';
 import { renderDatabase } from '../../render-database';
 
 const kratix = (spec: Record<string, unknown>, metadata: Record<string, unknown>) => ({

@@ -1,8 +1,6 @@
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
-import { parsePlatformSettings, type PlatformSettings, DEFAULT_PLATFORM } from '../request/platform';
-import { parseYamlInput } from '../request/yaml-input';
-import type { FileSet } from '../layout/layout';
+import { DEFAULT_PLATFORM, type FileSet, parsePlatformSettings, parseYamlInput, type PlatformSettings } from '@postgres-gitops/renderer';
 import { UsageError } from './exit-codes';
 
 async function readTextFile(path: string): Promise<string> {

@@ -1,6 +1,5 @@
 import type { Publisher } from '@postgres-gitops/publish';
-import { formatClusterPlan, formatFleetTotals } from '../../review/fleet-summary';
-import { RENDERER_VERSION } from '../../version';
+import { formatClusterPlan, formatFleetTotals, RENDERER_VERSION } from '@postgres-gitops/renderer';
 import { EXIT, UsageError } from '../exit-codes';
 import { localStorePlatform } from '../platform';
 import { parseSets } from '../update';

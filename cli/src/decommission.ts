@@ -1,6 +1,4 @@
-import { parseYamlInput } from '../request/yaml-input';
-import { databaseDirectory, REQUEST_FILE, retireBranch } from '../layout/paths';
-import { retirement } from '../review/decommission';
+import { databaseDirectory, parseYamlInput, REQUEST_FILE, retireBranch, retirement } from '@postgres-gitops/renderer';
 import { UsageError } from './exit-codes';
 import { remoteStorePlatform } from './platform';
 import { publisherFor, type PublishCommandOptions } from './publish';

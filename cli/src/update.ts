@@ -1,10 +1,5 @@
-import { parseYamlInput } from '../request/yaml-input';
 import { readStoredRequest } from '@postgres-gitops/publish';
-import { databaseDirectory, pullRequestBranch, REQUEST_FILE } from '../layout/paths';
-import { renderDatabase } from '../render-database';
-import { withChanges } from '../request/changes';
-import { DNS1123_LABEL } from '../request/names';
-import { SPEC_FIELDS } from '../request/schema';
+import { databaseDirectory, DNS1123_LABEL, parseYamlInput, pullRequestBranch, renderDatabase, REQUEST_FILE, SPEC_FIELDS, withChanges } from '@postgres-gitops/renderer';
 import { UsageError } from './exit-codes';
 import { remoteStorePlatform } from './platform';
 import { decideAndPublish, publisherFor, type PublishCommandOptions } from './publish';

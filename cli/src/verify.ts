@@ -1,10 +1,7 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import { REQUEST_FILE } from '../layout/paths';
-import { renderDatabase } from '../render-database';
-import { RequestValidationError } from '../request/errors';
-import type { PlatformSettings } from '../request/platform';
+import { type PlatformSettings, renderDatabase, REQUEST_FILE, RequestValidationError } from '@postgres-gitops/renderer';
 import { listFiles, readYamlFile } from './files';
 
 export interface VerifyProblem {

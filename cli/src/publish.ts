@@ -1,12 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GitHubPublisher, GitPublisher, parseGitHubRepoUrl, readStoredRequest, type Publisher } from '@postgres-gitops/publish';
-import type { RenderedDatabase } from '../layout/layout';
-import { pullRequestBranch, REQUEST_FILE } from '../layout/paths';
-import { renderDatabase } from '../render-database';
-import type { PlatformSettings } from '../request/platform';
-import { assertWorld, readWorld } from '../request/world-rules';
-import { decideChange } from '../review/decide';
+import { assertWorld, decideChange, type PlatformSettings, pullRequestBranch, readWorld, renderDatabase, type RenderedDatabase, REQUEST_FILE } from '@postgres-gitops/renderer';
 import { UsageError } from './exit-codes';
 import { readYamlFile } from './files';
 import { remoteStorePlatform } from './platform';

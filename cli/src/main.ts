@@ -1,17 +1,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { toYaml, toYamlStream } from '../layout/serialize';
-import { renderDatabase } from '../render-database';
-import { RequestValidationError } from '../request/errors';
-import { assertWorld } from '../request/world-rules';
-import { ChangeRefusedError } from '../review/decide';
-import { reviewWarnings } from '../review/warnings';
-import { argoWiring } from '../wiring/argo';
-import { fluxWiring } from '../wiring/flux';
-import { githubWorkflow, verifyScript, VERIFY_SCRIPT_PATH, WORKFLOW_PATH } from '../wiring/state-store-ci';
 import { EXIT, UsageError } from './exit-codes';
-import { assertWiringOptions } from '../wiring/options';
 import { loadPlatform, readYamlFile, writeFileSet } from './files';
 import { localStorePlatform } from './platform';
 import { KRATIX_DEFAULT_PATHS, runKratix } from './kratix';
@@ -23,7 +13,7 @@ import { fleetCommand } from './fleet/command';
 import { decommissionCommand } from './decommission';
 import { updateCommand } from './update';
 import { ChangedMeanwhileError } from '@postgres-gitops/publish';
-import { RENDERER_VERSION } from '../version';
+import { argoWiring, assertWiringOptions, assertWorld, ChangeRefusedError, fluxWiring, githubWorkflow, renderDatabase, RENDERER_VERSION, RequestValidationError, reviewWarnings, toYaml, toYamlStream, VERIFY_SCRIPT_PATH, verifyScript, WORKFLOW_PATH } from '@postgres-gitops/renderer';
 
 const DEFAULT_PIPELINE_IMAGE = `ghcr.io/postgres-gitops/pipeline:v${RENDERER_VERSION}`;
 

@@ -1,9 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Publisher } from '@postgres-gitops/publish';
-import { PLATFORM_FILE } from '../layout/paths';
-import { baseBranchPlatform } from '../layout/store-platform';
-import { storePlatform, type PlatformSettings } from '../request/platform';
+import { baseBranchPlatform, PLATFORM_FILE, type PlatformSettings, storePlatform } from '@postgres-gitops/renderer';
 import { UsageError } from './exit-codes';
 import { loadPlatform } from './files';
 

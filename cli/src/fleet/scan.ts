@@ -1,8 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { opendir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FileSet } from '../../layout/layout';
-import { clusterPostgresDirectory, databaseDirectory } from '../../layout/paths';
+import { clusterPostgresDirectory, databaseDirectory, type FileSet } from '@postgres-gitops/renderer';
 
 export interface FleetFilter {
   cluster?: string;

@@ -1,10 +1,6 @@
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { manifestFileName } from '../layout/paths';
-import { toYaml } from '../layout/serialize';
-import { renderDatabase } from '../render-database';
-import type { PlatformSettings } from '../request/platform';
-import { assertWorld } from '../request/world-rules';
+import { assertWorld, manifestFileName, type PlatformSettings, renderDatabase, toYaml } from '@postgres-gitops/renderer';
 import { UsageError } from './exit-codes';
 import { readYamlFile } from './files';
 

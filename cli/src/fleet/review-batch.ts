@@ -1,5 +1,4 @@
-import type { PlatformSettings } from '../../request/platform';
-import { reviewStoredDatabase, type FleetOutcome } from '../../review/fleet-database';
+import { type FleetOutcome, type PlatformSettings, reviewStoredDatabase } from '@postgres-gitops/renderer';
 import { readDatabase } from './scan';
 
 export interface BatchJob {

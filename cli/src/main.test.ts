@@ -2,10 +2,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { cli } from '../__testUtils__/cli';
+import { cli } from './__testUtils__/cli';
 import { EXIT } from './exit-codes';
 
-const EXAMPLES = join(__dirname, '..', '..', 'examples');
+const EXAMPLES = join(__dirname, '..', '..', 'renderer', 'examples');
 
 
 let dir: string;

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { FleetOutcome } from '../../review/fleet-database';
+import type { FleetOutcome } from '@postgres-gitops/renderer';
 import { reviewBatch, type BatchJob } from './review-batch';
 
 const BATCH = 16;

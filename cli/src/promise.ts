@@ -1,6 +1,4 @@
-import { requestSpecJsonSchema } from '../request/json-schema';
-import { KRATIX_API_VERSION, KRATIX_KIND } from '../request/schema';
-import { RENDERER_VERSION } from '../version';
+import { KRATIX_API_VERSION, KRATIX_KIND, RENDERER_VERSION, requestSpecJsonSchema } from '@postgres-gitops/renderer';
 
 type JsonSchema = Record<string, unknown>;
 

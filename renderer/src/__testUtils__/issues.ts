@@ -1,13 +1,4 @@
-import { main } from '../cli/main';
 import { RequestValidationError } from '../request/errors';
-
-/** Runs the CLI in-process as a user would, collecting what it prints and its exit code. */
-export async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, { stdout: t => (stdout += t), stderr: t => (stderr += t), env });
-  return { code, stdout, stderr };
-}
 
 /** The "path: message" lines a refused request gets; fails when the call is not refused. */
 export function issuesOf(call: () => unknown): string[] {

@@ -1,7 +1,5 @@
 import { ChangedMeanwhileError, gitBlobSha, type Publisher, type PublishResult } from '@postgres-gitops/publish';
-import type { FileSet } from '../../layout/layout';
-import { clusterPostgresDirectory, fleetBranch, REQUEST_FILE } from '../../layout/paths';
-import { fleetReviewText, type ClusterPlan } from '../../review/fleet-summary';
+import { type ClusterPlan, clusterPostgresDirectory, type FileSet, fleetBranch, fleetReviewText, REQUEST_FILE } from '@postgres-gitops/renderer';
 import { inOrderWithLimit } from './in-flight';
 import { readDatabase } from './scan';
 

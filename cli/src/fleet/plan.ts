@@ -1,6 +1,5 @@
 import { availableParallelism } from 'node:os';
-import type { PlatformSettings } from '../../request/platform';
-import { FleetTally, type ClusterPlan } from '../../review/fleet-summary';
+import { type ClusterPlan, FleetTally, type PlatformSettings } from '@postgres-gitops/renderer';
 import { reviewFleet } from './pool';
 import { databaseDirectories, type FleetFilter } from './scan';
 
