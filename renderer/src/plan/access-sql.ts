@@ -117,7 +117,7 @@ export const GRANTS_SH = `#!/bin/bash
 # Usage: grants.sh   (libpq's PG* variables of the owner; READ_GROUP, WRITE_GROUP, WITH_GROUPS, WAIT_SECONDS)
 set -eu
 dir=$(dirname "$0")
-set -- -X -q -A -t -v ON_ERROR_STOP=1 -v db="$PGDATABASE" -v owner="$PGUSER" -v read_group="$READ_GROUP" -v write_group="$WRITE_GROUP" -v with_groups="$WITH_GROUPS"
+set -- -X -q -w -A -t -v ON_ERROR_STOP=1 -v db="$PGDATABASE" -v owner="$PGUSER" -v read_group="$READ_GROUP" -v write_group="$WRITE_GROUP" -v with_groups="$WITH_GROUPS"
 deadline=$((SECONDS + WAIT_SECONDS))
 while true; do
   if waiting=$(psql "$@" -f "$dir/access-ready.sql" 2>&1); then

@@ -108,17 +108,19 @@ function engineIssues(common: PlanCommon): FieldIssue[] {
 /**
  * pg_hba lines placed after the operator's fixed rules (local, replication and pooler certificates)
  * and before its default rule (CloudNativePG v1.30.0 pkg/postgres/configuration.go hbaTemplate).
- * Access roles reach their own database only: the group's line admits members of the read group
- * (a "+" matches indirect members too, so write's), then refuses them everywhere else. A server for
+ * Access roles reach their own database only: the groups' line admits their members, then refuses
+ * them everywhere else. A server for
  * tenants: every tenant's owner reaches only the database of its own name (a shared-server database
  * and its owner share one), the server's own application its own database; tenants' access roles
- * (members of postgres_gitops_access through their read groups) reach any database but postgres
+ * (each a member of postgres_gitops_access) reach any database but postgres
  * and template1, where CONNECT decides: every tenant revokes it from PUBLIC (render/common/access-job.ts).
  * Then nothing else, which makes the operator's default rule unreachable.
  */
 function hbaRules(spec: PlanCommon['spec'], access: AccessPlan): string[] {
   const rules = spec.ssl ? ['hostnossl all all 0.0.0.0/0 reject', 'hostnossl all all ::/0 reject'] : [];
-  if (access.roles.length > 0) rules.push(`host ${access.database} +${access.groups.read} all scram-sha-256`, `host all +${access.groups.read} all reject`);
+  // Both groups by name: every access role is a direct member of one, so no match depends on nested membership.
+  const groups = `+${access.groups.read},+${access.groups.write}`;
+  if (access.roles.length > 0) rules.push(`host ${access.database} ${groups} all scram-sha-256`, `host all ${groups} all reject`);
   if (spec.tenants) {
     rules.push(
       `host ${spec.database} ${spec.username} all scram-sha-256`,

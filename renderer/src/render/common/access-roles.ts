@@ -18,7 +18,7 @@ type Metadata = ReturnType<typeof meta>;
  * object goes (reclaim policy delete): it holds only a membership, so DROP ROLE succeeds
  * (internal/management/controller/databaserole_controller.go handleDeletion, roles/postgres.go
  * Delete, CloudNativePG v1.30.0). The groups hold the privileges and are kept (retain, protected
- * from pruning). `readInRoles` adds the read group to other roles (a shared server's tenant group);
+ * from pruning). `memberOf` adds every access role to other roles too (a shared server's tenant group);
  * `passwordSecret` names each role's object and password Secret where it is not the role's own
  * Secret (a shared server's namespace).
  */
@@ -27,7 +27,7 @@ export function accessDatabaseRoles(
   cluster: string,
   where: (name: string, component: Component, annotations?: Record<string, string>) => Metadata,
   names: { read: string; write: string },
-  options: { readInRoles?: string[]; passwordSecret?: (role: AccessRolePlan) => string } = {},
+  options: { memberOf?: string[]; passwordSecret?: (role: AccessRolePlan) => string } = {},
 ): Manifest[] {
   const secretOf = options.passwordSecret ?? ((role: AccessRolePlan) => role.secret);
   const group = (name: string, role: string, privileges: 'read' | 'write', inRoles: string[]): Manifest => ({
@@ -45,7 +45,7 @@ export function accessDatabaseRoles(
     },
   });
   return [
-    group(names.read, access.groups.read, 'read', options.readInRoles ?? []),
+    group(names.read, access.groups.read, 'read', []),
     group(names.write, access.groups.write, 'write', [access.groups.read]),
     ...access.roles.map(
       (role): Manifest => ({
@@ -58,7 +58,7 @@ export function accessDatabaseRoles(
           comment: accessRoleComment(access, role),
           login: true,
           passwordSecret: { name: secretOf(role) },
-          inRoles: [role.group],
+          inRoles: [role.group, ...(options.memberOf ?? [])],
           ...ROLE_ATTRIBUTES,
           databaseRoleReclaimPolicy: 'delete',
         },

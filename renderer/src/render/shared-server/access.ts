@@ -18,10 +18,10 @@ export const serverAccessSecret = (plan: Plan, role: AccessRolePlan) => accessSe
 
 /**
  * A tenant's access roles, limited to its own database. In the server's namespace (the tenant's
- * directory, never the server's): its two groups, whose read group is a member of the server's
- * postgres_gitops_access (what the server's pg_hba admits; CONNECT, which the tenant's grants Job
- * gives its groups only, decides the database), each role named `<tenant>__<role>` with its
- * password generated there. In the tenant's namespace: each role's Secret, the application
+ * directory, never the server's): its two groups, and each role named `<tenant>__<role>`, a member
+ * of its group and of the server's postgres_gitops_access (what the server's pg_hba admits; CONNECT,
+ * which the tenant's grants Job gives its groups only, decides the database), its password
+ * generated there. In the tenant's namespace: each role's Secret, the application
  * Secret's keys for that user with the server's CA, copied by the tenant's SecretStore. And always,
  * with access roles or without, the grants Job: it revokes CONNECT from PUBLIC on the tenant's
  * database, so no other tenant's access roles get in.
@@ -35,7 +35,7 @@ export function buildTenantAccess(plan: Plan): Manifest[] {
       ...accessDatabaseRoles(access, plan.server.cluster, (name, component, annotations) => inServerNamespace(plan, name, component, annotations), {
         read: names.serverAccessReadGroup,
         write: names.serverAccessWriteGroup,
-      }, { readInRoles: [ACCESS_SERVER_GROUP], passwordSecret: role => serverAccessSecret(plan, role) }),
+      }, { memberOf: [ACCESS_SERVER_GROUP], passwordSecret: role => serverAccessSecret(plan, role) }),
     );
     for (const role of access.roles) {
       const serverSecret = serverAccessSecret(plan, role);
