@@ -3,6 +3,7 @@ import { AuthorizeResult, type ResourcePermission } from '@backstage/plugin-perm
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { PlatformSettings } from '@postgres-gitops/renderer';
 import { userError } from '../user-error';
+import { fullOwnerRef } from './database-refs';
 import { requesterOf, sameRef, type Requester } from './requester';
 
 type Access = PlatformSettings['access'];
@@ -45,9 +46,14 @@ export interface AccessServices {
 
 const list = (refs: string[]) => (refs.length > 0 ? refs.join(', ') : 'none');
 
-/** The owners of an entity as the catalog relates them (ownedBy), lower case. */
-function ownersOf(entity: { relations?: { type: string; targetRef: string }[] } | undefined): string[] {
-  return (entity?.relations ?? []).filter(r => r.type === 'ownedBy').map(r => r.targetRef.toLocaleLowerCase('en-US'));
+type CatalogEntity = { metadata: { namespace?: string }; spec?: { owner?: unknown }; relations?: { type: string; targetRef: string }[] };
+
+/** The owners of an entity as the catalog relates them (ownedBy), else as its spec.owner names them; full refs, lower case. */
+function ownersOf(entity: CatalogEntity | undefined): string[] {
+  if (!entity) return [];
+  const related = (entity.relations ?? []).filter(r => r.type === 'ownedBy').map(r => r.targetRef.toLocaleLowerCase('en-US'));
+  if (related.length > 0 || typeof entity.spec?.owner !== 'string') return related;
+  return [fullOwnerRef(entity.spec.owner, entity.metadata.namespace)];
 }
 
 /** The first of `groups` the requester belongs to (or is). */

@@ -7,10 +7,10 @@ export function databaseEntityRef(directory: string): string {
   return `resource:default/${catalogEntityName({ name: parsed.name, namespace: parsed.namespace, spec: { cluster: parsed.cluster } })}`;
 }
 
-/** `[kind:][namespace/]name` as the catalog relates an owner: kind group and namespace default when left out. */
-function fullOwnerRef(ref: string): string {
+/** `[kind:][namespace/]name` as the catalog relates an owner: kind group, and the entity's namespace (default) when left out. */
+export function fullOwnerRef(ref: string, namespace = 'default'): string {
   const match = /^(?:([^:/]+):)?(?:([^/]+)\/)?(.+)$/.exec(ref)!;
-  return `${match[1] ?? 'group'}:${match[2] ?? 'default'}/${match[3]}`.toLocaleLowerCase('en-US');
+  return `${match[1] ?? 'group'}:${match[2] ?? namespace}/${match[3]}`.toLocaleLowerCase('en-US');
 }
 
 /** The owner a stored request.yaml names (its default when it names none); undefined when there is none or it does not parse. */

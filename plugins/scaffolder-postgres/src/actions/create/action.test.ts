@@ -10,10 +10,12 @@ import { validateObject } from '../../../../../test/support/validate';
 import { parse } from 'yaml';
 import { createStateStore, type StateStore } from '../../../../../test/support/state-store';
 import { FakeGitHub } from '../../../../../test/support/fake-github/server';
+import { allowingAccess } from '../../__testUtils__/access';
 import { createPostgresCreateAction } from './action';
 import { examples } from './examples';
 
 const TOKEN = 'ghp_exampleTokenForTests0123456789';
+const GITHUB_STORE = 'github.com?owner=acme&repo=platform-state';
 
 let store: StateStore;
 let github: FakeGitHub;
@@ -39,6 +41,8 @@ function action(extra: Partial<Parameters<typeof createPostgresCreateAction>[0]>
     githubCredentials: DefaultGithubCredentialsProvider.fromIntegrations(integrations),
     platform: CNPG_PLATFORM,
     paceGitHubWrites: false,
+    stateStore: { repoUrl: store.url, allowed: [store.url, GITHUB_STORE] },
+    access: allowingAccess(extra.catalog),
     ...extra,
   });
 }
@@ -82,17 +86,25 @@ describe('postgres:create', () => {
   const base = { name: 'orders', namespace: 'team-a', size: 'small', repoUrl: 'file:///srv/git/state-store.git' };
 
   it('in dry-run renders the real files into the workspace, gives real outputs and touches no repository', async () => {
-    const { outputs } = await run({ ...base, repoUrl: 'https://unreachable.invalid/state.git' }, { isDryRun: true });
+    const { outputs } = await run(base, { isDryRun: true });
     expect(outputs).toMatchObject({
       directory: 'clusters/worker-1/postgres/team-a/orders',
       branch: 'postgres/worker-1/team-a/orders',
       entityRef: 'resource:default/orders-team-a-worker-1',
       connectionHost: 'orders-postgresql.team-a.svc',
       pullRequestUrl: '',
-      change: 'unknown',
+      change: 'create',
     });
-    expect(outputs).not.toHaveProperty('changed');
     expect(readdirSync(join(workspace, 'clusters/worker-1/postgres/team-a/orders'))).toContain('statefulset-orders-postgresql.yaml');
+    expect(store.branches()).toEqual(['main']);
+  });
+
+  it('refuses a state store app-config does not name, in a dry run too, naming the field and the rule', async () => {
+    for (const isDryRun of [true, false]) {
+      await expect(run({ ...base, repoUrl: 'https://unreachable.invalid/state.git' }, { isDryRun })).rejects.toThrow(
+        /^repoUrl: "https:\/\/unreachable.invalid\/state.git" is not a state store of this platform: the state store is the platform's choice/,
+      );
+    }
     expect(store.branches()).toEqual(['main']);
   });
 

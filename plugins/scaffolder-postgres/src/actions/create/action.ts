@@ -103,12 +103,11 @@ export function createPostgresCreateAction(options: PostgresCreateActionOptions)
       ctx.output('catalogInfoPath', catalogInfoPath);
       ctx.output('connectionHost', rendered.plan.connection.host);
 
-      // What the world says (sources, the database itself when updating), then who may: before anything is written.
+      // Read what the request reaches (its sources, the database itself when updating), then who may: before anything is written.
       const publisher = resolved?.publisher;
       const unread = (): { world: World; existing?: string | null } => ({ world: { now: new Date() } });
       const looking = publisher ? readWorldOf(publisher, rendered, baseBranch, branch, update) : Promise.resolve(unread());
       const { world, existing } = ctx.isDryRun ? await looking.catch(unread) : await looking;
-      checkWorld(rendered, world, platform);
       const grants = [
         update && existing
           ? await options.access.onDatabase(requester, postgresDatabaseUpdatePermission, { what: 'the database', entityRef: rendered.entityRef }, platform.access, storedOwner(existing, platform))
@@ -116,6 +115,8 @@ export function createPostgresCreateAction(options: PostgresCreateActionOptions)
         ...(await authorizeSources(options.access, requester, rendered.request, platform, world)),
       ];
       const who = whoAsked(requester, grants, resolved?.openedAs ?? { kind: 'platform' });
+      // Only then what the world says of the sources: someone refused learns nothing of them.
+      checkWorld(rendered, world, platform);
 
       if (ctx.isDryRun) {
         // The template editor previews the workspace: the real files, and what would change, read-only.
