@@ -1,11 +1,11 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JsonObject } from '@backstage/types';
 import { stringify } from 'yaml';
-import { startDemoBackend, type DemoBackend } from '../../plugins/scaffolder-postgres/dev/backend';
 import { ScaffolderClient } from '../../plugins/scaffolder-postgres/dev/scaffolder-client';
-import { TEST_USER_HEADER } from '../../plugins/scaffolder-postgres/dev/test-sign-in';
+import { TEST_USER_HEADER } from '../../plugins/scaffolder-postgres/dev/test-user-header';
 import { freePort } from './postgres';
 
 /**
@@ -47,22 +47,55 @@ export interface TaskResult {
 }
 
 export interface TestBackend {
-  backend: DemoBackend;
+  baseUrl: string;
+  /** What the backend printed, for a failure's message. */
+  output(): string;
   /** A signed-in user's client (real sign-in through the auth backend: the token holds the catalog's groups). */
   as(user: string): Promise<ScaffolderClient>;
   runTask(client: ScaffolderClient, template: string, values: Record<string, unknown>, secrets?: Record<string, string>): Promise<TaskResult>;
-  /** POST /api/scaffolder/v2/dry-run with an inline template of one step. */
+  /** POST /api/scaffolder/v2/dry-run with an inline template of one step: the answer, and the files it rendered, as text. */
   dryRun(client: ScaffolderClient, step: { action: string; input: Record<string, unknown> }, secrets?: Record<string, string>): Promise<{ status: number; text: string }>;
   /** Registers a catalog file by path, as Flux plus a catalog location would after a merge; waits for the entity. */
   register(content: string, entityRef: string): Promise<any>;
   stop(): Promise<void>;
 }
 
-/** The demo backend (dev/backend.ts) in this process, for tests: real auth, catalog, permission framework and the module's default policy. */
+const ENTRY = join(__dirname, '..', '..', 'plugins', 'scaffolder-postgres', 'dist-dev', 'dev', 'test-backend.js');
+
+/** Starts dev/test-backend.js (built by npm run build) on a free port; resolves when it says it is ready. */
+async function spawnBackend(options: { stateStore: string; config?: JsonObject }): Promise<{ child: ChildProcess; baseUrl: string; token: string; output: () => string }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [ENTRY], {
+    env: { ...process.env, NODE_ENV: 'development', POSTGRES_GITOPS_TEST_BACKEND: JSON.stringify({ port, ...options }) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', d => (output += d));
+  child.stderr!.on('data', d => (output += d));
+  const ready = await new Promise<RegExpExecArray>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const match = /^ready (\S+) (\S+)$/m.exec(output);
+      if (match) {
+        clearInterval(timer);
+        resolve(match);
+      } else if (child.exitCode !== null) {
+        clearInterval(timer);
+        reject(new Error(`the test backend exited ${child.exitCode}:\n${output}`));
+      }
+    }, 100);
+  });
+  return { child, baseUrl: ready[1], token: ready[2], output: () => output };
+}
+
+/**
+ * The demo backend (dev/backend.ts) in a process of its own, for tests: real auth with the
+ * test-users sign-in, catalog, scaffolder, the permission framework and the module's default policy.
+ */
 export async function startTestBackend(options: { stateStore: string; config?: JsonObject }): Promise<TestBackend> {
   const work = mkdtempSync(join(tmpdir(), 'pgg-backend-'));
-  const backend = await startDemoBackend({ port: await freePort(), stateStore: options.stateStore, consoleLevel: 'error', config: options.config, testing: true });
-  const service = new ScaffolderClient(backend.baseUrl, backend.token);
+  const { child, baseUrl, token, output } = await spawnBackend(options);
+  const backend = { baseUrl };
+  const service = new ScaffolderClient(baseUrl, token);
   const clients = new Map<string, ScaffolderClient>();
 
   const register = async (content: string, entityRef: string) => {
@@ -82,7 +115,8 @@ export async function startTestBackend(options: { stateStore: string; config?: J
   await register(stringify(ANY_STORE_TEMPLATE), 'template:default/postgres-any-store');
 
   return {
-    backend,
+    baseUrl,
+    output,
     register,
     async as(user) {
       if (!clients.has(user)) clients.set(user, (await ScaffolderClient.signIn(backend.baseUrl, 'test-users', { [TEST_USER_HEADER]: user })).client);
@@ -106,10 +140,16 @@ export async function startTestBackend(options: { stateStore: string; config?: J
     async dryRun(client, step, secrets) {
       const template = { apiVersion: 'scaffolder.backstage.io/v1beta3', kind: 'Template', metadata: { name: 'dry-run' }, spec: { owner: 'group:default/platform-team', type: 'resource', parameters: [], steps: [{ id: 'step', name: 'step', ...step }] } };
       const { status, body } = await client.call('POST', '/api/scaffolder/v2/dry-run', { template, values: {}, directoryContents: [], ...(secrets ? { secrets } : {}) });
-      return { status, text: JSON.stringify(body) };
+      // The rendered files come base64-encoded: decoded, so that what they show can be searched.
+      const files = ((body?.directoryContents ?? []) as { path: string; base64Content: string }[]).map(f => `${f.path}\n${Buffer.from(f.base64Content, 'base64').toString('utf8')}`);
+      return { status, text: [JSON.stringify(body), ...files].join('\n') };
     },
     async stop() {
-      await backend.stop();
+      if (child.exitCode === null) {
+        const exited = new Promise(resolve => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
       rmSync(work, { recursive: true, force: true });
     },
   };

@@ -1,9 +1,7 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { authProvidersExtensionPoint, createProxyAuthenticator, createProxyAuthProviderFactory } from '@backstage/plugin-auth-node';
-
-/** The header naming the catalog user to sign in as. */
-export const TEST_USER_HEADER = 'x-postgres-gitops-test-user';
+import { TEST_USER_HEADER } from './test-user-header';
 
 /**
  * TESTS ONLY: an auth provider ("test-users") that signs in as the catalog user a request names
