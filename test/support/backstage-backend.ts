@@ -138,7 +138,7 @@ export async function startTestBackend(options: { stateStore: string; config?: J
       }
     },
     async dryRun(client, step, secrets) {
-      const template = { apiVersion: 'scaffolder.backstage.io/v1beta3', kind: 'Template', metadata: { name: 'dry-run' }, spec: { owner: 'group:default/platform-team', type: 'resource', parameters: [], steps: [{ id: 'step', name: 'step', ...step }] } };
+      const template = { apiVersion: 'scaffolder.backstage.io/v1beta3', kind: 'Template', metadata: { name: 'dry-run' }, spec: { owner: 'group:default/platform-team', type: 'resource', parameters: [], steps: [{ id: 'step', name: 'step', ...step }], output: { text: [{ title: 'summary', content: '${{ steps.step.output.summary }}' }] } } };
       const { status, body } = await client.call('POST', '/api/scaffolder/v2/dry-run', { template, values: {}, directoryContents: [], ...(secrets ? { secrets } : {}) });
       // The rendered files come base64-encoded: decoded, so that what they show can be searched.
       const files = ((body?.directoryContents ?? []) as { path: string; base64Content: string }[]).map(f => `${f.path}\n${Buffer.from(f.base64Content, 'base64').toString('utf8')}`);

@@ -44,7 +44,10 @@ async function githubLogin(apiBaseUrl: string, token: string): Promise<string> {
   } catch (error) {
     throw new Error(redact(`GitHub at ${apiBaseUrl} did not answer: ${(error as Error).message}`, [token]));
   }
-  if (response.status === 401 || response.status === 403) throw userError(`token: GitHub refused the requester's credentials (${response.status}); sign in to GitHub again and rerun`);
+  // The scaffolder's task log masks the input's name too (a secret flows into it), so the message also says where it came from.
+  if (response.status === 401 || response.status === 403) {
+    throw userError(`token: GitHub refused the requester's own credentials (secrets.USER_OAUTH_TOKEN) with ${response.status}; sign in to GitHub again and rerun`);
+  }
   if (!response.ok) throw new Error(`GitHub at ${apiBaseUrl} answered ${response.status} to GET /user`);
   const { login } = (await response.json()) as { login?: string };
   return String(login ?? '');
