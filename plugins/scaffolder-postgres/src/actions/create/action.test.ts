@@ -16,6 +16,7 @@ import { examples } from './examples';
 
 const TOKEN = 'ghp_exampleTokenForTests0123456789';
 const GITHUB_STORE = 'github.com?owner=acme&repo=platform-state';
+const USER_TOKEN = 'gho_janesOwnOAuthTokenForTests0123456789';
 
 let store: StateStore;
 let github: FakeGitHub;
@@ -23,7 +24,7 @@ let workspace: string;
 
 beforeEach(async () => {
   store = createStateStore();
-  github = new FakeGitHub({ owner: 'acme', repo: 'platform-state', token: TOKEN });
+  github = new FakeGitHub({ owner: 'acme', repo: 'platform-state', token: TOKEN, users: { [USER_TOKEN]: 'jane-gh' } });
   await github.start();
   workspace = mkdtempSync(join(tmpdir(), 'pgg-workspace-'));
 });
@@ -48,7 +49,7 @@ function action(extra: Partial<Parameters<typeof createPostgresCreateAction>[0]>
 }
 
 /** Runs the action with the real scaffolder test context; file:///srv/git/... points at the test's bare repo. */
-async function run(input: Record<string, unknown>, extra: Record<string, unknown> = {}, catalog?: ReturnType<typeof catalogServiceMock>) {
+async function run(input: Record<string, unknown>, extra: Record<string, unknown> = {}, catalog?: ReturnType<typeof catalogServiceMock>, options: Partial<Parameters<typeof createPostgresCreateAction>[0]> = {}) {
   const outputs: Record<string, unknown> = {};
   const logs: string[] = [];
   const ctx = {
@@ -61,7 +62,7 @@ async function run(input: Record<string, unknown>, extra: Record<string, unknown
     ...extra,
   };
   ctx.logger.info = ((message: string) => logs.push(message)) as never;
-  await action({ catalog }).handler(ctx as never);
+  await action({ catalog, ...options }).handler(ctx as never);
   return { outputs, logs };
 }
 
@@ -242,5 +243,21 @@ describe('postgres:create on CloudNativePG', () => {
     await expect(run({ ...base, version: '13' })).rejects.toThrow('version: PostgreSQL 13 does not run on cloudnative-pg');
     await expect(run({ ...base, engine: 'statefulset', username: 'app', pooling: true })).rejects.toThrow('pooling: is a cloudnative-pg feature');
     expect(store.branches()).toEqual(['main']);
+  });
+});
+
+describe('postgres:create opened as the requester', () => {
+  const base = { name: 'orders', namespace: 'team-a', size: 'small', repoUrl: GITHUB_STORE };
+
+  it('honours scaffolder.requireScmUserCredentials: no token, no request to GitHub; with one, the pull request is the requester\'s', async () => {
+    await expect(run(base, {}, undefined, { requireScmUserCredentials: true })).rejects.toThrow(
+      'token: no user credentials provided for host github.com, but scaffolder.requireScmUserCredentials is enabled',
+    );
+    expect(github.requests).toEqual([]);
+    const { outputs, logs } = await run({ ...base, token: USER_TOKEN }, {}, undefined, { requireScmUserCredentials: true });
+    expect(github.pulls.map(p => p.user)).toEqual(['jane-gh']);
+    expect(github.requests.filter(r => r.contentGenerating).every(r => r.as === 'jane-gh')).toBe(true);
+    expect(github.pulls[0].body).toContain("- Opened as @jane-gh with the requester's own GitHub credentials: as its author, @jane-gh cannot approve it.");
+    expect(JSON.stringify({ outputs, logs })).not.toContain(USER_TOKEN);
   });
 });
