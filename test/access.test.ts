@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -134,7 +135,8 @@ describe('who may do what, on the real backend with the default permission polic
     expect(server.text).toContain('`user:default/sam` is a member of `group:default/platform-team`, a platform group (access.platformGroups) that may act on any database; acting on namespace platform.');
     const request = join(mkdtempSync(join(tmpdir(), 'pgg-server-')), 'shared-pg.yaml');
     writeFileSync(request, stringify({ apiVersion: 'postgres-gitops.dev/v1alpha1', kind: 'PostgreSQL', metadata: { name: 'shared-pg', namespace: 'platform' }, spec: { engine: 'cloudnative-pg', tenants: true, owner: 'group:default/platform-team' } }));
-    execFileSync(process.execPath, [join(__dirname, '..', 'renderer', 'bin', 'postgres-gitops.js'), 'publish', request, '--repo', store.url], { stdio: 'ignore' });
+    // Not execFileSync: a blocked event loop lets the backend close the idle keep-alive connection under fetch's feet.
+    await promisify(execFile)(process.execPath, [join(__dirname, '..', 'renderer', 'bin', 'postgres-gitops.js'), 'publish', request, '--repo', store.url]);
     store.merge('postgres/worker-1/platform/shared-pg');
     await t.register(store.show('main', 'clusters/worker-1/postgres/platform/shared-pg/catalog-info.yaml')!, 'resource:default/shared-pg-platform-worker-1');
 
@@ -142,7 +144,9 @@ describe('who may do what, on the real backend with the default permission polic
     const bob = await t.dryRun(await t.as('user:default/bob'), tenant('team-b'));
     expect(bob.text).toContain('- `user:default/bob` is a member of `group:default/team-b`, which owns the shared server worker-1/platform/shared-pg `resource:default/shared-pg-platform-worker-1` (access.sharedServers[\\"worker-1/platform/shared-pg\\"]).');
     const jane = await t.dryRun(await t.as('user:default/jane'), tenant('team-a'));
-    expect(jane.text).toContain('postgres.server.tenant.create: refused: the shared server worker-1/platform/shared-pg resource:default/shared-pg-platform-worker-1 is owned by group:default/platform-team; user:default/jane is not that owner');
+    expect(jane.text).toContain(
+      'postgres.server.tenant.create: refused: the shared server worker-1/platform/shared-pg resource:default/shared-pg-platform-worker-1 is owned by group:default/platform-team; user:default/jane is not that owner, not a member of it, nor in a platform group (access.platformGroups: group:default/platform-team); and access.sharedServers[\\"worker-1/platform/shared-pg\\"] takes the tenants of group:default/team-b. Nothing was written',
+    );
   });
 
   it('a platform group may act on any database: the platform team retires it, and the text says why it may', async () => {

@@ -86,9 +86,9 @@ export class AccessControl {
    * request.yaml names: a catalog entity that claims another owner is refused (another location
    * registering an entity of that name must not lend its owner to the database).
    */
-  async onDatabase(requester: Requester, permission: ResourcePermission<'catalog-entity'>, subject: Required<Subject>, access: Access, storedOwner?: string): Promise<Grant> {
+  async onDatabase(requester: Requester, permission: ResourcePermission<'catalog-entity'>, subject: Required<Subject>, access: Access, storedOwner?: string, otherRule?: string): Promise<Grant> {
     const grant = (relation: Relation): Grant => ({ subject, relation, permission: permission.name });
-    const refuse = (why: string) => userError(`${permission.name}: refused: ${why}. Nothing was written`);
+    const refuse = (why: string) => userError(`${permission.name}: refused: ${why}${otherRule ? `; ${otherRule}` : ''}. Nothing was written`);
     const { credentials } = requester;
     const entity = requester.kind === 'none' ? undefined : await this.services.catalog.getEntityByRef(subject.entityRef, { credentials });
     const owners = ownersOf(entity);
@@ -148,8 +148,9 @@ export class AccessControl {
    */
   async onServer(requester: Requester, permission: ResourcePermission<'catalog-entity'>, server: { key: string; entityRef: string }, access: Access, storedOwner?: string): Promise<Grant> {
     const subject = { what: `the shared server ${server.key}`, entityRef: server.entityRef };
-    const group = memberOf(requester, access.sharedServers[server.key] ?? []);
+    const listed = access.sharedServers[server.key] ?? [];
+    const group = memberOf(requester, listed);
     if (group) return { subject, relation: { kind: 'member', group }, permission: `access.sharedServers["${server.key}"]` };
-    return this.onDatabase(requester, permission, subject, access, storedOwner);
+    return this.onDatabase(requester, permission, subject, access, storedOwner, `and access.sharedServers["${server.key}"] takes the tenants of ${list(listed)}`);
   }
 }
