@@ -78,6 +78,9 @@ beforeAll(async () => {
       import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
       fileLocations,
       scaffolderModulePostgres,
+      // What a catalog sign-in puts in jane's token (dev/catalog/org.yaml: a member of team-a), so the
+      // actions' ownership rule lets her change team-a's database; test/access.test.ts signs in for real.
+      createServiceFactory({ service: coreServices.userInfo, deps: {}, factory: () => mockServices.userInfo({ ownershipEntityRefs: ['user:default/jane', 'group:default/team-a'] }) }),
       // One SQLite database per plugin, from TestDatabases, which also closes them after the run.
       createServiceFactory({
         service: coreServices.database,

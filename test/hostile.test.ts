@@ -9,6 +9,7 @@ import { cli } from '../cli/src/__testUtils__/cli';
 import { EXIT } from '../cli/src/exit-codes';
 import { createPostgresCreateAction } from '../plugins/scaffolder-postgres/src/actions/create/action';
 import { createStateStore, type StateStore } from './support/state-store';
+import { allowingAccess } from '../plugins/scaffolder-postgres/src/__testUtils__/access';
 
 /**
  * The hostile corpus (test/hostile/cases, written by test/hostile/generate.js): every case is
@@ -99,7 +100,7 @@ describe('the Backstage action refuses every hostile input it can be given, and 
 
   it.each(inputs.map(c => [c.file, c]))('%s', async (_file, c) => {
     const integrations = ScmIntegrations.fromConfig(new ConfigReader({}));
-    const action = createPostgresCreateAction({ integrations, githubCredentials: DefaultGithubCredentialsProvider.fromIntegrations(integrations), platform: DEFAULT_PLATFORM });
+    const action = createPostgresCreateAction({ integrations, githubCredentials: DefaultGithubCredentialsProvider.fromIntegrations(integrations), platform: DEFAULT_PLATFORM, stateStore: { repoUrl: store.url, allowed: [store.url] }, access: allowingAccess() });
     const ctx = createMockActionContext({ input: { ...c.input, repoUrl: store.url } as never, workspacePath: work, user: { ref: 'user:default/jane' } });
     const failure = await action.handler(ctx as never).then(() => undefined, (error: Error) => error);
     expect(failure?.name).toBe('InputError');

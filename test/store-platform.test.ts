@@ -10,6 +10,7 @@ import { EXIT } from '../cli/src/exit-codes';
 import { createPostgresCreateAction } from '../plugins/scaffolder-postgres/src/actions/create/action';
 import { FakeGitHub } from './support/fake-github/server';
 import { createStateStore, type StateStore } from './support/state-store';
+import { allowingAccess } from '../plugins/scaffolder-postgres/src/__testUtils__/access';
 
 const EXAMPLES = join(__dirname, '..', 'renderer', 'examples');
 const DIRECTORY = 'clusters/worker-1/postgres/default/my-database';
@@ -58,7 +59,7 @@ describe('platform.yaml on the base branch of a remote state store', () => {
 
   it('is read by postgres:create in place of app-config\'s settings', async () => {
     const integrations = ScmIntegrations.fromConfig(new ConfigReader({}));
-    const action = createPostgresCreateAction({ integrations, githubCredentials: DefaultGithubCredentialsProvider.fromIntegrations(integrations), platform: DEFAULT_PLATFORM });
+    const action = createPostgresCreateAction({ integrations, githubCredentials: DefaultGithubCredentialsProvider.fromIntegrations(integrations), platform: DEFAULT_PLATFORM, stateStore: { repoUrl: store.url, allowed: [store.url] }, access: allowingAccess() });
     const ctx = createMockActionContext({ input: { name: 'my-database', repoUrl: store.url } as never, workspacePath: dir });
     await action.handler(ctx as never);
     expect(store.show('postgres/worker-1/default/my-database', STATEFULSET)).toContain('image: mirror.example.com/library/postgres:');
@@ -68,7 +69,7 @@ describe('platform.yaml on the base branch of a remote state store', () => {
     const broken = createStateStore({ 'platform.yaml': 'engines:\n  allowed: [mongodb]\n' });
     try {
       const integrations = ScmIntegrations.fromConfig(new ConfigReader({}));
-      const action = createPostgresCreateAction({ integrations, githubCredentials: DefaultGithubCredentialsProvider.fromIntegrations(integrations), platform: DEFAULT_PLATFORM });
+      const action = createPostgresCreateAction({ integrations, githubCredentials: DefaultGithubCredentialsProvider.fromIntegrations(integrations), platform: DEFAULT_PLATFORM, stateStore: { repoUrl: broken.url, allowed: [broken.url] }, access: allowingAccess() });
       const ctx = createMockActionContext({ input: { name: 'my-database', repoUrl: broken.url } as never, workspacePath: dir });
       const failure = await action.handler(ctx as never).then(() => undefined, (error: Error) => error);
       expect(failure?.name).toBe('InputError');

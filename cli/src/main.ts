@@ -13,7 +13,7 @@ import { fleetCommand } from './fleet/command';
 import { decommissionCommand } from './decommission';
 import { updateCommand } from './update';
 import { ChangedMeanwhileError } from '@postgres-gitops/publish';
-import { argoWiring, assertWiringOptions, assertWorld, ChangeRefusedError, fluxWiring, githubWorkflow, renderDatabase, RENDERER_VERSION, RequestValidationError, reviewWarnings, toYaml, toYamlStream, VERIFY_SCRIPT_PATH, verifyScript, WORKFLOW_PATH } from '@postgres-gitops/renderer';
+import { argoWiring, assertWiringOptions, assertWorld, ChangeRefusedError, codeowners, CODEOWNERS_PATH, fluxWiring, githubWorkflow, renderDatabase, RENDERER_VERSION, RequestValidationError, reviewWarnings, toYaml, toYamlStream, VERIFY_SCRIPT_PATH, verifyScript, WORKFLOW_PATH } from '@postgres-gitops/renderer';
 
 const DEFAULT_PIPELINE_IMAGE = `ghcr.io/postgres-gitops/pipeline:v${RENDERER_VERSION}`;
 
@@ -33,6 +33,7 @@ const USAGE = `usage:
                   (one pull request per cluster; --set minorVersion=latest moves every database to the newest minor of its major)
   postgres-gitops wiring --cluster <name> (--flux [--source <GitRepository>] | --argo --repo-url <url>)
   postgres-gitops ci (--github | --shell)   the state store's own CI: a GitHub Actions workflow, or the verify step for any CI
+  postgres-gitops ci --codeowners [<state-dir>] [--platform <platform.yaml>]   its review rule: namespace owners from the settings' access
   postgres-gitops kratix [--input <dir>] [--output <dir>] [--metadata <dir>] [--platform <platform.yaml>]
   postgres-gitops promise [--image <pipeline image>]   (pinned: <image>@sha256:…, read with skopeo)
 exit codes: 0 ok, 1 verify found drift, 2 invalid input or a refused change, 3 internal error`;
@@ -76,6 +77,7 @@ async function run(argv: string[], io: Io): Promise<number> {
       'skip-invalid': { type: 'boolean' },
       github: { type: 'boolean' },
       shell: { type: 'boolean' },
+      codeowners: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -175,7 +177,14 @@ async function run(argv: string[], io: Io): Promise<number> {
       return EXIT.ok;
     }
     case 'ci': {
-      if (values.github === values.shell) throw new UsageError(`ci needs exactly one of --github (write it to ${WORKFLOW_PATH}) or --shell (write it to ${VERIFY_SCRIPT_PATH})`);
+      if ([values.github, values.shell, values.codeowners].filter(Boolean).length !== 1) {
+        throw new UsageError(`ci needs exactly one of --github (write it to ${WORKFLOW_PATH}), --shell (write it to ${VERIFY_SCRIPT_PATH}) or --codeowners (write it to ${CODEOWNERS_PATH})`);
+      }
+      if (values.codeowners) {
+        if (args.length > 1) throw new UsageError('ci --codeowners takes at most one state directory');
+        io.stdout(codeowners(args[0] ? await localStorePlatform(args[0], values.platform) : await flagPlatform()));
+        return EXIT.ok;
+      }
       io.stdout(values.github ? toYaml(githubWorkflow()) : verifyScript());
       return EXIT.ok;
     }

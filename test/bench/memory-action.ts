@@ -9,6 +9,7 @@ import { createPostgresCreateAction } from '../../plugins/scaffolder-postgres/sr
 import { ensureBareStateStore } from '../../plugins/scaffolder-postgres/dev/state-store';
 import { benchActionContext } from './action-context';
 import { PROD_REQUEST } from './fleet';
+import { allowingAccess } from '../../plugins/scaffolder-postgres/src/__testUtils__/access';
 
 /** Runs postgres:create once, as the scaffolder would, and reports the process's peak RSS. */
 async function main() {
@@ -17,7 +18,7 @@ async function main() {
     const bare = join(work, 'state.git');
     ensureBareStateStore(bare);
     const integrations = ScmIntegrations.fromConfig(new ConfigReader({}));
-    const action = createPostgresCreateAction({ integrations, githubCredentials: DefaultGithubCredentialsProvider.fromIntegrations(integrations), platform: DEFAULT_PLATFORM });
+    const action = createPostgresCreateAction({ integrations, githubCredentials: DefaultGithubCredentialsProvider.fromIntegrations(integrations), platform: DEFAULT_PLATFORM, stateStore: { repoUrl: `file://${bare}`, allowed: [`file://${bare}`] }, access: allowingAccess() });
     await action.handler(
       benchActionContext({ name: PROD_REQUEST.metadata.name, namespace: PROD_REQUEST.metadata.namespace, ...PROD_REQUEST.spec, repoUrl: `file://${bare}` }, work),
     );

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { stripVTControlCharacters } from 'node:util';
-import { startDemoBackend } from './backend';
+import { DEMO_ACCESS, startDemoBackend } from './backend';
 import { ScaffolderClient } from './scaffolder-client';
 
 /** The values a developer would pick in the "Create PostgreSQL" form. */
@@ -33,9 +33,10 @@ async function main() {
   const backend = await startDemoBackend({ port, consoleLevel: 'warn' });
   const out = (text = '') => process.stdout.write(`${text}\n`);
   try {
-    const { client, user } = await ScaffolderClient.asGuest(backend.baseUrl);
+    const { client, user, ownership } = await ScaffolderClient.asGuest(backend.baseUrl);
     await client.waitForTemplate();
-    out(`\n== Signed in as ${user} (guest sign-in: DEMO ONLY)`);
+    out(`\n== Signed in as ${user} (guest sign-in: DEMO ONLY), who owns ${ownership.join(', ')}`);
+    out(`   The demo's platform settings let group:default/guests create in namespaces ${Object.keys(DEMO_ACCESS.namespaces).join(' and ')} (access.namespaces)`);
     out(`== Running template "Create PostgreSQL" on ${backend.baseUrl} with ${JSON.stringify(VALUES)}`);
     const task = await client.runTemplate('template:default/create-postgresql', VALUES);
     for (const line of task.log) out(`   | ${stripVTControlCharacters(line)}`);

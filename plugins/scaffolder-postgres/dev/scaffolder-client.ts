@@ -3,11 +3,16 @@ export class ScaffolderClient {
   constructor(private readonly baseUrl: string, private readonly token: string) {}
 
   /** Signs in with the guest provider (DEMO ONLY), as the browser's sign-in page does: calls then act for user:development/guest. */
-  static async asGuest(baseUrl: string): Promise<{ client: ScaffolderClient; user: string }> {
-    const res = await fetch(`${baseUrl}/api/auth/guest/refresh?env=development`, { headers: { 'X-Requested-With': 'XMLHttpRequest' } });
-    if (!res.ok) throw new Error(`guest sign-in failed (${res.status}): ${(await res.text()).slice(0, 300)}`);
-    const identity = (await res.json()) as { backstageIdentity: { token: string; identity: { userEntityRef: string } } };
-    return { client: new ScaffolderClient(baseUrl, identity.backstageIdentity.token), user: identity.backstageIdentity.identity.userEntityRef };
+  static asGuest(baseUrl: string): Promise<{ client: ScaffolderClient; user: string; ownership: string[] }> {
+    return ScaffolderClient.signIn(baseUrl, 'guest');
+  }
+
+  /** Signs in through an auth provider's refresh endpoint (guest, or the tests' test-users); the token holds the user's ownership. */
+  static async signIn(baseUrl: string, provider: string, headers: Record<string, string> = {}): Promise<{ client: ScaffolderClient; user: string; ownership: string[] }> {
+    const res = await fetch(`${baseUrl}/api/auth/${provider}/refresh?env=development`, { headers: { 'X-Requested-With': 'XMLHttpRequest', ...headers } });
+    if (!res.ok) throw new Error(`${provider} sign-in failed (${res.status}): ${(await res.text()).slice(0, 300)}`);
+    const { backstageIdentity } = (await res.json()) as { backstageIdentity: { token: string; identity: { userEntityRef: string; ownershipEntityRefs: string[] } } };
+    return { client: new ScaffolderClient(baseUrl, backstageIdentity.token), user: backstageIdentity.identity.userEntityRef, ownership: backstageIdentity.identity.ownershipEntityRefs };
   }
 
   async call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
@@ -30,8 +35,8 @@ export class ScaffolderClient {
   }
 
   /** Runs a template task to the end; returns its status, log lines and step outputs. */
-  async runTemplate(templateRef: string, values: Record<string, unknown>) {
-    const created = await this.call('POST', '/api/scaffolder/v2/tasks', { templateRef, values });
+  async runTemplate(templateRef: string, values: Record<string, unknown>, secrets?: Record<string, string>) {
+    const created = await this.call('POST', '/api/scaffolder/v2/tasks', { templateRef, values, ...(secrets ? { secrets } : {}) });
     if (created.status !== 201) throw new Error(`task rejected (${created.status}): ${JSON.stringify(created.body)}`);
     const id = created.body.id as string;
     for (;;) {

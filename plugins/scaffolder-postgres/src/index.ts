@@ -1,5 +1,6 @@
 /**
- * Backstage scaffolder module: the postgres:create action.
+ * Backstage scaffolder module: the postgres:create, postgres:update and postgres:decommission
+ * actions; the permissions they ask for and a default policy for them.
  *
  * @packageDocumentation
  */
@@ -15,3 +16,14 @@ export {
   type PostgresDecommissionActionOptions,
   type PostgresUpdateActionOptions,
 } from './actions';
+export { AccessControl, type AccessServices } from './access/authorize';
+export {
+  isPostgresGitopsPermission,
+  postgresDatabaseDecommissionPermission,
+  postgresDatabaseImportPermission,
+  postgresDatabaseRestorePermission,
+  postgresDatabaseUpdatePermission,
+  postgresGitopsPermissions,
+  postgresServerTenantPermission,
+} from './access/permissions';
+export { postgresGitopsDecision, PostgresGitopsPermissionPolicy, postgresGitopsPermissionPolicyModule } from './access/policy';

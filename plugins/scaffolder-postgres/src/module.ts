@@ -2,6 +2,8 @@ import { coreServices, createBackendModule } from '@backstage/backend-plugin-api
 import { DefaultGithubCredentialsProvider, ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { AccessControl } from './access/authorize';
+import { postgresGitopsPermissions } from './access/permissions';
 import { createPostgresCreateAction, createPostgresDecommissionAction, createPostgresUpdateAction } from './actions';
 import { readModuleConfig } from './config';
 
@@ -11,10 +13,20 @@ export const scaffolderModulePostgres = createBackendModule({
   moduleId: 'postgres-gitops',
   register(env) {
     env.registerInit({
-      deps: { scaffolder: scaffolderActionsExtensionPoint, config: coreServices.rootConfig, catalog: catalogServiceRef },
-      async init({ scaffolder, config, catalog }) {
+      deps: {
+        scaffolder: scaffolderActionsExtensionPoint,
+        config: coreServices.rootConfig,
+        catalog: catalogServiceRef,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        userInfo: coreServices.userInfo,
+        auth: coreServices.auth,
+      },
+      async init({ scaffolder, config, catalog, permissions, permissionsRegistry, userInfo, auth }) {
         const integrations = ScmIntegrations.fromConfig(config);
-        const settings = readModuleConfig(config);
+        const settings = readModuleConfig(config, integrations);
+        // Listed in the scaffolder's permission metadata, so policy tooling can offer them.
+        permissionsRegistry.addPermissions(postgresGitopsPermissions);
         const shared = {
           integrations,
           githubCredentials: DefaultGithubCredentialsProvider.fromIntegrations(integrations),
@@ -22,7 +34,9 @@ export const scaffolderModulePostgres = createBackendModule({
           stateStore: settings.stateStore,
           author: settings.author,
           paceGitHubWrites: settings.paceGitHubWrites,
+          requireScmUserCredentials: settings.requireScmUserCredentials,
           catalog,
+          access: new AccessControl({ permissions, userInfo, auth, catalog, permissionEnabled: settings.permissionEnabled }),
         };
         scaffolder.addActions(createPostgresCreateAction(shared), createPostgresUpdateAction(shared), createPostgresDecommissionAction(shared));
       },

@@ -1,6 +1,6 @@
 import { z } from 'zod/v3';
 import { RequestValidationError } from './errors';
-import { DNS1123_LABEL } from './names';
+import { DNS1123_LABEL, ENTITY_REF } from './names';
 import { parseYamlInput } from './yaml-input';
 import { ENGINES, SERVER_ENGINES } from './schema';
 
@@ -36,6 +36,54 @@ const objectStoreSchema = z
     message: 'set exactly one of s3Credentials, googleCredentials, azureCredentials',
   });
 
+
+/** A full Backstage reference to a group or user (kind, namespace and name), as sign-in puts them in a user's ownership. */
+const ownerRef = z
+  .string()
+  .max(253)
+  .refine(v => /^(group|user):[^/]+\/.+$/i.test(v) && ENTITY_REF.test(v), 'must be a full reference to a group or user, like "group:default/team-a"');
+
+/** A CODEOWNERS owner as GitHub reads it: @user (a GitHub login) or @org/team (a team slug). */
+export const GITHUB_CODE_OWNER = /^@[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(?:\/[a-z0-9_](?:[a-z0-9_-]{0,98}[a-z0-9_])?)?$/;
+
+/**
+ * Who may do what (enforced by the Backstage actions and, for GitHub state stores, by the
+ * CODEOWNERS that `postgres-gitops ci --codeowners` writes from the same settings).
+ */
+const accessSchema = z
+  .object({
+    platformGroups: z
+      .array(ownerRef)
+      .default([])
+      .describe('Groups (or users) allowed to act on any database, namespace and shared server, such as the platform team'),
+    namespaces: z
+      .record(z.string().regex(DNS1123_LABEL, 'must be a namespace (a DNS-1123 label)'), z.array(ownerRef).min(1, 'must name at least one owning group'))
+      .default({})
+      .describe('Namespace -> the groups that own it: creating a database there needs membership of one. Once any namespace is listed, an unlisted one is open to platform groups only'),
+    sharedServers: z
+      .record(
+        z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be "<cluster>/<namespace>/<name>" of a server'),
+        z.array(ownerRef).min(1, 'must name at least one group'),
+      )
+      .default({})
+      .describe('Shared server "<cluster>/<namespace>/<name>" -> the groups whose tenants it takes, besides its own owner and the platform groups'),
+    github: z
+      .object({
+        org: z
+          .string()
+          .regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, 'must be a GitHub organization login')
+          .optional()
+          .describe('GitHub organization whose team slugs are the Backstage group names: group:default/team-a is @acme/team-a in CODEOWNERS'),
+        owners: z
+          .record(ownerRef, z.string().regex(GITHUB_CODE_OWNER, 'must be a GitHub @login or @org/team-slug'))
+          .default({})
+          .describe('The CODEOWNERS owner of a group or user whose GitHub name differs (users always need one)'),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict()
+  .default({});
 
 /**
  * Platform settings: chosen once by the platform team, not per request.
@@ -119,6 +167,7 @@ export const platformSettingsSchema = z
         browseUrl: z.string().url().optional(),
       })
       .default({}),
+    access: accessSchema.describe('Who may create where, and act on which databases: platform groups, namespace owners, shared-server tenants, and their GitHub names for CODEOWNERS'),
   })
   .strict();
 

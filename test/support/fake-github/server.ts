@@ -9,6 +9,10 @@ export interface FakeGitHubOptions {
   owner: string;
   repo: string;
   token: string;
+  /** GitHub's login of the token (the integration's, a bot by default). */
+  login?: string;
+  /** More accounts, by token: a user's own OAuth token and their login, for pull requests opened as them. */
+  users?: Record<string, string>;
   /** Initial files on the default branch. */
   files?: Record<string, string>;
   defaultBranch?: string;
@@ -43,6 +47,8 @@ export interface RecordedRequest {
   operation: string;
   status: number;
   contentGenerating: boolean;
+  /** The login of the token the request came with ("" when refused). */
+  as: string;
   startedAt: number;
   endedAt: number;
 }
@@ -58,6 +64,8 @@ interface PullRequest {
   reviewers: string[];
   teamReviewers: string[];
   labels: string[];
+  /** Who opened it: the login of the token that created it. */
+  user: string;
 }
 
 class HttpError extends Error {
@@ -131,7 +139,8 @@ export class FakeGitHub {
       ...[...this.refs.keys()],
       ...this.objects.blobs.values(),
     ];
-    if (stored.some(text => text.includes(this.options.token))) throw new Error('the token reached the repository (a pull request, commit, ref or file)');
+    const tokens = [this.options.token, ...Object.keys(this.options.users ?? {})];
+    if (stored.some(text => tokens.some(token => text.includes(token)))) throw new Error('a token reached the repository (a pull request, commit, ref or file)');
   }
 
   /** Disturbs the next matching request(s): an error, a dropped connection, or a slow answer. */
@@ -177,12 +186,13 @@ export class FakeGitHub {
     const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'x-oauth-scopes': 'repo' };
     let admitted = false;
     let dropAfter = false;
+    let as = '';
     try {
       if (this.options.latencyMs) await new Promise(r => setTimeout(r, this.options.latencyMs));
-      const auth = req.headers.authorization ?? '';
-      if (auth !== `token ${this.options.token}` && auth !== `bearer ${this.options.token}` && auth !== `Bearer ${this.options.token}`) {
-        throw new HttpError(401, 'Bad credentials');
-      }
+      const auth = /^(?:token|bearer) (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+      const login = auth === this.options.token ? (this.options.login ?? 'postgres-gitops[bot]') : auth !== undefined ? this.options.users?.[auth] : undefined;
+      if (login === undefined) throw new HttpError(401, 'Bad credentials');
+      as = login;
       const json = raw ? JSON.parse(raw) : undefined;
       let isWrite = method !== 'GET' && method !== 'HEAD';
       if (url.pathname === '/graphql' && method === 'POST') {
@@ -227,7 +237,7 @@ export class FakeGitHub {
         }
         admitted = true;
       }
-      [status, body] = operation === 'graphql' ? await this.graphql(json) : this.rest(operation, findOperation(method, url.pathname)!.params, json, url);
+      [status, body] = operation === 'graphql' ? await this.graphql(json) : this.rest(operation, findOperation(method, url.pathname)!.params, json, url, as);
     } catch (error) {
       status = error instanceof HttpError ? error.status : 500;
       body = { message: (error as Error).message, documentation_url: 'https://docs.github.com/rest' };
@@ -235,7 +245,7 @@ export class FakeGitHub {
     } finally {
       if (admitted) this.limits!.end();
     }
-    this.requests.push({ method, path: url.pathname, operation, status, contentGenerating, startedAt, endedAt: Date.now() - this.started });
+    this.requests.push({ method, path: url.pathname, operation, status, contentGenerating, as, startedAt, endedAt: Date.now() - this.started });
     // The write happened; the answer is lost on the way back, as with a reset connection.
     if (dropAfter) {
       req.socket.destroy();
@@ -265,10 +275,12 @@ export class FakeGitHub {
       url: `${this.repoUrl()}/pulls/${pr.number}`,
       head: { ref: pr.head, sha: this.refs.get(`refs/heads/${pr.head}`) }, base: { ref: pr.base },
       requested_reviewers: pr.reviewers.map(login => ({ login })), labels: pr.labels.map(name => ({ name })),
+      user: { login: pr.user },
     };
   }
 
-  private rest(operation: string, params: Record<string, string>, body: any, url: URL): [number, unknown] {
+  private rest(operation: string, params: Record<string, string>, body: any, url: URL, as: string): [number, unknown] {
+    if (operation === 'users/get-authenticated') return [200, { login: as, id: 1, type: as.endsWith('[bot]') ? 'Bot' : 'User' }];
     this.checkRepo(params);
     switch (operation) {
       case 'repos/get':
@@ -346,7 +358,7 @@ export class FakeGitHub {
         body.head = String(body.head).replace(new RegExp(`^${this.options.owner}:`), '');
         if (!this.refs.has(`refs/heads/${body.head}`)) throw new HttpError(422, 'Validation Failed: head does not exist');
         if (this.pulls.some(p => p.state === 'open' && p.head === body.head)) throw new StateConflict(`A pull request already exists for ${this.options.owner}:${body.head}.`);
-        const pr: PullRequest = { number: this.pulls.length + 1, title: body.title, body: body.body ?? '', head: body.head, base: body.base, draft: !!body.draft, state: 'open', reviewers: [], teamReviewers: [], labels: [] };
+        const pr: PullRequest = { number: this.pulls.length + 1, title: body.title, body: body.body ?? '', head: body.head, base: body.base, draft: !!body.draft, state: 'open', reviewers: [], teamReviewers: [], labels: [], user: as };
         this.pulls.push(pr);
         return [201, this.prJson(pr)];
       }

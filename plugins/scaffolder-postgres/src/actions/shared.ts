@@ -18,28 +18,47 @@ import {
   type PlatformSettings,
   type RenderedDatabase,
 } from '@postgres-gitops/renderer';
+import type { AccessControl } from '../access/authorize';
+import { databaseEntityRef } from '../access/database-refs';
 import { resolvePublisher, type ResolvedPublisher, type ResolveOptions } from '../resolve-publisher';
+import { chooseStateStore, type StateStores } from '../state-stores';
 import { userError } from '../user-error';
 
 export { userError };
 
-/** What every postgres action gets from the backend module: integrations, platform settings, the state store, the catalog. */
+/** What every postgres action gets from the backend module: integrations, platform settings, the state stores, the catalog, access control. */
 export interface PostgresActionOptions {
   integrations: ScmIntegrationRegistry;
   githubCredentials: GithubCredentialsProvider;
   platform: PlatformSettings;
-  stateStore?: { repoUrl?: string; targetBranch?: string };
+  /** The state stores app-config names; an input names one of them or none. */
+  stateStore?: StateStores & { targetBranch?: string };
   author?: { name: string; email: string };
   paceGitHubWrites?: boolean;
   /** Resolves entity refs (restoreFrom, entityRef); without it the actions take names. */
   catalog?: CatalogService;
+  /** Who may do what: checked for the task's initiator before anything is written. */
+  access: AccessControl;
+  /** scaffolder.requireScmUserCredentials: GitHub and GitLab stores take the requester's own token only. */
+  requireScmUserCredentials?: boolean;
 }
 
-/** The state store's publisher: the input's repoUrl, else app-config's postgresGitops.stateStore.repoUrl. */
-export async function stateStorePublisher(repoUrl: string | undefined, options: PostgresActionOptions, mergeRequest?: ResolveOptions['mergeRequest']): Promise<ResolvedPublisher> {
-  const url = repoUrl ?? options.stateStore?.repoUrl;
-  if (!url) throw userError('repoUrl: required (or set postgresGitops.stateStore.repoUrl in app-config)');
-  return resolvePublisher({ repoUrl: url, integrations: options.integrations, githubCredentials: options.githubCredentials, mergeRequest, paceGitHubWrites: options.paceGitHubWrites });
+/** The state store an action may use: the input's only when app-config names it exactly (see chooseStateStore). No I/O. */
+export function stateStoreOf(repoUrl: string | undefined, options: PostgresActionOptions): string {
+  return chooseStateStore(repoUrl, options.stateStore ?? { allowed: [] });
+}
+
+/** The publisher of a chosen state store: with the requester's own token when the template passes one, else the integration's. */
+export function stateStorePublisher(repoUrl: string, options: PostgresActionOptions, input: { token?: string; mergeRequest?: ResolveOptions['mergeRequest'] } = {}): Promise<ResolvedPublisher> {
+  return resolvePublisher({
+    repoUrl,
+    integrations: options.integrations,
+    githubCredentials: options.githubCredentials,
+    mergeRequest: input.mergeRequest,
+    paceGitHubWrites: options.paceGitHubWrites,
+    userToken: input.token || undefined,
+    requireUserToken: options.requireScmUserCredentials,
+  });
 }
 
 /** The settings the state store renders with: its platform.yaml on the base branch, else app-config's postgresGitops.platform. */
@@ -77,6 +96,8 @@ export interface PublishRequest {
   branch: string;
   decide: Omit<DecideOptions, 'rendered' | 'existingRequest' | 'baseBranch'>;
   pullRequest: { author: { name: string; email: string }; draft: boolean; reviewers: string[]; labels: string[] };
+  /** The "Who asked" section the pull request ends with. */
+  whoAsked: string;
 }
 
 export type PublishOutcome = PublishResult & { update: boolean; summary: string; change: Change };
@@ -113,8 +134,9 @@ export async function publishInCheckpoint(checkpoint: Checkpoint, request: Publi
   const target = { baseBranch, branch, directory: rendered.directory, requestFile: REQUEST_FILE };
   const result = await publishOnce(checkpoint, `postgres-gitops.publish.v1.${branch}.${fingerprint}`, publisher, target, async session => {
     const decision = decideChange({ ...request.decide, rendered, existingRequest: session.existingRequest, baseBranch });
-    const published = await session.publish({ files: rendered.files, title: decision.title, body: decision.body, commitMessage: decision.commitMessage, ...request.pullRequest });
-    return { ...published, update: decision.update, summary: decision.body };
+    const body = decision.body + request.whoAsked;
+    const published = await session.publish({ files: rendered.files, title: decision.title, body, commitMessage: decision.commitMessage, ...request.pullRequest });
+    return { ...published, update: decision.update, summary: body };
   });
   return { ...result, change: !result.changed ? 'unchanged' : result.update ? 'update' : 'create' };
 }
@@ -127,6 +149,15 @@ export interface DatabaseIdentity {
   cluster?: JsonValue;
 }
 
+/** Whether a catalog entity is the one the renderer names for that directory (so its annotation cannot point at another team's database). */
+export function assertEntityOfDirectory(field: string, entityRef: string, directory: string): void {
+  const expected = databaseEntityRef(directory);
+  const given = /^[^:]+:/.test(entityRef) ? entityRef : `resource:${entityRef.includes('/') ? entityRef : `default/${entityRef}`}`;
+  if (given.toLocaleLowerCase('en-US') !== expected) {
+    throw userError(`${field}: ${entityRef} claims the state-store directory ${directory}, whose database is ${expected}; pick that entity`);
+  }
+}
+
 /** The database's directory: from its catalog entity, or from name, namespace and cluster. */
 export async function directoryOf(input: DatabaseIdentity, options: PostgresActionOptions, credentials: () => Promise<BackstageCredentials>): Promise<string> {
   if (input.entityRef) {
@@ -134,9 +165,9 @@ export async function directoryOf(input: DatabaseIdentity, options: PostgresActi
     const entity = await options.catalog.getEntityByRef(input.entityRef, { credentials: await credentials() });
     const path = entity?.metadata.annotations?.[ANNOTATION_STATE_PATH];
     if (!entity || !path || !parseDatabaseDirectory(path)) throw userError(`entityRef: ${input.entityRef} is not a database in the catalog (no ${ANNOTATION_STATE_PATH} annotation)`);
+    assertEntityOfDirectory('entityRef', input.entityRef, path);
     return path;
   }
   if (!input.name) throw userError('name: required (or entityRef)');
   return databaseDirectory(String(input.cluster ?? options.platform.defaultCluster), input.namespace ?? 'default', input.name);
 }
-

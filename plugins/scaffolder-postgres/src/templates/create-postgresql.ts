@@ -1,5 +1,5 @@
 import { DNS1035_LABEL, END_OF_LIFE_VERSIONS, SERVER_ENGINES, SIZE_TABLE, SIZES, SUPPORTED_VERSIONS } from '@postgres-gitops/renderer';
-import { actionField, longestAcceptedName, metadataField, specField } from './fields';
+import { actionField, longestAcceptedName, metadataField, REQUESTER_TOKEN, specField } from './fields';
 
 const sizeLabel = (size: (typeof SIZES)[number]) => {
   const s = SIZE_TABLE[size];
@@ -177,7 +177,7 @@ export function createPostgresqlTemplate() {
           id: 'create',
           name: 'Render the manifests and open a pull request',
           action: 'postgres:create',
-          input: { ...Object.fromEntries(FORM_FIELDS.map(f => [f, `\${{ parameters.${f} }}`])), labels: ['database'] },
+          input: { ...Object.fromEntries(FORM_FIELDS.map(f => [f, `\${{ parameters.${f} }}`])), labels: ['database'], token: REQUESTER_TOKEN },
         },
         {
           id: 'register',

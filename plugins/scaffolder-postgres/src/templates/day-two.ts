@@ -1,5 +1,5 @@
 import { CHANGE_FIELDS, DAY_TWO_TEMPLATES } from '@postgres-gitops/renderer';
-import { specField } from './fields';
+import { REQUESTER_TOKEN, specField } from './fields';
 
 const databasePicker = {
   title: 'Database',
@@ -50,6 +50,7 @@ export function changePostgresqlTemplate() {
             entityRef: '${{ parameters.entityRef }}',
             ...Object.fromEntries([...CHANGE_FIELDS, 'allowMajorUpgrade', 'allowDestructiveChanges'].map(f => [f, `\${{ parameters.${f} }}`])),
             labels: ['database'],
+            token: REQUESTER_TOKEN,
           },
         },
       ],
@@ -86,7 +87,7 @@ export function retirePostgresqlTemplate() {
           id: 'change',
           name: 'Open the pull request that retires the database',
           action: 'postgres:decommission',
-          input: { entityRef: '${{ parameters.entityRef }}', labels: ['database'] },
+          input: { entityRef: '${{ parameters.entityRef }}', labels: ['database'], token: REQUESTER_TOKEN },
         },
       ],
       output: output('What stays, and how to delete it for good'),

@@ -51,3 +51,12 @@ export function longestAcceptedName(spec: Record<string, unknown>): number {
   while (length > 1 && !accepts(length)) length--;
   return length;
 }
+
+/**
+ * The requester's own token, when the form asks for it (a RepoUrlPicker with
+ * requestUserCredentials.secretsKey USER_OAUTH_TOKEN, see the README): the pull request is then
+ * theirs. Without such a field the secret is absent and the integration's credentials write.
+ * Last in each step's input: the scaffolder lines up the input with and without secrets key by
+ * key to find what to mask in the log, and a key missing in the middle would shift the rest.
+ */
+export const REQUESTER_TOKEN = '${{ secrets.USER_OAUTH_TOKEN }}';

@@ -10,10 +10,13 @@ import { validateObject } from '../../../../../test/support/validate';
 import { parse } from 'yaml';
 import { createStateStore, type StateStore } from '../../../../../test/support/state-store';
 import { FakeGitHub } from '../../../../../test/support/fake-github/server';
+import { allowingAccess } from '../../__testUtils__/access';
 import { createPostgresCreateAction } from './action';
 import { examples } from './examples';
 
 const TOKEN = 'ghp_exampleTokenForTests0123456789';
+const GITHUB_STORE = 'github.com?owner=acme&repo=platform-state';
+const USER_TOKEN = 'gho_janesOwnOAuthTokenForTests0123456789';
 
 let store: StateStore;
 let github: FakeGitHub;
@@ -21,7 +24,7 @@ let workspace: string;
 
 beforeEach(async () => {
   store = createStateStore();
-  github = new FakeGitHub({ owner: 'acme', repo: 'platform-state', token: TOKEN });
+  github = new FakeGitHub({ owner: 'acme', repo: 'platform-state', token: TOKEN, users: { [USER_TOKEN]: 'jane-gh' } });
   await github.start();
   workspace = mkdtempSync(join(tmpdir(), 'pgg-workspace-'));
 });
@@ -39,12 +42,14 @@ function action(extra: Partial<Parameters<typeof createPostgresCreateAction>[0]>
     githubCredentials: DefaultGithubCredentialsProvider.fromIntegrations(integrations),
     platform: CNPG_PLATFORM,
     paceGitHubWrites: false,
+    stateStore: { repoUrl: store.url, allowed: [store.url, GITHUB_STORE] },
+    access: allowingAccess(extra.catalog),
     ...extra,
   });
 }
 
 /** Runs the action with the real scaffolder test context; file:///srv/git/... points at the test's bare repo. */
-async function run(input: Record<string, unknown>, extra: Record<string, unknown> = {}, catalog?: ReturnType<typeof catalogServiceMock>) {
+async function run(input: Record<string, unknown>, extra: Record<string, unknown> = {}, catalog?: ReturnType<typeof catalogServiceMock>, options: Partial<Parameters<typeof createPostgresCreateAction>[0]> = {}) {
   const outputs: Record<string, unknown> = {};
   const logs: string[] = [];
   const ctx = {
@@ -57,7 +62,7 @@ async function run(input: Record<string, unknown>, extra: Record<string, unknown
     ...extra,
   };
   ctx.logger.info = ((message: string) => logs.push(message)) as never;
-  await action({ catalog }).handler(ctx as never);
+  await action({ catalog, ...options }).handler(ctx as never);
   return { outputs, logs };
 }
 
@@ -82,17 +87,25 @@ describe('postgres:create', () => {
   const base = { name: 'orders', namespace: 'team-a', size: 'small', repoUrl: 'file:///srv/git/state-store.git' };
 
   it('in dry-run renders the real files into the workspace, gives real outputs and touches no repository', async () => {
-    const { outputs } = await run({ ...base, repoUrl: 'https://unreachable.invalid/state.git' }, { isDryRun: true });
+    const { outputs } = await run(base, { isDryRun: true });
     expect(outputs).toMatchObject({
       directory: 'clusters/worker-1/postgres/team-a/orders',
       branch: 'postgres/worker-1/team-a/orders',
       entityRef: 'resource:default/orders-team-a-worker-1',
       connectionHost: 'orders-postgresql.team-a.svc',
       pullRequestUrl: '',
-      change: 'unknown',
+      change: 'create',
     });
-    expect(outputs).not.toHaveProperty('changed');
     expect(readdirSync(join(workspace, 'clusters/worker-1/postgres/team-a/orders'))).toContain('statefulset-orders-postgresql.yaml');
+    expect(store.branches()).toEqual(['main']);
+  });
+
+  it('refuses a state store app-config does not name, in a dry run too, naming the field and the rule', async () => {
+    for (const isDryRun of [true, false]) {
+      await expect(run({ ...base, repoUrl: 'https://unreachable.invalid/state.git' }, { isDryRun })).rejects.toThrow(
+        /^repoUrl: "https:\/\/unreachable.invalid\/state.git" is not a state store of this platform: the state store is the platform's choice/,
+      );
+    }
     expect(store.branches()).toEqual(['main']);
   });
 
@@ -230,5 +243,21 @@ describe('postgres:create on CloudNativePG', () => {
     await expect(run({ ...base, version: '13' })).rejects.toThrow('version: PostgreSQL 13 does not run on cloudnative-pg');
     await expect(run({ ...base, engine: 'statefulset', username: 'app', pooling: true })).rejects.toThrow('pooling: is a cloudnative-pg feature');
     expect(store.branches()).toEqual(['main']);
+  });
+});
+
+describe('postgres:create opened as the requester', () => {
+  const base = { name: 'orders', namespace: 'team-a', size: 'small', repoUrl: GITHUB_STORE };
+
+  it('honours scaffolder.requireScmUserCredentials: no token, no request to GitHub; with one, the pull request is the requester\'s', async () => {
+    await expect(run(base, {}, undefined, { requireScmUserCredentials: true })).rejects.toThrow(
+      'token: no user credentials provided for host github.com, but scaffolder.requireScmUserCredentials is enabled',
+    );
+    expect(github.requests).toEqual([]);
+    const { outputs, logs } = await run({ ...base, token: USER_TOKEN }, {}, undefined, { requireScmUserCredentials: true });
+    expect(github.pulls.map(p => p.user)).toEqual(['jane-gh']);
+    expect(github.requests.filter(r => r.contentGenerating).every(r => r.as === 'jane-gh')).toBe(true);
+    expect(github.pulls[0].body).toContain("- Opened as @jane-gh with the requester's own GitHub credentials: as its author, @jane-gh cannot approve it.");
+    expect(JSON.stringify({ outputs, logs })).not.toContain(USER_TOKEN);
   });
 });

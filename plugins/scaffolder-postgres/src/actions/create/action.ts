@@ -14,7 +14,11 @@ import {
   type PlatformSettings,
   type RenderedDatabase,
 } from '@postgres-gitops/renderer';
-import { asInputError, type Change, DEFAULT_AUTHOR, platformOf, type PostgresActionOptions, publishInCheckpoint, stateStorePublisher, targetBranchOf, userError } from '../shared';
+import { authorizeSources } from '../../access/authorize-sources';
+import { storedOwner } from '../../access/database-refs';
+import { postgresDatabaseUpdatePermission } from '../../access/permissions';
+import { whoAsked } from '../../access/who-asked';
+import { asInputError, type Change, DEFAULT_AUTHOR, platformOf, type PostgresActionOptions, publishInCheckpoint, stateStoreOf, stateStorePublisher, targetBranchOf, userError } from '../shared';
 import { examples } from './examples';
 import { requestFromInput } from './request-input';
 import { restoreSourceOf } from './restore-from';
@@ -30,9 +34,14 @@ function render(input: Record<string, unknown>, platform: PlatformSettings, requ
   }
 }
 
-/** What the world says about the request's sources (a restore or import source, a shared server), read from the state store. */
-function readWorldOf(publisher: Publisher, rendered: RenderedDatabase, baseBranch: string, branch: string): Promise<World> {
-  return readWorld(rendered.request, directory => readStoredRequest(publisher, { baseBranch, branch, directory, requestFile: REQUEST_FILE }));
+/**
+ * What the world says about the request's sources (a restore or import source, a shared server),
+ * and with update the database's own stored request, read from the state store together.
+ */
+async function readWorldOf(publisher: Publisher, rendered: RenderedDatabase, baseBranch: string, branch: string, update: boolean): Promise<{ world: World; existing?: string | null }> {
+  const read = (directory: string) => readStoredRequest(publisher, { baseBranch, branch, directory, requestFile: REQUEST_FILE });
+  const [world, existing] = await Promise.all([readWorld(rendered.request, read), update ? read(rendered.directory) : undefined]);
+  return { world, existing };
 }
 
 /** Refuses, before anything is written, what only the world can tell: a source that is not there, a time to come. */
@@ -67,15 +76,19 @@ export function createPostgresCreateAction(options: PostgresCreateActionOptions)
     supportsDryRun: true,
     schema: { input: inputSchema, output: outputSchema },
     async handler(ctx) {
+      // The state store is the platform's choice: an input outside app-config's list stops here, before any I/O.
+      const repoUrl = stateStoreOf(ctx.input.repoUrl, options);
+      const requester = await options.access.requester(await ctx.getInitiatorCredentials());
       const input = { ...(ctx.input as Record<string, unknown>) };
+      delete input.token;
       if (ctx.input.restoreFrom) {
         if (input.restore) throw userError('restoreFrom: give restoreFrom or restore, not both');
-        const source = await restoreSourceOf(ctx.input.restoreFrom, options.catalog, await ctx.getInitiatorCredentials());
+        const source = await restoreSourceOf(ctx.input.restoreFrom, options.catalog, requester.credentials);
         input.restore = { ...source, ...(ctx.input.restoreTargetTime ? { targetTime: ctx.input.restoreTargetTime } : {}) };
       }
       const requestedBy = ctx.user?.ref;
       const baseBranch = targetBranchOf(ctx.input.targetBranch, options);
-      const resolve = () => stateStorePublisher(ctx.input.repoUrl, options, ctx.input.mergeRequest);
+      const resolve = () => stateStorePublisher(repoUrl, options, { token: ctx.input.token, mergeRequest: ctx.input.mergeRequest });
       // A dry run still renders when the state store cannot be read (app-config's settings then).
       const resolved = ctx.isDryRun ? await resolve().catch(() => undefined) : await resolve();
       const reading = resolved ? platformOf(resolved.publisher, baseBranch, options) : Promise.resolve(options.platform);
@@ -83,11 +96,27 @@ export function createPostgresCreateAction(options: PostgresCreateActionOptions)
       const rendered = render(input, platform, requestedBy);
       const branch = pullRequestBranch(rendered.plan.spec.cluster, rendered.plan.namespace, rendered.plan.name);
       const catalogInfoPath = `${rendered.directory}/${CATALOG_FILE}`;
+      const update = ctx.input.update ?? false;
       ctx.output('branch', branch);
       ctx.output('directory', rendered.directory);
       ctx.output('entityRef', rendered.entityRef);
       ctx.output('catalogInfoPath', catalogInfoPath);
       ctx.output('connectionHost', rendered.plan.connection.host);
+
+      // Read what the request reaches (its sources, the database itself when updating), then who may: before anything is written.
+      const publisher = resolved?.publisher;
+      const unread = (): { world: World; existing?: string | null } => ({ world: { now: new Date() } });
+      const looking = publisher ? readWorldOf(publisher, rendered, baseBranch, branch, update) : Promise.resolve(unread());
+      const { world, existing } = ctx.isDryRun ? await looking.catch(unread) : await looking;
+      const grants = [
+        update && existing
+          ? await options.access.onDatabase(requester, postgresDatabaseUpdatePermission, { what: 'the database', entityRef: rendered.entityRef }, platform.access, storedOwner(existing, platform))
+          : options.access.inNamespace(requester, rendered.plan.namespace, platform.access),
+        ...(await authorizeSources(options.access, requester, rendered.request, platform, world)),
+      ];
+      const who = whoAsked(requester, grants, resolved?.openedAs ?? { kind: 'platform' });
+      // Only then what the world says of the sources: someone refused learns nothing of them.
+      checkWorld(rendered, world, platform);
 
       if (ctx.isDryRun) {
         // The template editor previews the workspace: the real files, and what would change, read-only.
@@ -95,39 +124,36 @@ export function createPostgresCreateAction(options: PostgresCreateActionOptions)
           await mkdir(dirname(join(ctx.workspacePath, path)), { recursive: true });
           await writeFile(join(ctx.workspacePath, path), content);
         }
-        const publisher = resolved?.publisher;
-        const world = publisher ? await readWorldOf(publisher, rendered, baseBranch, branch).catch(() => ({ now: new Date() })) : { now: new Date() };
-        checkWorld(rendered, world, platform);
         const change = publisher ? await previewChange(publisher, rendered, baseBranch, branch).catch((): Change => 'unknown') : 'unknown';
         ctx.logger.info(`dry run: rendered ${Object.keys(rendered.files).length} files into ${rendered.directory}/; would ${change === 'unknown' ? 'change an unknown amount (the state store could not be read)' : change}; no pull request opened`);
         ctx.output('pullRequestUrl', '');
         ctx.output('catalogInfoUrl', '');
         ctx.output('change', change);
         if (change !== 'unknown') ctx.output('changed', change !== 'unchanged');
-        ctx.output('summary', reviewBody(rendered, { requestedBy }));
+        ctx.output('summary', reviewBody(rendered, { requestedBy }) + who);
         return;
       }
 
-      const { publisher, browseUrl } = resolved!;
-      checkWorld(rendered, await readWorldOf(publisher, rendered, baseBranch, branch), platform);
+      const { browseUrl } = resolved!;
       const result = await publishInCheckpoint(ctx.checkpoint, {
-        publisher,
+        publisher: publisher!,
         rendered,
         baseBranch,
         branch,
         decide: {
-          update: ctx.input.update ?? false,
+          update,
           allowDestructiveChanges: ctx.input.allowDestructiveChanges ?? false,
           platform,
           requestedBy,
         },
         pullRequest: { author: options.author ?? DEFAULT_AUTHOR, draft: ctx.input.draft ?? false, reviewers: ctx.input.reviewers ?? [], labels: ctx.input.labels ?? [] },
+        whoAsked: who,
       });
 
-      const where = `${rendered.directory} on branch ${branch} of ${publisher.description}${result.pullRequest ? `: ${result.pullRequest.url}` : ''}`;
+      const where = `${rendered.directory} on branch ${branch} of ${publisher!.description}${result.pullRequest ? `: ${result.pullRequest.url}` : ''}`;
       ctx.logger.info(
         !result.changed
-          ? `nothing changed: ${publisher.description} already holds this database${result.pullRequest ? ` (${result.pullRequest.url})` : ''}`
+          ? `nothing changed: ${publisher!.description} already holds this database${result.pullRequest ? ` (${result.pullRequest.url})` : ''}`
           : result.update
             ? `update: changed ${where}`
             : result.branchExisted

@@ -1,7 +1,7 @@
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { ANNOTATION_STATE_PATH, parseDatabaseDirectory } from '@postgres-gitops/renderer';
-import { userError } from '../shared';
+import { assertEntityOfDirectory, userError } from '../shared';
 
 /**
  * The database a catalog entity (picked with EntityPicker in the form) stands for, as the
@@ -15,7 +15,9 @@ export async function restoreSourceOf(
   if (!catalog) throw userError('restoreFrom: this backend has no catalog to look the database up in; give restore.from instead');
   const entity = await catalog.getEntityByRef(entityRef, { credentials });
   if (!entity) throw userError(`restoreFrom: no entity ${entityRef} in the catalog`);
-  const directory = parseDatabaseDirectory(entity.metadata.annotations?.[ANNOTATION_STATE_PATH] ?? '');
+  const path = entity.metadata.annotations?.[ANNOTATION_STATE_PATH] ?? '';
+  const directory = parseDatabaseDirectory(path);
   if (!directory) throw userError(`restoreFrom: ${entityRef} is not a database of this state store (no ${ANNOTATION_STATE_PATH} annotation)`);
+  assertEntityOfDirectory('restoreFrom', entityRef, path);
   return { from: directory.name, namespace: directory.namespace, cluster: directory.cluster };
 }

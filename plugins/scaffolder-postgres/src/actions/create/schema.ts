@@ -8,8 +8,9 @@ const metadata = requestObjectSchema.shape.metadata.shape;
 
 /** Where and how to publish, and form helpers: the action's own fields. */
 export const publishFields = (z: Z) => ({
-  repoUrl: z.string().optional().describe('State store: github.com?owner=o&repo=r (Backstage form, GitHub or GitHub Enterprise), or any git remote URL (file://, https://, ssh://); defaults to postgresGitops.stateStore.repoUrl'),
+  repoUrl: z.string().optional().describe('State store, one of those app-config names, exactly as written there (postgresGitops.stateStore.repoUrl, the default, or .allowedRepoUrls): github.com?owner=o&repo=r or a git remote URL; any other is refused'),
   targetBranch: z.string().optional().describe('Branch the pull request targets (default main, or postgresGitops.stateStore.targetBranch)'),
+  token: z.string().optional().describe("The requester's own token for the state store's host (the template passes secrets.USER_OAUTH_TOKEN from a RepoUrlPicker with requestUserCredentials): the pull request is opened as them. Without it, the integration's credentials (the platform's choice); never logged or stored"),
   update: z.boolean().optional().describe('Allow changing a database that already exists on the target branch'),
   allowDestructiveChanges: z.boolean().optional().describe('Allow an update that puts data at risk (persistence off, shrinking or major-version change); the pull request says so'),
   draft: z.boolean().optional().describe('Open the pull request as a draft'),

@@ -9,6 +9,7 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import { parse } from 'yaml';
 import { CNPG_PLATFORM } from '../../../../../test/support/cnpg-requests';
 import { createStateStore, type StateStore } from '../../../../../test/support/state-store';
+import { allowingAccess } from '../../__testUtils__/access';
 import { createPostgresCreateAction } from '../create/action';
 import { createPostgresDecommissionAction } from './action';
 import { examples } from './examples';
@@ -29,7 +30,7 @@ afterEach(() => {
 
 async function run(action: 'create' | 'retire', input: Record<string, unknown>, extra: Record<string, unknown> = {}) {
   const integrations = ScmIntegrations.fromConfig(new ConfigReader({}));
-  const options = { integrations, githubCredentials: DefaultGithubCredentialsProvider.fromIntegrations(integrations), platform: CNPG_PLATFORM, paceGitHubWrites: false, catalog };
+  const options = { integrations, githubCredentials: DefaultGithubCredentialsProvider.fromIntegrations(integrations), platform: CNPG_PLATFORM, paceGitHubWrites: false, catalog, stateStore: { repoUrl: store.url, allowed: [store.url] }, access: allowingAccess(catalog) };
   const outputs: Record<string, any> = {};
   const ctx = {
     ...createMockActionContext({ input: { ...input, repoUrl: store.url } as never, workspacePath: workspace, user: { ref: 'user:default/jane' } }),

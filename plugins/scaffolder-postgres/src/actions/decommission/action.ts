@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { readStoredRequest } from '@postgres-gitops/publish';
 import { REQUEST_FILE, parseDatabaseDirectory, parseYamlInput, retirement, retireBranch } from '@postgres-gitops/renderer';
-import { asInputError, DEFAULT_AUTHOR, directoryOf, platformOf, type PostgresActionOptions, publishOnce, stateStorePublisher, targetBranchOf, userError } from '../shared';
+import { databaseEntityRef, storedOwner } from '../../access/database-refs';
+import { postgresDatabaseDecommissionPermission } from '../../access/permissions';
+import { whoAsked } from '../../access/who-asked';
+import { asInputError, DEFAULT_AUTHOR, directoryOf, platformOf, type PostgresActionOptions, publishOnce, stateStoreOf, stateStorePublisher, targetBranchOf, userError } from '../shared';
 import { examples } from './examples';
 import { inputSchema, outputSchema } from './schema';
 
@@ -21,11 +24,14 @@ export function createPostgresDecommissionAction(options: PostgresDecommissionAc
     supportsDryRun: true,
     schema: { input: inputSchema, output: outputSchema },
     async handler(ctx) {
-      const directory = await directoryOf(ctx.input, options, () => ctx.getInitiatorCredentials());
+      // The state store is the platform's choice: an input outside app-config's list stops here, before any I/O.
+      const repoUrl = stateStoreOf(ctx.input.repoUrl, options);
+      const requester = await options.access.requester(await ctx.getInitiatorCredentials());
+      const directory = await directoryOf(ctx.input, options, async () => requester.credentials);
       const { cluster, namespace, name } = parseDatabaseDirectory(directory)!;
       const baseBranch = targetBranchOf(ctx.input.targetBranch, options);
       const branch = retireBranch(cluster, namespace, name);
-      const { publisher } = await stateStorePublisher(ctx.input.repoUrl, options);
+      const { publisher, openedAs } = await stateStorePublisher(repoUrl, options, { token: ctx.input.token });
       const platform = await platformOf(publisher, baseBranch, options);
 
       const stored = await readStoredRequest(publisher, { baseBranch, branch, directory, requestFile: REQUEST_FILE });
@@ -36,7 +42,9 @@ export function createPostgresDecommissionAction(options: PostgresDecommissionAc
       } catch (error) {
         throw asInputError(error);
       }
-      const { files, ...text } = retired;
+      const grant = await options.access.onDatabase(requester, postgresDatabaseDecommissionPermission, { what: 'the database', entityRef: databaseEntityRef(directory) }, platform.access, storedOwner(stored, platform));
+      const { files, ...retirementText } = retired;
+      const text = { ...retirementText, body: retirementText.body + whoAsked(requester, [grant], openedAs) };
       ctx.output('branch', branch);
       ctx.output('directory', directory);
       ctx.output('summary', text.body);

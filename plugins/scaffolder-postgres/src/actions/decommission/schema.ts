@@ -12,8 +12,9 @@ export const inputSchema = (z: Z) =>
     name: metadata.name.optional(),
     namespace: metadata.namespace,
     cluster: requestSpecSchema.shape.cluster,
-    repoUrl: z.string().optional().describe('State store, as for postgres:create; defaults to postgresGitops.stateStore.repoUrl'),
+    repoUrl: z.string().optional().describe('State store, as for postgres:create: one app-config names; defaults to postgresGitops.stateStore.repoUrl'),
     targetBranch: z.string().optional().describe('Branch the pull request targets (default main, or postgresGitops.stateStore.targetBranch)'),
+    token: z.string().optional().describe("The requester's own token for the state store's host (the template passes secrets.USER_OAUTH_TOKEN from a RepoUrlPicker with requestUserCredentials): the pull request is opened as them. Without it, the integration's credentials (the platform's choice); never logged or stored"),
     reviewers: z.array(z.string()).optional().describe('Pull request reviewers: user logins, or org/team for teams'),
     labels: z.array(z.string()).optional().describe('Pull request labels'),
   });

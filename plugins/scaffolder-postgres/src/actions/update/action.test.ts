@@ -9,6 +9,7 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import { parse } from 'yaml';
 import { CNPG_PLATFORM } from '../../../../../test/support/cnpg-requests';
 import { createStateStore, type StateStore } from '../../../../../test/support/state-store';
+import { allowingAccess } from '../../__testUtils__/access';
 import { createPostgresCreateAction } from '../create/action';
 import { createPostgresUpdateAction } from './action';
 import { examples } from './examples';
@@ -30,7 +31,7 @@ afterEach(() => {
 
 function options() {
   const integrations = ScmIntegrations.fromConfig(new ConfigReader({}));
-  return { integrations, githubCredentials: DefaultGithubCredentialsProvider.fromIntegrations(integrations), platform: CNPG_PLATFORM, paceGitHubWrites: false, catalog };
+  return { integrations, githubCredentials: DefaultGithubCredentialsProvider.fromIntegrations(integrations), platform: CNPG_PLATFORM, paceGitHubWrites: false, catalog, stateStore: { repoUrl: store.url, allowed: [store.url] }, access: allowingAccess(catalog) };
 }
 
 async function run(action: 'create' | 'update', input: Record<string, unknown>, extra: Record<string, unknown> = {}) {

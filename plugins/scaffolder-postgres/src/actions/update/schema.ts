@@ -8,8 +8,9 @@ const metadata = requestObjectSchema.shape.metadata.shape;
 
 const updateFields = (z: Z) => ({
   entityRef: z.string().optional().describe('The database Resource to change (the form\'s EntityPicker); instead of name, namespace and cluster'),
-  repoUrl: z.string().optional().describe('State store, as for postgres:create; defaults to postgresGitops.stateStore.repoUrl'),
+  repoUrl: z.string().optional().describe('State store, as for postgres:create: one app-config names; defaults to postgresGitops.stateStore.repoUrl'),
   targetBranch: z.string().optional().describe('Branch the pull request targets (default main, or postgresGitops.stateStore.targetBranch)'),
+  token: z.string().optional().describe("The requester's own token for the state store's host (the template passes secrets.USER_OAUTH_TOKEN from a RepoUrlPicker with requestUserCredentials): the pull request is opened as them. Without it, the integration's credentials (the platform's choice); never logged or stored"),
   allowDestructiveChanges: z.boolean().optional().describe('Allow a change that puts data at risk (persistence off); the pull request says so'),
   allowMajorUpgrade: z.boolean().optional().describe('cloudnative-pg: allow the offline in-place major upgrade (every instance stops while pg_upgrade runs)'),
   draft: z.boolean().optional().describe('Open the pull request as a draft'),
