@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderDatabase, type Manifest, type RenderedDatabase } from '@postgres-gitops/renderer';
+import { renderDatabase, type RenderedDatabase } from '@postgres-gitops/renderer';
 import { databaseRoleDeletedSql, databaseRoleSql, databaseSql, schemaSql } from '../support/cnpg-sql';
 import { Background, freePort, initdb, makeDir, PG_BIN, psqlLocal, psqlTcp, removeDir, run, runOk, serverBin, waitReady, writeOwned, type RunResult } from '../support/postgres';
 
