@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { matchFile, parse as parseCodeowners } from 'codeowners-utils';
 import { stringify } from 'yaml';
-import { cli } from '../renderer/src/__testUtils__/cli';
-import { EXIT } from '../renderer/src/cli/exit-codes';
+import { cli } from '../cli/src/__testUtils__/cli';
+import { EXIT } from '../cli/src/exit-codes';
 import { platformSettingsSchema } from '../renderer/src/request/platform';
 import { codeowners, codeownersProblems } from '../renderer/src/wiring/state-store-ci';
 
