@@ -51,6 +51,9 @@ export interface CloudNativePgNames {
   drillObjectStore: string;
 }
 
+/** The platform-level admission policy every restore drill runner is held to (render/cloudnative-pg/drill-policy.ts). */
+export const DRILL_POLICY = 'postgres-gitops-restore-drill';
+
 /** The suffix of every drill ServiceAccount: the admission policy (wiring) recognises drill runners by it. */
 export const DRILL_ACCOUNT_SUFFIX = '-postgresql-drill';
 

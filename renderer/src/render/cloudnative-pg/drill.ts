@@ -1,14 +1,13 @@
 import { NAMESPACE_NAME_LABEL, NO_FLUX_SUBSTITUTION } from '../../plan/labels';
 import { labels, meta, selectorLabels } from '../../plan/metadata';
 import { BARMAN_CLOUD_PLUGIN, CNPG_CLUSTER_LABEL, CNPG_STATUS_PORT, type CloudNativePgPlan as Plan } from '../../plan/cloudnative-pg/plan';
+import { DRILL_POLICY } from '../../plan/cloudnative-pg/names';
 import { CHECKS_SQL, DRILL_SH } from '../../plan/cloudnative-pg/drill-script';
 import type { Manifest } from '../manifest';
 import { CNPG_IMAGE_UID } from '../common/access-job';
 import { podBase, podResources, restrictedContainerSecurity } from '../common/pod-security';
 import { toYaml } from '../common/yaml';
 
-/** The platform-level admission policy every drill runner is held to (rendered by `postgres-gitops wiring`). */
-export const DRILL_POLICY = 'postgres-gitops-restore-drill';
 const DRILL_DIR = '/drill';
 const TOOLS_DIR = '/tools';
 const RESTORE_SOURCE = 'origin';

@@ -2,7 +2,7 @@ import type { CloudNativePgPlan } from '../../plan/cloudnative-pg/plan';
 import { databaseDirectory } from '../../layout/paths';
 import { quantityToMi } from '../../request/quantity';
 import { changed, find, perPod, type ReviewEngine } from '../engine';
-import { DRILL_POLICY } from '../../render/cloudnative-pg/drill';
+import { DRILL_POLICY } from '../../plan/cloudnative-pg/names';
 
 /** What a restore drill does and where its result shows: the choices row, and the PR text when drills are turned on. */
 function drillChoice(plan: CloudNativePgPlan): string {
