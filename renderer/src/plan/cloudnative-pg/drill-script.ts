@@ -21,7 +21,7 @@ started=$(date +%s)
 kc() { kubectl --namespace "$NAMESPACE" "$@"; }
 verdict() {
   printf '%s\n' "$1"
-  printf '%s' "$1" | head -c 4000 > /dev/termination-log 2>/dev/null || true
+  { printf '%s' "$1" | head -c 4000 > /dev/termination-log; } 2>/dev/null || true
 }
 json_string() { printf '"%s"' "$(printf '%s' "$1" | tr '\n\t' '  ' | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g')"; }
 fail() {
