@@ -157,15 +157,10 @@ async function cloneBase(remote: string, baseBranch: string, runner: GitRunnerFa
 /** Blob ids of the files at any depth below the directories, by path from the repository root: read from trees, no blob fetched. */
 async function blobsOf(trees: GitTrees, tree: string, directories: string[]): Promise<Record<string, string>> {
   const blobs: Record<string, string> = {};
-  const walk = async (oid: string, prefix: string): Promise<void> => {
-    for (const entry of await trees.entries(oid)) {
-      if (entry.type === 'blob') blobs[`${prefix}/${entry.name}`] = entry.oid;
-      else if (entry.type === 'tree') await walk(entry.oid, `${prefix}/${entry.name}`);
-    }
-  };
   for (const directory of directories) {
     const entry = await trees.resolve(tree, directory);
-    if (entry?.type === 'tree') await walk(entry.oid, directory);
+    if (entry?.type !== 'tree') continue;
+    for (const leaf of await trees.leavesBelow(entry.oid)) if (leaf.type === 'blob') blobs[`${directory}/${leaf.name}`] = leaf.oid;
   }
   return blobs;
 }
@@ -223,8 +218,9 @@ export class GitPublisher implements Publisher {
       const clone = await cloneBase(this.remote, target.baseBranch, this.runner);
       workDir = clone.workDir;
       const { trees, base } = clone;
-      const existingRequest = await fileText(trees, base.tree, `${target.directory}/${target.requestFile}`);
+      // The directories first: each comes whole in one fetch, and the request file's path is then read without another.
       const existingBlobs = await blobsOf(trees, base.tree, directoriesOf(target));
+      const existingRequest = await fileText(trees, base.tree, `${target.directory}/${target.requestFile}`);
       const remoteBranchSha = await branchHead(trees, target);
       return new GitSession(trees, workDir, target, this.options, base, existingRequest, existingBlobs, remoteBranchSha);
     } catch (error) {

@@ -28,6 +28,14 @@ const FROM_PROCESS = [
   ...['http_proxy', 'https_proxy', 'all_proxy', 'no_proxy'].flatMap(name => [name, name.toUpperCase()]),
 ];
 
+/** The variables the publisher itself sets for git. */
+const OWN_VARIABLES = ['GIT_DIR', 'GIT_NO_LAZY_FETCH', 'GIT_TERMINAL_PROMPT', 'LC_ALL'];
+
+/** Whether gitEnvironment() may hand this variable to git. */
+function isPassed(name: string): boolean {
+  return FROM_PROCESS.includes(name) || OWN_VARIABLES.includes(name) || /^GIT_CONFIG_(COUNT|KEY_\d+|VALUE_\d+)$/.test(name);
+}
+
 /** Configuration passed as `GIT_CONFIG_COUNT` and `GIT_CONFIG_KEY_<n>`/`GIT_CONFIG_VALUE_<n>` (as CI runners set it). */
 function configByCount(from: NodeJS.ProcessEnv): Record<string, string> {
   const count = Number(from.GIT_CONFIG_COUNT);
@@ -56,15 +64,15 @@ const OWN_CONFIG = ['pack.useSparse', 'push.negotiate', 'fetch.negotiationAlgori
 /**
  * git through simple-git: `raw()` for every command, and its `input` option for the three fed on
  * stdin (`fast-import`, `mktree`, `commit-tree -F -`). simple-git's guard checks every command
- * against the environment and the configuration it is given: the environment is the one above,
- * and each variable in it is allowed by name, as are the configuration keys the publisher sets
- * and those the operator passed by count; anything else (an EDITOR in CI, say) never reaches git,
- * so the guard has nothing to refuse. A command that exits non-zero fails even when silent.
+ * against the environment and the configuration it is given. The environment is the one above,
+ * whose variables are allowed by name (any other, an EDITOR say, would be refused, but never gets
+ * there), and so are the configuration keys the publisher sets and those the operator passed by
+ * count: the guard has nothing to refuse. A command that exits non-zero fails even when silent.
  */
 export const simpleGitRunner: GitRunnerFactory = ({ cwd, env }) => {
   const options: Partial<SimpleGitOptions> = {
     baseDir: cwd,
-    allowEnvironment: Object.keys(env),
+    allowEnvironment: Object.keys(env).filter(isPassed),
     allowConfig: [...OWN_CONFIG, ...Object.entries(env).flatMap(([name, value]) => (/^GIT_CONFIG_KEY_\d+$/.test(name) ? [value] : []))],
     errors: (error, result) => error ?? (result.exitCode !== 0 ? new Error(`exit code ${result.exitCode}`) : undefined),
   };

@@ -16,6 +16,13 @@ export interface CommitRef {
   tree: string;
 }
 
+/** One line of `ls-tree -z`: "<mode> <type> <oid>\t<name>". */
+function parseEntry(line: string): TreeEntry {
+  const tab = line.indexOf('\t');
+  const [mode, type, oid] = line.slice(0, tab).split(' ');
+  return { mode, type: type as TreeEntry['type'], oid, name: line.slice(tab + 1) };
+}
+
 /**
  * Git plumbing on a partial repository that holds only what one change needs: the base commit,
  * the trees along the paths it touches, and the blobs it reads. Objects are fetched one by one
@@ -26,6 +33,10 @@ export interface CommitRef {
  */
 export class GitTrees {
   private readonly listed = new Map<string, TreeEntry[]>();
+  /** Objects fetched (a tree, or a tree with every tree below it), so none is asked for twice. */
+  private readonly present = new Set<string>();
+  /** The server ignored the filter and sent the whole tree with the commit: nothing is fetched. */
+  private complete = false;
 
   /** `gitDir` is the repository the runner's git works on (its GIT_DIR). */
   constructor(
@@ -44,7 +55,9 @@ export class GitTrees {
       if (/Remote branch .* not found in upstream|couldn't find remote ref/i.test(String((error as Error).message))) return undefined;
       throw error;
     }
-    return this.commitOf(`refs/heads/${branch}`);
+    const base = await this.commitOf(`refs/heads/${branch}`);
+    this.complete = await this.git(['cat-file', '-t', base.tree]).then(() => true, () => false);
+    return base;
   }
 
   /** The commit a remote ref points at, fetched without its trees; undefined when the ref does not exist. */
@@ -65,14 +78,11 @@ export class GitTrees {
     return { commit, tree };
   }
 
-  private async has(oid: string): Promise<boolean> {
-    return this.git(['cat-file', '-t', oid]).then(() => true, () => false);
-  }
-
-  /** Brings one object from the remote; a tree comes without the trees and blobs below it. */
-  private async fetchObject(oid: string, filter: string) {
-    if (await this.has(oid)) return;
+  /** Brings one object from the remote: under tree:0 a tree comes alone, under blob:none with every tree below it. */
+  private async fetchObject(oid: string, filter: 'tree:0' | 'blob:none') {
+    if (this.complete || this.present.has(oid)) return;
     await this.git(['-c', 'fetch.negotiationAlgorithm=noop', 'fetch', `--filter=${filter}`, '--no-tags', 'origin', oid]);
+    this.present.add(oid);
   }
 
   /** The entries of a tree, fetching the tree itself when it is not here yet. */
@@ -80,16 +90,21 @@ export class GitTrees {
     const known = this.listed.get(tree);
     if (known) return known;
     await this.fetchObject(tree, 'tree:0');
-    const entries = (await this.git(['ls-tree', '-z', tree]))
-      .split('\0')
-      .filter(Boolean)
-      .map(line => {
-        const tab = line.indexOf('\t');
-        const [mode, type, oid] = line.slice(0, tab).split(' ');
-        return { mode, type: type as TreeEntry['type'], oid, name: line.slice(tab + 1) };
-      });
+    const entries = (await this.git(['ls-tree', '-z', tree])).split('\0').filter(Boolean).map(parseEntry);
     this.listed.set(tree, entries);
     return entries;
+  }
+
+  /**
+   * Every path below a tree that is not a tree, at any depth, by path relative to it: the tree
+   * comes with all the trees below it in one fetch (no blob), and is listed by one command.
+   */
+  async leavesBelow(tree: string): Promise<TreeEntry[]> {
+    await this.fetchObject(tree, 'blob:none');
+    const lines = (await this.git(['ls-tree', '-r', '-t', '-z', tree])).split('\0').filter(Boolean);
+    const entries = lines.map(parseEntry);
+    for (const e of entries) if (e.type === 'tree') this.present.add(e.oid);
+    return entries.filter(e => e.type !== 'tree');
   }
 
   /** The object at a path below a tree ("a/b/c"), or undefined when there is none. */
