@@ -28,20 +28,27 @@ interface Cost {
   failed?: string;
 }
 
-/** Runs a subject, counting the bytes the server sent, then checks the branch it says it pushed. */
+/**
+ * Runs a subject, counting the bytes the server sent, then checks the branch it says it pushed.
+ * The hook finds where to count in a file beside it: the publisher hands git (and so the server
+ * side of a file:// fetch) only the variables git needs, not one of the benchmark's own.
+ */
 async function withPackCounter(work: string, bare: string, fn: () => Promise<string>): Promise<Cost> {
   const packs = mkdtempSync(join(work, 'packs-'));
+  writeFileSync(join(work, 'pack-bytes-dir'), packs);
   const start = now();
-  process.env.PACK_BYTES_DIR = packs;
   let branch: string;
   try {
     branch = await fn();
   } finally {
-    delete process.env.PACK_BYTES_DIR;
+    rmSync(join(work, 'pack-bytes-dir'));
   }
   const seconds = (now() - start) / 1000;
+  const bytes = dirBytes(packs);
   const db = newDatabase();
-  return { seconds, bytes: dirBytes(packs), failed: missingInBareRepository(bare, { base: 'main', branch, directory: db.directory, files: db.files }) };
+  // Every subject fetches at least a commit: nothing counted means the counter did not run, and the figure would be a lie.
+  const failed = bytes === 0 ? 'no byte counted (the pack-objects hook did not run)' : missingInBareRepository(bare, { base: 'main', branch, directory: db.directory, files: db.files });
+  return { seconds, bytes, failed };
 }
 
 const newDatabase = () => renderDatabase({ ...database(999_999), metadata: { name: 'new-db', namespace: 'team-new' } });
@@ -95,7 +102,8 @@ function costRows(c: string, subject: string, cost: Cost): Measurement[] {
 export async function stateStoreBenchmarks(): Promise<Measurement[]> {
   const work = mkdtempSync(join(tmpdir(), 'bench-store-'));
   const hook = join(work, 'count-pack.sh');
-  writeFileSync(hook, '#!/bin/bash\nset -o pipefail\n"$@" | tee "$PACK_BYTES_DIR/pack.$$"\n');
+  // Outside a measurement (the warm-up) the output is not kept.
+  writeFileSync(hook, `#!/bin/bash\nset -o pipefail\ndir=$(cat '${work}/pack-bytes-dir' 2>/dev/null) || { "$@"; exit; }\n"$@" | tee "$dir/pack.$$"\n`);
   chmodSync(hook, 0o755);
   const globalConfig = join(work, 'gitconfig');
   // packObjectsHook is honoured only from global or system config.

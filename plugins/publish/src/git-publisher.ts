@@ -172,7 +172,7 @@ async function blobsOf(trees: GitTrees, tree: string, directories: string[]): Pr
  */
 async function branchHead(trees: GitTrees, target: PublishTarget): Promise<string | undefined> {
   const heads = await trees.git(['ls-remote', '--heads', 'origin', `refs/heads/${target.branch}`, `refs/heads/${target.baseBranch}`]);
-  const line = heads.split('\n').find(l => l.endsWith(`\trefs/heads/${target.branch}`));
+  const line = heads.split('\n').find(l => l.split('\t')[1] === `refs/heads/${target.branch}`);
   return line?.split('\t')[0];
 }
 
@@ -182,11 +182,12 @@ async function fileText(trees: GitTrees, tree: string, path: string): Promise<st
 }
 
 /**
- * Any git remote, through git's plumbing: a session fetches the base commit without its trees,
- * then only the trees along the directories it changes (and the one blob it reads), writes the
- * new trees over references to the rest, and pushes the commit. The cost follows the depth of
- * the directories, not the size of the store. A server that ignores filters sends the base
- * commit's whole tree instead, which works the same, only slower.
+ * Any git remote, through git's plumbing run by simple-git: a session clones the base branch's
+ * commit without its trees, then fetches only the trees along the directories it changes (and
+ * the trees below them, and the one blob it reads), writes the new trees over references to the
+ * rest, and pushes the commit. The cost follows the depth and size of the directories, not the
+ * size of the store. A server that ignores filters sends the base commit's whole tree instead,
+ * which works the same, only slower.
  */
 export class GitPublisher implements Publisher {
   readonly description: string;

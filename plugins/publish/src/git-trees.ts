@@ -26,8 +26,9 @@ function parseEntry(line: string): TreeEntry {
 /**
  * Git plumbing on a partial repository that holds only what one change needs: the base commit,
  * the trees along the paths it touches, and the blobs it reads. Objects are fetched one by one
- * from the remote (a wanted tree comes alone under `--filter=tree:0`), so the cost
- * depends on the depth of a path, not on the size of the store. Lazy fetching is off: a command
+ * from the remote (a wanted tree comes alone under `--filter=tree:0`; a directory listed whole
+ * comes with the trees below it under `blob:none`), so the cost depends on the depth of a path
+ * and the size of the directories it lists, not on the size of the store. Lazy fetching is off: a command
  * that would need a missing object fails instead of quietly fetching every tree below it.
  * Every command speaks (no `-q`): simple-git waits 50 ms more for a command that prints nothing.
  */

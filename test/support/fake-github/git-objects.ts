@@ -58,8 +58,10 @@ export class GitObjects {
     }
   }
 
-  private write(type: string, body: Buffer): string {
+  /** Stores an object in the repository, unless it is there already (every object the fake knows is). */
+  private write(type: 'blob' | 'tree' | 'commit', body: Buffer): string {
     const sha = hash(type, body);
+    if ({ blob: this.blobs, tree: this.trees, commit: this.commits }[type].has(sha)) return sha;
     const dir = join(this.repository, 'objects', sha.slice(0, 2));
     if (!this.fanOut.has(dir)) mkdirSync(dir, { recursive: true }), this.fanOut.add(dir);
     try {
