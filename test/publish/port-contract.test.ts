@@ -138,7 +138,7 @@ describe('the publish port under generated sequences (fast-check)', () => {
       fc.asyncProperty(sequence, async steps => {
         await expectContract(steps);
       }),
-      { numRuns: Number(process.env.CONTRACT_RUNS ?? 12), endOnFailure: true },
+      { numRuns: Number(process.env.CONTRACT_RUNS ?? 10), endOnFailure: true },
     );
   });
 });

@@ -26,6 +26,7 @@ interface GraphqlEntry {
   name: string;
   oid: string;
   type: string;
+  /** The mode as a number: 33188 is 0o100644, 16384 a tree (as GitHub answers, e.g. github.com/k0shk0sh/FastHub/issues/1847). */
   mode: number;
 }
 
