@@ -136,7 +136,7 @@ describe('who may do what, on the real backend with the default permission polic
     const request = join(mkdtempSync(join(tmpdir(), 'pgg-server-')), 'shared-pg.yaml');
     writeFileSync(request, stringify({ apiVersion: 'postgres-gitops.dev/v1alpha1', kind: 'PostgreSQL', metadata: { name: 'shared-pg', namespace: 'platform' }, spec: { engine: 'cloudnative-pg', tenants: true, owner: 'group:default/platform-team' } }));
     // Not execFileSync: a blocked event loop lets the backend close the idle keep-alive connection under fetch's feet.
-    await promisify(execFile)(process.execPath, [join(__dirname, '..', 'renderer', 'bin', 'postgres-gitops.js'), 'publish', request, '--repo', store.url]);
+    await promisify(execFile)(process.execPath, [join(__dirname, '..', 'cli', 'bin', 'postgres-gitops.js'), 'publish', request, '--repo', store.url]);
     store.merge('postgres/worker-1/platform/shared-pg');
     await t.register(store.show('main', 'clusters/worker-1/postgres/platform/shared-pg/catalog-info.yaml')!, 'resource:default/shared-pg-platform-worker-1');
 
@@ -153,7 +153,11 @@ describe('who may do what, on the real backend with the default permission polic
     const retired = await t.runTask(await t.as('user:default/sam'), 'retire-postgresql', { entityRef: LEDGER });
     expect(ok(retired)).toEqual({ status: 'completed', log: '' });
     expect(summaryOf(retired.output)).toContain(`- \`user:default/sam\` is a member of \`group:default/platform-team\`, a platform group (access.platformGroups) that may act on any database; acting on the database \`${LEDGER}\` (postgres.database.decommission).`);
-    expect(store.files('postgres-retire/worker-1/team-a/ledger', LEDGER_DIR)).toEqual([]);
+    // A retired cloudnative-pg database keeps a record: the hibernated Cluster and what protects it, no catalog entity.
+    const kept = store.files('postgres-retire/worker-1/team-a/ledger', LEDGER_DIR);
+    expect(kept).toContain(`${LEDGER_DIR}/cluster-ledger-postgresql.yaml`);
+    expect(kept).not.toContain(`${LEDGER_DIR}/catalog-info.yaml`);
+    expect(store.show('postgres-retire/worker-1/team-a/ledger', `${LEDGER_DIR}/cluster-ledger-postgresql.yaml`)).toContain('cnpg.io/hibernation: "on"');
   });
 });
 

@@ -10,6 +10,7 @@ import { FakeGitHub, type RecordedRequest } from '../support/fake-github/server'
 import { fleetRequests, PROD_REQUEST, BASIC_REQUEST } from './fleet';
 import { benchActionContext } from './action-context';
 import { now, type Measurement } from './measure';
+import { failedMeasurement, missingOnGitHub } from './publish-outcome';
 import { round } from './render';
 
 const TOKEN = 'ghp_benchmarkToken0123456789abcdef';
@@ -54,16 +55,19 @@ function sequentialRounds(requests: RecordedRequest[]): number {
 }
 
 type Clock = { now(): number; sleep(ms: number): Promise<void> };
-type Runner = (github: FakeGitHub, c: Case, clock?: Clock) => Promise<void>;
+type Runner = (github: FakeGitHub, c: Case, branch: string, clock?: Clock) => Promise<void>;
 
-const ours = (pace: boolean): Runner => async (github, c, clock) => {
+const ours = (pace: boolean): Runner => async (github, c, branch, clock) => {
   const publisher = new GitHubPublisher({ owner: OWNER, repo: REPO, token: TOKEN, baseUrl: github.url, throttle: pace, pacingClock: clock, maxRetries: 3 });
-  const session = await publisher.open({ baseBranch: 'main', branch: 'bench/ours', directory: c.directory, requestFile: REQUEST_FILE });
+  const session = await publisher.open({ baseBranch: 'main', branch, directory: c.directory, requestFile: REQUEST_FILE });
   await session.publish({ files: c.files, title: 'bench', body: 'bench', commitMessage: 'bench', author: { name: 'b', email: 'b@example.test' }, draft: false, reviewers: [], labels: [] });
 };
 
+/** Planted: returns at once, as a publisher that silently publishes nothing would. The outcome check must catch it. */
+const noop: Runner = async () => undefined;
+
 /** Backstage's own publish:github:pull-request, given the same files in its workspace. */
-const backstage: Runner = async (github, c) => {
+const backstage: Runner = async (github, c, branch) => {
   const workspace = mkdtempSync(join(tmpdir(), 'bench-bs-'));
   try {
     for (const [path, content] of Object.entries(c.files)) {
@@ -74,13 +78,19 @@ const backstage: Runner = async (github, c) => {
     const integrations = ScmIntegrations.fromConfig(new ConfigReader({ integrations: { github: [{ host: 'github.com', apiBaseUrl: github.url, token: TOKEN }] } }));
     const action = createPublishGithubPullRequestAction({ integrations, githubCredentialsProvider: DefaultGithubCredentialsProvider.fromIntegrations(integrations) });
     await action.handler(
-      benchActionContext({ repoUrl: `github.com?owner=${OWNER}&repo=${REPO}`, branchName: 'bench/backstage', title: 'bench', description: 'bench', targetPath: c.directory }, workspace),
+      benchActionContext({ repoUrl: `github.com?owner=${OWNER}&repo=${REPO}`, branchName: branch, title: 'bench', description: 'bench', targetPath: c.directory }, workspace),
     );
   } finally {
     rmSync(workspace, { recursive: true, force: true });
   }
 };
 
+/**
+ * One subject on one case against a fresh fake GitHub. After it returns, its outcome is checked
+ * (the branch holds exactly the case's files, a pull request is open): a subject that did less
+ * is a failed measurement and gets no figure; one that failed with an error gets its error and
+ * how far it got (calls, 403s), but no time.
+ */
 async function measure(subject: string, runner: Runner, c: Case, mode: 'latency' | 'limits'): Promise<Measurement[]> {
   const timeScale = 60;
   const t0 = Date.now();
@@ -94,11 +104,16 @@ async function measure(subject: string, runner: Runner, c: Case, mode: 'latency'
     rateLimits: mode === 'limits' ? { clock, timeScale } : undefined,
   });
   await github.start();
+  const branch = `bench/${subject.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase()}`;
   const start = now();
   let outcome = 'success';
+  let failed = false;
   try {
-    await runner(github, c, mode === 'limits' ? clock : undefined);
+    await runner(github, c, branch, mode === 'limits' ? clock : undefined);
+    const missing = missingOnGitHub(github, { base: 'main', branch, directory: c.directory, files: c.files });
+    if (missing) outcome = failedMeasurement(missing);
   } catch (error) {
+    failed = true;
     outcome = `failed: ${String((error as Error).message).split('\n')[0].slice(0, 120)}`;
   } finally {
     await github.stop();
@@ -106,15 +121,26 @@ async function measure(subject: string, runner: Runner, c: Case, mode: 'latency'
   const wall = now() - start;
   const requests = github.requests;
   const base = { benchmark: mode === 'latency' ? 'pull request, 50 ms latency' : 'pull request, secondary rate limits', case: c.label, subject };
-  const rows: Measurement[] = [
+  const rows: Measurement[] = [{ ...base, metric: 'outcome', value: outcome, unit: '' }];
+  if (outcome !== 'success' && !failed) return rows;
+  rows.push(
     { ...base, metric: 'calls', value: requests.length, unit: 'requests' },
     { ...base, metric: 'content-generating calls', value: requests.filter(r => r.contentGenerating).length, unit: 'requests' },
-    { ...base, metric: 'sequential round trips', value: sequentialRounds(requests), unit: 'rounds' },
-    { ...base, metric: 'outcome', value: outcome, unit: '' },
-  ];
-  if (mode === 'latency') rows.push({ ...base, metric: 'wall time', value: round(wall / 1000, 2), unit: 's' });
-  else rows.push({ ...base, metric: '403 answers', value: requests.filter(r => r.status === 403).length, unit: 'requests' });
+  );
+  if (mode === 'limits') rows.push({ ...base, metric: '403 answers', value: requests.filter(r => r.status === 403).length, unit: 'requests' });
+  if (!failed) {
+    rows.push({ ...base, metric: 'sequential round trips', value: sequentialRounds(requests), unit: 'rounds' });
+    if (mode === 'latency') rows.push({ ...base, metric: 'wall time', value: round(wall / 1000, 2), unit: 's' });
+  }
   if (github.violations.length > 0) rows.push({ ...base, metric: 'API violations', value: github.violations.slice(0, 3).join(' | '), unit: '' });
+  return rows;
+}
+
+/** The planted no-op subject must come out as a failed measurement, or the check is broken and no figure can be trusted. */
+async function checkTheCheck(c: Case): Promise<Measurement[]> {
+  const rows = await measure('planted no-op (must be caught)', noop, c, 'latency');
+  const outcome = String(rows.find(r => r.metric === 'outcome')?.value);
+  if (!outcome.startsWith('failed measurement')) throw new Error(`the outcome check let a subject that published nothing through (${outcome})`);
   return rows;
 }
 
@@ -122,6 +148,7 @@ export async function pullRequestBenchmarks(): Promise<Measurement[]> {
   const rows: Measurement[] = [];
   // The fake compiles its OpenAPI validators on first use: warm it up so no subject pays for that.
   await measure('warm-up', ours(false), cases()[0], 'latency');
+  rows.push(...(await checkTheCheck(cases()[0])));
   for (const c of cases()) {
     for (const mode of ['latency', 'limits'] as const) {
       rows.push(...(await measure('postgres-gitops (paced by the limits, default)', ours(true), c, mode)));

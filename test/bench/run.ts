@@ -11,6 +11,7 @@ import { fleetPlanBenchmarks } from './fleet-plan';
 import { fleetPublishBenchmarks } from './fleet-publish';
 import { browserPreviewBenchmarks } from './browser-preview';
 import { pipelineImageBenchmarks } from './pipeline-image';
+import { gitRunnerBenchmarks } from './git-runners';
 
 const DOCS = join(__dirname, '..', '..', '..', 'docs');
 
@@ -42,6 +43,8 @@ async function main() {
   const prs = await pullRequestBenchmarks();
   log('state store at 100, 1,000 and 10,000 databases...');
   const store = await stateStoreBenchmarks();
+  log('git publisher: simple-git against git spawned directly...');
+  const runners = await gitRunnerBenchmarks();
   log('fleet plan at 100, 1,000 and 10,000 databases...');
   const fleetPlan = fleetPlanBenchmarks();
   log('fleet publish of 100 pull requests...');
@@ -52,13 +55,14 @@ async function main() {
   const pipelineImage = pipelineImageBenchmarks();
   log('memory...');
   const memory = memoryBenchmarks();
-  const all = [...render, ...prs, ...store, ...fleetPlan, ...fleetPublish, ...preview, ...pipelineImage, ...memory];
+  const all = [...render, ...prs, ...store, ...runners, ...fleetPlan, ...fleetPublish, ...preview, ...pipelineImage, ...memory];
 
   const prGroups = ['one database', '200 files'].map(c => ({
     label: c,
     bars: [
-      { name: 'postgres-gitops', value: Number(find(prs, 'pull request, 50 ms latency', c, 'postgres-gitops (unpaced)', 'calls')) },
-      { name: 'Backstage publish:github:pull-request', value: Number(find(prs, 'pull request, 50 ms latency', c, 'Backstage', 'calls')) },
+      // A failed measurement has no figure: its bar is 0.
+      { name: 'postgres-gitops', value: Number(find(prs, 'pull request, 50 ms latency', c, 'postgres-gitops (unpaced)', 'calls') ?? 0) },
+      { name: 'Backstage publish:github:pull-request', value: Number(find(prs, 'pull request, 50 ms latency', c, 'Backstage', 'calls') ?? 0) },
     ],
   }));
   const storeGroups = ['100 ', '1000 ', '10000 '].map(c => ({
@@ -86,17 +90,22 @@ async function main() {
     section('Pull requests on GitHub', prs, [
       'Against the local fake GitHub (every call checked against GitHub\'s OpenAPI description and GraphQL schema), the same files given to this project\'s publisher and to Backstage\'s `publish:github:pull-request`.',
       '(a) 50 ms injected latency per request: wall time. (b) GitHub\'s secondary rate limits enforced (100 concurrent; 80 content-generating requests a minute; 900 points a minute, writes 5): outcome. A simulated clock runs 60x faster, so a limit\'s minute passes in one real second.',
+      'After each subject returns, its outcome is checked on the fake: the branch exists, it holds exactly the case\'s files below the directory and nothing else differs from main, and a pull request from it is open. A subject that did less is a failed measurement and gets no figure; one that failed with an error shows how far it got (calls, 403 answers) but no time. A planted subject that does nothing must come out as a failed measurement, or the run stops.',
       'Content-generating calls here are every REST write (POST/PATCH/PUT/DELETE: blobs, trees, commits, refs, pull requests, reviewers, labels) and GraphQL mutations; reads (REST GET, GraphQL queries) are not. "Sequential round trips" counts requests that had to wait for the previous one.',
       '"Paced by the limits" is the default: a budget per account, shared by every publish in the process, holds a request only when the last minute leaves no room for it (80 content-generating requests, 900 points) or while GitHub\'s retry-after runs; one database never waits.',
       '',
       '![calls](bench-pull-request-calls.svg)',
     ].join('\n')),
     section('State store on plain git', store, [
-      'Opening a pull request for a new database as the store grows. Bytes are what the server\'s upload-pack sent (counted by a pack-objects hook); time is clone + write + commit + push, the median of five for the publisher. The store is built in a child process, so the measuring process stays as small at 10,000 databases as at 100 (a large heap makes every git it spawns slower).',
+      'Opening a pull request for a new database as the store grows. Bytes are what the server\'s upload-pack sent (counted by a pack-objects hook); time is clone + write + commit + push, the median of five for the publisher. After every run its branch must hold exactly the new database on top of main, or the figure is a failed measurement. The store is built in a child process, so the measuring process stays as small at 10,000 databases as at 100 (a large heap makes every git it spawns slower).',
       '',
       '![bytes](bench-state-store-bytes.svg)',
       '',
       storeVerdict(store),
+    ].join('\n')),
+    section('Git publisher: simple-git against git spawned directly', runners, [
+      'The git publisher opening a session and publishing a new database on a store of 1,000 databases, through simple-git (what ships: `raw()`, and its `input` option for the commands fed on stdin) and through the same git commands spawned directly (the yardstick), with the same narrowed environment. Eleven runs of each, alternating, after one warm-up of each; figures are medians; every run\'s branch is checked.',
+      'simple-git waits 50 ms more for a command that prints nothing, so the publisher runs none that way (no `-q`; the branch is asked for with the base, which exists). Target: within 1.10x of the direct runner.',
     ].join('\n')),
     section('Fleet plan', fleetPlan, [
       '`postgres-gitops fleet plan` on a store of N databases on ten clusters (sizes, profiles, majors 14 to 17, minors pinned at x.1), in a fresh process with both cores, against the yardstick: a single-threaded render of the same stored requests.',

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REQUEST_FILE, renderDatabase } from '@postgres-gitops/renderer';
 import { ChangedMeanwhileError, GitPublisher } from '@postgres-gitops/publish';
+import { gitEnvironment, simpleGitRunner } from '../../plugins/publish/src/git-runner';
 import { GitTrees } from '../../plugins/publish/src/git-trees';
 import { createStateStore, type StateStore } from '../support/state-store';
 
@@ -23,19 +24,17 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(work, { recursive: true, force: true }));
 
-async function partialRepository(url: string) {
-  const trees = new GitTrees(join(work, 'repo.git'));
-  await trees.git(['init', '-q', '--bare']);
-  await trees.git(['remote', 'add', 'origin', url]);
-  return trees;
+function emptyRepository() {
+  const gitDir = join(work, 'repo.git');
+  return new GitTrees(gitDir, simpleGitRunner({ cwd: work, env: gitEnvironment(gitDir) }));
 }
 
 const objectsIn = (trees: GitTrees) => trees.git(['cat-file', '--batch-all-objects', '--batch-check=%(objecttype)']).then(o => o.split('\n').filter(Boolean));
 
 describe('reading a state store tree by tree', () => {
   it('fetches the commit, the trees along one path and one blob, and nothing of the 299 other databases', async () => {
-    const trees = await partialRepository(store.url);
-    const base = (await trees.fetchCommit('refs/heads/main'))!;
+    const trees = emptyRepository();
+    const base = (await trees.cloneBranch(store.url, 'main'))!;
     const entry = await trees.resolve(base.tree, 'clusters/worker-1/postgres/team-3/db-13/request.yaml');
     expect(entry).toMatchObject({ type: 'blob', name: 'request.yaml' });
     expect(await trees.blobText(entry!.oid)).toBe('name: db-13\n');
@@ -45,8 +44,10 @@ describe('reading a state store tree by tree', () => {
     await expect(trees.git(['cat-file', '-e', sibling!.oid])).rejects.toThrow();
   });
 
-  it('says so when the ref is not there', async () => {
-    const trees = await partialRepository(store.url);
+  it('says so when the branch is not there', async () => {
+    expect(await emptyRepository().cloneBranch(store.url, 'no-such-branch')).toBeUndefined();
+    const trees = emptyRepository();
+    await trees.cloneBranch(store.url, 'main');
     expect(await trees.fetchCommit('refs/heads/no-such-branch')).toBeUndefined();
   });
 });

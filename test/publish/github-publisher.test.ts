@@ -97,6 +97,38 @@ describe('GitHubPublisher against a fake GitHub that checks every call against t
     expect(github.pulls).toHaveLength(2);
   });
 
+  it('a directory with subdirectories: one more read (its tree, recursive) tells what to remove at every depth; still four writes', async () => {
+    const directory = 'clusters/worker-1/postgres/bulk';
+    const target = { baseBranch: 'main', branch: 'postgres-fleet/bulk', directory, requestFile: REQUEST_FILE };
+    const change = (files: Record<string, string>) => ({ ...changeFor({}).change, files: Object.fromEntries(Object.entries(files).map(([p, c]) => [`${directory}/${p}`, c])) });
+    let session = await publisher.open(target);
+    expect(await session.publish(change({ 'orders/request.yaml': 'o\n', 'orders/backup/cronjob.yaml': 'c\n', 'billing/request.yaml': 'b\n' }))).toMatchObject({ changed: true });
+    github.merge(1);
+    github.requests.length = 0;
+
+    session = await publisher.open({ ...target, branch: 'postgres-fleet/bulk-2' });
+    expect(session.existingBlobs).toEqual(Object.fromEntries([`${directory}/billing/request.yaml`, `${directory}/orders/backup/cronjob.yaml`, `${directory}/orders/request.yaml`].map(p => [p, expect.stringMatching(/^[0-9a-f]{40}$/)])));
+    const result = await session.publish(change({ 'orders/request.yaml': 'o, changed\n', 'ledger/request.yaml': 'l\n' }));
+    expect(result).toMatchObject({ changed: true, commitSha: github.refs.get('refs/heads/postgres-fleet/bulk-2') });
+    expect(github.requests.map(r => r.operation)).toEqual(['graphql', 'git/get-tree', 'git/create-tree', 'git/create-commit', 'git/create-ref', 'pulls/create']);
+    expect(Object.keys(github.filesAt('postgres-fleet/bulk-2')).filter(p => p.startsWith(directory)).sort()).toEqual([`${directory}/ledger/request.yaml`, `${directory}/orders/request.yaml`]);
+  });
+
+  it('a path below the directory that turns from a file into a directory is written as the directory\'s own tree (one more call)', async () => {
+    const directory = 'clusters/worker-1/postgres/team-a/orders';
+    const target = { baseBranch: 'main', branch: 'postgres/worker-1/team-a/orders', directory, requestFile: REQUEST_FILE };
+    const change = (files: Record<string, string>) => ({ ...changeFor({}).change, files: Object.fromEntries(Object.entries(files).map(([p, c]) => [`${directory}/${p}`, c])) });
+    let session = await publisher.open(target);
+    await session.publish(change({ 'request.yaml': 'r\n', conf: 'a file\n' }));
+    github.merge(1);
+    github.requests.length = 0;
+    session = await publisher.open({ ...target, branch: 'flip' });
+    expect(await session.publish(change({ 'request.yaml': 'r\n', 'conf/now.yaml': 'a directory\n' }))).toMatchObject({ changed: true });
+    expect(github.requests.map(r => r.operation)).toEqual(['graphql', 'git/create-tree', 'git/create-tree', 'git/create-commit', 'git/create-ref', 'pulls/create']);
+    expect(github.filesAt('flip')[`${directory}/conf/now.yaml`]).toBe('a directory\n');
+    expect(github.filesAt('flip')[`${directory}/conf`]).toBeUndefined();
+  });
+
   it('never shows the token in errors', async () => {
     const wrong = new GitHubPublisher({ owner: 'acme', repo: 'state', token: 'ghp_wrongTokenValue123456', baseUrl: github.url, maxRetries: 0, throttle: false });
     const error = await wrong.open(changeFor({}).target).then(() => new Error('expected failure'), (e: Error) => e);

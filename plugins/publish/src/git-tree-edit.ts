@@ -48,7 +48,7 @@ async function applyEdits(trees: GitTrees, tree: string | undefined, edits: Edit
 
 /**
  * The base tree with each directory replaced by the files under it (a directory without files
- * is removed), written with plumbing: the trees outside the directories' paths are referenced,
+ * is removed; the files are checked to lie within the directories before), written with plumbing: the trees outside the directories' paths are referenced,
  * never fetched.
  */
 export async function replaceDirectories(trees: GitTrees, baseTree: string, directories: string[], files: Record<string, string>): Promise<string> {
@@ -60,7 +60,5 @@ export async function replaceDirectories(trees: GitTrees, baseTree: string, dire
     const inside = paths.flatMap((p, i): [string, string][] => (p.startsWith(prefix) ? [[p.slice(prefix.length), blobs[i]]] : []));
     edits.set(directory, inside.length > 0 ? { mode: '040000', type: 'tree', oid: await treeOfFiles(trees, inside), name: '' } : undefined);
   }
-  const outside = paths.filter(p => !directories.some(d => p.startsWith(`${d}/`)));
-  if (outside.length > 0) throw new Error(`files outside the change's directories: ${outside.slice(0, 3).join(', ')}`);
   return (await applyEdits(trees, baseTree, edits)) ?? (await trees.writeTree([]));
 }

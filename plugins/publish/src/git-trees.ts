@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { GitRunner } from './git-runner';
 
 /** One line of `git ls-tree`: a file (blob) or a directory (tree) of a tree object. */
 export interface TreeEntry {
@@ -10,56 +10,80 @@ export interface TreeEntry {
   name: string;
 }
 
+/** A commit and its root tree. */
+export interface CommitRef {
+  commit: string;
+  tree: string;
+}
+
+/** One line of `ls-tree -z`: "<mode> <type> <oid>\t<name>". */
+function parseEntry(line: string): TreeEntry {
+  const tab = line.indexOf('\t');
+  const [mode, type, oid] = line.slice(0, tab).split(' ');
+  return { mode, type: type as TreeEntry['type'], oid, name: line.slice(tab + 1) };
+}
+
 /**
  * Git plumbing on a partial repository that holds only what one change needs: the base commit,
  * the trees along the paths it touches, and the blobs it reads. Objects are fetched one by one
- * from the remote (a wanted tree comes alone under `--filter=tree:0`), so the cost
- * depends on the depth of a path, not on the size of the store. Lazy fetching is off: a command
+ * from the remote (a wanted tree comes alone under `--filter=tree:0`; a directory listed whole
+ * comes with the trees below it under `blob:none`), so the cost depends on the depth of a path
+ * and the size of the directories it lists, not on the size of the store. Lazy fetching is off: a command
  * that would need a missing object fails instead of quietly fetching every tree below it.
+ * Every command speaks (no `-q`): simple-git waits 50 ms more for a command that prints nothing.
  */
 export class GitTrees {
-  private readonly env = { ...process.env, GIT_NO_LAZY_FETCH: '1', GIT_TERMINAL_PROMPT: '0' };
   private readonly listed = new Map<string, TreeEntry[]>();
+  /** Objects fetched (a tree, or a tree with every tree below it), so none is asked for twice. */
+  private readonly present = new Set<string>();
+  /** The server ignored the filter and sent the whole tree with the commit: nothing is fetched. */
+  private complete = false;
 
-  constructor(private readonly gitDir: string) {}
+  /** `gitDir` is the repository the runner's git works on (its GIT_DIR). */
+  constructor(
+    private readonly gitDir: string,
+    readonly git: GitRunner,
+  ) {}
 
-  /** git on this repository; `input` goes to its stdin (mktree, fast-import, commit-tree). */
-  git(args: string[], input?: string): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const child = spawn('git', ['--git-dir', this.gitDir, ...args], { env: this.env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout!.on('data', d => (stdout += d));
-      child.stderr!.on('data', d => (stderr += d));
-      child.on('error', reject);
-      child.on('close', code => (code === 0 ? resolve(stdout) : reject(new Error(`git ${args.join(' ')} failed: ${stderr.trim()}`))));
-      // A git that stops reading early reports its own failure on close; the broken pipe adds nothing.
-      child.stdin?.on('error', () => undefined).end(input);
-    });
+  /**
+   * Creates the repository as a clone of one branch of the remote that holds its commit only
+   * (no tree, no blob): the branch's commit, or undefined when the remote has no such branch.
+   */
+  async cloneBranch(remote: string, branch: string): Promise<CommitRef | undefined> {
+    try {
+      await this.git(['clone', '--bare', '--depth=1', '--filter=tree:0', '--no-tags', '--single-branch', '--branch', branch, remote, this.gitDir]);
+    } catch (error) {
+      if (/Remote branch .* not found in upstream|couldn't find remote ref/i.test(String((error as Error).message))) return undefined;
+      throw error;
+    }
+    const base = await this.commitOf(`refs/heads/${branch}`);
+    this.complete = await this.git(['cat-file', '-t', base.tree]).then(() => true, () => false);
+    return base;
   }
 
   /** The commit a remote ref points at, fetched without its trees; undefined when the ref does not exist. */
-  async fetchCommit(ref: string): Promise<{ commit: string; tree: string } | undefined> {
+  async fetchCommit(ref: string): Promise<CommitRef | undefined> {
     try {
-      await this.git(['-c', 'fetch.negotiationAlgorithm=noop', 'fetch', '-q', '--depth=1', '--filter=tree:0', '--no-tags', 'origin', ref]);
+      await this.git(['-c', 'fetch.negotiationAlgorithm=noop', 'fetch', '--depth=1', '--filter=tree:0', '--no-tags', 'origin', ref]);
     } catch (error) {
       if (/couldn't find remote ref/i.test(String((error as Error).message))) return undefined;
       throw error;
     }
-    const commit = (await this.git(['rev-parse', 'FETCH_HEAD'])).trim();
+    return this.commitOf('FETCH_HEAD');
+  }
+
+  private async commitOf(rev: string): Promise<CommitRef> {
+    const commit = (await this.git(['rev-parse', rev])).trim();
     // Read from the commit object itself: peeling with rev-parse would want the (absent) tree.
     const tree = /^tree ([0-9a-f]+)$/m.exec(await this.git(['cat-file', 'commit', commit]))![1];
     return { commit, tree };
   }
 
-  private async has(oid: string): Promise<boolean> {
-    return this.git(['cat-file', '-e', oid]).then(() => true, () => false);
-  }
-
-  /** Brings one object from the remote; a tree comes without the trees and blobs below it. */
-  private async fetchObject(oid: string, filter: string) {
-    if (await this.has(oid)) return;
-    await this.git(['-c', 'fetch.negotiationAlgorithm=noop', 'fetch', '-q', `--filter=${filter}`, '--no-tags', '--no-write-fetch-head', 'origin', oid]);
+  /** Brings one object from the remote: under tree:0 a tree comes alone, under blob:none with every tree below it. */
+  private async fetchObject(oid: string, filter: 'tree:0' | 'blob:none') {
+    if (this.complete || this.present.has(oid)) return;
+    await this.git(['-c', 'fetch.negotiationAlgorithm=noop', 'fetch', `--filter=${filter}`, '--no-tags', 'origin', oid]);
+    this.present.add(oid);
   }
 
   /** The entries of a tree, fetching the tree itself when it is not here yet. */
@@ -67,16 +91,21 @@ export class GitTrees {
     const known = this.listed.get(tree);
     if (known) return known;
     await this.fetchObject(tree, 'tree:0');
-    const entries = (await this.git(['ls-tree', '-z', tree]))
-      .split('\0')
-      .filter(Boolean)
-      .map(line => {
-        const [meta, name] = line.split('\t');
-        const [mode, type, oid] = meta.split(' ');
-        return { mode, type: type as TreeEntry['type'], oid, name };
-      });
+    const entries = (await this.git(['ls-tree', '-z', tree])).split('\0').filter(Boolean).map(parseEntry);
     this.listed.set(tree, entries);
     return entries;
+  }
+
+  /**
+   * Every path below a tree that is not a tree, at any depth, by path relative to it: the tree
+   * comes with all the trees below it in one fetch (no blob), and is listed by one command.
+   */
+  async leavesBelow(tree: string): Promise<TreeEntry[]> {
+    await this.fetchObject(tree, 'blob:none');
+    const lines = (await this.git(['ls-tree', '-r', '-t', '-z', tree])).split('\0').filter(Boolean);
+    const entries = lines.map(parseEntry);
+    for (const e of entries) if (e.type === 'tree') this.present.add(e.oid);
+    return entries.filter(e => e.type !== 'tree');
   }
 
   /** The object at a path below a tree ("a/b/c"), or undefined when there is none. */
@@ -101,7 +130,7 @@ export class GitTrees {
     // One process for every blob: fast-import takes them inline and reports each mark's id.
     const stream = contents.map((c, i) => `blob\nmark :${i + 1}\ndata ${Buffer.byteLength(c)}\n${c}\n`).join('');
     const marks = join(this.gitDir, 'postgres-gitops-marks');
-    await this.git(['fast-import', '--quiet', `--export-marks=${marks}`], stream);
+    await this.git(['fast-import', `--export-marks=${marks}`], stream);
     const ids = new Map((await readFile(marks, 'utf8')).split('\n').filter(Boolean).map(l => {
       const [mark, oid] = l.split(' ');
       return [Number(mark.slice(1)), oid] as const;

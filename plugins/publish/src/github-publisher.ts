@@ -4,7 +4,10 @@ import { gitBlobSha } from './git-blob';
 import { budgetFor, type PacingClock } from './github-pacing';
 import { withRetries } from './github-retry';
 import { redactError } from './redact';
-import { directoriesOf, type ChangeSet, type PublishResult, type PublishSession, type Publisher, type PublishTarget, type PullRequestRef } from './types';
+import { ancestorsOf, assertChangeWithin, filesBelow } from './changes';
+import { readDirectory, stateQuery, type DirectoryState, type Leaf, type LeafMode, type StateResult } from './github-state';
+import { treeOid } from './git-tree-oid';
+import { directoriesOf, type ChangeSet, type FileSet, type PublishResult, type PublishSession, type Publisher, type PublishTarget, type PullRequestRef } from './types';
 
 export interface GitHubPublisherOptions {
   owner: string;
@@ -29,88 +32,40 @@ export interface GitHubPublisherOptions {
   pacingClock?: PacingClock;
 }
 
-/** Everything a publish needs to know, read in one GraphQL round trip: a pair of listings per directory. */
-export function stateQuery(directories: number): string {
-  const indexes = [...Array(directories).keys()];
-  const variables = indexes.map(i => `, $baseDir${i}: String!, $headDir${i}: String!`).join('');
-  const listings = indexes
-    .map(i => `    baseDir${i}: object(expression: $baseDir${i}) { ... on Tree { entries { name oid type } } }
-    headDir${i}: object(expression: $headDir${i}) { ... on Tree { entries { name oid type } } }`)
-    .join('\n');
-  return `query PostgresGitopsState($owner: String!, $repo: String!, $baseRef: String!, $headRef: String!, $requestPath: String!${variables}) {
-  repository(owner: $owner, name: $repo) {
-    base: ref(qualifiedName: $baseRef) { target { oid ... on Commit { tree { oid } } } }
-    head: ref(qualifiedName: $headRef) {
-      target { oid ... on Commit { author { email } } }
-      associatedPullRequests(states: OPEN, first: 1) { nodes { number url } }
-    }
-    request: object(expression: $requestPath) { ... on Blob { text } }
-${listings}
-  }
-}`;
-}
-
 const FILE_QUERY = `query PostgresGitopsFile($owner: String!, $repo: String!, $expression: String!) {
   repository(owner: $owner, name: $repo) { object(expression: $expression) { ... on Blob { text } } }
 }`;
 
-interface TreeEntry {
-  name: string;
-  oid: string;
-  type: string;
-}
+/** One entry of a tree to create: a file with its content inline, a path removed, or a whole directory by its tree id. */
+type NewEntry =
+  | { path: string; mode: '100644'; type: 'blob'; content: string }
+  | { path: string; mode: LeafMode; type: 'blob' | 'commit'; sha: null }
+  | { path: string; mode: '040000'; type: 'tree'; sha: string };
 
-type Listing = { entries: TreeEntry[] } | null;
-
-interface StateResult {
-  repository: ({
-    base: { target: { oid: string; tree: { oid: string } } } | null;
-    head: { target: { oid: string; author?: { email: string | null } | null }; associatedPullRequests: { nodes: PullRequestRef[] } } | null;
-    request: { text: string } | null;
-  } & Record<`baseDir${number}` | `headDir${number}`, Listing>) | null;
-}
-
-/** The base and head listings of one directory of the change. */
-interface DirectoryState {
-  directory: string;
-  base?: TreeEntry[];
-  head?: TreeEntry[];
-}
-
-/** The files as `name=blob id` of a directory listing, sorted, to compare without fetching blobs. */
-function blobListing(files: Record<string, string>, directory: string): string[] {
-  return Object.entries(files).map(([path, content]) => `${path.slice(directory.length + 1)}=${gitBlobSha(content)}`).sort();
-}
-
-function filesUnder(files: Record<string, string>, directory: string): Record<string, string> {
-  return Object.fromEntries(Object.entries(files).filter(([path]) => path.startsWith(`${directory}/`) && !path.slice(directory.length + 1).includes('/')));
-}
-
-/** Whether a directory listing holds exactly the wanted files. */
-function sameFiles(entries: TreeEntry[] | undefined, wanted: string[]): boolean {
-  const present = (entries ?? []).map(e => `${e.name}=${e.oid}`).sort();
-  return wanted.length === present.length && wanted.every((w, i) => w === present[i]);
+/**
+ * Whether a path changes between file and directory below this directory ("a" a file on the
+ * base, "a/b" wanted, or the other way round). GitHub documents what a tree's entries do to the
+ * paths they name, not what removing "a" and writing "a/b" in one tree does; such a directory is
+ * written whole instead.
+ */
+function changesKind(leaves: Map<string, unknown>, wanted: FileSet): boolean {
+  return Object.keys(wanted).some(p => ancestorsOf(p).some(a => leaves.has(a))) || [...leaves.keys()].some(p => ancestorsOf(p).some(a => Object.hasOwn(wanted, a)));
 }
 
 class GitHubSession implements PublishSession {
   readonly existingRequest?: string;
   readonly existingBlobs: Record<string, string>;
-  private readonly directories: DirectoryState[];
 
   constructor(
     private readonly client: Octokit,
     private readonly options: GitHubPublisherOptions,
     private readonly target: PublishTarget,
     private readonly state: NonNullable<StateResult['repository']>,
+    private readonly directories: DirectoryState[],
   ) {
     this.existingRequest = state.request?.text;
-    this.directories = directoriesOf(target).map((directory, i) => ({
-      directory,
-      base: state[`baseDir${i}`]?.entries,
-      head: state[`headDir${i}`]?.entries,
-    }));
     this.existingBlobs = Object.fromEntries(
-      this.directories.flatMap(d => (d.base ?? []).filter(e => e.type === 'blob').map(e => [`${d.directory}/${e.name}`, e.oid])),
+      directories.flatMap(d => [...d.leaves].filter(([, leaf]) => leaf.type === 'blob').map(([path, leaf]) => [`${d.directory}/${path}`, leaf.oid])),
     );
   }
 
@@ -132,28 +87,19 @@ class GitHubSession implements PublishSession {
     const { base, head } = this.state;
     const openPr = head?.associatedPullRequests.nodes[0];
     if (!base) throw new Error(`base branch "${target.baseBranch}" not found in ${owner}/${repo}`);
+    assertChangeWithin(change.files, this.directories.map(d => d.directory));
 
-    const wanted = this.directories.map(d => blobListing(filesUnder(change.files, d.directory), d.directory));
-    if (this.directories.every((d, i) => sameFiles(d.base, wanted[i]))) {
-      return { branch: target.branch, changed: false, commitSha: base.target.oid };
-    }
-    if (head && openPr && this.directories.every((d, i) => sameFiles(d.head, wanted[i]))) {
-      return { branch: target.branch, changed: false, commitSha: head.target.oid, pullRequest: openPr };
+    // Each directory compares by one tree id, computed here as git would write it: no file is fetched.
+    const wanted = this.directories.map(d => ({ ...d, files: filesBelow(change.files, d.directory) }));
+    const wantedTrees = wanted.map(d => treeOid(d.files));
+    if (wanted.every((d, i) => wantedTrees[i] === d.baseTree)) return { branch: target.branch, changed: false, already: 'merged' };
+    if (head && openPr && wanted.every((d, i) => wantedTrees[i] === d.headTree)) {
+      return { branch: target.branch, changed: false, already: 'proposed', pullRequest: openPr };
     }
 
-    const removed = this.directories
-      .flatMap(d => (d.base ?? []).map(e => `${d.directory}/${e.name}`))
-      .filter(path => !(path in change.files))
-      .map(path => ({ path, mode: '100644' as const, type: 'blob' as const, sha: null }));
-    const tree = await client.rest.git.createTree({
-      owner,
-      repo,
-      base_tree: base.target.tree.oid,
-      tree: [
-        ...Object.entries(change.files).map(([path, content]) => ({ path, mode: '100644' as const, type: 'blob' as const, content })),
-        ...removed,
-      ],
-    });
+    const entries: NewEntry[] = [];
+    for (const d of wanted) entries.push(...(await this.entriesFor(d.directory, d.leaves, d.files)));
+    const tree = await client.rest.git.createTree({ owner, repo, base_tree: base.target.tree.oid, tree: entries });
     const commit = await client.rest.git.createCommit({
       owner,
       repo,
@@ -197,6 +143,31 @@ class GitHubSession implements PublishSession {
   }
 
   /**
+   * The tree entries that turn the base's directory into exactly `files`: files whose content or
+   * mode differ, inline; every other path below it on the base, removed (GitHub refuses to remove
+   * a path that is not there, so only listed ones are named). A directory where a path changes
+   * between file and directory is written as its own tree first (one more call) and replaces the
+   * base's directory by id.
+   */
+  private async entriesFor(directory: string, leaves: Map<string, Leaf>, files: FileSet): Promise<NewEntry[]> {
+    const { owner, repo } = this.options;
+    if (Object.keys(files).length > 0 && changesKind(leaves, files)) {
+      const inline = Object.entries(files).map(([path, content]) => ({ path, mode: '100644' as const, type: 'blob' as const, content }));
+      const whole = await this.client.rest.git.createTree({ owner, repo, tree: inline });
+      return [{ path: directory, mode: '040000', type: 'tree', sha: whole.data.sha }];
+    }
+    const entries: NewEntry[] = [];
+    for (const [path, content] of Object.entries(files)) {
+      const leaf = leaves.get(path);
+      if (leaf?.oid !== gitBlobSha(content) || leaf.mode !== '100644') entries.push({ path: `${directory}/${path}`, mode: '100644', type: 'blob', content });
+    }
+    for (const [path, leaf] of leaves) {
+      if (!Object.hasOwn(files, path)) entries.push({ path: `${directory}/${path}`, mode: leaf.mode, type: leaf.type, sha: null });
+    }
+    return entries;
+  }
+
+  /**
    * Creates the branch. A retry after a lost response finds the ref already there: fine when it
    * is ours (the same commit), "changed meanwhile" when someone else created it first.
    */
@@ -230,7 +201,12 @@ class GitHubSession implements PublishSession {
   async close(): Promise<void> {}
 }
 
-/** GitHub and GitHub Enterprise through the Git Data API: the number of calls does not grow with files. */
+/**
+ * GitHub and GitHub Enterprise through the Git Data API: the number of calls does not grow with
+ * files. A session reads in one GraphQL query (plus one recursive tree read for a directory that
+ * has subdirectories); a publish writes one tree with inline contents, one commit, one ref and
+ * one pull request.
+ */
 export class GitHubPublisher implements Publisher {
   readonly description: string;
   private readonly client: Octokit;
@@ -274,8 +250,10 @@ export class GitHubPublisher implements Publisher {
         requestPath: `${target.baseBranch}:${target.directory}/${target.requestFile}`,
         ...Object.fromEntries(directories.flatMap((d, i) => [[`baseDir${i}`, `${target.baseBranch}:${d}`], [`headDir${i}`, `${target.branch}:${d}`]])),
       });
-      if (!state.repository) throw new Error(`repository ${this.options.owner}/${this.options.repo} not found or not accessible`);
-      return new GitHubSession(this.client, this.options, target, state.repository);
+      const repository = state.repository;
+      if (!repository) throw new Error(`repository ${this.options.owner}/${this.options.repo} not found or not accessible`);
+      const read = directories.map((d, i) => readDirectory(this.client, this.options.owner, this.options.repo, d, repository, i));
+      return new GitHubSession(this.client, this.options, target, repository, await Promise.all(read));
     } catch (error) {
       throw redactError(error, [this.options.token]);
     }

@@ -4,10 +4,11 @@
  *
  * @packageDocumentation
  */
-export type { ChangeSet, FileSet, PublishResult, PublishSession, PublishTarget, Publisher, PullRequestRef } from './types';
+export type { ChangeSet, FileSet, PublishedChange, PublishResult, PublishSession, PublishTarget, Publisher, PullRequestRef, UnchangedResult } from './types';
 export { GitHubPublisher, type GitHubPublisherOptions } from './github-publisher';
 export { ChangedMeanwhileError } from './errors';
 export { GitPublisher, normalizeRemote, type GitPublisherOptions, type MergeRequestMode } from './git-publisher';
+export type { GitRunner, GitRunnerFactory } from './git-runner';
 export { isGitRemote, parseGitHubRepoUrl } from './remotes';
 export { redact, redactError } from './redact';
 export { gitBlobSha } from './git-blob';

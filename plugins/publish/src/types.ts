@@ -21,7 +21,11 @@ export function directoriesOf(target: PublishTarget): string[] {
 }
 
 export interface ChangeSet {
-  /** Every file of the target's directories; files under them that are not listed are removed. */
+  /**
+   * Every file of the target's directories, at any depth below them; files under them that are
+   * not listed are removed, and a directory given no file is removed. A file outside the
+   * directories is refused.
+   */
   files: FileSet;
   title: string;
   body: string;
@@ -37,14 +41,37 @@ export interface PullRequestRef {
   url: string;
 }
 
-export interface PublishResult {
+/**
+ * What a publish did. `changed: true`: this run made a commit (`commitSha`) with exactly the
+ * change's directories on top of the base branch, and pushed the branch to it. `changed: false`:
+ * no commit, no push, no new pull request, and no `commitSha` (a publisher never reports a commit
+ * it did not make); `already` says where the change already is.
+ */
+export type PublishResult = PublishedChange | UnchangedResult;
+
+export interface PublishedChange {
+  changed: true;
+  /** The branch this run pushed. */
   branch: string;
-  /** False when nothing changed: no commit, no push, no new pull request. */
-  changed: boolean;
-  /** The branch already existed (an earlier run, not yet merged): a change replaced what it held. */
-  branchExisted?: boolean;
-  commitSha?: string;
-  /** Absent where the host has no pull requests (a bare repository). */
+  /** The commit this run made: the change's directories on top of the base branch. */
+  commitSha: string;
+  /** The branch already existed (an earlier run, not yet merged): this commit replaced what it held. */
+  branchExisted: boolean;
+  /** The pull request proposing the branch; absent where the host has no pull requests (a bare repository). */
+  pullRequest?: PullRequestRef;
+}
+
+export interface UnchangedResult {
+  changed: false;
+  /** The branch the change would go to; it exists only when `already` is "proposed". */
+  branch: string;
+  /**
+   * "merged": the base branch already holds exactly these directories, so there is nothing to
+   * propose (the branch, if any, was left as it was). "proposed": the branch already holds them
+   * (a re-run of a change not yet merged; on GitHub, with its pull request open).
+   */
+  already: 'merged' | 'proposed';
+  /** The open pull request already proposing the change ("proposed" on GitHub). */
   pullRequest?: PullRequestRef;
 }
 
@@ -52,7 +79,7 @@ export interface PublishResult {
 export interface PublishSession {
   /** The request file of the directory on the base branch, when the directory exists there. */
   readonly existingRequest?: string;
-  /** Git blob ids of the files of the target's directories on the base branch, by path from the repository root. */
+  /** Git blob ids of the files of the target's directories on the base branch, at any depth below them, by path from the repository root. */
   readonly existingBlobs: Record<string, string>;
   publish(change: ChangeSet): Promise<PublishResult>;
   close(): Promise<void>;

@@ -1,6 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { GitObjects } from './git-objects';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GitObjects, GitRefs, initRepository, type Entry } from './git-objects';
 import { bodyProblems, findOperation, prepareOperations } from './openapi';
 import { executeGitHubGraphql, githubSchema } from './graphql-api';
 import { SecondaryRateLimits, type Clock } from './rate-limits';
@@ -13,8 +16,14 @@ export interface FakeGitHubOptions {
   login?: string;
   /** More accounts, by token: a user's own OAuth token and their login, for pull requests opened as them. */
   users?: Record<string, string>;
-  /** Initial files on the default branch. */
+  /** Initial files on the default branch (of a new repository). */
   files?: Record<string, string>;
+  /**
+   * Serve this bare repository: its objects and refs, and every object and ref the fake stores
+   * lands in it. Default: a new repository in a temporary directory holding `files` on the
+   * default branch, removed by stop().
+   */
+  repository?: string;
   defaultBranch?: string;
   /** Injected latency per request, for wall-time measurements. */
   latencyMs?: number;
@@ -92,8 +101,11 @@ class StateConflict extends HttpError {
  */
 export class FakeGitHub {
   readonly requests: RecordedRequest[] = [];
-  readonly objects = new GitObjects();
-  readonly refs = new Map<string, string>();
+  readonly objects: GitObjects;
+  readonly refs = new GitRefs();
+  /** The bare repository the fake serves. */
+  readonly repository: string;
+  private readonly ownRepository?: string;
   readonly pulls: PullRequest[] = [];
   /** Problems with requests (schema violations, unknown endpoints), for assertions. */
   readonly violations: string[] = [];
@@ -106,9 +118,21 @@ export class FakeGitHub {
   url = '';
 
   constructor(private readonly options: FakeGitHubOptions) {
-    const files = new Map(Object.entries(options.files ?? { 'README.md': '# state store\n' }).map(([p, c]) => [p, this.objects.putBlob(c)]));
-    const commit = this.objects.putCommit(this.objects.buildTree(files), [], 'initial');
-    this.refs.set(`refs/heads/${this.defaultBranch}`, commit);
+    if (options.repository) {
+      this.repository = options.repository;
+      this.objects = new GitObjects(this.repository);
+      this.objects.load();
+      this.refs.attach(this.repository);
+    } else {
+      this.ownRepository = mkdtempSync(join(tmpdir(), 'fake-github-'));
+      this.repository = join(this.ownRepository, `${options.repo}.git`);
+      initRepository(this.repository, this.defaultBranch);
+      this.objects = new GitObjects(this.repository);
+      this.refs.attach(this.repository);
+      const files = new Map(Object.entries(options.files ?? { 'README.md': '# state store\n' }).map(([p, c]) => [p, this.objects.putBlob(c)]));
+      const commit = this.objects.putCommit(this.objects.buildTree(files), [], 'initial');
+      this.refs.set(`refs/heads/${this.defaultBranch}`, commit);
+    }
     if (options.rateLimits) this.limits = new SecondaryRateLimits(options.rateLimits.clock);
   }
 
@@ -130,9 +154,13 @@ export class FakeGitHub {
     return this.url;
   }
 
-  /** Stops the server; fails when the token reached anything the fake stored (a PR title or body, a commit, a label, a ref). */
+  /**
+   * Stops the server and removes the repository it made (not one it was given); fails when the
+   * token reached anything the fake stored (a PR title or body, a commit, a label, a ref).
+   */
   async stop(): Promise<void> {
     await new Promise<void>(resolve => (this.server ? this.server.close(() => resolve()) : resolve()));
+    if (this.ownRepository) rmSync(this.ownRepository, { recursive: true, force: true });
     const stored = [
       ...this.pulls.flatMap(p => [p.title, p.body, p.head, ...p.labels, ...p.reviewers]),
       ...[...this.objects.commits.values()].map(c => c.message),
@@ -311,17 +339,13 @@ export class FakeGitHub {
         const content = body.encoding === 'base64' ? Buffer.from(body.content, 'base64').toString('utf8') : body.content;
         return [201, { sha: this.objects.putBlob(content), url: '' }];
       }
-      case 'git/create-tree': {
-        const files = body.base_tree ? this.objects.flatten(this.treeOf(body.base_tree)) : new Map<string, string>();
-        for (const entry of body.tree) {
-          if ((entry.type ?? 'blob') !== 'blob') throw new HttpError(422, 'only blobs are supported by this fake');
-          if (entry.content !== undefined) files.set(entry.path, this.objects.putBlob(entry.content));
-          else if (entry.sha === null) files.delete(entry.path);
-          else if (this.objects.blobs.has(entry.sha)) files.set(entry.path, entry.sha);
-          else throw new HttpError(422, `tree.sha ${entry.sha} is not a valid blob`);
-        }
-        const sha = this.objects.buildTree(files);
-        return [201, { sha, url: '', truncated: false, tree: [] }];
+      case 'git/create-tree':
+        return [201, { sha: this.createTree(body), url: '', truncated: false, tree: [] }];
+      case 'git/get-tree': {
+        const sha = this.treeOf(params.tree_sha, 404);
+        const recursive = url.searchParams.has('recursive');
+        const listing = recursive ? this.listRecursive(sha) : [...this.objects.trees.get(sha)!].map(([path, e]) => ({ path, ...e }));
+        return [200, { sha, url: '', truncated: false, tree: listing.map(e => ({ path: e.path, mode: e.mode, type: e.type, sha: e.sha, url: '' })) }];
       }
       case 'git/create-commit': {
         if (!this.objects.trees.has(body.tree)) throw new HttpError(422, 'Tree SHA does not exist');
@@ -391,11 +415,57 @@ export class FakeGitHub {
     return pr;
   }
 
-  private treeOf(sha: string): string {
+  private treeOf(sha: string, status = 422): string {
     if (this.objects.trees.has(sha)) return sha;
     const commit = this.objects.commits.get(sha);
-    if (!commit) throw new HttpError(422, 'base_tree is not a valid tree');
+    if (!commit) throw new HttpError(status, status === 404 ? 'Not Found' : 'base_tree is not a valid tree');
     return commit.tree;
+  }
+
+  /** Every entry below a tree, directories included, as GitHub lists a tree with `recursive`. */
+  private listRecursive(sha: string, prefix = ''): (Entry & { path: string })[] {
+    return [...this.objects.trees.get(sha)!].flatMap(([name, e]) => {
+      const path = prefix ? `${prefix}/${name}` : name;
+      return [{ path, ...e }, ...(e.type === 'tree' ? this.listRecursive(e.sha, path) : [])];
+    });
+  }
+
+  /**
+   * POST /git/trees as GitHub documents it (docs.github.com/en/rest/git/trees#create-a-tree):
+   * entries overwrite the paths of base_tree they name, nested paths create their directories, a
+   * tree entry replaces the directory at its path, and `sha: null` removes a file (an error if the
+   * file does not exist). What GitHub does not document is refused as a violation: content or a
+   * blob written below an existing file, or over an existing directory, and `sha: null` on a
+   * directory.
+   */
+  private createTree(body: { base_tree?: string; tree: { path: string; mode: string; type?: string; sha?: string | null; content?: string }[] }): string {
+    const files = body.base_tree ? this.objects.entriesBelow(this.treeOf(body.base_tree)) : new Map<string, Entry>();
+    // Judged against base_tree, whatever order the entries come in.
+    const before = [...files.keys()];
+    const isDirectory = (path: string) => before.some(p => p.startsWith(`${path}/`));
+    const underFile = (path: string) => {
+      const names = path.split('/');
+      return names.slice(1).some((_, i) => files.has(names.slice(0, i + 1).join('/')) || before.includes(names.slice(0, i + 1).join('/')));
+    };
+    for (const entry of body.tree) {
+      const type = entry.type ?? 'blob';
+      if (type === 'tree') {
+        if (!entry.sha || !this.objects.trees.has(entry.sha)) throw new HttpError(422, `tree.sha ${entry.sha} is not a valid tree (removing a directory with sha null is not documented)`);
+        for (const p of [...files.keys()]) if (p === entry.path || p.startsWith(`${entry.path}/`)) files.delete(p);
+        for (const [p, e] of this.objects.entriesBelow(entry.sha)) files.set(`${entry.path}/${p}`, e);
+        continue;
+      }
+      if (entry.sha === null && entry.content === undefined) {
+        if (!files.has(entry.path)) throw new HttpError(422, `GitHub refuses to delete a file that does not exist: ${entry.path}`);
+        files.delete(entry.path);
+        continue;
+      }
+      if (underFile(entry.path) || isDirectory(entry.path)) throw new HttpError(422, `${entry.path} would turn a file into a directory or back; GitHub does not document what a tree does then`);
+      if (entry.content !== undefined) files.set(entry.path, { mode: entry.mode, type: 'blob', sha: this.objects.putBlob(entry.content) });
+      else if (entry.sha && (this.objects.blobs.has(entry.sha) || type === 'commit')) files.set(entry.path, { mode: entry.mode, type: type as Entry['type'], sha: entry.sha });
+      else throw new HttpError(422, `tree.sha ${entry.sha} is not a valid blob`);
+    }
+    return this.objects.buildTree(files);
   }
 
   private isAncestor(ancestor: string, sha: string): boolean {
