@@ -129,8 +129,8 @@ function jobFlows(db: RenderedDatabase, instances: Runner[], around: ReturnType<
     for (const from of runners) needed.push({ from, to, port: 5432, why: WHY.drill });
     needed.push({ from: around.operator, to, port: 8000, why: WHY.drillOperator }, { from: around.operator, to, port: 5432, why: WHY.drillOperator });
   }
-  const primary = instances.filter(p => p.labels['cnpg.io/instanceRole'] === 'primary');
-  for (const from of grants) for (const to of primary) needed.push({ from, to, port: 5432, why: WHY.grants });
+  // Through the -rw Service, to whichever instance is the primary after a failover.
+  for (const from of grants) for (const to of instances) needed.push({ from, to, port: 5432, why: WHY.grants });
   return { pods: [...drill, ...runners, ...grants], needed };
 }
 
@@ -170,11 +170,11 @@ export function sharedServerWorld(server: RenderedDatabase, tenants: RenderedDat
   // Every tenant's grants Job connects to the server as the tenant's owner (render/shared-server/access.ts).
   const tenantJobs = tenants.flatMap(t => renderedPods(t.manifests.filter(m => m.kind === 'Job')).map(p => ({ ...p, what: `${p.what} (tenant ${t.plan.namespace})` })));
   const instances = base.pods.filter(p => p.labels['cnpg.io/podRole'] === 'instance' && p.labels['cnpg.io/cluster'] === server.plan.names.base);
-  const primary = instances.filter(p => p.labels['cnpg.io/instanceRole'] === 'primary');
+  // Through the -rw Service, to whichever instance is the primary after a failover.
   const needed = [
     ...base.needed,
     ...tenantApps.flatMap(from => instances.map(to => ({ from, to, port: 5432, why: WHY.tenant }))),
-    ...tenantJobs.flatMap(from => primary.map(to => ({ from, to, port: 5432, why: WHY.grants }))),
+    ...tenantJobs.flatMap(from => instances.map(to => ({ from, to, port: 5432, why: WHY.grants }))),
   ];
   const namespaces = [...base.namespaces, ...tenantApps.filter(a => !base.namespaces.some(n => n.name === a.namespace)).map(a => namespaceNamed(a.namespace))];
   const policies = [...base.policies, ...tenants.flatMap(t => t.manifests.filter(m => m.kind === 'NetworkPolicy'))];
