@@ -1,6 +1,6 @@
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { assertWorld, manifestFileName, type PlatformSettings, renderDatabase, toYaml } from '@postgres-gitops/renderer';
+import { assertWorld, drillCronJob, manifestFileName, type PlatformSettings, renderDatabase, toYaml } from '@postgres-gitops/renderer';
 import { UsageError } from './exit-codes';
 import { readYamlFile } from './files';
 
@@ -80,6 +80,9 @@ export async function runKratix(env: NodeJS.ProcessEnv, paths: KratixPaths, plat
       connectionConfigMap: plan.names.connection,
       ...(plan.connection.readOnlyHost ? { readOnlyHost: plan.connection.readOnlyHost } : {}),
     },
+    // Where each access role's credentials are, and where a restore drill's result shows.
+    ...(plan.access.roles.length > 0 ? { accessRoles: plan.access.roles.map(r => ({ role: r.dbRole, privileges: r.privileges, secret: r.secret })) } : {}),
+    ...(drillCronJob(plan) ? { restoreDrill: { cronJob: drillCronJob(plan), alerts: ['PostgreSQLRestoreDrillFailed', 'PostgreSQLRestoreDrillStale'] } } : {}),
   };
   await writeFile(join(paths.metadata, 'status.yaml'), toYaml(status));
   const explicitCluster = (object as { spec?: { cluster?: string } }).spec?.cluster;

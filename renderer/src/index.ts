@@ -15,7 +15,7 @@ export { buildPlan, type Plan } from './plan/plan';
 export { renderPlan, drillPolicy } from './render/render';
 export type { Manifest } from './render/manifest';
 export { layoutDatabase, storedRequest, type FileSet, type RenderedDatabase } from './layout/layout';
-export { ANNOTATION_STATE_PATH, catalogEntityName } from './layout/catalog';
+export { ANNOTATION_STATE_PATH, catalogEntityName, drillCronJob } from './layout/catalog';
 export { databaseDirectory, parseDatabaseDirectory, clusterPostgresDirectory, manifestFileName, pullRequestBranch, retireBranch, REQUEST_FILE, CATALOG_FILE, KUSTOMIZATION_FILE, PLATFORM_FILE } from './layout/paths';
 export { baseBranchPlatform, type BaseFileReader } from './layout/store-platform';
 export { toYaml, toYamlStream } from './layout/serialize';

@@ -17,7 +17,7 @@ export function catalogEntityRef(plan: Plan): string {
 }
 
 /** The CronJob whose Jobs are the database's restore drills, if it has them. */
-function drillCronJob(plan: Plan): string | undefined {
+export function drillCronJob(plan: Plan): string | undefined {
   if (plan.engine === 'cloudnative-pg') return plan.drill ? plan.names.drillCronJob : undefined;
   if (plan.engine === 'statefulset') return plan.spec.restoreDrill && plan.spec.backup ? plan.names.backup : undefined;
   return undefined;
