@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { parse } from 'yaml';
 import { DEFAULT_PLATFORM, platformSettingsSchema, renderDatabase, type PlatformSettings, type RenderedDatabase } from '@postgres-gitops/renderer';
-import { BACKUP_SH, PASSWORD_SYNC_SH, PRIMARY_SH, STANDBY_SH, SYNC_ROLES_SH } from '../renderer/src/plan/statefulset/scripts';
+import { BACKUP_SH, RELOAD_SH, PRIMARY_SH, STANDBY_SH, SYNC_ROLES_SH } from '../renderer/src/plan/statefulset/scripts';
 import { postgresSettings } from '../renderer/src/plan/postgres-settings';
 import { CNPG_PLATFORM } from './support/cnpg-requests';
 import { kustomizeBuild } from './support/kustomize';
@@ -143,7 +143,7 @@ describe('properties of every rendered database (fast-check)', () => {
         // Scripts and their SQL are constant text; names reach them only as environment values.
         if (m.kind === 'ConfigMap' && m.metadata.name.endsWith('-scripts')) {
           const data = (m as unknown as { data: Record<string, string> }).data;
-          for (const script of Object.values(data)) expect([PRIMARY_SH, SYNC_ROLES_SH, STANDBY_SH, PASSWORD_SYNC_SH, BACKUP_SH]).toContain(script);
+          for (const script of Object.values(data)) expect([PRIMARY_SH, SYNC_ROLES_SH, STANDBY_SH, RELOAD_SH, BACKUP_SH]).toContain(script);
           expect(Object.values(data)).toContain(SYNC_ROLES_SH);
         }
         // postgresql.conf is exactly the settings, every value a number, a keyword or a quoted string.

@@ -6,3 +6,8 @@ export const ANNOTATION_REQUESTED_BY = 'postgres-gitops.dev/requested-by';
 export const ANNOTATION_CREATED_WITH_VERSION = 'postgres-gitops.dev/created-with-version';
 /** A retired shared-server database: its owner role can no longer log in, its database stays. */
 export const ANNOTATION_RETIRED = 'postgres-gitops.dev/retired';
+/**
+ * statefulset: the storage size in the StatefulSets' volume claim templates, which the API server
+ * never lets change; kept from creation so that growing spec.storageSize grows the claims only.
+ */
+export const ANNOTATION_CLAIM_TEMPLATE_SIZE = 'postgres-gitops.dev/claim-template-storage-size';

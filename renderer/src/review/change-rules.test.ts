@@ -2,6 +2,7 @@ import { parseRequest } from '../request/parse';
 import { renderDatabase } from '../render-database';
 import { changeIssues } from './change-rules';
 import { diffDatabases } from './diff';
+import { DEFAULT_PLATFORM } from '../request/platform';
 
 const request = (spec: Record<string, unknown>) => ({
   apiVersion: 'postgres-gitops.dev/v1alpha1',
@@ -10,7 +11,7 @@ const request = (spec: Record<string, unknown>) => ({
   spec: { size: 'medium', profile: 'staging', ...spec },
 });
 const issues = (before: Record<string, unknown>, after: Record<string, unknown>) =>
-  changeIssues(parseRequest(request(before)), parseRequest(request(after)), { allowMajorUpgrade: false }).map(i => `${i.path}: ${i.message}`);
+  changeIssues(parseRequest(request(before)), parseRequest(request(after)), { allowMajorUpgrade: false }, DEFAULT_PLATFORM).map(i => `${i.path}: ${i.message}`);
 
 describe('the backup volume in a change', () => {
   it('grows with a longer retention, and the review says it needs expanding', () => {

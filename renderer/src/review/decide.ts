@@ -59,7 +59,7 @@ export function decideChange(options: DecideOptions): Decision {
       throw new ChangeRefusedError(`${rendered.directory} already exists on ${options.baseBranch}: change it with postgres:update (the "Change PostgreSQL" template, or postgres-gitops update), or set update: true`);
     }
     const stored = renderStored(existingRequest, rendered.directory, options.platform);
-    const refused = changeIssues(stored.request, rendered.request, { allowMajorUpgrade: options.allowMajorUpgrade ?? false });
+    const refused = changeIssues(stored.request, rendered.request, { allowMajorUpgrade: options.allowMajorUpgrade ?? false }, options.platform);
     if (refused.length > 0) throw new RequestValidationError(refused);
     diff = diffDatabases(stored, rendered);
     const destructive = diff.changes.filter(c => c.destructive);

@@ -126,7 +126,7 @@ export function reviewStoredDatabase(directory: string, committed: FileSet, plat
     return invalid(directory, error);
   }
   const changes = semanticChanges(before, after);
-  const refused = changeIssues(before.request, after.request, { allowMajorUpgrade: false }).map(i => `${i.path}: ${i.message}`);
+  const refused = changeIssues(before.request, after.request, { allowMajorUpgrade: false }, platform).map(i => `${i.path}: ${i.message}`);
   const removedData = files.removed.filter(f => DESTRUCTIVE_REMOVALS.some(prefix => f.slice(directory.length + 1).startsWith(prefix)));
   return {
     directory,
