@@ -107,6 +107,13 @@ SELECT :'backup_password' <> '' AS with_backup \\gset
   \\endif
   ALTER ROLE postgres_backup LOGIN NOSUPERUSER BYPASSRLS PASSWORD :'backup_password';
   GRANT pg_read_all_data TO postgres_backup;
+  -- pg_read_all_data reads tables, views and sequences, not large objects, which have an ACL of their own.
+  \\connect :"app_database"
+  SELECT format('GRANT SELECT ON LARGE OBJECT %s TO postgres_backup', oid) FROM pg_largeobject_metadata \\gexec
+  SELECT current_setting('server_version_num')::int >= 180000 AS large_object_defaults \\gset
+  \\if :large_object_defaults
+    ALTER DEFAULT PRIVILEGES FOR ROLE :"app_user" GRANT SELECT ON LARGE OBJECTS TO postgres_backup;
+  \\endif
 \\endif
 \\echo 'sync-roles: roles and database in place'
 SQL
