@@ -7,42 +7,12 @@ import { EXPORTER_QUERIES } from '../../renderer/src/render/statefulset/monitori
 import { ensureClientTools } from '../support/client-tools';
 import { Background, freePort, initdb, makeDir, PG_BIN, psqlLocal, psqlTcp, removeDir, run, runOk, serverBin, waitReady, writeOwned } from '../support/postgres';
 import { parse } from 'yaml';
+import { containerOf, envOf, PASSWORDS, type Container } from '../support/rendered-pods';
 
 /**
  * The scripts the manifests carry, run for real on loopback: each process gets the command and
  * environment of its rendered container, with hosts, ports and paths pointed at this machine.
- */
-const PASSWORDS: Record<string, string> = {
-  'postgres-password': 'app-pw-one',
-  'superuser-password': 'super-pw',
-  'replication-password': 'repl-pw',
-  'monitoring-password': 'mon-pw',
-  'backup-password': 'backup-pw',
-};
-
-type Container = { name: string; command: string[]; env: { name: string; value?: string; valueFrom?: { secretKeyRef?: { key: string }; fieldRef?: { fieldPath: string } } }[] };
-
-function containerOf(manifests: Manifest[], kind: string, name: string, container: number | string = 0): Container {
-  const m = manifests.find(o => o.kind === kind && o.metadata.name === name) as any;
-  const pod = kind === 'CronJob' ? m.spec.jobTemplate.spec.template.spec : m.spec.template.spec;
-  if (typeof container === 'number') return pod.containers[container];
-  return [...(pod.initContainers ?? []), ...pod.containers].find((c: Container) => c.name === container);
-}
-
-/**
- * The container's environment: secrets filled from PASSWORDS, the pod's own name where the
- * downward API gives it, then this machine's overrides.
- */
-function envOf(container: Container, overrides: Record<string, string>, passwords = PASSWORDS, podName = 'pod-0'): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const e of container.env) {
-    if (e.valueFrom?.fieldRef) expect(e.valueFrom.fieldRef.fieldPath).toBe('metadata.name');
-    env[e.name] = e.valueFrom?.secretKeyRef ? passwords[e.valueFrom.secretKeyRef.key] : e.valueFrom?.fieldRef ? podName : (e.value ?? '');
-  }
-  return { ...env, ...overrides };
-}
-
-/**
+ *
  * Every supported major but 16 and 17. pg_basebackup and pg_dump must be at least the server's
  * major: the image's client tools are PostgreSQL 15's (13 and 14 run with them), and for 18 the
  * tests build its client tools from the source in Debian's archive (support/client-tools.ts),
