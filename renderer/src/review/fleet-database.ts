@@ -12,6 +12,7 @@ import { clientConnectionChange } from './client-connection';
 import { CommittedFileError, readCommittedObject } from './committed-objects';
 import { fileChanges, semanticChanges } from './diff';
 import { engineRestarts } from './engines';
+import { passwordRegenerations } from './password-regeneration';
 
 /** What a fleet run does to one stored database. */
 export type FleetOutcome =
@@ -73,6 +74,16 @@ function runningPods(directory: string, committed: FileSet, after: RenderedDatab
     .filter((m): m is Manifest => Boolean(m));
 }
 
+/** ExternalSecrets as committed, read only where their file changes: what a renderer upgrade changes in them regenerates rotated passwords too. */
+function committedExternalSecrets(directory: string, committed: FileSet, after: RenderedDatabase): Manifest[] {
+  return after.manifests
+    .filter(m => m.kind === 'ExternalSecret')
+    .map(m => `${directory}/${manifestFileName(m)}`)
+    .filter(f => committed[f] !== undefined && committed[f] !== after.files[f])
+    .map(f => readCommittedObject(committed[f], f))
+    .filter((m): m is Manifest => Boolean(m));
+}
+
 /** What applications are told that changes, against the committed connection ConfigMap (not the stored request re-rendered, which already tells the new). */
 function clientsChange(directory: string, committed: FileSet, after: RenderedDatabase): string | undefined {
   const now = after.manifests.find(m => m.kind === 'ConfigMap' && m.metadata.name === after.plan.names.connection);
@@ -119,13 +130,16 @@ export function reviewStoredDatabase(directory: string, committed: FileSet, plat
 
   let committedPods: Manifest[];
   let clients: string | undefined;
+  let regenerated: string[];
   try {
     committedPods = runningPods(directory, committed, after);
     clients = clientsChange(directory, committed, after);
+    regenerated = passwordRegenerations(committedExternalSecrets(directory, committed, after), after.manifests);
   } catch (error) {
     return invalid(directory, error);
   }
-  const changes = semanticChanges(before, after);
+  const semantic = semanticChanges(before, after);
+  const changes = [...semantic, ...regenerated.filter(text => !semantic.some(c => c.text === text)).map(text => ({ text, destructive: false }))];
   const refused = changeIssues(before.request, after.request, { allowMajorUpgrade: false }, platform).map(i => `${i.path}: ${i.message}`);
   const removedData = files.removed.filter(f => DESTRUCTIVE_REMOVALS.some(prefix => f.slice(directory.length + 1).startsWith(prefix)));
   return {

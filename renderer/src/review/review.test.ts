@@ -76,3 +76,21 @@ describe('pull request text', () => {
     expect(body).not.toMatch(/password:\s*\S{8,}/i);
   });
 });
+
+describe('password rotation in a change', () => {
+  const rotated = (spec: Record<string, unknown>) => ({ apiVersion: 'postgres-gitops.dev/v1alpha1', kind: 'PostgreSQL', metadata: { name: 'orders', namespace: 'team-a' }, spec: { engine: 'statefulset', version: '16', minorVersion: '16.8', passwordRotationDays: 30, ...spec } });
+  const regenerations = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+    diffDatabases(renderDatabase(rotated(a)), renderDatabase(rotated(b))).changes.filter(c => c.text.includes('generated again')).map(c => c.text);
+
+  it('keeps the ExternalSecret as it is across a minor upgrade (no version label on it), so the password stays', () => {
+    expect(regenerations({}, { minorVersion: '16.11' })).toEqual([]);
+    expect(regenerations({}, { size: 'large', storageSize: '20Gi' })).toEqual([]);
+  });
+
+  it('says so when a change does regenerate the password: a new rotation interval, or a new Secret template', () => {
+    expect(regenerations({}, { passwordRotationDays: 7 })).toEqual([expect.stringMatching(/^the password in orders-postgresql-secret is generated again when this merges .*its spec change/)]);
+    expect(regenerations({}, { ssl: true })).toHaveLength(1);
+    expect(regenerations({ passwordRotationDays: undefined }, {})).toHaveLength(1);
+    expect(regenerations({}, { passwordRotationDays: undefined })).toEqual([]);
+  });
+});
