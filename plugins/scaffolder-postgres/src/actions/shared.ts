@@ -113,7 +113,7 @@ export async function publishInCheckpoint(checkpoint: Checkpoint, request: Publi
   const target = { baseBranch, branch, directory: rendered.directory, requestFile: REQUEST_FILE };
   const result = await publishOnce(checkpoint, `postgres-gitops.publish.v1.${branch}.${fingerprint}`, publisher, target, async session => {
     const decision = decideChange({ ...request.decide, rendered, existingRequest: session.existingRequest, baseBranch });
-    const published = await session.publish({ files: rendered.files, title: decision.title, body: decision.body, commitMessage: decision.commitMessage, ...request.pullRequest });
+    const published = await session.publish({ files: decision.rendered.files, title: decision.title, body: decision.body, commitMessage: decision.commitMessage, ...request.pullRequest });
     return { ...published, update: decision.update, summary: decision.body };
   });
   return { ...result, change: !result.changed ? 'unchanged' : result.update ? 'update' : 'create' };
