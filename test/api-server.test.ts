@@ -94,7 +94,7 @@ describe('the model of the API server', () => {
     expect(updateRefusals(database, { ...database, spec: { ...database.spec, owner: 'other' } })).toEqual([]);
   });
 
-  it('refuses to let a prune delete data: a removed claim, Namespace or ExternalSecret must carry the prune protection', () => {
+  it('refuses to let a prune delete data: a removed claim, Namespace or Cluster must carry the prune protection', () => {
     const before = objects(db);
     const claim = find(before, 'PersistentVolumeClaim', 'data-orders-postgresql-read-1');
     expect(applyRefusals(before, before.filter(o => o !== claim))).toEqual([]);

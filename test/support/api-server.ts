@@ -28,14 +28,19 @@ import { validateObject } from './validate';
  * - RoleBinding, ClusterRoleBinding: roleRef never changes (pkg/apis/rbac/validation ValidateRoleBindingUpdate).
  * - Custom resources: the CRD's schema and every x-kubernetes-validations rule, transition rules
  *   (oldSelf) against the old object (validate.ts, cel.ts).
- * - A removed object of a kind that holds data or identity must carry the prune protection of
+ * - A removed object whose deletion deletes data (HOLDS_DATA) must carry the prune protection of
  *   Flux (kustomize.toolkit.fluxcd.io/prune: disabled) and Argo CD (Prune=false), or the GitOps
  *   prune deletes it (and with a Namespace, everything in it).
  */
 export type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> }; spec?: any; data?: unknown; immutable?: boolean; roleRef?: unknown };
 
-/** Kinds whose deletion loses data or identity. */
-const HOLDS_DATA = new Set(['PersistentVolumeClaim', 'Namespace', 'Cluster', 'ObjectStore', 'ExternalSecret', 'Password', 'Database', 'DatabaseRole']);
+/**
+ * Kinds whose deletion deletes data: a claim (its volume, under the usual Delete reclaim policy),
+ * a Namespace (everything in it), a CloudNativePG Cluster (it owns its claims). Credentials are
+ * not data here: our ExternalSecrets orphan their Secrets (creationPolicy Orphan), and a retired
+ * tenant's credentials go on purpose.
+ */
+const HOLDS_DATA = new Set(['PersistentVolumeClaim', 'Namespace', 'Cluster']);
 const STATEFULSET_MUTABLE = ['replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds'];
 
 const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
