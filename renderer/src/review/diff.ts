@@ -5,6 +5,7 @@ import type { SemanticChange } from './engine';
 import { engineFieldChange, engineRestarts } from './engines';
 import { resourceTotals } from './totals';
 import { formatCpu, formatMebibytes } from './quantities';
+import { passwordRegenerations } from './password-regeneration';
 
 export type { SemanticChange } from './engine';
 
@@ -53,6 +54,7 @@ export function semanticChanges(before: RenderedObjects, after: RenderedObjects)
   for (const [what, from, to] of derived) {
     if (from !== to) changes.push({ text: `${what}: ${from} -> ${to}`, destructive: false });
   }
+  changes.push(...passwordRegenerations(before.manifests, after.manifests).map(text => ({ text, destructive: false })));
   return changes;
 }
 
