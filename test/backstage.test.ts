@@ -236,7 +236,7 @@ describe('day two in a real Backstage backend: create, change, a refused shrink,
     expect(request.spec).toMatchObject({ size: 'medium', storageSize: '8Gi', database: 'ledger', username: 'ledger_app' });
     expect(log).toContain(`updated ${directory} on branch ${branch}`);
     const summary = String((output.text as { content: string }[] | undefined)?.map(t => t.content).join('\n') ?? '');
-    expect(summary).toContain('storageSize: 1Gi -> 8Gi: volume expansion needed');
+    expect(summary).toContain('storageSize: 1Gi -> 8Gi: the data volumes grow in place');
     expect(summary).toContain("### What restarts\n\n- ledger-postgresql: the primary's pod restarts: connections drop");
     expect(summary).not.toContain('DESTRUCTIVE');
     store.merge(branch);

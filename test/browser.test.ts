@@ -106,7 +106,7 @@ describe('the Create PostgreSQL form in a real browser', () => {
     await next(); // Features
     await page.getByTestId('postgres-preview').waitFor();
     expect(await page.getByTestId('total-pods').textContent()).toBe('1');
-    expect(await page.getByTestId('total-memory').textContent()).toBe('256Mi requested, 512Mi limit');
+    expect(await page.getByTestId('total-memory').textContent()).toBe('288Mi requested, 544Mi limit');
     await expect(page.getByRole('button', { name: 'StatefulSet billing-postgresql-read' }).count()).resolves.toBe(0);
     await page.screenshot({ path: join(SCREENSHOTS, 'preview-small.png'), fullPage: true });
   });
@@ -118,7 +118,7 @@ describe('the Create PostgreSQL form in a real browser', () => {
     await next();
     await page.getByTestId('postgres-preview').waitFor();
     expect(await page.getByTestId('total-pods').textContent()).toBe('2');
-    expect(await page.getByTestId('total-memory').textContent()).toBe('2Gi requested, 4Gi limit');
+    expect(await page.getByTestId('total-memory').textContent()).toBe('2112Mi requested, 4160Mi limit');
     await page.getByRole('button', { name: 'StatefulSet billing-postgresql-read' }).waitFor();
     await page.getByRole('button', { name: 'StatefulSet billing-postgresql', exact: true }).click();
     // The code view loads lazily, as Backstage's CodeSnippet does.

@@ -44,7 +44,7 @@ describe('publish to a git remote', () => {
     expect(stdout).toContain('created:');
   });
 
-  it('refuses an existing database without --update and a destructive change without --allow-destructive, writing nothing', async () => {
+  it('refuses an existing database without --update and a change the API server would refuse even with --allow-destructive, writing nothing', async () => {
     await cli(['publish', join(EXAMPLES, 'basic.yaml'), '--repo', store.url]);
     execFileSync('git', ['update-ref', 'refs/heads/main', `refs/heads/${BRANCH}`], { cwd: store.bare });
     const before = execFileSync('git', ['rev-parse', `refs/heads/${BRANCH}`], { cwd: store.bare, encoding: 'utf8' });
@@ -55,15 +55,14 @@ describe('publish to a git remote', () => {
 
     const shrink = join(dir, 'shrink.yaml');
     writeFileSync(shrink, 'apiVersion: marketplace.kratix.io/v1alpha1\nkind: postgresql\nmetadata: {name: my-database, namespace: default}\nspec: {size: small, version: "15", database: myapp, username: postgres, persistence: false}\n');
-    const destructive = await cli(['publish', shrink, '--repo', store.url, '--update']);
-    expect(destructive.code).toBe(EXIT.invalidInput);
-    expect(destructive.stderr).toContain('destructive and needs allowDestructiveChanges: true');
-    expect(destructive.stderr).not.toMatch(/\n\s+at /);
-    expect(execFileSync('git', ['rev-parse', `refs/heads/${BRANCH}`], { cwd: store.bare, encoding: 'utf8' })).toBe(before);
-
-    const allowed = await cli(['publish', shrink, '--repo', store.url, '--update', '--allow-destructive']);
-    expect(allowed.code).toBe(EXIT.ok);
-    expect(allowed.stdout).toContain('updated:');
+    // Without persistence the StatefulSet would lose its claim template, which the API server never lets change.
+    for (const flags of [['--update'], ['--update', '--allow-destructive']]) {
+      const refused = await cli(['publish', shrink, '--repo', store.url, ...flags]);
+      expect(refused.code).toBe(EXIT.invalidInput);
+      expect(refused.stderr).toContain("spec.persistence: stays true: a StatefulSet's volume claim templates cannot be added or removed in place (the API server refuses the change)");
+      expect(refused.stderr).not.toMatch(/\n\s+at /);
+      expect(execFileSync('git', ['rev-parse', `refs/heads/${BRANCH}`], { cwd: store.bare, encoding: 'utf8' })).toBe(before);
+    }
   });
 });
 

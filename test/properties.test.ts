@@ -1,13 +1,17 @@
 import fc from 'fast-check';
 import { parse } from 'yaml';
 import { DEFAULT_PLATFORM, platformSettingsSchema, renderDatabase, type PlatformSettings, type RenderedDatabase } from '@postgres-gitops/renderer';
-import { BACKUP_SH, PASSWORD_SYNC_SH, PRIMARY_SH, STANDBY_SH, SYNC_ROLES_SH } from '../renderer/src/plan/statefulset/scripts';
+import { BACKUP_SH, RELOAD_SH, PRIMARY_SH, STANDBY_SH, SYNC_ROLES_SH } from '../renderer/src/plan/statefulset/scripts';
 import { postgresSettings } from '../renderer/src/plan/postgres-settings';
 import { CNPG_PLATFORM } from './support/cnpg-requests';
 import { kustomizeBuild } from './support/kustomize';
 import { podSpecsOf, restrictedViolations } from './support/pod-security';
 import { FORBIDDEN } from './support/secret-patterns';
 import { validateObject } from './support/validate';
+import { applyRefusals, type Obj } from './support/api-server';
+import { changeIssues } from '../renderer/src/review/change-rules';
+import { withChanges } from '../renderer/src/request/changes';
+import { parseYamlInput } from '../renderer/src/request/yaml-input';
 
 /**
  * Properties of the renderer over random valid requests (both server engines, every field, three
@@ -143,7 +147,7 @@ describe('properties of every rendered database (fast-check)', () => {
         // Scripts and their SQL are constant text; names reach them only as environment values.
         if (m.kind === 'ConfigMap' && m.metadata.name.endsWith('-scripts')) {
           const data = (m as unknown as { data: Record<string, string> }).data;
-          for (const script of Object.values(data)) expect([PRIMARY_SH, SYNC_ROLES_SH, STANDBY_SH, PASSWORD_SYNC_SH, BACKUP_SH]).toContain(script);
+          for (const script of Object.values(data)) expect([PRIMARY_SH, SYNC_ROLES_SH, STANDBY_SH, RELOAD_SH, BACKUP_SH]).toContain(script);
           expect(Object.values(data)).toContain(SYNC_ROLES_SH);
         }
         // postgresql.conf is exactly the settings, every value a number, a keyword or a quoted string.
@@ -168,6 +172,38 @@ describe('properties of every rendered database (fast-check)', () => {
       const entity = parse(db.files[`${db.directory}/catalog-info.yaml`] ?? 'spec: {}');
       if (entity.spec?.owner) expect(entity.spec.owner).toBe(db.request.spec.owner);
     });
+  });
+
+  it('every day-two change the rules let through is one the API server accepts, and no prune takes data', () => {
+    const change = fc.record({
+      size: fc.constantFrom('small', 'medium', 'large'),
+      profile: fc.constantFrom('dev', 'staging', 'prod'),
+      replicas: fc.integer({ min: 1, max: 5 }),
+      storageSize: quantity,
+      backup: fc.boolean(),
+      backupRetention: fc.integer({ min: 1, max: 60 }),
+      monitoring: fc.boolean(),
+      ssl: fc.boolean(),
+      pooling: fc.boolean(),
+      passwordRotationDays: fc.integer({ min: 1, max: 365 }),
+      allowedNamespaces: fc.uniqueArray(label.filter(n => !n.startsWith('kube-')), { maxLength: 2 }),
+      minorVersion: fc.constant('latest'),
+    }, { requiredKeys: [] });
+    fc.assert(fc.property(request, change, (c, sets) => {
+      const before = render(c as Case);
+      if (!before) return;
+      const platform = (c as Case).platform[1];
+      const stored = parseYamlInput(before.files[`${before.directory}/request.yaml`], 'request.yaml');
+      let after: RenderedDatabase;
+      try {
+        after = renderDatabase(withChanges(stored, sets), platform);
+      } catch (error) {
+        if ((error as Error).name === 'RequestValidationError') return;
+        throw error;
+      }
+      if (changeIssues(before.request, after.request, { allowMajorUpgrade: false }, platform).length > 0) return;
+      expect(applyRefusals(before.manifests as unknown as Obj[], after.manifests as unknown as Obj[])).toEqual([]);
+    }), { numRuns: Math.min(RUNS, 60), seed: SEED });
   });
 
   it('kubectl kustomize builds every directory into exactly the rendered objects', () => {

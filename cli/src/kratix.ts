@@ -1,8 +1,20 @@
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { assertWorld, drillCronJob, manifestFileName, type PlatformSettings, renderDatabase, toYaml } from '@postgres-gitops/renderer';
+import { ANNOTATION_CLAIM_TEMPLATE_SIZE, assertWorld, drillCronJob, manifestFileName, type PlatformSettings, renderDatabase, toYaml } from '@postgres-gitops/renderer';
 import { UsageError } from './exit-codes';
 import { readYamlFile } from './files';
+
+/**
+ * Kratix keeps no request.yaml: what a statefulset database must remember across runs (the
+ * claim templates' size, which the API server never lets change) goes into the resource's status
+ * (metadata/status.yaml) and comes back in the next run's input, as an annotation of the request.
+ */
+function withRememberedClaimSize(object: unknown): unknown {
+  const o = object as { metadata?: { annotations?: Record<string, string> }; status?: { claimTemplateStorageSize?: unknown } } | null;
+  const remembered = o?.status?.claimTemplateStorageSize;
+  if (!o || typeof remembered !== 'string' || o.metadata?.annotations?.[ANNOTATION_CLAIM_TEMPLATE_SIZE] !== undefined) return object;
+  return { ...o, metadata: { ...o.metadata, annotations: { ...o.metadata?.annotations, [ANNOTATION_CLAIM_TEMPLATE_SIZE]: remembered } } };
+}
 
 export interface KratixPaths {
   input: string;
@@ -59,7 +71,7 @@ export async function runKratix(env: NodeJS.ProcessEnv, paths: KratixPaths, plat
   if (controlled) return controlled;
 
   const object = await readYamlFile(join(paths.input, 'object.yaml'));
-  const rendered = renderDatabase(object, platform);
+  const rendered = renderDatabase(withRememberedClaimSize(object), platform);
   assertWorld(rendered.request, { now: new Date() }, platform);
   await mkdir(paths.output, { recursive: true });
   await mkdir(paths.metadata, { recursive: true });
@@ -80,6 +92,7 @@ export async function runKratix(env: NodeJS.ProcessEnv, paths: KratixPaths, plat
       connectionConfigMap: plan.names.connection,
       ...(plan.connection.readOnlyHost ? { readOnlyHost: plan.connection.readOnlyHost } : {}),
     },
+    ...(plan.engine === 'statefulset' && plan.spec.persistence ? { claimTemplateStorageSize: plan.claimTemplateSize } : {}),
     // Where each access role's credentials are, and where a restore drill's result shows.
     ...(plan.access.roles.length > 0 ? { accessRoles: plan.access.roles.map(r => ({ role: r.dbRole, privileges: r.privileges, secret: r.secret })) } : {}),
     ...(drillCronJob(plan) ? { restoreDrill: { cronJob: drillCronJob(plan), alerts: ['PostgreSQLRestoreDrillFailed', 'PostgreSQLRestoreDrillStale'] } } : {}),

@@ -168,6 +168,20 @@ status:
     expect(existsSync(join(dir, 'metadata', 'destination-selectors.yaml'))).toBe(false);
   });
 
+  it('remembers the claim templates\' size in the status, so a later storage growth leaves the StatefulSet\'s templates as created', async () => {
+    writeObject(kratixObject);
+    expect((await cli(['kratix', ...paths()])).code).toBe(EXIT.ok);
+    const status = parse(readFileSync(join(dir, 'metadata', 'status.yaml'), 'utf8'));
+    expect(status.claimTemplateStorageSize).toBe('10Gi');
+    // Kratix merges status.yaml into the resource; the next run reads it back with the grown request.
+    writeObject(kratixObject.replace('  ssl: true\n', '  ssl: true\n  storageSize: 50Gi\n').replace('  message: Pending\n', '  message: Pending\n  claimTemplateStorageSize: 10Gi\n'));
+    expect((await cli(['kratix', ...paths()])).code).toBe(EXIT.ok);
+    const sts = parse(readFileSync(join(dir, 'output', 'statefulset-production-db-postgresql.yaml'), 'utf8'));
+    expect(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('10Gi');
+    const claim = parse(readFileSync(join(dir, 'output', 'persistentvolumeclaim-data-production-db-postgresql-0.yaml'), 'utf8'));
+    expect(claim.spec.resources.requests.storage).toBe('50Gi');
+  });
+
   it('renders a CloudNativePG request, in our shape or the marketplace promise\'s, with the pooler as the host', async () => {
     writeObject(readFileSync(join(EXAMPLES, 'ha-cnpg.yaml'), 'utf8'));
     expect((await cli(['kratix', ...paths(), '--platform', join(EXAMPLES, 'platform.yaml')])).code).toBe(EXIT.ok);

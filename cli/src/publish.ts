@@ -47,7 +47,8 @@ export async function publishCommand(path: string, platformFlag: string | undefi
   const branch = pullRequestBranch(rendered.plan.spec.cluster, rendered.plan.namespace, rendered.plan.name);
   const world = await readWorld(rendered.request, directory => readStoredRequest(publisher, { baseBranch: options.base, branch, directory, requestFile: REQUEST_FILE }));
   assertWorld(rendered.request, world, platform);
-  return { rendered, publisher, ...(await decideAndPublish(publisher, rendered, platform, options, { update: options.update })) };
+  const published = await decideAndPublish(publisher, rendered, platform, options, { update: options.update });
+  return { rendered: published.decision.rendered, publisher, ...published };
 }
 
 /** Decides create or update against the stored database and publishes, in one read of the state store. */
@@ -71,7 +72,7 @@ export async function decideAndPublish(
       platform,
     });
     const result = await session.publish({
-      files: rendered.files,
+      files: decision.rendered.files,
       title: decision.title,
       body: decision.body,
       commitMessage: decision.commitMessage,

@@ -42,5 +42,6 @@ export async function updateCommand(
   if (stored === null) throw new UsageError(`${directory}: no such database on ${options.base} of ${publisher.description}`);
   const rendered = renderDatabase(withChanges(parseYamlInput(stored, 'the stored request.yaml'), changes), platform);
   if (rendered.directory !== directory) throw new UsageError(`cluster: stays ${cluster}: a database does not move`);
-  return { rendered, publisher, ...(await decideAndPublish(publisher, rendered, platform, options, { update: true, allowMajorUpgrade: options.allowMajorUpgrade })) };
+  const published = await decideAndPublish(publisher, rendered, platform, options, { update: true, allowMajorUpgrade: options.allowMajorUpgrade });
+  return { rendered: published.decision.rendered, publisher, ...published };
 }

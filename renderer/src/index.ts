@@ -7,7 +7,7 @@ export { parseYamlInput, MAX_YAML_BYTES } from './request/yaml-input';
 export { requestSpecSchema, requestObjectSchema, SPEC_FIELDS, SIZES, PROFILES, ENGINES, SERVER_ENGINES, SUPPORTED_VERSIONS, END_OF_LIFE_VERSIONS, REQUEST_API_VERSION, REQUEST_KIND } from './request/schema';
 export type { Request, ResolvedSpec, EngineId } from './request/types';
 export { requestSpecJsonSchema, requestMetadataJsonSchema, type JsonSchema } from './request/json-schema';
-export { ANNOTATION_REQUESTED_BY } from './request/annotations';
+export { ANNOTATION_CLAIM_TEMPLATE_SIZE, ANNOTATION_REQUESTED_BY } from './request/annotations';
 export { DNS1035_LABEL, DNS1123_LABEL } from './request/names';
 export { platformSettingsSchema, DEFAULT_PLATFORM, parsePlatformSettings, type PlatformSettings, type PlatformSettingsInput } from './request/platform';
 export { SIZE_TABLE, PROFILE_TABLE } from './request/presets';

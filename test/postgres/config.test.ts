@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { SIZES } from '@postgres-gitops/renderer';
-import { postgresSettings } from '../../renderer/src/plan/postgres-settings';
+import { postgresSettings, RESTART_SETTINGS } from '../../renderer/src/plan/postgres-settings';
 import { statefulSetPlanFor } from '../../renderer/src/__testUtils__/plans';
 import { compareSettings, pgSettings } from '../support/pg-settings';
 import { Background, run, freePort, initdb, makeCertificate, makeDir, PG_BIN, psqlLocal, psqlTcp, removeDir, SERVER_MAJORS, serverBin, waitReady, writeOwned } from '../support/postgres';
@@ -51,6 +51,12 @@ describe.each(SERVER_MAJORS)('rendered postgresql.conf and pg_hba.conf on a real
       const { actual, wanted, notFromFile } = compareSettings(await pgSettings(dir, port, names), Object.fromEntries(names.map(n => [n, expected[n]])));
       expect(actual).toEqual(wanted);
       expect(notFromFile).toEqual([]);
+
+      // Exactly the settings this major applies only at start need a restart (the pods' checksum); every other one a reload applies.
+      const contexts = JSON.parse(await psqlLocal(dir, port, `SELECT json_object_agg(lower(name), context) FROM pg_settings WHERE lower(name) IN (${Object.keys(expected).map(n => `'${n}'`).join(',')})`));
+      expect(Object.keys(contexts).sort()).toEqual(Object.keys(expected).sort());
+      expect(Object.keys(expected).filter(n => contexts[n] === 'postmaster').sort()).toEqual(Object.keys(expected).filter(n => RESTART_SETTINGS.has(n)).sort());
+      expect(Object.values(contexts).filter(c => !['postmaster', 'sighup', 'superuser', 'user', 'backend', 'superuser-backend'].includes(c as string))).toEqual([]);
       expect(await psqlLocal(dir, port, 'SHOW server_version_num')).toMatch(new RegExp(`^${major}0`));
       expect(postgres.log.split('\n').filter(line => SETTING_COMPLAINTS.test(line))).toEqual([]);
 
@@ -67,9 +73,13 @@ describe.each(SERVER_MAJORS)('rendered postgresql.conf and pg_hba.conf on a real
       expect(await psqlLocal(dir, port, 'SHOW hba_file')).toBe(join(dir, 'pg_hba.conf'));
       expect(await psqlLocal(dir, port, 'SELECT count(*) FROM pg_hba_file_rules WHERE error IS NOT NULL')).toBe('0');
 
-      // A password login over TCP works, and with ssl only over TLS.
+      // The superuser never logs in over the network (its password is right, pg_hba.conf rejects it).
       await psqlLocal(dir, port, "ALTER ROLE postgres PASSWORD 's3cret-for-test'");
-      const plain = await psqlTcp(port, 'postgres', 's3cret-for-test', 'postgres', 'SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()');
+      const superuser = await psqlTcp(port, 'postgres', 's3cret-for-test', 'postgres', 'SELECT 1');
+      expect(superuser.stderr).toMatch(/pg_hba.conf rejects connection for host "127.0.0.1", user "postgres"/);
+
+      // A password login over TCP works, and with ssl only over TLS.
+      const plain = await psqlTcp(port, plan.spec.username, 'app-pw-for-test', plan.spec.database, 'SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()');
       if (plan.spec.ssl) {
         // libpq's default sslmode=prefer negotiates TLS; a plaintext connection is refused.
         expect(plain.stdout.trim()).toBe('t');
@@ -88,5 +98,5 @@ describe.each(SERVER_MAJORS)('rendered postgresql.conf and pg_hba.conf on a real
 });
 
 function psqlConninfo(port: number, extra: string) {
-  return run(`${PG_BIN}/psql`, ['-X', '-A', '-t', '-c', 'SELECT 1', `host=127.0.0.1 port=${port} user=postgres dbname=postgres ${extra}`], { PGPASSWORD: 's3cret-for-test' });
+  return run(`${PG_BIN}/psql`, ['-X', '-A', '-t', '-c', 'SELECT 1', `host=127.0.0.1 port=${port} user=orders_app dbname=orders ${extra}`], { PGPASSWORD: 'app-pw-for-test' });
 }

@@ -1,4 +1,4 @@
-import { readdirSync, mkdirSync, chownSync, statSync, existsSync, renameSync } from 'node:fs';
+import { readdirSync, mkdirSync, chownSync, statSync, existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderPlan, type Manifest } from '@postgres-gitops/renderer';
 import { statefulSetPlanFor } from '../../renderer/src/__testUtils__/plans';
@@ -7,36 +7,12 @@ import { EXPORTER_QUERIES } from '../../renderer/src/render/statefulset/monitori
 import { ensureClientTools } from '../support/client-tools';
 import { Background, freePort, initdb, makeDir, PG_BIN, psqlLocal, psqlTcp, removeDir, run, runOk, serverBin, waitReady, writeOwned } from '../support/postgres';
 import { parse } from 'yaml';
+import { containerOf, envOf, PASSWORDS, type Container } from '../support/rendered-pods';
 
 /**
  * The scripts the manifests carry, run for real on loopback: each process gets the command and
  * environment of its rendered container, with hosts, ports and paths pointed at this machine.
- */
-const PASSWORDS: Record<string, string> = {
-  'postgres-password': 'app-pw-one',
-  'superuser-password': 'super-pw',
-  'replication-password': 'repl-pw',
-  'monitoring-password': 'mon-pw',
-};
-
-type Container = { command: string[]; env: { name: string; value?: string; valueFrom?: { secretKeyRef: { key: string } } }[] };
-
-function containerOf(manifests: Manifest[], kind: string, name: string, container = 0): Container {
-  const m = manifests.find(o => o.kind === kind && o.metadata.name === name) as any;
-  const pod = kind === 'CronJob' ? m.spec.jobTemplate.spec.template.spec : m.spec.template.spec;
-  return pod.containers[container];
-}
-
-/** The container's environment, secrets filled from PASSWORDS, then this machine's overrides. */
-function envOf(container: Container, overrides: Record<string, string>, passwords = PASSWORDS): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const e of container.env) {
-    env[e.name] = e.valueFrom ? passwords[e.valueFrom.secretKeyRef.key] : (e.value ?? '');
-  }
-  return { ...env, ...overrides };
-}
-
-/**
+ *
  * Every supported major but 16 and 17. pg_basebackup and pg_dump must be at least the server's
  * major: the image's client tools are PostgreSQL 15's (13 and 14 run with them), and for 18 the
  * tests build its client tools from the source in Debian's archive (support/client-tools.ts),
@@ -125,7 +101,7 @@ describe.each(MAJORS)('scripts of a large database (primary and standby) on real
     const owner = await psqlTcp(primaryPort, plan.spec.username, 'app-pw-one', plan.spec.database,
       "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()");
     expect(owner).toMatchObject({ code: 0, stdout: `${plan.spec.username}\n` });
-    expect((await psqlTcp(primaryPort, 'postgres', 'super-pw', 'postgres', 'SELECT 1')).code).toBe(0);
+    expect((await psqlLocal(root, primaryPort, 'SELECT 1'))).toBe('1');
     expect((await psqlTcp(primaryPort, 'postgres_exporter', 'mon-pw', 'postgres', "SELECT pg_has_role('pg_monitor', 'member')")).stdout).toBe('t\n');
     expect(await psqlLocal(root, primaryPort, "SELECT rolreplication FROM pg_roles WHERE rolname = 'replicator'")).toBe('t');
     expect(await psqlLocal(root, primaryPort, "SELECT rolsuper FROM pg_roles WHERE rolname = 'app_user'")).toBe('f');
@@ -134,13 +110,19 @@ describe.each(MAJORS)('scripts of a large database (primary and standby) on real
     expect(created.code).toBe(0);
   });
 
-  it('standby.sh clones the primary and a row written on the primary is read on the standby', async () => {
+  it('the clone init container clones the primary, the server container runs the standby, and a row written on the primary is read on the standby', async () => {
     standbyPort = await freePort();
+    const clone = containerOf(manifests, 'StatefulSet', plan.names.readStatefulSet, 'clone');
+    const [bash, script, ...cloneArgs] = clone.command;
+    const cloned = await run(bash, [join(scripts, script.replace('/scripts/', '')), ...cloneArgs], envOf(clone, { PGDATA: join(root, 'standby'), PRIMARY_HOST: '127.0.0.1', PRIMARY_PORT: String(primaryPort), ...clientTools() }));
+    expect({ code: cloned.code, stdout: cloned.stdout }).toEqual({ code: 0, stdout: 'standby.sh: cloning 127.0.0.1 into an empty data directory\nstandby.sh: clone complete\n' });
     const container = containerOf(manifests, 'StatefulSet', plan.names.readStatefulSet);
-    const env = envOf(container, { PGDATA: join(root, 'standby'), PGPORT_SERVER: String(standbyPort), PGSOCKET: root, PRIMARY_HOST: '127.0.0.1', PRIMARY_PORT: String(primaryPort), ...clientTools() });
+    const env = envOf(container, { PGDATA: join(root, 'standby'), PGPORT_SERVER: String(standbyPort), PGSOCKET: root }, PASSWORDS, `${plan.names.readStatefulSet}-0`);
     standby = new Background('/bin/bash', serverArgs(container, standbyPort, root), env);
     await waitReady(standbyPort, standby);
-    expect(standby.log).toContain('cloning 127.0.0.1 into an empty data directory');
+    // The server container never clones: a second run of the init container finds the data in place.
+    const again = await run(bash, [join(scripts, script.replace('/scripts/', '')), ...cloneArgs], envOf(clone, { PGDATA: join(root, 'standby') }));
+    expect(again.stdout).toBe('standby.sh: the data directory is in place; nothing to clone\n');
 
     await psqlTcp(primaryPort, plan.spec.username, 'app-pw-one', plan.spec.database, "INSERT INTO orders VALUES (2, 'after clone')");
     let rows = '';
@@ -154,11 +136,25 @@ describe.each(MAJORS)('scripts of a large database (primary and standby) on real
     expect(write.stderr).toMatch(/read-only transaction/);
   });
 
-  it('the exporter\'s extra query sees the standby streaming from the primary', async () => {
+  it('the exporter\'s extra query sees the standby streaming from the primary, under its pod name', async () => {
     const query = parse(EXPORTER_QUERIES).pg_standby.query;
-    const result = await psqlTcp(primaryPort, 'postgres_exporter', 'mon-pw', 'postgres', query);
+    let result = await psqlTcp(primaryPort, 'postgres_exporter', 'mon-pw', 'postgres', query);
+    for (let i = 0; i < 50 && result.stdout.trim() === ''; i++) {
+      await new Promise(r => setTimeout(r, 100));
+      result = await psqlTcp(primaryPort, 'postgres_exporter', 'mon-pw', 'postgres', query);
+    }
     expect(result.code).toBe(0);
-    expect(result.stdout.trim().split('\n')).toHaveLength(1);
+    expect(result.stdout.trim().split('\n').map(row => row.split('|')[0])).toEqual([`${plan.names.readStatefulSet}-0`]);
+  });
+
+  it('the superuser cannot log in over the network; the backup role reads but cannot write', async () => {
+    expect((await psqlTcp(primaryPort, 'postgres', 'super-pw', 'postgres', 'SELECT 1')).stderr).toMatch(/pg_hba.conf rejects connection for host "127.0.0.1", user "postgres"/);
+    if (Number(major) < 14) return;
+    const read = await psqlTcp(primaryPort, 'postgres_backup', 'backup-pw', plan.spec.database, 'SELECT count(*) FROM orders');
+    expect(read).toMatchObject({ code: 0, stdout: '2\n' });
+    const write = await psqlTcp(primaryPort, 'postgres_backup', 'backup-pw', plan.spec.database, "INSERT INTO orders VALUES (9, 'no')");
+    expect(write.stderr).toMatch(/permission denied for table orders/);
+    expect(await psqlLocal(root, primaryPort, "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = 'postgres_backup'")).toBe('f|t');
   });
 
   it('primary.sh refuses to initialise an empty data directory while a standby holds the data', async () => {
@@ -195,13 +191,23 @@ describe.each(MAJORS)('scripts of a large database (primary and standby) on real
     expect((await psqlTcp(primaryPort, plan.spec.username, 'app-pw-two', plan.spec.database, 'SELECT item FROM orders WHERE id = 1')).stdout).toBe('first\n');
   });
 
-  it('backup.sh dumps the database and globals, prunes to the retention count, and the dump restores into a fresh server', async () => {
+  it('backup.sh dumps the database (row-level security and large objects too) and globals as the least-privileged role, prunes to the retention count, and the dump restores into a fresh server', async () => {
     const backups = join(root, 'backups');
     mkdirSync(backups);
     chownSync(backups, statSync(root).uid, statSync(root).gid);
     const container = containerOf(manifests, 'CronJob', plan.names.backup);
     expect(container.command).toEqual(['/bin/bash', '/scripts/backup.sh']);
-    const env = envOf(container, { PGHOST: '127.0.0.1', PGPORT: String(primaryPort), BACKUP_DIR: backups, BACKUP_RETENTION: '2', ...clientTools() });
+    const env = envOf(container, { PGHOST: '127.0.0.1', PGPORT: String(primaryPort), BACKUP_DIR: backups, BACKUP_RETENTION: '2', ...clientTools() }, { ...PASSWORDS, 'postgres-password': 'app-pw-two' });
+    expect(env.PGUSER).toBe(Number(major) >= 14 ? 'postgres_backup' : plan.spec.username);
+    // What pg_read_all_data alone would not read: a table whose row-level security shows other roles nothing, and a large object.
+    const app = (sql: string) => psqlTcp(primaryPort, plan.spec.username, 'app-pw-two', plan.spec.database, sql);
+    expect((await app("CREATE TABLE notes (id int, body text); INSERT INTO notes VALUES (1, 'private'); ALTER TABLE notes ENABLE ROW LEVEL SECURITY; CREATE POLICY owner_only ON notes USING (false)")).code).toBe(0);
+    const largeObject = (await app("SELECT lo_from_bytea(0, convert_to('large object', 'UTF8'))")).stdout.trim();
+    // The primary grants the backup role each large object when it starts (and, from 18, every later one by default).
+    expect(await primary!.stop()).toBe(0);
+    primary = startPrimary(join(root, 'primary'), primaryPort, {}, { ...PASSWORDS, 'postgres-password': 'app-pw-two' });
+    await waitReady(primaryPort, primary);
+    for (let i = 0; i < 100 && !primary.log.includes('roles and database in place'); i++) await new Promise(r => setTimeout(r, 100));
     for (let i = 0; i < 3; i++) await runOk('/bin/bash', [join(scripts, 'backup.sh')], env);
     const kept = readdirSync(backups).sort();
     expect(kept).toHaveLength(2);
@@ -219,22 +225,48 @@ describe.each(MAJORS)('scripts of a large database (primary and standby) on real
       // CREATE DATABASE by hand: pg_restore --create would speak the client's (15) CREATE DATABASE options.
       await psqlLocal(restoreDir, port, `CREATE DATABASE ${plan.spec.database} OWNER ${plan.spec.username}`);
       await runOk(`${clientBin}/pg_restore`, ['-h', restoreDir, '-p', String(port), '-U', 'postgres', '-d', plan.spec.database, join(latest, `${plan.spec.database}.dump`)]);
+      // The globals carry no passwords (the backup role cannot read them): the new server's Secret sets them.
+      expect(readFileSync(join(latest, 'globals.sql'), 'utf8')).not.toMatch(/SCRAM-SHA-256|PASSWORD '/);
+      await psqlLocal(restoreDir, port, `ALTER ROLE ${plan.spec.username} PASSWORD 'app-pw-two'`);
       const rows = await psqlTcp(port, plan.spec.username, 'app-pw-two', plan.spec.database, 'SELECT id, item FROM orders ORDER BY id');
       expect(rows).toMatchObject({ code: 0, stdout: '1|first\n2|after clone\n' });
+      expect((await psqlTcp(port, plan.spec.username, 'app-pw-two', plan.spec.database, 'SELECT body FROM notes')).stdout).toBe('private\n');
+      expect((await psqlTcp(port, plan.spec.username, 'app-pw-two', plan.spec.database, `SELECT convert_from(lo_get(${largeObject}), 'UTF8')`)).stdout).toBe('large object\n');
     } finally {
       await fresh.stop();
       removeDir(restoreDir);
     }
   });
 
-  it('credential-sync.sh applies a rotated password live: open sessions stay, the old password stops working', async () => {
-    const container = containerOf(manifests, 'StatefulSet', plan.names.statefulSet, 1) as Container & { name: string };
-    expect(container.name).toBe('password-sync');
+  it('pg_dump behind a table lock gives up after the rendered lock timeout instead of waiting for ever', async () => {
+    const container = containerOf(manifests, 'CronJob', plan.names.backup);
+    const backups = makeDir('locked-backups');
+    const env = envOf(container, { PGHOST: '127.0.0.1', PGPORT: String(primaryPort), BACKUP_DIR: backups, BACKUP_RETENTION: '2', LOCK_WAIT_TIMEOUT_MS: '2000', ...clientTools() }, { ...PASSWORDS, 'postgres-password': 'app-pw-two' });
+    // A migration holding an ACCESS EXCLUSIVE lock for a minute.
+    const migration = run(`${PG_BIN}/psql`, ['-X', '-h', root, '-p', String(primaryPort), '-U', 'postgres', '-d', plan.spec.database, '-c', 'BEGIN; LOCK TABLE orders IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(60); COMMIT;']);
+    try {
+      for (let i = 0; i < 50 && (await psqlLocal(root, primaryPort, "SELECT count(*) FROM pg_locks WHERE mode = 'AccessExclusiveLock' AND relation = 'orders'::regclass", plan.spec.database)) !== '1'; i++) await new Promise(r => setTimeout(r, 100));
+      const started = Date.now();
+      const dump = await run('/bin/bash', [join(scripts, 'backup.sh')], env);
+      const seconds = (Date.now() - started) / 1000;
+      expect(dump.code).not.toBe(0);
+      expect(dump.stderr).toMatch(/could not obtain lock on relation|canceling statement due to (lock|statement) timeout/);
+      expect(seconds).toBeLessThan(20);
+      expect(readdirSync(backups).filter(f => !f.endsWith('.partial'))).toEqual([]);
+    } finally {
+      await psqlLocal(root, primaryPort, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'BEGIN; LOCK TABLE orders%'");
+      await migration;
+      removeDir(backups);
+    }
+  });
+
+  it('reload.sh applies a rotated password live: open sessions stay, the old password stops working', async () => {
+    const container = containerOf(manifests, 'StatefulSet', plan.names.statefulSet, 'reload');
     const secretDir = makeDir('app-secret');
     const passwordFile = join(secretDir, 'postgres-password');
     writeOwned(passwordFile, 'app-pw-two', 0o440);
-    const env = envOf(container, { APP_PASSWORD_FILE: passwordFile, PGSOCKET: root, PGPORT_SERVER: String(primaryPort), SYNC_INTERVAL_SECONDS: '1' });
-    const sync = new Background('/bin/bash', [join(scripts, 'credential-sync.sh')], env);
+    const env = envOf(container, { APP_PASSWORD_FILE: passwordFile, PGSOCKET: root, PGPORT_SERVER: String(primaryPort), RELOAD_INTERVAL_SECONDS: '1', RELOAD_FILES: `${root}/conf/postgresql.conf ${root}/conf/pg_hba.conf` });
+    const sync = new Background('/bin/bash', [join(scripts, 'reload.sh')], env);
     try {
       for (let i = 0; i < 100 && !sync.log.includes('applied'); i++) await new Promise(r => setTimeout(r, 100));
       expect(sync.log).toContain('password-sync: applied the application password from the Secret');

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { ensureBareStateStore, git } from '../../plugins/scaffolder-postgres/dev/state-store';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { repositoryChangeRefusals } from './store-changes';
 
 
 export interface StateStore {
@@ -17,6 +18,11 @@ export interface StateStore {
   files(ref: string, directory: string): string[];
   /** Merges a branch into main as a reviewer merging its pull request would (a merge commit). */
   merge(branch: string): void;
+  /**
+   * Removes the repository. First it fails the test when any change made to it (a commit on main,
+   * a branch for a pull request) is one the API server would refuse or whose prune would delete
+   * data (support/api-server.ts).
+   */
   cleanup(): void;
 }
 
@@ -52,6 +58,13 @@ export function createStateStore(seed: Record<string, string> = { 'README.md': '
         rmSync(work, { recursive: true, force: true });
       }
     },
-    cleanup: () => rmSync(root, { recursive: true, force: true }),
+    cleanup: () => {
+      try {
+        const refusals = repositoryChangeRefusals(bare);
+        if (refusals.length > 0) throw new Error(`the state store holds changes the API server would refuse, or whose prune deletes data:\n${refusals.join('\n')}`);
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    },
   };
 }

@@ -29,12 +29,13 @@ describe('PreviewPanel', () => {
   it('shows the totals and the objects of the current choices, and follows a change of size', () => {
     const { rerender } = render(<PreviewPanel formData={form} />);
     expect(screen.getByTestId('total-pods').textContent).toBe('1');
-    expect(screen.getByTestId('total-memory').textContent).toBe('256Mi requested, 512Mi limit');
+    // The server and its reload container (32Mi).
+    expect(screen.getByTestId('total-memory').textContent).toBe('288Mi requested, 544Mi limit');
     expect(screen.queryByRole('button', { name: 'StatefulSet orders-postgresql-read' })).toBeNull();
 
     rerender(<PreviewPanel formData={{ ...form, size: 'large' }} />);
     expect(screen.getByTestId('total-pods').textContent).toBe('2');
-    expect(screen.getByTestId('total-memory').textContent).toBe('2Gi requested, 4Gi limit');
+    expect(screen.getByTestId('total-memory').textContent).toBe('2112Mi requested, 4160Mi limit');
     expect(screen.getByRole('button', { name: 'StatefulSet orders-postgresql-read' })).toBeTruthy();
   });
 

@@ -39,6 +39,18 @@ export function labels(plan: MetadataSource, component: Component): Record<strin
   };
 }
 
+/**
+ * Labels without the version: for objects whose controller acts on any change of their labels.
+ * External Secrets refreshes an ExternalSecret whenever its generation or a hash of its labels
+ * and annotations changes (external-secrets pkg/controllers/util/util.go GetResourceVersion,
+ * pkg/controllers/externalsecret/externalsecret_controller.go shouldRefreshPeriodic), and a
+ * refresh over a Password generator is a new password: a minor upgrade must not rotate it.
+ */
+export function unversionedLabels(plan: MetadataSource, component: Component): Record<string, string> {
+  const { [LABEL_VERSION]: _version, ...rest } = labels(plan, component);
+  return rest;
+}
+
 /** Standard object metadata: name, namespace (always), labels, optional annotations. */
 export function meta(plan: MetadataSource, name: string, component: Component, annotations?: Record<string, string>) {
   return {

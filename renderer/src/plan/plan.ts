@@ -2,7 +2,7 @@ import { ANNOTATION_RETIRED } from '../request/annotations';
 import { RequestValidationError } from '../request/errors';
 import { MONITORING_ROLE, REPLICATION_ROLE, SUPERUSER_ROLE } from '../request/names';
 import type { PlatformSettings } from '../request/platform';
-import { PROFILE_TABLE, SIZE_TABLE } from '../request/presets';
+import { PROFILE_TABLE, resourcesFor, SIZE_TABLE } from '../request/presets';
 import type { Request } from '../request/types';
 import type { PlanCommon } from './base';
 import { planAccess } from './access';
@@ -24,8 +24,8 @@ export type Plan = StatefulSetPlan | CloudNativePgPlan | SharedServerPlan;
 export function buildPlan(request: Request, platform: PlatformSettings): Plan {
   const { spec } = request;
   const { name, namespace } = request.metadata;
-  const size = SIZE_TABLE[spec.size];
   const profile = PROFILE_TABLE[spec.profile];
+  const size = resourcesFor(SIZE_TABLE[spec.size], profile);
   const standbys = spec.replicas - 1;
   const names = commonNames(name);
   const common: PlanCommon = {

@@ -56,6 +56,31 @@ export function postgresSettings({ tuning: t, port, standbys, ssl }: SettingsInp
   return settings;
 }
 
+/**
+ * The rendered settings PostgreSQL applies only at server start: pg_settings.context is
+ * 'postmaster' for exactly these on every major from 13 to 18 (test/postgres/config.test.ts
+ * reads it from each real server). Every other rendered setting takes effect on reload
+ * (context sighup, or superuser/user/backend defaults from the file), so changing it needs no
+ * restart: the pods' reload loop applies it (plan/statefulset/scripts.ts RELOAD_SH).
+ */
+export const RESTART_SETTINGS: ReadonlySet<string> = new Set([
+  'listen_addresses',
+  'port',
+  'unix_socket_directories',
+  'max_connections',
+  'shared_buffers',
+  'dynamic_shared_memory_type',
+  'wal_level',
+  'max_wal_senders',
+  'hot_standby',
+  'logging_collector',
+]);
+
+/** The settings of `settings` that need a restart (RESTART_SETTINGS), for the pods' restart checksum. */
+export function restartSettings(settings: Record<string, Setting>): Record<string, Setting> {
+  return Object.fromEntries(Object.entries(settings).filter(([name]) => RESTART_SETTINGS.has(name)));
+}
+
 /** A setting as postgresql.conf writes it: numbers bare, booleans on/off, strings quoted. */
 export function formatSetting(value: Setting): string {
   if (typeof value === 'number') return String(value);

@@ -7,3 +7,6 @@ export const INTERNAL_KEYS = {
   replication: 'replication-password',
   monitoring: 'monitoring-password',
 } as const;
+
+/** Key of the backup role's password in `{name}-postgresql-backup-credentials`. */
+export const BACKUP_PASSWORD_KEY = 'backup-password';

@@ -11,3 +11,9 @@ export const ANNOTATION_CREATED_WITH_VERSION = 'postgres-gitops.dev/created-with
 export const ANNOTATION_RETIRED = 'postgres-gitops.dev/retired';
 /** A retired shared-server database whose database and role are dropped for good (a second, destructive retirement). */
 export const ANNOTATION_DROP_DATA = 'postgres-gitops.dev/drop-data';
+
+/**
+ * statefulset: the storage size in the StatefulSets' volume claim templates, which the API server
+ * never lets change; kept from creation so that growing spec.storageSize grows the claims only.
+ */
+export const ANNOTATION_CLAIM_TEMPLATE_SIZE = 'postgres-gitops.dev/claim-template-storage-size';

@@ -1,5 +1,5 @@
 import { SCHEMA_VERSION } from '../version';
-import { ANNOTATION_CREATED_WITH_VERSION, ANNOTATION_DROP_DATA, ANNOTATION_REQUESTED_BY, ANNOTATION_RETIRED, ANNOTATION_SCHEMA_VERSION } from './annotations';
+import { ANNOTATION_CLAIM_TEMPLATE_SIZE, ANNOTATION_CREATED_WITH_VERSION, ANNOTATION_DROP_DATA, ANNOTATION_REQUESTED_BY, ANNOTATION_RETIRED, ANNOTATION_SCHEMA_VERSION } from './annotations';
 import type { PlatformSettings } from './platform';
 import { tenantRoleName } from './names';
 import { ENGINE_DEFAULTS, PROFILE_TABLE, SIZE_TABLE } from './presets';
@@ -8,7 +8,7 @@ import type { Request, ResolvedSpec } from './types';
 import { LATEST_MINOR, NEWEST_MINOR } from './versions';
 
 /** Annotations a stored request keeps; everything else a Kratix object carries is dropped. */
-const KEPT_ANNOTATIONS = [ANNOTATION_REQUESTED_BY, ANNOTATION_CREATED_WITH_VERSION, ANNOTATION_RETIRED, ANNOTATION_DROP_DATA];
+const KEPT_ANNOTATIONS = [ANNOTATION_REQUESTED_BY, ANNOTATION_CREATED_WITH_VERSION, ANNOTATION_RETIRED, ANNOTATION_DROP_DATA, ANNOTATION_CLAIM_TEMPLATE_SIZE];
 
 /** The schema version a stored request was written with; undefined for a new request (from a form, a file or Kratix). */
 function storedSchemaVersion(input: RequestObjectInput): number | undefined {
@@ -71,6 +71,8 @@ export function resolveDefaults(input: RequestObjectInput, platform: PlatformSet
   };
   spec.restoreDrill = s.restoreDrill ?? defaultRestoreDrill(input, engine, spec.backup, profileSpec.restoreDrill);
   annotations[ANNOTATION_CREATED_WITH_VERSION] ??= spec.version;
+  // The claim templates keep the size the volumes were created with (the API server refuses any change to them).
+  if (engine === 'statefulset' && persistence) annotations[ANNOTATION_CLAIM_TEMPLATE_SIZE] ??= spec.storageSize;
   if (engine !== 'shared-server') {
     spec.minorVersion = s.minorVersion === undefined || s.minorVersion === LATEST_MINOR ? NEWEST_MINOR[version] : s.minorVersion;
   }

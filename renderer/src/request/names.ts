@@ -9,10 +9,12 @@ export const SQL_IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 export const REPLICATION_ROLE = 'replicator';
 export const MONITORING_ROLE = 'postgres_exporter';
 export const SUPERUSER_ROLE = 'postgres';
+/** The statefulset engine's backups dump as this role: it reads everything (pg_read_all_data) and may change nothing. */
+export const BACKUP_ROLE = 'postgres_backup';
 
 export const RESERVED_DATABASES = ['template0', 'template1'];
 /** Role names PostgreSQL itself refuses (CREATE ROLE "public" fails) or that we reserve. */
-export const RESERVED_ROLES = ['public', 'none', 'current_user', 'session_user', 'current_role', REPLICATION_ROLE, MONITORING_ROLE];
+export const RESERVED_ROLES = ['public', 'none', 'current_user', 'session_user', 'current_role', REPLICATION_ROLE, MONITORING_ROLE, BACKUP_ROLE];
 
 /**
  * Access roles: extra login roles of the application database (spec.access). A name starts with a

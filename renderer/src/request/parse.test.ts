@@ -51,7 +51,7 @@ describe('parseRequest defaults', () => {
     };
     const request = parseRequest(object);
     expect(request.spec.size).toBe('medium');
-    expect(request.metadata.annotations).toEqual({ 'postgres-gitops.dev/schema-version': '2', 'postgres-gitops.dev/created-with-version': '15' });
+    expect(request.metadata.annotations).toEqual({ 'postgres-gitops.dev/schema-version': '2', 'postgres-gitops.dev/created-with-version': '15', 'postgres-gitops.dev/claim-template-storage-size': '5Gi' });
   });
 
   it('turns restore drills on by default in prod with backups, never in dev or staging, never without backups', () => {

@@ -109,6 +109,12 @@ export const platformSettingsSchema = z
         serviceMonitorLabels: z.record(z.string()).default({ release: 'kube-prometheus-stack' }),
       })
       .default({}),
+    volumeExpansion: z
+      .boolean()
+      .default(true)
+      .describe(
+        'The StorageClasses of the worker clusters allow volume expansion (allowVolumeExpansion: true). statefulset volumes then grow in place through a pull request; set false where they do not, and growing them is refused (the API server would refuse the claims\' new size)',
+      ),
     createNamespace: z.boolean().default(false).describe('Render the Namespace object (with the restricted Pod Security labels)'),
     defaultCluster: z.string().regex(DNS1123_LABEL).default('worker-1'),
     reservedNamespaces: z

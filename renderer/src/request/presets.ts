@@ -32,7 +32,23 @@ export const ENGINE_DEFAULTS: Record<(typeof SERVER_ENGINES)[number], { username
   'cloudnative-pg': { username: 'app' },
 };
 
+/**
+ * How a database pod's requests relate to its limits (Kubernetes QoS classes,
+ * https://kubernetes.io/docs/concepts/workloads/pods/pod-qos/). max_connections is sized from the
+ * memory limit (plan/tuning.ts), so only memory requested up to the limit is memory the
+ * connections can count on: a node short of memory evicts Burstable pods above their requests
+ * first, and the OOM killer picks them first.
+ * - `size`: the size table's requests (Burstable): memory may be overcommitted; fine for dev.
+ * - `memory-at-limit`: memory requested at the limit, CPU from the size table (Burstable, but
+ *   memory is never overcommitted; CPU overcommit only throttles).
+ * - `at-limit`: every request at its limit in every container of the pod (Guaranteed), as
+ *   CloudNativePG recommends for production databases (docs: resource_management.md).
+ */
+export type Requests = 'size' | 'memory-at-limit' | 'at-limit';
+
 export interface ProfileSpec {
+  /** How the database pods' requests follow their limits (QoS). */
+  requests: Requests;
   backup: boolean;
   monitoring: boolean;
   ssl: boolean;
@@ -51,7 +67,19 @@ export interface ProfileSpec {
  * monitoring or SSL) so seed requests behave as documented.
  */
 export const PROFILE_TABLE: Record<Profile, ProfileSpec> = {
-  dev: { backup: false, monitoring: false, ssl: false, backupRetention: 3, restoreDrill: false, logMinDurationMs: -1, requiredAntiAffinity: false },
-  staging: { backup: true, monitoring: true, ssl: false, backupRetention: 7, restoreDrill: false, logMinDurationMs: 1000, requiredAntiAffinity: false },
-  prod: { backup: true, monitoring: true, ssl: true, backupRetention: 30, restoreDrill: true, logMinDurationMs: 500, requiredAntiAffinity: true },
+  dev: { requests: 'size', backup: false, monitoring: false, ssl: false, backupRetention: 3, restoreDrill: false, logMinDurationMs: -1, requiredAntiAffinity: false },
+  staging: { requests: 'memory-at-limit', backup: true, monitoring: true, ssl: false, backupRetention: 7, restoreDrill: false, logMinDurationMs: 1000, requiredAntiAffinity: false },
+  prod: { requests: 'at-limit', backup: true, monitoring: true, ssl: true, backupRetention: 30, restoreDrill: true, logMinDurationMs: 500, requiredAntiAffinity: true },
 };
+
+/** A size's requests and limits as a profile wants them (ProfileSpec.requests): the limits never change. */
+export function resourcesFor(size: SizeSpec, profile: ProfileSpec): SizeSpec {
+  switch (profile.requests) {
+    case 'size':
+      return size;
+    case 'memory-at-limit':
+      return { ...size, memoryRequest: size.memoryLimit };
+    case 'at-limit':
+      return { ...size, cpuRequest: size.cpuLimit, memoryRequest: size.memoryLimit };
+  }
+}

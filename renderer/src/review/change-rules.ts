@@ -3,6 +3,7 @@ import { compareMinor } from '../request/versions';
 import type { Request } from '../request/types';
 import { quantityToMi } from '../request/quantity';
 import { engineChangeIssues } from './engines';
+import type { PlatformSettings } from '../request/platform';
 
 export interface ChangePermissions {
   /** The offline in-place major upgrade of cloudnative-pg, which stops every instance. */
@@ -23,7 +24,7 @@ const STATEFULSET_MAJOR_UPGRADE_STEPS =
  * only grow, majors only go up (and only where an engine can do it, when asked), and the engine,
  * database name and owner stay, since changing them would orphan the data.
  */
-export function changeIssues(before: Request, after: Request, permissions: ChangePermissions): FieldIssue[] {
+export function changeIssues(before: Request, after: Request, permissions: ChangePermissions, platform: PlatformSettings): FieldIssue[] {
   const a = before.spec;
   const b = after.spec;
   const issues: FieldIssue[] = [];
@@ -44,7 +45,7 @@ export function changeIssues(before: Request, after: Request, permissions: Chang
       issues.push({ path: 'spec.walStorageSize', message: `may grow, never shrink (${a.walStorageSize} -> ${b.walStorageSize})` });
     }
   }
-  issues.push(...engineChangeIssues(a, b));
+  issues.push(...engineChangeIssues(a, b, platform));
   const [from, to] = [Number(a.version), Number(b.version)];
   if (to < from) {
     issues.push({ path: 'spec.version', message: `no major downgrade (${from} -> ${to}): a data directory never goes back to an older major; restore a backup taken before the upgrade into a new database` });

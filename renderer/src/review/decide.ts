@@ -4,6 +4,7 @@ import { renderDatabase } from '../render-database';
 import { RequestValidationError } from '../request/errors';
 import type { PlatformSettings } from '../request/platform';
 import { changeIssues } from './change-rules';
+import { rememberedAnnotations } from '../request/changes';
 import { diffDatabases } from './diff';
 import { reviewBody, reviewTitle } from './summary';
 
@@ -16,6 +17,8 @@ export class ChangeRefusedError extends Error {
 }
 
 export interface Decision {
+  /** The database to publish: the one given, or re-rendered with what the stored request remembers. */
+  rendered: RenderedDatabase;
   title: string;
   body: string;
   commitMessage: string;
@@ -48,18 +51,32 @@ function renderStored(text: string, directory: string, platform: PlatformSetting
 }
 
 /**
+ * A request written afresh for an existing database (postgres:create or publish with update)
+ * does not know what the store remembers (rememberedAnnotations): it is rendered again with it,
+ * so that, say, the claim templates keep their size.
+ */
+function withStoredMemory(rendered: RenderedDatabase, existingRequest: string, platform: PlatformSettings): RenderedDatabase {
+  const kept = rememberedAnnotations(parseYamlInput(existingRequest, `${rendered.directory}/request.yaml`));
+  const annotations = rendered.request.metadata.annotations;
+  if (Object.entries(kept).every(([key, value]) => annotations[key] === value)) return rendered;
+  return renderDatabase({ ...rendered.request, metadata: { ...rendered.request.metadata, annotations: { ...annotations, ...kept } } }, platform);
+}
+
+/**
  * Create or update, and what the pull request says. Refuses an existing database without
  * `update`, and destructive changes without `allowDestructiveChanges`, before anything is written.
  */
 export function decideChange(options: DecideOptions): Decision {
-  const { rendered, existingRequest } = options;
+  const { existingRequest } = options;
+  let { rendered } = options;
   let diff;
   if (existingRequest !== undefined) {
     if (!options.update) {
       throw new ChangeRefusedError(`${rendered.directory} already exists on ${options.baseBranch}: change it with postgres:update (the "Change PostgreSQL" template, or postgres-gitops update), or set update: true`);
     }
+    rendered = withStoredMemory(rendered, existingRequest, options.platform);
     const stored = renderStored(existingRequest, rendered.directory, options.platform);
-    const refused = changeIssues(stored.request, rendered.request, { allowMajorUpgrade: options.allowMajorUpgrade ?? false });
+    const refused = changeIssues(stored.request, rendered.request, { allowMajorUpgrade: options.allowMajorUpgrade ?? false }, options.platform);
     if (refused.length > 0) throw new RequestValidationError(refused);
     diff = diffDatabases(stored, rendered);
     const destructive = diff.changes.filter(c => c.destructive);
@@ -73,6 +90,7 @@ export function decideChange(options: DecideOptions): Decision {
   const title = reviewTitle(rendered, update);
   const requestedBy = options.requestedBy ? `\n\nRequested-by: ${options.requestedBy}` : '';
   return {
+    rendered,
     title,
     body: reviewBody(rendered, { diff, requestedBy: options.requestedBy }),
     commitMessage: `${title}${requestedBy}`,

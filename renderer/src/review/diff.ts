@@ -6,6 +6,7 @@ import { engineFieldChange, engineRestarts } from './engines';
 import { resourceTotals } from './totals';
 import { formatCpu, formatMebibytes } from './quantities';
 import { accessChanges } from './access';
+import { passwordRegenerations } from './password-regeneration';
 
 export type { SemanticChange } from './engine';
 
@@ -54,6 +55,7 @@ export function semanticChanges(before: RenderedObjects, after: RenderedObjects)
   for (const [what, from, to] of derived) {
     if (from !== to) changes.push({ text: `${what}: ${from} -> ${to}`, destructive: false });
   }
+  changes.push(...passwordRegenerations(before.manifests, after.manifests).map(text => ({ text, destructive: false })));
   return changes;
 }
 

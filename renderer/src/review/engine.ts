@@ -1,6 +1,7 @@
 import type { FieldIssue } from '../request/errors';
 import type { Manifest } from '../render/manifest';
 import type { ResolvedSpec } from '../request/types';
+import type { PlatformSettings } from '../request/platform';
 
 /** What an object runs and keeps: long-running pods with their containers' resources, and every volume it claims. */
 export interface Workload {
@@ -43,7 +44,7 @@ export interface ReviewEngine<P> {
    */
   retained(plan: P): { before?: string[]; stays: string[]; commands: string[] };
   /** What this engine cannot become in place, beyond the common rules (change-rules.ts). */
-  changeIssues(before: ResolvedSpec, after: ResolvedSpec): FieldIssue[];
+  changeIssues(before: ResolvedSpec, after: ResolvedSpec, platform: PlatformSettings): FieldIssue[];
   /** How a change of one field reads on this engine; undefined for the plain "a -> b". */
   fieldChange(key: keyof ResolvedSpec, before: ResolvedSpec, after: ResolvedSpec, text: string, plan: P): SemanticChange[] | undefined;
 }

@@ -2,6 +2,7 @@ import type { Plan } from '../plan/plan';
 import type { Manifest } from '../render/manifest';
 import type { FieldIssue } from '../request/errors';
 import type { ResolvedSpec } from '../request/types';
+import type { PlatformSettings } from '../request/platform';
 import { cloudNativePgReview } from './cloudnative-pg/engine';
 import type { ReviewEngine, SemanticChange, Workload } from './engine';
 import { sharedServerReview } from './shared-server/engine';
@@ -30,7 +31,7 @@ export const engineWarnings = (plan: Plan): string[] => reviewOf(plan).warnings(
 export const engineRetained = (plan: Plan): { before: string[]; stays: string[]; commands: string[] } => ({ before: [], ...reviewOf(plan).retained(plan) });
 
 /** What the engine a database runs on cannot become in place (both requests on the same engine). */
-export const engineChangeIssues = (before: ResolvedSpec, after: ResolvedSpec): FieldIssue[] => REVIEWS[before.engine].changeIssues(before, after);
+export const engineChangeIssues = (before: ResolvedSpec, after: ResolvedSpec, platform: PlatformSettings): FieldIssue[] => REVIEWS[before.engine].changeIssues(before, after, platform);
 
 /** Which pods the change from `before` to `after` restarts, on the engine the database runs on. */
 export const engineRestarts = (plan: Plan, before: Manifest[], after: Manifest[]): string[] => REVIEWS[plan.engine].restarts(before, after);

@@ -12,6 +12,8 @@ import { clientConnectionChange } from './client-connection';
 import { CommittedFileError, readCommittedObject } from './committed-objects';
 import { fileChanges, semanticChanges } from './diff';
 import { engineRestarts } from './engines';
+import { PROTECT_FROM_PRUNING } from '../plan/labels';
+import { passwordRegenerations } from './password-regeneration';
 
 /** What a fleet run does to one stored database. */
 export type FleetOutcome =
@@ -34,6 +36,12 @@ export type FleetOutcome =
 
 /** Kinds whose removal from the store would let a GitOps prune take data or the running server with it. */
 const DESTRUCTIVE_REMOVALS = ['persistentvolumeclaim-', 'statefulset-', 'cluster-'];
+
+/** A committed object the GitOps prune leaves in place (Flux and Argo CD both told so): removing its file deletes nothing. */
+function pruneProtected(committedText: string, path: string): boolean {
+  const annotations = readCommittedObject(committedText, path)?.metadata.annotations ?? {};
+  return Object.entries(PROTECT_FROM_PRUNING).every(([key, value]) => annotations[key] === value);
+}
 /** Files whose objects run pods: the only ones parsed, to find restarts and image bumps. */
 const POD_FILES = /\/(statefulset|deployment|cronjob|cluster|pooler)-[^/]+\.yaml$/;
 
@@ -70,6 +78,16 @@ function runningPods(directory: string, committed: FileSet, after: RenderedDatab
   return Object.keys(committed)
     .filter(f => POD_FILES.test(f))
     .map(f => (committed[f] === after.files[f] ? after.manifests.find(m => f === `${directory}/${manifestFileName(m)}`) : readCommittedObject(committed[f], f)))
+    .filter((m): m is Manifest => Boolean(m));
+}
+
+/** ExternalSecrets as committed, read only where their file changes: what a renderer upgrade changes in them regenerates rotated passwords too. */
+function committedExternalSecrets(directory: string, committed: FileSet, after: RenderedDatabase): Manifest[] {
+  return after.manifests
+    .filter(m => m.kind === 'ExternalSecret')
+    .map(m => `${directory}/${manifestFileName(m)}`)
+    .filter(f => committed[f] !== undefined && committed[f] !== after.files[f])
+    .map(f => readCommittedObject(committed[f], f))
     .filter((m): m is Manifest => Boolean(m));
 }
 
@@ -119,15 +137,26 @@ export function reviewStoredDatabase(directory: string, committed: FileSet, plat
 
   let committedPods: Manifest[];
   let clients: string | undefined;
+  let regenerated: string[];
   try {
     committedPods = runningPods(directory, committed, after);
     clients = clientsChange(directory, committed, after);
+    regenerated = passwordRegenerations(committedExternalSecrets(directory, committed, after), after.manifests);
   } catch (error) {
     return invalid(directory, error);
   }
-  const changes = semanticChanges(before, after);
-  const refused = changeIssues(before.request, after.request, { allowMajorUpgrade: false }).map(i => `${i.path}: ${i.message}`);
-  const removedData = files.removed.filter(f => DESTRUCTIVE_REMOVALS.some(prefix => f.slice(directory.length + 1).startsWith(prefix)));
+  const semantic = semanticChanges(before, after);
+  const changes = [...semantic, ...regenerated.filter(text => !semantic.some(c => c.text === text)).map(text => ({ text, destructive: false }))];
+  const refused = changeIssues(before.request, after.request, { allowMajorUpgrade: false }, platform).map(i => `${i.path}: ${i.message}`);
+  let removedData: string[];
+  try {
+    // A claim the prune leaves (a scaled-down standby's, protected) keeps its data; a StatefulSet or Cluster going is destructive either way.
+    removedData = files.removed
+      .filter(f => DESTRUCTIVE_REMOVALS.some(prefix => f.slice(directory.length + 1).startsWith(prefix)))
+      .filter(f => !f.slice(directory.length + 1).startsWith('persistentvolumeclaim-') || !pruneProtected(committed[f], f));
+  } catch (error) {
+    return invalid(directory, error);
+  }
   return {
     directory,
     status: 'changed',

@@ -18,8 +18,9 @@ describe('previewDatabase', () => {
     const small = previewDatabase(form);
     const large = previewDatabase({ ...form, size: 'large' });
     if (!small.ok || !large.ok) throw new Error('refused');
-    expect(small.totals).toMatchObject({ pods: '1', memory: '256Mi requested, 512Mi limit', storage: '1Gi' });
-    expect(large.totals).toMatchObject({ pods: '2', memory: '2Gi requested, 4Gi limit', storage: '20Gi' });
+    // the server and its reload loop (32Mi)
+    expect(small.totals).toMatchObject({ pods: '1', memory: '288Mi requested, 544Mi limit', storage: '1Gi' });
+    expect(large.totals).toMatchObject({ pods: '2', memory: '2112Mi requested, 4160Mi limit', storage: '20Gi' });
     expect(large.objects.map(o => o.name)).toContain('orders-postgresql-read');
     expect(small.objects.map(o => o.name)).not.toContain('orders-postgresql-read');
   });

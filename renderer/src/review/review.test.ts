@@ -18,11 +18,11 @@ const request = (spec: Record<string, unknown>) => ({
 describe('resource totals', () => {
   it('adds up every pod and volume of the seed production request', () => {
     const db = renderDatabase(request({ size: 'large', username: 'app_user', backup: true, monitoring: true, ssl: true }));
-    // primary + standby at 500m/2000m, 1Gi/2Gi each, exporter 10m/100m, 32Mi/128Mi; 2 x 10Gi data + 10Gi backups
+    // primary + standby at 500m/2000m, 1Gi/2Gi each, each with its reload loop at 20m/32Mi, exporter 10m/100m, 32Mi/128Mi; 2 x 10Gi data + 10Gi backups
     expect(formatTotals(resourceTotals(db.manifests))).toEqual({
       pods: '3',
-      cpu: '1010m requested, 4100m limit',
-      memory: '2080Mi requested, 4224Mi limit',
+      cpu: '1050m requested, 4140m limit',
+      memory: '2144Mi requested, 4288Mi limit',
       storage: '30Gi',
       transient: 'backup (0 2 * * * UTC): 500m-2000m CPU, 1Gi-2Gi memory',
     });
@@ -46,9 +46,9 @@ describe('semantic diff', () => {
     const texts = diff.changes.map(c => c.text);
     expect(texts).toEqual(expect.arrayContaining([
       'size: small -> medium',
-      'storageSize: 1Gi -> 5Gi: volume expansion needed',
-      'CPU limit (all pods): 500m -> 1000m',
-      'memory limit (all pods): 512Mi -> 1Gi',
+      expect.stringMatching(/^storageSize: 1Gi -> 5Gi: the data volumes grow in place/),
+      'CPU limit (all pods): 520m -> 1020m',
+      'memory limit (all pods): 544Mi -> 1056Mi',
       'total storage: 1Gi -> 5Gi',
     ]));
     expect(diff.changes.some(c => c.destructive)).toBe(false);
@@ -116,7 +116,8 @@ describe('pull request text', () => {
     const body = reviewBody(after, { diff: diffDatabases(before, after), requestedBy: 'user:default/jane' });
     expect(body).toContain('Requested by `user:default/jane`.');
     expect(body).toContain('- size: small -> large');
-    expect(body).toContain('| CPU | 1010m requested, 4100m limit |');
+    // prod: every request at its limit (Guaranteed QoS)
+    expect(body).toContain('| CPU | 4050m requested, 4140m limit |');
     expect(body).toContain('PostgreSQL 13 is end-of-life');
     expect(body).toContain('No backup on a prod database.');
     expect(body).toContain('without automatic failover');
@@ -124,5 +125,23 @@ describe('pull request text', () => {
     expect(body).toContain('`statefulset-orders-postgresql-read.yaml`: StatefulSet orders-postgresql-read');
     expect(body).toContain('`request.yaml`: not applied');
     expect(body).not.toMatch(/password:\s*\S{8,}/i);
+  });
+});
+
+describe('password rotation in a change', () => {
+  const rotated = (spec: Record<string, unknown>) => ({ apiVersion: 'postgres-gitops.dev/v1alpha1', kind: 'PostgreSQL', metadata: { name: 'orders', namespace: 'team-a' }, spec: { engine: 'statefulset', version: '16', minorVersion: '16.8', passwordRotationDays: 30, ...spec } });
+  const regenerations = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+    diffDatabases(renderDatabase(rotated(a)), renderDatabase(rotated(b))).changes.filter(c => c.text.includes('generated again')).map(c => c.text);
+
+  it('keeps the ExternalSecret as it is across a minor upgrade (no version label on it), so the password stays', () => {
+    expect(regenerations({}, { minorVersion: '16.11' })).toEqual([]);
+    expect(regenerations({}, { size: 'large', storageSize: '20Gi' })).toEqual([]);
+  });
+
+  it('says so when a change does regenerate the password: a new rotation interval, or a new Secret template', () => {
+    expect(regenerations({}, { passwordRotationDays: 7 })).toEqual([expect.stringMatching(/^the password in orders-postgresql-secret is generated again when this merges .*its spec change/)]);
+    expect(regenerations({}, { ssl: true })).toHaveLength(1);
+    expect(regenerations({ passwordRotationDays: undefined }, {})).toHaveLength(1);
+    expect(regenerations({}, { passwordRotationDays: undefined })).toEqual([]);
   });
 });

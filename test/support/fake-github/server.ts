@@ -7,6 +7,7 @@ import { GitObjects, GitRefs, initRepository, type Entry } from './git-objects';
 import { bodyProblems, findOperation, prepareOperations } from './openapi';
 import { executeGitHubGraphql, githubSchema } from './graphql-api';
 import { SecondaryRateLimits, type Clock } from './rate-limits';
+import { storeChangeRefusals } from '../api-server';
 
 export interface FakeGitHubOptions {
   owner: string;
@@ -109,6 +110,8 @@ export class FakeGitHub {
   readonly pulls: PullRequest[] = [];
   /** Problems with requests (schema violations, unknown endpoints), for assertions. */
   readonly violations: string[] = [];
+  /** What merged pull requests landed that the API server would refuse (pullRequestRefusals, at merge). */
+  private readonly mergedRefusals: string[] = [];
   private server?: Server;
   private readonly limits?: SecondaryRateLimits;
   private readonly started = Date.now();
@@ -169,6 +172,38 @@ export class FakeGitHub {
     ];
     const tokens = [this.options.token, ...Object.keys(this.options.users ?? {})];
     if (stored.some(text => tokens.some(token => text.includes(token)))) throw new Error('a token reached the repository (a pull request, commit, ref or file)');
+    const refused = [...this.mergedRefusals, ...this.pullRequestRefusals()];
+    if (refused.length > 0) throw new Error(`pull requests hold changes the API server would refuse, or whose prune deletes data:\n${refused.join('\n')}`);
+  }
+
+  /** What each open pull request (or the one numbered) would land, its head against the merge base with its base, through the API server model. */
+  pullRequestRefusals(only?: number): string[] {
+    const ancestors = (sha: string) => {
+      const seen: string[] = [];
+      const queue = [sha];
+      while (queue.length > 0) {
+        const next = queue.shift()!;
+        if (seen.includes(next)) continue;
+        seen.push(next);
+        queue.push(...(this.objects.commits.get(next)?.parents ?? []));
+      }
+      return seen;
+    };
+    const filesOf = (commit: string, dirs: Set<string>) => Object.fromEntries([...this.objects.flatten(this.objects.commits.get(commit)!.tree)]
+      .filter(([p]) => dirs.has(p.split('/').slice(0, 5).join('/')))
+      .map(([p, sha]) => [p, this.objects.blobs.get(sha) ?? '']));
+    return this.pulls.filter(pr => (only === undefined ? pr.state === 'open' : pr.number === only)).flatMap(pr => {
+      const head = this.refs.get(`refs/heads/${pr.head}`);
+      const baseTip = this.refs.get(`refs/heads/${pr.base}`);
+      if (!head || !baseTip) return [];
+      const baseAncestors = new Set(ancestors(baseTip));
+      const base = ancestors(head).find(c => baseAncestors.has(c));
+      if (!base) return [];
+      const [a, b] = [this.objects.flatten(this.objects.commits.get(base)!.tree), this.objects.flatten(this.objects.commits.get(head)!.tree)];
+      const changed = [...new Set([...a.keys(), ...b.keys()])].filter(p => a.get(p) !== b.get(p));
+      const dirs = new Set(changed.map(p => p.split('/').slice(0, 5).join('/')).filter(d => d.split('/').length === 5));
+      return storeChangeRefusals(filesOf(base, dirs), filesOf(head, dirs)).map(r => `pull request #${pr.number} (${pr.head}): ${r}`);
+    });
   }
 
   /** Disturbs the next matching request(s): an error, a dropped connection, or a slow answer. */
@@ -195,6 +230,7 @@ export class FakeGitHub {
   merge(number: number): void {
     const pr = this.pulls.find(p => p.number === number);
     if (!pr) throw new Error(`no pull request ${number}`);
+    this.mergedRefusals.push(...this.pullRequestRefusals(number));
     this.refs.set(`refs/heads/${pr.base}`, this.refs.get(`refs/heads/${pr.head}`)!);
     pr.state = 'closed';
   }

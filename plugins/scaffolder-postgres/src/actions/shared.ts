@@ -135,7 +135,7 @@ export async function publishInCheckpoint(checkpoint: Checkpoint, request: Publi
   const result = await publishOnce(checkpoint, `postgres-gitops.publish.v1.${branch}.${fingerprint}`, publisher, target, async session => {
     const decision = decideChange({ ...request.decide, rendered, existingRequest: session.existingRequest, baseBranch });
     const body = decision.body + request.whoAsked;
-    const published = await session.publish({ files: rendered.files, title: decision.title, body, commitMessage: decision.commitMessage, ...request.pullRequest });
+    const published = await session.publish({ files: decision.rendered.files, title: decision.title, body, commitMessage: decision.commitMessage, ...request.pullRequest });
     return { ...published, update: decision.update, summary: body };
   });
   return { ...result, change: !result.changed ? 'unchanged' : result.update ? 'update' : 'create' };

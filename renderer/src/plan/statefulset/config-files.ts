@@ -1,7 +1,7 @@
 import { sha256Hex } from '../../hash';
-import { formatSetting, postgresSettings, type Setting } from '../postgres-settings';
+import { formatSetting, postgresSettings, restartSettings, type Setting } from '../postgres-settings';
 import type { PlanCommon } from '../base';
-import { BACKUP_SH, PASSWORD_SYNC_SH, PRIMARY_SH, STANDBY_SH, SYNC_ROLES_SH } from './scripts';
+import { BACKUP_SH, PRIMARY_SH, RELOAD_SH, STANDBY_SH, SYNC_ROLES_SH } from './scripts';
 
 export function renderPostgresConf(settings: Record<string, Setting>): string {
   const lines = Object.entries(settings).map(([key, value]) => `${key} = ${formatSetting(value)}`);
@@ -16,17 +16,28 @@ export interface HbaRule {
   method: string;
 }
 
-/** Client authentication: peer for the local superuser, SCRAM everywhere else, TLS-only when ssl is on. */
+/**
+ * Client authentication: peer for the local superuser, SCRAM everywhere else, TLS-only when ssl
+ * is on. The superuser never logs in over the network unless it is the application's role: the
+ * scripts reach it through the local socket, and backups dump as a role that can only read.
+ */
 export function hbaRules(plan: PlanCommon): HbaRule[] {
   const remote = plan.spec.ssl ? 'hostssl' : 'host';
+  const superuser = plan.roles.superuser;
   const rules: HbaRule[] = [
-    { type: 'local', database: 'all', user: 'postgres', method: 'peer' },
+    { type: 'local', database: 'all', user: superuser, method: 'peer' },
     { type: 'local', database: 'all', user: 'all', method: 'scram-sha-256' },
   ];
   if (plan.standbys > 0) {
     rules.push(
       { type: remote, database: 'replication', user: plan.roles.replication, address: '0.0.0.0/0', method: 'scram-sha-256' },
       { type: remote, database: 'replication', user: plan.roles.replication, address: '::/0', method: 'scram-sha-256' },
+    );
+  }
+  if (!plan.roles.appIsSuperuser) {
+    rules.push(
+      { type: 'host', database: 'all', user: superuser, address: '0.0.0.0/0', method: 'reject' },
+      { type: 'host', database: 'all', user: superuser, address: '::/0', method: 'reject' },
     );
   }
   rules.push(
@@ -47,24 +58,31 @@ export function renderHba(rules: HbaRule[]): string {
   return `# Rendered by postgres-gitops. Network access is narrowed further by NetworkPolicies.\n${lines.join('\n')}\n`;
 }
 
+const settingsOf = (plan: PlanCommon) => postgresSettings({ tuning: plan.tuning, port: plan.port, standbys: plan.standbys, ssl: plan.spec.ssl });
+
 /** postgresql.conf and pg_hba.conf, as the `-config` ConfigMap carries them. */
 export function configFiles(plan: PlanCommon): Record<string, string> {
   return {
     'pg_hba.conf': renderHba(hbaRules(plan)),
-    'postgresql.conf': renderPostgresConf(postgresSettings({ tuning: plan.tuning, port: plan.port, standbys: plan.standbys, ssl: plan.spec.ssl })),
+    'postgresql.conf': renderPostgresConf(settingsOf(plan)),
   };
 }
 
 /** The scripts this database's pods run, as the `-scripts` ConfigMap carries them. */
 export function scriptFiles(plan: PlanCommon): Record<string, string> {
-  const data: Record<string, string> = { 'primary.sh': PRIMARY_SH, 'sync-roles.sh': SYNC_ROLES_SH };
+  const data: Record<string, string> = { 'primary.sh': PRIMARY_SH, 'reload.sh': RELOAD_SH, 'sync-roles.sh': SYNC_ROLES_SH };
   if (plan.spec.backup) data['backup.sh'] = BACKUP_SH;
   if (plan.standbys > 0) data['standby.sh'] = STANDBY_SH;
-  if (plan.passwordRotation) data['credential-sync.sh'] = PASSWORD_SYNC_SH;
   return Object.fromEntries(Object.entries(data).sort(([a], [b]) => a.localeCompare(b)));
 }
 
-/** Digest of everything the pods read from ConfigMaps: a change rolls the pods. */
-export function configChecksum(config: Record<string, string>, scripts: Record<string, string>): string {
-  return sha256Hex(JSON.stringify([config, scripts]));
+/**
+ * Digest of what the database pods read only when they start: the settings PostgreSQL applies
+ * at start (RESTART_SETTINGS) and the scripts the pods run. A change rolls the pods. Everything
+ * else in the ConfigMaps (pg_hba.conf, the settings a reload applies) reaches the running server
+ * through the reload loop, so changing it restarts nothing.
+ */
+export function configChecksum(plan: PlanCommon, scripts: Record<string, string>): string {
+  const podScripts = Object.fromEntries(Object.entries(scripts).filter(([file]) => file !== 'backup.sh'));
+  return sha256Hex(JSON.stringify([restartSettings(settingsOf(plan)), podScripts]));
 }

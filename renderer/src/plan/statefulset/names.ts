@@ -13,6 +13,8 @@ export interface StatefulSetNames {
   replicasService: string;
   readDisruptionBudget: string;
   backup: string;
+  /** Password of the backup role (PostgreSQL 14 and later): its own generator, ExternalSecret and Secret. */
+  backupCredentials: string;
   exporter: string;
   metricsService: string;
   exporterNetworkPolicy: string;
@@ -31,6 +33,7 @@ export function statefulSetNames(base: string): StatefulSetNames {
     replicasService: `${base}-replicas`,
     readDisruptionBudget: `${base}-read`,
     backup: `${base}-backup`,
+    backupCredentials: `${base}-backup-credentials`,
     exporter: `${base}-exporter`,
     metricsService: `${base}-metrics`,
     exporterNetworkPolicy: `${base}-exporter`,

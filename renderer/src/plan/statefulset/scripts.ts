@@ -65,6 +65,7 @@ exec psql -X -q -v ON_ERROR_STOP=1 -h "$PGSOCKET" -p "$PGPORT_SERVER" -U postgre
 \\set superuser_password \`printenv POSTGRES_PASSWORD\`
 \\set replication_password \`printenv REPLICATION_PASSWORD || true\`
 \\set monitoring_password \`printenv MONITORING_PASSWORD || true\`
+\\set backup_password \`printenv BACKUP_PASSWORD || true\`
 SELECT pg_is_in_recovery() AS in_recovery \\gset
 \\if :in_recovery
   \\echo 'sync-roles: standby, roles follow the primary'
@@ -98,22 +99,54 @@ SELECT :'monitoring_password' <> '' AS with_monitoring \\gset
   ALTER ROLE postgres_exporter LOGIN PASSWORD :'monitoring_password';
   GRANT pg_monitor TO postgres_exporter;
 \\endif
+SELECT :'backup_password' <> '' AS with_backup \\gset
+\\if :with_backup
+  SELECT NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'postgres_backup') AS create_backup \\gset
+  \\if :create_backup
+    CREATE ROLE postgres_backup LOGIN;
+  \\endif
+  ALTER ROLE postgres_backup LOGIN NOSUPERUSER BYPASSRLS PASSWORD :'backup_password';
+  GRANT pg_read_all_data TO postgres_backup;
+  -- pg_read_all_data reads tables, views and sequences, not large objects, which have an ACL of their own.
+  \\connect :"app_database"
+  SELECT format('GRANT SELECT ON LARGE OBJECT %s TO postgres_backup', oid) FROM pg_largeobject_metadata \\gexec
+  SELECT current_setting('server_version_num')::int >= 180000 AS large_object_defaults \\gset
+  \\if :large_object_defaults
+    ALTER DEFAULT PRIVILEGES FOR ROLE :"app_user" GRANT SELECT ON LARGE OBJECTS TO postgres_backup;
+  \\endif
+\\endif
 \\echo 'sync-roles: roles and database in place'
 SQL
 `;
 
 /**
- * Rotation, on the primary: the application Secret is mounted as a file, which the kubelet
- * updates in place when External Secrets writes a new password; this applies each new value
- * with ALTER ROLE through the local socket. Open sessions stay; new ones need the new password.
+ * Beside every PostgreSQL container: makes what the kubelet updates in place take effect without
+ * a restart. PostgreSQL reads postgresql.conf, pg_hba.conf and ssl_cert_file/ssl_key_file only at
+ * start and on reload (SIGHUP); the kubelet rewrites mounted ConfigMaps and Secrets in place (an
+ * atomic swap of the ..data link) when they change: a certificate cert-manager renewed, a setting
+ * a reload applies. Every RELOAD_INTERVAL_SECONDS this compares a digest of RELOAD_FILES with the
+ * one last loaded and calls pg_reload_conf() over the local socket when it differs (and once at
+ * start, for a change that landed before it ran). With rotation, on the primary, it also applies
+ * a new application password from the mounted Secret with ALTER ROLE: open sessions stay, new
+ * ones need the new password.
  */
-export const PASSWORD_SYNC_SH = `#!/bin/bash
-# Usage: credential-sync.sh   (APP_USER, APP_PASSWORD_FILE, PGSOCKET, PGPORT_SERVER, SYNC_INTERVAL_SECONDS)
+export const RELOAD_SH = `#!/bin/bash
+# Usage: reload.sh   (PGSOCKET, PGPORT_SERVER, RELOAD_INTERVAL_SECONDS, RELOAD_FILES; with rotation APP_USER, APP_PASSWORD_FILE)
 set -u
 trap 'exit 0' TERM INT
+password_file=$(printenv APP_PASSWORD_FILE || true)
+loaded=''
 applied=''
 while true; do
-  current=$(sha256sum "$APP_PASSWORD_FILE" 2>/dev/null | cut -d ' ' -f 1)
+  files=$(cat $RELOAD_FILES 2>/dev/null | sha256sum | cut -d ' ' -f 1)
+  if [ "$files" != "$loaded" ]; then
+    if psql -X -q -t -A -v ON_ERROR_STOP=1 -h "$PGSOCKET" -p "$PGPORT_SERVER" -U postgres -d postgres -c 'SELECT pg_reload_conf()' >/dev/null; then
+      if [ -n "$loaded" ]; then echo 'reload: configuration or certificate changed; the server reloaded it'; fi
+      loaded=$files
+    fi
+  fi
+  current=''
+  if [ -n "$password_file" ]; then current=$(sha256sum "$password_file" 2>/dev/null | cut -d ' ' -f 1); fi
   if [ -n "$current" ] && [ "$current" != "$applied" ]; then
     if psql -X -q -t -A -v ON_ERROR_STOP=1 -h "$PGSOCKET" -p "$PGPORT_SERVER" -U postgres -d postgres <<'SQL'
 \\set app_user \`printenv APP_USER\`
@@ -131,16 +164,29 @@ SQL
       applied=$current
     fi
   fi
-  sleep "$SYNC_INTERVAL_SECONDS" &
+  sleep "$RELOAD_INTERVAL_SECONDS" &
   wait $! || true
 done
 `;
 
-/** Standby: clone the primary once with pg_basebackup, then run as a hot standby following it. */
+/**
+ * Standby, in two steps. The init container (`standby.sh clone`) clones the primary once with
+ * pg_basebackup onto an empty volume: init containers have no probes, so a clone of any size
+ * runs to its end. The server container then runs the hot standby and never clones, so its
+ * startup probe only waits for a server that already has its data. Each standby tells the primary
+ * its pod name: pg_basebackup -R leaves application_name out of primary_conninfo, and the
+ * walreceiver then reports cluster_name, or "walreceiver" for every standby alike (which makes
+ * the exporter's per-standby series collide).
+ */
 export const STANDBY_SH = `#!/bin/bash
-# Usage: standby.sh <server command...>
+# Usage: standby.sh clone                 (init container: clone the primary onto an empty volume)
+#        standby.sh <server command...>   (server container: run the hot standby)
 set -eu
-if [ ! -s "$PGDATA/PG_VERSION" ]; then
+if [ "$1" = clone ]; then
+  if [ -s "$PGDATA/PG_VERSION" ]; then
+    echo "standby.sh: the data directory is in place; nothing to clone"
+    exit 0
+  fi
   echo "standby.sh: cloning $PRIMARY_HOST into an empty data directory"
   rm -rf "$PGDATA.partial"
   PGPASSWORD="$REPLICATION_PASSWORD" pg_basebackup -h "$PRIMARY_HOST" -p "$PRIMARY_PORT" -U replicator \\
@@ -148,19 +194,32 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   chmod 700 "$PGDATA.partial"
   rm -rf "$PGDATA"
   mv "$PGDATA.partial" "$PGDATA"
+  echo "standby.sh: clone complete"
+  exit 0
 fi
-exec "$@"
+if [ ! -s "$PGDATA/PG_VERSION" ]; then
+  echo "standby.sh: no data directory; the clone init container fills it before the server starts" >&2
+  exit 1
+fi
+exec "$@" -c "cluster_name=$POD_NAME"
 `;
 
-/** Backup: pg_dump (custom format) and the globals, into a dated directory; keep the newest N. */
+/**
+ * Backup: pg_dump (custom format) and the globals, into a dated directory; keep the newest N.
+ * It runs as a role that can only read (never the superuser), so the globals leave out role
+ * passwords (they live in the Secrets, which the primary sets on every start). pg_dump locks
+ * every table when it begins: behind a lock a migration holds it gives up after
+ * LOCK_WAIT_TIMEOUT_MS instead of waiting forever, so one stuck dump never holds back the later
+ * ones (the CronJob forbids overlap, and stops a job at its activeDeadlineSeconds too).
+ */
 export const BACKUP_SH = `#!/bin/bash
 set -euo pipefail
 stamp=$(date -u +%Y%m%dT%H%M%S.%NZ)
 target="$BACKUP_DIR/$stamp"
 find "$BACKUP_DIR" -mindepth 1 -maxdepth 1 -type d -name '*.partial' -exec rm -rf {} +
 mkdir -p "$target.partial"
-pg_dump --format=custom --file="$target.partial/$PGDATABASE.dump" "$PGDATABASE"
-pg_dumpall --globals-only --file="$target.partial/globals.sql"
+pg_dump --format=custom --lock-wait-timeout="$LOCK_WAIT_TIMEOUT_MS" --file="$target.partial/$PGDATABASE.dump" "$PGDATABASE"
+pg_dumpall --globals-only --no-role-passwords --file="$target.partial/globals.sql"
 mv "$target.partial" "$target"
 echo "backup.sh: wrote $target"
 

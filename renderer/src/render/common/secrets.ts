@@ -1,6 +1,6 @@
 import type { PlanBase } from '../../plan/base';
 import { NO_FLUX_SUBSTITUTION, PROTECT_FROM_PRUNING } from '../../plan/labels';
-import { meta } from '../../plan/metadata';
+import { meta, unversionedLabels } from '../../plan/metadata';
 import { PASSWORD_KEY } from '../../plan/secret-keys';
 import type { Manifest } from '../manifest';
 
@@ -28,12 +28,16 @@ export function refreshOf(rotation?: { refreshInterval: string }) {
   return rotation ? { refreshPolicy: 'Periodic', refreshInterval: rotation.refreshInterval } : { refreshPolicy: 'CreatedOnce' };
 }
 
-/** Generated once or on each rotation (refreshOf), kept when the ExternalSecret goes, and never pruned by GitOps. */
+/**
+ * Generated once or on each rotation (refreshOf), kept when the ExternalSecret goes, and never
+ * pruned by GitOps. Its labels and template carry no version (unversionedLabels): External
+ * Secrets refreshes on any change of them, and a refresh is a new password.
+ */
 export function externalSecret(plan: PlanBase, name: string, generator: string, template?: SecretTemplate, rotation?: { refreshInterval: string }): Manifest {
   return {
     apiVersion: 'external-secrets.io/v1',
     kind: 'ExternalSecret',
-    metadata: meta(plan, name, 'credentials', { ...PROTECT_FROM_PRUNING, ...NO_FLUX_SUBSTITUTION }),
+    metadata: { ...meta(plan, name, 'credentials', { ...PROTECT_FROM_PRUNING, ...NO_FLUX_SUBSTITUTION }), labels: unversionedLabels(plan, 'credentials') },
     spec: {
       ...refreshOf(rotation),
       target: {
@@ -125,7 +129,7 @@ export function buildApplicationSecret(plan: PlanBase): Manifest[] {
     passwordGenerator(plan, names.passwordGenerator),
     externalSecret(plan, names.secret, names.passwordGenerator, {
       type: plan.applicationSecret.type,
-      metadata: { labels: { ...meta(plan, names.secret, 'credentials').labels, ...plan.applicationSecret.labels } },
+      metadata: { labels: { ...unversionedLabels(plan, 'credentials'), ...plan.applicationSecret.labels } },
       data: applicationSecretData(plan, plan.applicationSecret.extraData),
     }, plan.passwordRotation),
   ];

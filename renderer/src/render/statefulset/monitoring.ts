@@ -23,6 +23,15 @@ export const EXPORTER_QUERIES = `pg_standby:
         description: "Seconds the standby's replay is behind the primary"
 `;
 
+/**
+ * The exporter connects through lib/pq (postgres_exporter v0.17.1 go.mod: github.com/lib/pq
+ * v1.10.9), which knows no "prefer": it refuses the connection ("unsupported sslmode", ssl.go), so
+ * pg_up stays 0. Without TLS on the server, prefer means plaintext anyway.
+ */
+export function exporterSslMode(sslmode: string): string {
+  return sslmode === 'prefer' ? 'disable' : sslmode;
+}
+
 function exporterDeployment(plan: Plan): Manifest {
   const { names } = plan;
   const ca = rootCertMount(plan);
@@ -44,7 +53,7 @@ function exporterDeployment(plan: Plan): Manifest {
               imagePullPolicy: 'IfNotPresent',
               args: [`--extend.query-path=/etc/postgres-exporter/queries.yaml`],
               env: [
-                { name: 'DATA_SOURCE_URI', value: `${plan.connection.host}:${plan.port}/postgres?sslmode=${plan.connection.sslmode}${plan.connection.rootCert ? `&sslrootcert=${plan.connection.rootCert.path}` : ''}` },
+                { name: 'DATA_SOURCE_URI', value: `${plan.connection.host}:${plan.port}/postgres?sslmode=${exporterSslMode(plan.connection.sslmode)}${plan.connection.rootCert ? `&sslrootcert=${plan.connection.rootCert.path}` : ''}` },
                 { name: 'DATA_SOURCE_USER', value: plan.roles.monitoring },
                 { name: 'DATA_SOURCE_PASS', valueFrom: { secretKeyRef: { name: names.internalSecret, key: INTERNAL_KEYS.monitoring } } },
               ],

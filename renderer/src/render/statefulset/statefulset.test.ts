@@ -1,5 +1,5 @@
 import { statefulSetPlanFor as planFor } from '../../__testUtils__/plans';
-import { buildStatefulSets } from './statefulset';
+import { buildDataClaims, buildStatefulSets } from './statefulset';
 
 const specOf = (m: unknown) => (m as { spec: any }).spec;
 
@@ -22,6 +22,15 @@ describe('buildStatefulSets', () => {
     expect(checksum({ size: 'small' })).not.toBe(checksum({ size: 'medium' }));
   });
 
+  it('does not roll the primary for settings a reload applies (max_wal_size, wal_keep_size, pg_hba.conf)', () => {
+    const checksum = (spec: Record<string, unknown>) => planFor({ size: 'large', ...spec }).configChecksum;
+    const [small, big] = [planFor({ size: 'large', storageSize: '10Gi' }), planFor({ size: 'large', storageSize: '40Gi' })];
+    expect(small.configFiles['postgresql.conf']).not.toBe(big.configFiles['postgresql.conf']);
+    expect(checksum({ storageSize: '10Gi' })).toBe(checksum({ storageSize: '40Gi' }));
+    expect(checksum({ allowedNamespaces: [] })).toBe(checksum({ allowedNamespaces: ['apps'] }));
+    expect(checksum({ replicas: 2 })).not.toBe(checksum({ replicas: 3 }));
+  });
+
   it('requires pods on different nodes in prod and only prefers it elsewhere', () => {
     const affinity = (profile: string) => specOf(buildStatefulSets(planFor({ size: 'large', profile }))[0]).template.spec.affinity.podAntiAffinity;
     expect(Object.keys(affinity('prod'))).toEqual(['requiredDuringSchedulingIgnoredDuringExecution']);
@@ -34,21 +43,52 @@ describe('buildStatefulSets', () => {
     expect(claim.spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: 'fast', resources: { requests: { storage: '20Gi' } } });
   });
 
-  it('points standbys at the primary, and the primary at its standbys for the empty-primary guard', () => {
+  it('points standbys\' clone at the primary, and the primary at its standbys for the empty-primary guard', () => {
     const [primary, read] = buildStatefulSets(planFor({ size: 'large', ssl: true }));
-    const env = (m: unknown) => Object.fromEntries(specOf(m).template.spec.containers[0].env.filter((e: any) => e.value !== undefined).map((e: any) => [e.name, e.value]));
-    expect(env(primary).STANDBY_HOST).toBe('orders-postgresql-replicas.team-a.svc');
-    expect(env(read)).toMatchObject({ PRIMARY_HOST: 'orders-postgresql.team-a.svc', PGSSLMODE: 'verify-full', PGSSLROOTCERT: '/tls/ca.crt' });
+    const env = (container: any) => Object.fromEntries(container.env.filter((e: any) => e.value !== undefined).map((e: any) => [e.name, e.value]));
+    expect(env(specOf(primary).template.spec.containers[0]).STANDBY_HOST).toBe('orders-postgresql-replicas.team-a.svc');
+    const [clone] = specOf(read).template.spec.initContainers;
+    expect(clone.command).toEqual(['/bin/bash', '/scripts/standby.sh', 'clone']);
+    expect(env(clone)).toMatchObject({ PRIMARY_HOST: 'orders-postgresql.team-a.svc', PGSSLMODE: 'verify-full', PGSSLROOTCERT: '/tls/ca.crt' });
+    expect(specOf(read).template.spec.containers[0].env).toContainEqual({ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } });
+    expect(specOf(primary).template.spec.initContainers).toBeUndefined();
   });
 
-  it('with rotation, runs password-sync beside the primary only, reading the application Secret as a file', () => {
-    const [primary, read] = buildStatefulSets(planFor({ size: 'large', passwordRotationDays: 30 }));
+  it('runs the reload loop beside every server; with rotation, the primary\'s also reads the application Secret as a file', () => {
+    const [primary, read] = buildStatefulSets(planFor({ size: 'large', ssl: true, passwordRotationDays: 30 }));
     const pod = specOf(primary).template.spec;
-    expect(pod.containers.map((c: any) => c.name)).toEqual(['postgresql', 'password-sync']);
+    expect(pod.containers.map((c: any) => c.name)).toEqual(['postgresql', 'reload']);
     expect(pod.volumes.find((v: any) => v.name === 'app-secret').secret).toEqual({
       secretName: 'orders-postgresql-secret', items: [{ key: 'postgres-password', path: 'postgres-password' }], defaultMode: 0o440,
     });
-    expect(specOf(read).template.spec.containers.map((c: any) => c.name)).toEqual(['postgresql']);
-    expect(specOf(buildStatefulSets(planFor({ size: 'large' }))[0]).template.spec.containers).toHaveLength(1);
+    const reload = pod.containers[1];
+    expect(reload.env).toContainEqual({ name: 'RELOAD_FILES', value: '/etc/postgresql/postgresql.conf /etc/postgresql/pg_hba.conf /tls/tls.crt /tls/tls.key' });
+    expect(reload.env.map((e: any) => e.name)).toContain('APP_PASSWORD_FILE');
+    const readReload = specOf(read).template.spec.containers[1];
+    expect(readReload.name).toBe('reload');
+    expect(readReload.env.map((e: any) => e.name)).not.toContain('APP_PASSWORD_FILE');
+  });
+
+  it('keeps the claim template at the size the database was created with and renders the claims at the requested size', () => {
+    const plan = planFor({ size: 'large', replicas: 3, storageSize: '20Gi' });
+    (plan.request.metadata.annotations as Record<string, string>)['postgres-gitops.dev/claim-template-storage-size'] = '10Gi';
+    const grown = { ...plan, claimTemplateSize: '10Gi' };
+    for (const sts of buildStatefulSets(grown)) expect(specOf(sts).volumeClaimTemplates[0].spec.resources.requests.storage).toBe('10Gi');
+    const claims = buildDataClaims(grown);
+    expect(claims.map(c => [c.metadata.name, specOf(c).resources.requests.storage])).toEqual([
+      ['data-orders-postgresql-0', '20Gi'], ['data-orders-postgresql-read-0', '20Gi'], ['data-orders-postgresql-read-1', '20Gi'],
+    ]);
+    for (const claim of claims) expect(claim.metadata.annotations).toEqual({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled', 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' });
+    expect(buildDataClaims(planFor({ persistence: false }))).toEqual([]);
+  });
+
+  it('asks for every container\'s limits in prod (Guaranteed QoS), and memory at its limit in staging', () => {
+    const containers = (profile: string) => {
+      const pods = buildStatefulSets(planFor({ size: 'large', profile })).map(m => specOf(m).template.spec);
+      return pods.flatMap(p => [...(p.initContainers ?? []), ...p.containers]);
+    };
+    for (const c of containers('prod')) expect(c.resources.requests).toEqual(c.resources.limits);
+    for (const c of containers('staging')) expect(c.resources.requests.memory).toBe(c.resources.limits.memory);
+    expect(containers('dev')[0].resources.requests).toEqual({ cpu: '500m', memory: '1Gi' });
   });
 });

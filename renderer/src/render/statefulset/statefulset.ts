@@ -1,4 +1,4 @@
-import { ANNOTATION_CONFIG_CHECKSUM, APP_NAME, LABEL_INSTANCE, LABEL_NAME } from '../../plan/labels';
+import { ANNOTATION_CONFIG_CHECKSUM, APP_NAME, LABEL_INSTANCE, LABEL_NAME, PROTECT_FROM_PRUNING } from '../../plan/labels';
 import { labels, meta, selectorLabels } from '../../plan/metadata';
 import { SOCKET_DIR, TLS_DIR } from '../../plan/postgres-settings';
 import { INTERNAL_KEYS, PASSWORD_KEY } from '../../plan/secret-keys';
@@ -37,12 +37,25 @@ function serverEnv(plan: Plan, role: Role) {
       { name: 'STANDBY_PORT', value: String(plan.port) },
     );
     if (plan.spec.monitoring) env.push(secretEnv('MONITORING_PASSWORD', names.internalSecret, INTERNAL_KEYS.monitoring));
+    if (plan.standbys > 0) env.push(secretEnv('REPLICATION_PASSWORD', names.internalSecret, INTERNAL_KEYS.replication));
+    if (plan.backupRole?.ownSecret) env.push(secretEnv('BACKUP_PASSWORD', plan.backupRole.secret, plan.backupRole.key));
   } else {
-    env.push({ name: 'PRIMARY_HOST', value: plan.connection.host }, { name: 'PRIMARY_PORT', value: String(plan.port) });
-    // The standby verifies the primary against the CA beside its own certificate, already mounted.
-    if (plan.spec.ssl) env.push({ name: 'PGSSLMODE', value: plan.connection.sslmode }, { name: 'PGSSLROOTCERT', value: `${TLS_DIR}/${ROOT_CERT_KEY}` });
+    // The standby reports its pod name to the primary (standby.sh: cluster_name, the walreceiver's application_name).
+    env.push({ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } });
   }
-  if (plan.standbys > 0) env.push(secretEnv('REPLICATION_PASSWORD', names.internalSecret, INTERNAL_KEYS.replication));
+  return env;
+}
+
+/** The clone init container's environment: where the primary is, how to verify it, the replication password. */
+function cloneEnv(plan: Plan) {
+  const env: unknown[] = [
+    { name: 'PGDATA', value: PGDATA },
+    { name: 'PRIMARY_HOST', value: plan.connection.host },
+    { name: 'PRIMARY_PORT', value: String(plan.port) },
+  ];
+  // The standby verifies the primary against the CA beside its own certificate, already mounted.
+  if (plan.spec.ssl) env.push({ name: 'PGSSLMODE', value: plan.connection.sslmode }, { name: 'PGSSLROOTCERT', value: `${TLS_DIR}/${ROOT_CERT_KEY}` });
+  env.push(secretEnv('REPLICATION_PASSWORD', plan.names.internalSecret, INTERNAL_KEYS.replication));
   return env;
 }
 
@@ -50,31 +63,69 @@ function pgIsReady(plan: Plan) {
   return { exec: { command: ['pg_isready', '-q', '-h', '127.0.0.1', '-p', String(plan.port)] } };
 }
 
-/** Where the password-sync sidecar reads the application password; the kubelet updates it on rotation. */
+/** Where the reload loop reads the application password with rotation; the kubelet updates it in place. */
 const APP_SECRET_DIR = '/var/run/secrets/postgres-gitops/app';
-const PASSWORD_SYNC_INTERVAL_SECONDS = 10;
+/**
+ * How often the reload loop looks for changed files. The kubelet's update of a mounted Secret or
+ * ConfigMap takes about a minute; cert-manager renews 360h before a certificate expires
+ * (common/certificates.ts), so a renewed certificate is served minutes after renewal, never late.
+ */
+export const RELOAD_INTERVAL_SECONDS = 10;
+/** Requests at the limits: the sidecar never keeps a prod pod out of the Guaranteed QoS class. */
+const RELOAD_RESOURCES = { requests: { cpu: '20m', memory: '32Mi' }, limits: { cpu: '20m', memory: '32Mi' } };
 
-/** Applies a rotated application password live (scripts.ts PASSWORD_SYNC_SH); only with rotation, only on the primary. */
-function passwordSyncContainer(plan: Plan) {
+/**
+ * Beside every PostgreSQL container (scripts.ts RELOAD_SH): reloads the server when its
+ * configuration or certificate changes on disk, and with rotation applies the new application
+ * password on the primary.
+ */
+function reloadContainer(plan: Plan, role: Role) {
+  const files = [`${CONFIG_DIR}/postgresql.conf`, `${CONFIG_DIR}/pg_hba.conf`, ...(plan.spec.ssl ? [`${TLS_DIR}/tls.crt`, `${TLS_DIR}/tls.key`] : [])];
+  const env: unknown[] = [
+    { name: 'PGSOCKET', value: SOCKET_DIR },
+    { name: 'PGPORT_SERVER', value: String(plan.port) },
+    { name: 'RELOAD_INTERVAL_SECONDS', value: String(RELOAD_INTERVAL_SECONDS) },
+    { name: 'RELOAD_FILES', value: files.join(' ') },
+  ];
+  if (rotates(plan, role)) env.push({ name: 'APP_USER', value: plan.spec.username }, { name: 'APP_PASSWORD_FILE', value: `${APP_SECRET_DIR}/${PASSWORD_KEY}` });
   return {
-    name: 'password-sync',
+    name: 'reload',
     image: plan.images.postgres,
     imagePullPolicy: 'IfNotPresent',
-    command: ['/bin/bash', `${SCRIPTS_DIR}/credential-sync.sh`],
-    env: [
-      { name: 'APP_USER', value: plan.spec.username },
-      { name: 'APP_PASSWORD_FILE', value: `${APP_SECRET_DIR}/${PASSWORD_KEY}` },
-      { name: 'PGSOCKET', value: SOCKET_DIR },
-      { name: 'PGPORT_SERVER', value: String(plan.port) },
-      { name: 'SYNC_INTERVAL_SECONDS', value: String(PASSWORD_SYNC_INTERVAL_SECONDS) },
-    ],
-    resources: { requests: { cpu: '5m', memory: '16Mi' }, limits: { cpu: '50m', memory: '32Mi' } },
+    command: ['/bin/bash', `${SCRIPTS_DIR}/reload.sh`],
+    env,
+    resources: RELOAD_RESOURCES,
     securityContext: restrictedContainerSecurity(POSTGRES_UID),
     volumeMounts: [
+      { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
       { name: 'scripts', mountPath: SCRIPTS_DIR, readOnly: true },
       { name: 'run', mountPath: SOCKET_DIR },
-      { name: 'app-secret', mountPath: APP_SECRET_DIR, readOnly: true },
       { name: 'tmp', mountPath: '/tmp' },
+      ...(plan.spec.ssl ? [{ name: 'tls', mountPath: TLS_DIR, readOnly: true }] : []),
+      ...(rotates(plan, role) ? [{ name: 'app-secret', mountPath: APP_SECRET_DIR, readOnly: true }] : []),
+    ],
+  };
+}
+
+/**
+ * Standbys clone the primary in an init container (scripts.ts STANDBY_SH): init containers have
+ * no probes (the API server refuses probes on them), so a clone of a large volume is never cut
+ * short by the server container's startup probe.
+ */
+function cloneContainer(plan: Plan) {
+  return {
+    name: 'clone',
+    image: plan.images.postgres,
+    imagePullPolicy: 'IfNotPresent',
+    command: ['/bin/bash', `${SCRIPTS_DIR}/standby.sh`, 'clone'],
+    env: cloneEnv(plan),
+    resources: podResources(plan.size),
+    securityContext: restrictedContainerSecurity(POSTGRES_UID),
+    volumeMounts: [
+      { name: plan.names.dataVolumeTemplate, mountPath: DATA_DIR },
+      { name: 'scripts', mountPath: SCRIPTS_DIR, readOnly: true },
+      { name: 'tmp', mountPath: '/tmp' },
+      ...(plan.spec.ssl ? [{ name: 'tls', mountPath: TLS_DIR, readOnly: true }] : []),
     ],
   };
 }
@@ -131,6 +182,7 @@ function podTemplate(plan: Plan, role: Role) {
       ...podBase(plan.platform.imagePullSecrets, POSTGRES_UID),
       terminationGracePeriodSeconds: 60,
       affinity: antiAffinity(plan),
+      ...(role === 'read' ? { initContainers: [cloneContainer(plan)] } : {}),
       containers: [
         {
           name: 'postgresql',
@@ -146,7 +198,7 @@ function podTemplate(plan: Plan, role: Role) {
           securityContext: restrictedContainerSecurity(POSTGRES_UID),
           volumeMounts: volumeMounts(plan),
         },
-        ...(rotates(plan, role) ? [passwordSyncContainer(plan)] : []),
+        reloadContainer(plan, role),
       ],
       volumes: volumes(plan, role),
     },
@@ -175,19 +227,53 @@ function statefulSet(plan: Plan, role: Role): Manifest {
               {
                 apiVersion: 'v1',
                 kind: 'PersistentVolumeClaim',
-                // Claim templates are immutable: only labels that never change (no version).
+                // Claim templates are immutable: only labels that never change (no version), and the size
+                // the database was created with. The claims themselves are rendered (buildDataClaims) and grow.
                 metadata: { name: names.dataVolumeTemplate, labels: selectorLabels(plan, role) },
-                spec: {
-                  accessModes: ['ReadWriteOnce'],
-                  ...(spec.storageClass ? { storageClassName: spec.storageClass } : {}),
-                  resources: { requests: { storage: spec.storageSize } },
-                },
+                spec: claimSpec(plan, plan.claimTemplateSize),
               },
             ],
           }
         : {}),
     },
   };
+}
+
+function claimSpec(plan: Plan, storage: string) {
+  return {
+    accessModes: ['ReadWriteOnce'],
+    ...(plan.spec.storageClass ? { storageClassName: plan.spec.storageClass } : {}),
+    resources: { requests: { storage } },
+  };
+}
+
+/** `data-<statefulset>-<ordinal>`: the name the StatefulSet controller gives a pod's claim (stateful_set_utils.go getPersistentVolumeClaimName). */
+export function dataClaimNames(plan: Plan): { role: Role; name: string }[] {
+  if (!plan.spec.persistence) return [];
+  const { names } = plan;
+  return [
+    { role: 'primary' as const, name: `${names.dataVolumeTemplate}-${names.statefulSet}-0` },
+    ...Array.from({ length: plan.standbys }, (_, i) => ({ role: 'read' as const, name: `${names.dataVolumeTemplate}-${names.readStatefulSet}-${i}` })),
+  ];
+}
+
+/**
+ * The data volumes, one PersistentVolumeClaim per pod under the name the StatefulSet controller
+ * looks for. The controller creates a pod's claim from the template only when none of that name
+ * exists and never touches an existing one (kubernetes pkg/controller/statefulset/
+ * stateful_pod_control.go createPersistentVolumeClaims), so these are the claims the pods mount.
+ * A claim's storage request may grow once it is bound (pkg/apis/core/validation/validation.go
+ * ValidatePersistentVolumeClaimUpdate), while the StatefulSet's claim template may not change at
+ * all: growing spec.storageSize grows these in place and leaves the template as created. Never
+ * pruned: a scale-down or a retirement leaves the data where it is.
+ */
+export function buildDataClaims(plan: Plan): Manifest[] {
+  return dataClaimNames(plan).map(({ role, name }) => ({
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: meta(plan, name, role, PROTECT_FROM_PRUNING),
+    spec: claimSpec(plan, plan.spec.storageSize),
+  }));
 }
 
 /** The primary StatefulSet, and the read-replica StatefulSet when there are standbys. */

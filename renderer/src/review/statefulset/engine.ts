@@ -1,15 +1,16 @@
 import type { StatefulSetPlan } from '../../plan/statefulset/plan';
 import { quantityToMi } from '../../request/quantity';
 import { backupVolumeSize } from '../../plan/statefulset/backup-volume';
-import { changed, find, perPod, type ReviewEngine } from '../engine';
+import { changed, find, type ReviewEngine } from '../engine';
+import type { FieldIssue } from '../../request/errors';
 
 /** The statefulset engine in review: StatefulSets, Deployments and PVCs; manual steps it cannot take itself. */
 export const statefulSetReview: ReviewEngine<StatefulSetPlan> = {
   workload(m) {
     const spec = m.spec as any;
     if (m.kind === 'StatefulSet' || m.kind === 'Deployment') {
-      const pods = spec.replicas ?? 1;
-      return { pods, containers: spec.template.spec.containers, volumes: perPod(pods, (spec.volumeClaimTemplates ?? []).map((c: any) => c.spec.resources.requests.storage)) };
+      // The claims are rendered as PersistentVolumeClaims (counted below); the templates only keep the creation size.
+      return { pods: spec.replicas ?? 1, containers: spec.template.spec.containers, volumes: [] };
     }
     if (m.kind === 'PersistentVolumeClaim') return { pods: 0, containers: [], volumes: [spec.resources.requests.storage] };
     return null;
@@ -64,33 +65,54 @@ export const statefulSetReview: ReviewEngine<StatefulSetPlan> = {
       : [];
   },
 
-  changeIssues(a, b) {
-    if (!a.backup || !b.backup) return [];
-    const [before, after] = [backupVolumeSize(a.storageSize, a.backupRetention), backupVolumeSize(b.storageSize, b.backupRetention)];
-    return quantityToMi(after) < quantityToMi(before)
-      ? [{ path: 'spec.backupRetention', message: `${a.backupRetention} -> ${b.backupRetention} would shrink the backup volume (${before} -> ${after}), which Kubernetes refuses; keep ${a.backupRetention} or more` }]
-      : [];
+  /**
+   * What the API server would refuse (pkg/apis/apps/validation/validation.go
+   * ValidateStatefulSetUpdate: a StatefulSet's volumeClaimTemplates never change;
+   * pkg/apis/core/validation/validation.go ValidatePersistentVolumeClaimUpdate: a bound claim's
+   * spec is fixed but for a larger storage request), and what the platform's StorageClasses
+   * cannot do (the PersistentVolumeClaimResize admission refuses a larger request unless the
+   * class allows volume expansion).
+   */
+  changeIssues(a, b, platform) {
+    const issues: FieldIssue[] = [];
+    if (a.persistence !== b.persistence) {
+      issues.push({ path: 'spec.persistence', message: `stays ${a.persistence}: a StatefulSet's volume claim templates cannot be added or removed in place (the API server refuses the change); create a new database and move the data` });
+    } else if (a.persistence && a.storageClass !== b.storageClass) {
+      issues.push({ path: 'spec.storageClass', message: `stays ${a.storageClass ?? '(the cluster default)'}: a volume's StorageClass is fixed when it is created (the API server refuses a new one in a claim or a claim template); create a new database and move the data` });
+    }
+    const grows = (from: string, to: string) => quantityToMi(to) > quantityToMi(from);
+    const noExpansion = 'the platform\'s StorageClasses do not allow volume expansion (platform setting volumeExpansion: false), so the API server would refuse the larger claim';
+    if (a.persistence && b.persistence && !platform.volumeExpansion && grows(a.storageSize, b.storageSize)) {
+      issues.push({ path: 'spec.storageSize', message: `stays ${a.storageSize}: ${noExpansion}` });
+    }
+    if (a.backup && b.backup) {
+      const [before, after] = [backupVolumeSize(a.storageSize, a.backupRetention), backupVolumeSize(b.storageSize, b.backupRetention)];
+      if (quantityToMi(after) < quantityToMi(before)) {
+        issues.push({ path: 'spec.backupRetention', message: `${a.backupRetention} -> ${b.backupRetention} would shrink the backup volume (${before} -> ${after}), which Kubernetes refuses; keep ${a.backupRetention} or more` });
+      } else if (!platform.volumeExpansion && grows(before, after)) {
+        issues.push({ path: a.backupRetention !== b.backupRetention ? 'spec.backupRetention' : 'spec.storageSize', message: `the backup volume would grow (${before} -> ${after}), but ${noExpansion}` });
+      }
+    }
+    return issues;
   },
 
   fieldChange(key, a, b, text) {
     switch (key) {
       case 'persistence':
-        return b.persistence
-          ? [{ text, destructive: false, action: 'the StatefulSet must be re-created to gain a volume claim template' }]
-          : [{ text: `${text}: the data volume is no longer used and every restart loses the data`, destructive: true }];
+        return [{ text: `${text}: the StatefulSets' claim templates cannot change in place`, destructive: true }];
       case 'storageSize':
         return quantityToMi(b.storageSize) > quantityToMi(a.storageSize)
-          ? [{ text: `${text}: volume expansion needed`, destructive: false, action: `expand each data PVC to ${b.storageSize} (StorageClass with allowVolumeExpansion), then re-create the StatefulSet with --cascade=orphan so its immutable claim template matches` }]
+          ? [{ text: `${text}: the data volumes grow in place (each PersistentVolumeClaim's request; the StatefulSets' claim templates keep the size they were created with; nothing restarts where the storage driver expands online)`, destructive: false }]
           : [{ text: `${text}: volumes cannot shrink`, destructive: true }];
       case 'version':
         return [{ text: `${text}: major upgrade`, destructive: true, action: 'the data directory of one major version does not start on another: dump and restore (or pg_upgrade) is needed' }];
       case 'backupRetention': {
         if (!a.backup || !b.backup) return undefined;
         const [from, to] = [backupVolumeSize(a.storageSize, a.backupRetention), backupVolumeSize(b.storageSize, b.backupRetention)];
-        return from === to ? undefined : [{ text: `${text}: backup volume ${from} -> ${to}: volume expansion needed`, destructive: false, action: `expand the backup PVC to ${to} (StorageClass with allowVolumeExpansion)` }];
+        return from === to ? undefined : [{ text: `${text}: backup volume ${from} -> ${to}: it grows in place`, destructive: false }];
       }
       case 'replicas':
-        return b.replicas < a.replicas ? [{ text: `${text}: standby volumes are retained; delete them by hand when no longer needed`, destructive: false }] : undefined;
+        return b.replicas < a.replicas ? [{ text: `${text}: the standbys' volumes are retained (never pruned); delete them by hand when no longer needed`, destructive: false }] : undefined;
       default:
         return undefined;
     }

@@ -141,13 +141,14 @@ describe('postgres:create', () => {
     expect(store.branches()).toEqual(['main']);
   });
 
-  it('refuses an existing database without update, and a destructive update without the flag', async () => {
+  it('refuses an existing database without update, and an update the API server would refuse', async () => {
     const { outputs } = await run(base);
     // merge the branch so the database exists on main
     const { execFileSync } = await import('node:child_process');
     execFileSync('git', ['update-ref', 'refs/heads/main', `refs/heads/${outputs.branch}`], { cwd: store.bare });
     await expect(run(base)).rejects.toThrow('clusters/worker-1/postgres/team-a/orders already exists on main: change it with postgres:update');
-    await expect(run({ ...base, update: true, persistence: false })).rejects.toThrow(/destructive and needs allowDestructiveChanges: true[\s\S]*persistence: true -> false/);
+    // Dropping the volume would remove the StatefulSet's claim template, which the API server never lets change.
+    await expect(run({ ...base, update: true, persistence: false, allowDestructiveChanges: true })).rejects.toThrow(/persistence: stays true: a StatefulSet's volume claim templates cannot be added or removed in place/);
     const resized = await run({ ...base, update: true, size: 'medium' });
     expect(resized.outputs).toMatchObject({ changed: true, change: 'update' });
     expect(store.log(String(resized.outputs.branch))[0]).toBe('Update PostgreSQL team-a/orders (medium, 15) on worker-1');

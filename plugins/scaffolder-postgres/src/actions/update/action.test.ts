@@ -75,7 +75,7 @@ describe('postgres:update', () => {
     const request = stored(outputs, 'request.yaml');
     expect(request.spec).toMatchObject({ size: 'medium', storageSize: '20Gi', backup: true, database: 'orders', version: '16' });
     expect(request.metadata.annotations['postgres-gitops.dev/requested-by']).toBe('user:default/jane');
-    expect(outputs.summary).toContain('- storageSize: 1Gi -> 20Gi: volume expansion needed');
+    expect(outputs.summary).toContain('- storageSize: 1Gi -> 20Gi: the data volumes grow in place');
     expect(outputs.summary).toContain('### What restarts');
     expect(outputs.summary).toContain("orders-postgresql: the primary's pod restarts: connections drop");
     expect(store.log(outputs.branch)[0]).toBe('Update PostgreSQL team-a/orders (medium, 16) on worker-1');

@@ -1,0 +1,22 @@
+import { renderDatabase } from '../render-database';
+import { DEFAULT_PLATFORM } from '../request/platform';
+import { reviewStoredDatabase } from './fleet-database';
+
+describe('a fleet change that drops a standby', () => {
+  it('is not destructive: the standby\'s claim leaves the store, and the prune protection keeps its data', () => {
+    const db = renderDatabase({ apiVersion: 'postgres-gitops.dev/v1alpha1', kind: 'PostgreSQL', metadata: { name: 'orders', namespace: 'team-a' }, spec: { engine: 'statefulset', size: 'large', replicas: 3 } });
+    const outcome = reviewStoredDatabase(db.directory, db.files, DEFAULT_PLATFORM, { replicas: 2 });
+    if (outcome.status !== 'changed') throw new Error(outcome.status);
+    expect(outcome.files.removed).toEqual([`${db.directory}/persistentvolumeclaim-data-orders-postgresql-read-1.yaml`]);
+    expect(outcome.destructive).toBe(false);
+    expect(outcome.changes).toContain("replicas: 3 -> 2: the standbys' volumes are retained (never pruned); delete them by hand when no longer needed");
+  });
+
+  it('is destructive when the committed claim is not protected from pruning', () => {
+    const db = renderDatabase({ apiVersion: 'postgres-gitops.dev/v1alpha1', kind: 'PostgreSQL', metadata: { name: 'orders', namespace: 'team-a' }, spec: { engine: 'statefulset', size: 'large', replicas: 3 } });
+    const claim = `${db.directory}/persistentvolumeclaim-data-orders-postgresql-read-1.yaml`;
+    const files = { ...db.files, [claim]: db.files[claim].replace(/ {2}annotations:\n(?: {4}.*\n)+/, '') };
+    const outcome = reviewStoredDatabase(db.directory, files, DEFAULT_PLATFORM, { replicas: 2 });
+    expect(outcome.status === 'changed' && outcome.destructive).toBe(true);
+  });
+});
