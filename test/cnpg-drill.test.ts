@@ -239,7 +239,7 @@ describe('the runner (drill.sh with a kubectl that answers as the API server wou
   });
 
   it('SIGTERM (the Job\'s deadline) ends in the trap: the drill Cluster is deleted', async () => {
-    const run = await runDrill(db, scenario({ ready: false }), { check: passed, signalAfterMs: 1500 });
+    const run = await runDrill(db, scenario({ ready: false }), { check: passed, signalOnceCreated: true });
     expect(run.code).toBe(143);
     const created = run.calls.findIndex(c => c[2] === 'create' && !c.includes('--dry-run=server'));
     expect(created).toBeGreaterThan(0);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { RenderedDatabase } from '@postgres-gitops/renderer';
 import type { ApiRequest } from './rbac';
 import { Background, makeDir, PG_BIN, run, writeOwned, type RunResult } from './postgres';
+import { until } from './readiness';
 
 /**
  * The restore drill's runner (CronJob `{name}-drill`), run for real on this machine: drill.sh from
@@ -86,7 +87,7 @@ export interface PsqlTarget {
 export async function runDrill(
   db: RenderedDatabase,
   scenario: DrillScenario,
-  options: { psql?: PsqlTarget; check?: string; checkError?: string; env?: Record<string, string>; signalAfterMs?: number } = {},
+  options: { psql?: PsqlTarget; check?: string; checkError?: string; env?: Record<string, string>; signalOnceCreated?: boolean } = {},
 ): Promise<DrillRun> {
   const { container, files } = drillRunnerOf(db);
   const dir = makeDir('drill-runner');
@@ -112,9 +113,16 @@ export async function runDrill(
   writeOwned(join(drill, 'drill.sh'), script, 0o755);
   const runEnv = { ...env, PATH: `${tools}:${PG_BIN}:/usr/bin:/bin`, HOME: dir, FAKE_KUBECTL_SCENARIO: scenarioFile, FAKE_KUBECTL_LOG: log, ...(options.env ?? {}) };
   let result: RunResult;
-  if (options.signalAfterMs !== undefined) {
+  if (options.signalOnceCreated) {
+    // SIGTERM as the Job's deadline sends it, once the drill Cluster is being created (its EXIT trap is set by then).
     const process = new Background('/bin/bash', [join(drill, 'drill.sh')], runEnv);
-    await new Promise(r => setTimeout(r, options.signalAfterMs));
+    let exited = false;
+    void process.exited.then(() => (exited = true));
+    const created = () => readFileSync(log, 'utf8').split('\n').some(line => line.includes('"create"') && !line.includes('--dry-run=server'));
+    await until('the runner to create the drill Cluster', async () => {
+      if (exited) throw new Error(`drill.sh ended before it created the drill Cluster:\n${process.log}`);
+      return created() ? true : undefined;
+    }, 120_000);
     const code = await process.stop();
     result = { code, stdout: process.log, stderr: process.log };
   } else {

@@ -24,14 +24,14 @@ describe('resource totals', () => {
       cpu: '1050m requested, 4140m limit',
       memory: '2144Mi requested, 4288Mi limit',
       storage: '30Gi',
-      transient: 'backup (0 2 * * * UTC): 500m-2000m CPU, 1Gi-2Gi memory',
+      transient: 'backup (0 2 * * * UTC, up to 23h): 500m-2000m CPU, 1Gi-2Gi memory',
     });
   });
 
   it('names what jobs ask while they run: the drill runner, the drill Cluster, the grants Job', () => {
     const db = renderDatabase(request({ engine: 'cloudnative-pg', profile: 'prod', access: [{ role: 'bi', privileges: 'read' }] }), CNPG_PLATFORM);
     expect(formatTotals(resourceTotals(db.manifests)).transient).toBe(
-      'restore drill Cluster orders-drill (while a drill runs): 100m-500m CPU, 256Mi-512Mi memory, 1Gi of volumes; ' +
+      'restore drill Cluster orders-drill (while a drill runs): 500m-500m CPU, 512Mi-512Mi memory, 1Gi of volumes; ' +
         'restore drill runner (0 2 * * * UTC, up to 2h): 20m-200m CPU, 64Mi-128Mi memory; ' +
         'access grants (once, on change): 10m-100m CPU, 32Mi-64Mi memory',
     );
@@ -75,7 +75,7 @@ describe('access roles and restore drills in review', () => {
     expect(body).toContain('| access roles | analytics (read, Secret orders-postgresql-role-analytics), etl (write, Secret orders-postgresql-role-etl): each with its own generated password');
     expect(body).toContain('neither creates, alters or drops objects');
     expect(body).toMatch(/\| restore drill \| 0 2 \* \* \* UTC: Cluster orders-drill is recovered by the operator .* Result: the latest Job of CronJob orders-drill .* PostgreSQLRestoreDrillFailed and PostgreSQLRestoreDrillStale \|/);
-    expect(body).toContain('| while jobs run | restore drill Cluster orders-drill (while a drill runs): 100m-500m CPU, 256Mi-512Mi memory, 1Gi of volumes; restore drill runner (0 2 * * * UTC, up to 2h)');
+    expect(body).toContain('| while jobs run | restore drill Cluster orders-drill (while a drill runs): 500m-500m CPU, 512Mi-512Mi memory, 1Gi of volumes; restore drill runner (0 2 * * * UTC, up to 2h)');
     expect(body).toContain('Restore drills need the admission policy postgres-gitops-restore-drill on worker-1 (postgres-gitops wiring --drill-policy)');
   });
 
