@@ -1,7 +1,7 @@
 /**
  * The restore drill of a cloudnative-pg database, as its runner (CronJob `{name}-drill`) carries it
  * in ConfigMap `{name}-postgresql-drill`. Constant text: every value comes from the environment or
- * psql variables; no "${" for Flux. docs/restore-drills.md has the design and its sources.
+ * psql variables; no "${" for Flux. README "Restore drills" has the design, docs/production-readiness.md its sources.
  */
 
 /**

@@ -1,7 +1,7 @@
 /**
  * The statefulset engine's backup with counts, and its restore drill, as the `-scripts` ConfigMap
  * carries them. Constant text (values come from the environment and psql variables, no "${" for
- * Flux); docs/restore-drills.md has the design and its sources.
+ * Flux); README "Restore drills" has the design, docs/production-readiness.md its sources.
  */
 
 /**
