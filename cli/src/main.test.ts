@@ -211,7 +211,8 @@ status:
   it('writes its status outside status.kratix, which Kratix owns and refuses from a workflow', async () => {
     writeObject(kratixObject);
     await cli(['kratix', ...paths()], { KRATIX_WORKFLOW_TYPE: 'resource' });
-    expect(Object.keys(parse(readFileSync(join(dir, 'metadata', 'status.yaml'), 'utf8'))).sort()).toEqual(['connection', 'message']);
+    // claimTemplateStorageSize: a statefulset's claim templates cannot change, so Kratix keeps their size for the next run.
+    expect(Object.keys(parse(readFileSync(join(dir, 'metadata', 'status.yaml'), 'utf8'))).sort()).toEqual(['claimTemplateStorageSize', 'connection', 'message']);
   });
 
   it('renders the same under KRATIX_DRY_RUN (no side effects to suppress, so no other output)', async () => {
