@@ -214,7 +214,7 @@ describe('day two in a real Backstage backend: create, change, a refused shrink,
   let prefilled: Record<string, unknown>;
 
   it('the catalog page links to "Change PostgreSQL" pre-filled with the current choices: submitted as is, nothing changes', async () => {
-    expect(prefilled).toEqual({ entityRef, size: 'small', version: '17', storageSize: '1Gi', replicas: 1, backup: false, monitoring: true, ssl: false, allowedNamespaces: [] });
+    expect(prefilled).toEqual({ entityRef, size: 'small', version: '17', storageSize: '1Gi', replicas: 1, backup: false, restoreDrill: false, monitoring: true, ssl: false, allowedNamespaces: [], access: [] });
     const { task, log } = await runTask(prefilled, 'change-postgresql');
     expect(task?.status).toBe('completed');
     expect(log).toContain(`nothing changed: ${directory} already holds this`);

@@ -92,10 +92,13 @@ describe('CloudNativePG data safety, credentials and endpoints', () => {
   const db = renderDatabase(cnpgRequest('orders', { size: 'large', profile: 'prod', replicas: 3, pooling: true }), CNPG_PLATFORM);
   const cluster = byKind(db, 'Cluster')[0];
 
-  it('protects the Cluster (it owns its volumes) and the ObjectStore from Flux and Argo CD pruning', () => {
-    for (const m of [cluster, ...byKind(db, 'ObjectStore')]) {
+  it('protects the Cluster (it owns its volumes) and the ObjectStore it archives to from Flux and Argo CD pruning; the drill\'s source store goes with the drill', () => {
+    const stores = byKind(db, 'ObjectStore');
+    for (const m of [cluster, ...stores.filter(s => !s.metadata.name.endsWith('-drill-source'))]) {
       expect(m.metadata.annotations).toEqual({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled', 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' });
     }
+    expect(stores.map(s => s.metadata.name)).toEqual(['orders-postgresql-backups', 'orders-postgresql-drill-source']);
+    expect(stores[1].metadata.annotations).toBeUndefined();
   });
 
   it('bootstraps from the one generated Secret apps consume: basic-auth, reloaded on change', () => {

@@ -121,6 +121,46 @@ describe('a database on a shared server (tenant)', () => {
     expect(() => assertWorld(request, { now: new Date(), server: stringify(server) }, renderDatabase(server).plan.platform)).not.toThrow();
   });
 
+  it('access roles of a tenant: named after the tenant on the server, groups and roles as DatabaseRoles beside it, their Secrets copied into the tenant\'s namespace; every object valid', () => {
+    const db = renderDatabase(tenant('team-a', 'orders', { access: [{ role: 'bi', privileges: 'read' }, { role: 'loader', privileges: 'write' }], server: { name: 'shared', namespace: 'databases', userSuffix: '@shared' } }));
+    const roles = byKind(db, 'DatabaseRole').map(r => [r.metadata.name, r.spec.name, r.spec.inRoles ?? [], r.spec.databaseRoleReclaimPolicy, r.metadata.namespace]);
+    expect(roles).toEqual([
+      ['team-a-orders-postgresql', 'team_a__orders', [], 'retain', 'databases'],
+      ['team-a-orders-postgresql-access-read', 'team_a__orders__read', [], 'retain', 'databases'],
+      ['team-a-orders-postgresql-access-write', 'team_a__orders__write', ['team_a__orders__read'], 'retain', 'databases'],
+      ['team-a-orders-postgresql-role-bi', 'team_a__orders__bi', ['team_a__orders__read', 'postgres_gitops_access'], 'delete', 'databases'],
+      ['team-a-orders-postgresql-role-loader', 'team_a__orders__loader', ['team_a__orders__write', 'postgres_gitops_access'], 'delete', 'databases'],
+    ]);
+    expect(byKind(db, 'Database')[0].spec.schemas).toEqual([{ name: 'public', owner: 'team_a__orders' }]);
+    const copy = byKind(db, 'ExternalSecret').find(m => m.metadata.namespace === 'team-a' && m.metadata.name === 'orders-postgresql-role-bi');
+    expect(copy.spec.target.template.data).toMatchObject({ PGUSER: 'team_a__orders__bi@shared', PGDATABASE: 'team_a__orders', 'ca.crt': '{{ .ca }}' });
+    expect(copy.spec.data[0]).toEqual({ secretKey: 'password', remoteRef: { key: 'team-a-orders-postgresql-role-bi', property: 'password' } });
+    expect(byKind(db, 'Role')[0].rules[0].resourceNames).toEqual(['team-a-orders-postgresql-owner', 'shared-postgresql-server-ca', 'team-a-orders-postgresql-role-bi', 'team-a-orders-postgresql-role-loader']);
+    const [job] = byKind(db, 'Job');
+    expect(job.metadata.namespace).toBe('team-a');
+    expect(job.spec.template.spec.containers[0].env).toEqual(expect.arrayContaining([{ name: 'PGUSER', value: 'team_a__orders' }, { name: 'WITH_GROUPS', value: 'true' }, { name: 'PGSSLMODE', value: 'verify-full' }]));
+    expect(db.manifests.flatMap(m => validateObject(m).map(p => `${m.kind}/${m.metadata.name}: ${p}`))).toEqual([]);
+    // Every tenant, with access roles or without, runs the Job that keeps other tenants' roles out of its database.
+    expect(byKind(renderDatabase(tenant('team-b', 'orders')), 'Job')[0].spec.template.spec.containers[0].env).toContainEqual({ name: 'WITH_GROUPS', value: 'false' });
+  });
+
+  it('refuses drills on a tenant (the server\'s drills restore it) and access role names too long once derived, naming each field', () => {
+    expect(issuesOf(() => parseRequest(tenant('team-a', 'orders', { restoreDrill: true })))).toEqual([
+      'spec.restoreDrill: is decided by the shared server databases/shared (its drills restore every database on it); leave it out',
+    ]);
+    expect(issuesOf(() => parseRequest(tenant('team-a', 'orders', { access: [{ role: 'a'.repeat(50), privileges: 'read' }] })))).toEqual([
+      `spec.access.0.role: the role on the shared server would be "team_a__orders__${'a'.repeat(50)}" (66 bytes); PostgreSQL allows 63: use at most 47 characters`,
+    ]);
+  });
+
+  it('takes access roles only once the server was rendered with the pg_hba lines that admit them (schema version 2)', () => {
+    const request = parseRequest(tenant('team-a', 'orders', { access: [{ role: 'bi', privileges: 'read' }] }));
+    const world = (text: string) => issuesOf(() => assertWorld(request, { now: new Date(), server: text }, renderDatabase(server).plan.platform));
+    const old = stringify({ ...server, metadata: { ...server.metadata, annotations: { 'postgres-gitops.dev/schema-version': '1' } } });
+    expect(world(old)).toEqual([expect.stringMatching(/^spec.access: the server databases\/shared on worker-1 was rendered before access roles for tenants \(its pg_hba must admit them\); re-render it first/)]);
+    expect(() => assertWorld(request, { now: new Date(), server: renderDatabase(server).files['clusters/worker-1/postgres/databases/shared/request.yaml'] }, renderDatabase(server).plan.platform)).not.toThrow();
+  });
+
   it('retires by taking the role\'s login away and keeping the database; a second retirement is refused', () => {
     const stored = { ...tenant('team-a', 'orders') };
     const { files, body } = retirement(stored, renderDatabase(server).plan.platform);

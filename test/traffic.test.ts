@@ -25,6 +25,7 @@ for (const profile of PROFILES) {
   corpus.push([`cnpg ${profile}, 3 instances, pooling, allowed namespaces`, renderDatabase(cnpgRequest('orders', { profile, replicas: 3, pooling: true, monitoring: true, allowedNamespaces: ['web'] }), CNPG_PLATFORM)]);
   corpus.push([`cnpg ${profile}, platform variant`, renderDatabase(cnpgRequest('orders', { profile, size: 'large', pooling: true, monitoring: true }), CNPG_PLATFORM_VARIANT)]);
 }
+corpus.push(['cnpg prod with access roles and a restore drill', renderDatabase(cnpgRequest('orders', { profile: 'prod', replicas: 3, access: [{ role: 'analytics', privileges: 'read' }] }), CNPG_PLATFORM)]);
 corpus.push(['cnpg restore to a point in time', renderDatabase(cnpgRequest('orders-copy', { restore: { from: 'orders', targetTime: '2026-11-20T08:00:00Z' }, backup: true }), CNPG_PLATFORM)]);
 const examples = join(__dirname, '..', 'renderer', 'examples');
 const examplePlatform = platformSettingsSchema.parse(parse(readFileSync(join(examples, 'platform.yaml'), 'utf8')));
@@ -46,7 +47,24 @@ describe('Traffic: each needed flow is admitted, nothing else from other namespa
   it('a shared server with two tenants: each tenant\'s namespace reaches the instances on 5432, and nothing more', () => {
     const world = sharedServerWorld(server, [tenant('team-a'), tenant('team-b')]);
     expect(world.needed.filter(f => f.from.what.startsWith('tenant app'))).toHaveLength(4);
+    // The server's grants Job and each tenant's reach the primary, each as its database's owner.
+    expect(world.needed.filter(f => f.why.startsWith('access grants Job')).map(f => f.from.what)).toEqual([
+      ...[1, 2].map(() => expect.stringMatching(/^Job shared-access-[0-9a-f]{8} pod 0$/)),
+      ...[1, 2].map(() => expect.stringMatching(/^Job orders-access-[0-9a-f]{8} pod 0 \(tenant team-a\)$/)),
+      ...[1, 2].map(() => expect.stringMatching(/^Job orders-access-[0-9a-f]{8} pod 0 \(tenant team-b\)$/)),
+    ]);
     expect(trafficProblems(world)).toEqual([]);
+  });
+
+  it('a prod cloudnative-pg database: the drill runner reaches the drill Cluster it creates, the operator reaches it too, the grants Job the primary; nothing from elsewhere reaches the drill', () => {
+    const db = corpus.find(([label]) => label === 'cnpg prod with access roles and a restore drill')![1];
+    const world = databaseWorld(db);
+    expect(world.needed.filter(f => /drill|grants/.test(f.why)).map(f => `${f.from.what} -> ${f.to.what}:${f.port}`)).toEqual([
+      expect.stringMatching(/^CronJob orders-drill pod 0 -> drill Cluster orders-drill instance 1:5432$/),
+      'CloudNativePG operator in cnpg-system -> drill Cluster orders-drill instance 1:8000',
+      'CloudNativePG operator in cnpg-system -> drill Cluster orders-drill instance 1:5432',
+      ...[1, 2, 3].map(i => expect.stringMatching(new RegExp(`^Job orders-access-[0-9a-f]{8} pod 0 -> Cluster orders-postgresql instance ${i}:5432$`))),
+    ]);
   });
 });
 
@@ -66,6 +84,14 @@ describe('Traffic check on planted violations (the failures it must catch)', () 
     const problems = trafficProblems(databaseWorld(open));
     expect(problems).toContain('admitted, not needed: a pod in namespace elsewhere -> Cluster orders-postgresql instance 1:5432');
     expect(problems).toContain('admitted, not needed: Prometheus in monitoring -> Pooler orders-postgresql-pooler pod 1:5432');
+  });
+
+  it('without the drill\'s NetworkPolicy, the copy of the data is open to every namespace', () => {
+    const withDrill = renderDatabase(cnpgRequest('orders', { profile: 'prod' }), CNPG_PLATFORM);
+    const open = { ...withDrill, manifests: withDrill.manifests.filter(m => !(m.kind === 'NetworkPolicy' && m.metadata.name.endsWith('-drill'))) };
+    expect(trafficProblems(databaseWorld(open))).toContain('admitted, not needed: a pod in namespace elsewhere -> drill Cluster orders-drill instance 1:5432');
+    const noRunner = { ...withDrill, manifests: withDrill.manifests.map(m => (m.kind === 'NetworkPolicy' && m.metadata.name.endsWith('-drill') ? { ...m, spec: { ...(m as any).spec, ingress: (m as any).spec.ingress.slice(1) } } : m)) };
+    expect(trafficProblems(databaseWorld(noRunner))).toEqual([expect.stringMatching(/^refused: CronJob orders-drill pod 0 -> drill Cluster orders-drill instance 1:5432/)]);
   });
 
   it('no policy at all: everything is open, which the check reports', () => {

@@ -1,6 +1,6 @@
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ANNOTATION_CLAIM_TEMPLATE_SIZE, assertWorld, manifestFileName, type PlatformSettings, renderDatabase, toYaml } from '@postgres-gitops/renderer';
+import { ANNOTATION_CLAIM_TEMPLATE_SIZE, assertWorld, drillCronJob, manifestFileName, type PlatformSettings, renderDatabase, toYaml } from '@postgres-gitops/renderer';
 import { UsageError } from './exit-codes';
 import { readYamlFile } from './files';
 
@@ -93,6 +93,9 @@ export async function runKratix(env: NodeJS.ProcessEnv, paths: KratixPaths, plat
       ...(plan.connection.readOnlyHost ? { readOnlyHost: plan.connection.readOnlyHost } : {}),
     },
     ...(plan.engine === 'statefulset' && plan.spec.persistence ? { claimTemplateStorageSize: plan.claimTemplateSize } : {}),
+    // Where each access role's credentials are, and where a restore drill's result shows.
+    ...(plan.access.roles.length > 0 ? { accessRoles: plan.access.roles.map(r => ({ role: r.dbRole, privileges: r.privileges, secret: r.secret })) } : {}),
+    ...(drillCronJob(plan) ? { restoreDrill: { cronJob: drillCronJob(plan), alerts: ['PostgreSQLRestoreDrillFailed', 'PostgreSQLRestoreDrillStale'] } } : {}),
   };
   await writeFile(join(paths.metadata, 'status.yaml'), toYaml(status));
   const explicitCluster = (object as { spec?: { cluster?: string } }).spec?.cluster;

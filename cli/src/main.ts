@@ -13,7 +13,7 @@ import { fleetCommand } from './fleet/command';
 import { decommissionCommand } from './decommission';
 import { updateCommand } from './update';
 import { ChangedMeanwhileError } from '@postgres-gitops/publish';
-import { argoWiring, assertWiringOptions, assertWorld, ChangeRefusedError, codeowners, CODEOWNERS_PATH, fluxWiring, githubWorkflow, renderDatabase, RENDERER_VERSION, RequestValidationError, reviewWarnings, toYaml, toYamlStream, VERIFY_SCRIPT_PATH, verifyScript, WORKFLOW_PATH } from '@postgres-gitops/renderer';
+import { argoWiring, assertWiringOptions, drillPolicy, assertWorld, ChangeRefusedError, codeowners, CODEOWNERS_PATH, fluxWiring, githubWorkflow, renderDatabase, RENDERER_VERSION, RequestValidationError, reviewWarnings, toYaml, toYamlStream, VERIFY_SCRIPT_PATH, verifyScript, WORKFLOW_PATH } from '@postgres-gitops/renderer';
 
 const DEFAULT_PIPELINE_IMAGE = `ghcr.io/postgres-gitops/pipeline:v${RENDERER_VERSION}`;
 
@@ -32,6 +32,7 @@ const USAGE = `usage:
                   [--base main] [--draft] [--reviewer ...] [--label ...]
                   (one pull request per cluster; --set minorVersion=latest moves every database to the newest minor of its major)
   postgres-gitops wiring --cluster <name> (--flux [--source <GitRepository>] | --argo --repo-url <url>)
+  postgres-gitops wiring --drill-policy [--platform <platform.yaml>]   the admission policy restore drills need, once per cluster
   postgres-gitops ci (--github | --shell)   the state store's own CI: a GitHub Actions workflow, or the verify step for any CI
   postgres-gitops ci --codeowners [<state-dir>] [--platform <platform.yaml>]   its review rule: namespace owners from the settings' access
   postgres-gitops kratix [--input <dir>] [--output <dir>] [--metadata <dir>] [--platform <platform.yaml>]
@@ -78,6 +79,7 @@ async function run(argv: string[], io: Io): Promise<number> {
       github: { type: 'boolean' },
       shell: { type: 'boolean' },
       codeowners: { type: 'boolean' },
+      'drill-policy': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -166,6 +168,11 @@ async function run(argv: string[], io: Io): Promise<number> {
       }, io);
     }
     case 'wiring': {
+      if (values['drill-policy']) {
+        if (values.flux || values.argo) throw new UsageError('wiring --drill-policy prints the policy alone; print the Kustomization or ApplicationSet with another wiring command');
+        io.stdout(toYamlStream(drillPolicy(await flagPlatform())));
+        return EXIT.ok;
+      }
       if (!values.cluster) throw new UsageError('wiring needs --cluster <name>');
       if (values.flux === values.argo) throw new UsageError('wiring needs exactly one of --flux or --argo');
       if (values.argo && !values['repo-url']) throw new UsageError('wiring --argo needs --repo-url <state-store git URL>');

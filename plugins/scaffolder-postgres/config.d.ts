@@ -36,6 +36,8 @@ export interface Config {
         /** Names the Secrets that hold the object store's credentials; never the credentials themselves. */
         objectStore?: { [key: string]: unknown };
         certificates?: 'operator' | 'cert-manager';
+        /** Restore drills: the image whose kubectl the runner copies (pin it by digest), and how long a drill may run. */
+        restoreDrill?: { kubectlImage?: string; timeoutMinutes?: number };
       };
       /** Where the Backstage app runs, for links from a database's catalog page to its day-two forms. */
       backstage?: { baseUrl?: string };

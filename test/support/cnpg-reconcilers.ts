@@ -112,6 +112,17 @@ export function reconcilerViolations(manifests: Obj[]): string[] {
       if (!mountsToken(pod.spec, namespace, manifests)) problems.push(`${pod.what}: no service-account token, so the instance manager cannot reach the API server (internal/cmd/manager/instance/run/cmd.go)`);
     }
 
+    // The Barman Cloud plugin reads the ObjectStore each reference names from the Cluster's namespace: the
+    // archive's (.spec.plugins) and a recovery source's (.spec.externalClusters[].plugin); plugin-barman-cloud
+    // v0.9.0 internal/cnpgi/operator/config/config.go NewFromCluster, internal/cnpgi/common/wal.go.
+    const stores = [
+      ...(cluster.spec.plugins ?? []).map((p: Obj) => p.parameters?.barmanObjectName),
+      ...(cluster.spec.externalClusters ?? []).map((e: Obj) => e.plugin?.parameters?.barmanObjectName),
+    ].filter(Boolean) as string[];
+    for (const store of stores) {
+      if (!manifests.some(m => m.kind === 'ObjectStore' && inNamespace(m, namespace) && m.metadata.name === store)) problems.push(`${where}: ObjectStore ${store} is not rendered in ${namespace} (the Barman Cloud plugin reads it by name)`);
+    }
+
     // Certificates the Cluster names must exist, with the keys the operator reads (internal/controller/cluster_pki.go).
     const needs = (secret: string, keys: string[], why: string) => {
       const have = secretKeys(secretSource(manifests, namespace, secret));

@@ -4,6 +4,7 @@
  * cnpg-operator.ts), the namespaces around them (the operator's, Prometheus', the allowed ones, a
  * tenant's, one nobody mentions), and the NetworkPolicies rendered. Each needed flow cites why.
  */
+import { parse } from 'yaml';
 import type { RenderedDatabase } from '@postgres-gitops/renderer';
 import { instancePods, OPERATOR_POD_LABELS, poolerPods, type ModelPod } from './cnpg-operator';
 import { admitted, namespaceNamed, type Namespace, type Pod } from './network-policy';
@@ -43,6 +44,9 @@ const WHY = {
   exporter: 'postgres_exporter -> primary: DATA_SOURCE_URI (statefulset monitoring)',
   backup: 'backup job -> primary: pg_dump / pg_dumpall (statefulset backup CronJob)',
   tenant: 'tenant app -> shared server: the -rw Service its connection details name',
+  drill: 'restore drill runner -> drill instance: checks.sql as the drill\'s owner (render/cloudnative-pg/drill.ts, drill.sh)',
+  drillOperator: 'operator -> drill instance: status port and PostgreSQL, as for every Cluster (docs/src/security.md)',
+  grants: 'access grants Job -> primary: access-grants.sql as the owner through the -rw Service (render/common/access-job.ts)',
 };
 
 const runner = (what: string, namespace: string, labels: Record<string, string>, ports: Pod['ports'] = []): Runner => ({
@@ -110,6 +114,26 @@ function cnpgPods(manifests: Obj[]): { instances: Runner[]; pooler: Runner[] } {
   return { instances, pooler };
 }
 
+/**
+ * The restore drill's pods (the Cluster its runner creates, carried in the runner's ConfigMap, and
+ * the runner) and the grants Job's, with the flows they need.
+ */
+function jobFlows(db: RenderedDatabase, instances: Runner[], around: ReturnType<typeof surroundings>): { pods: Runner[]; needed: Flow[] } {
+  const jobs = renderedPods(db.manifests.filter(m => m.kind === 'CronJob' || m.kind === 'Job'));
+  const runners = jobs.filter(p => component(p) === 'drill');
+  const grants = jobs.filter(p => component(p) === 'access');
+  const carried = db.manifests.find(m => m.kind === 'ConfigMap' && (m as Obj).data?.['cluster.yaml']) as Obj | undefined;
+  const drill = carried ? instancePods(parse(carried.data['cluster.yaml'])).map(p => fromModel(p, `drill ${p.what}`)) : [];
+  const needed: Flow[] = [];
+  for (const to of drill) {
+    for (const from of runners) needed.push({ from, to, port: 5432, why: WHY.drill });
+    needed.push({ from: around.operator, to, port: 8000, why: WHY.drillOperator }, { from: around.operator, to, port: 5432, why: WHY.drillOperator });
+  }
+  // Through the -rw Service, to whichever instance is the primary after a failover.
+  for (const from of grants) for (const to of instances) needed.push({ from, to, port: 5432, why: WHY.grants });
+  return { pods: [...drill, ...runners, ...grants], needed };
+}
+
 /** One database with a server of its own: statefulset or cloudnative-pg. */
 export function databaseWorld(db: RenderedDatabase): TrafficWorld {
   const around = surroundings(db);
@@ -119,7 +143,8 @@ export function databaseWorld(db: RenderedDatabase): TrafficWorld {
   const namespaces = [...new Set([...bystanders.map(p => p.namespace), db.plan.namespace])].map(n => namespaceNamed(n));
   if (db.plan.engine === 'cloudnative-pg') {
     const { instances, pooler } = cnpgPods(db.manifests);
-    return { namespaces, policies, pods: [...instances, ...pooler, ...bystanders], needed: cnpgFlows(db, instances, pooler, apps, around) };
+    const jobs = jobFlows(db, instances, around);
+    return { namespaces, policies, pods: [...instances, ...pooler, ...jobs.pods, ...bystanders], needed: [...cnpgFlows(db, instances, pooler, apps, around), ...jobs.needed] };
   }
   if (db.plan.engine !== 'statefulset') throw new Error(`${db.plan.engine}: use sharedServerWorld`);
   const pods = renderedPods(db.manifests);
@@ -142,11 +167,18 @@ export function databaseWorld(db: RenderedDatabase): TrafficWorld {
 export function sharedServerWorld(server: RenderedDatabase, tenants: RenderedDatabase[]): TrafficWorld {
   const base = databaseWorld(server);
   const tenantApps = tenants.map(t => runner(`tenant app in ${t.plan.namespace}`, t.plan.namespace, APP_LABELS));
-  const instances = base.pods.filter(p => p.labels['cnpg.io/podRole'] === 'instance');
-  const needed = [...base.needed, ...tenantApps.flatMap(from => instances.map(to => ({ from, to, port: 5432, why: WHY.tenant })))];
+  // Every tenant's grants Job connects to the server as the tenant's owner (render/shared-server/access.ts).
+  const tenantJobs = tenants.flatMap(t => renderedPods(t.manifests.filter(m => m.kind === 'Job')).map(p => ({ ...p, what: `${p.what} (tenant ${t.plan.namespace})` })));
+  const instances = base.pods.filter(p => p.labels['cnpg.io/podRole'] === 'instance' && p.labels['cnpg.io/cluster'] === server.plan.names.base);
+  // Through the -rw Service, to whichever instance is the primary after a failover.
+  const needed = [
+    ...base.needed,
+    ...tenantApps.flatMap(from => instances.map(to => ({ from, to, port: 5432, why: WHY.tenant }))),
+    ...tenantJobs.flatMap(from => instances.map(to => ({ from, to, port: 5432, why: WHY.grants }))),
+  ];
   const namespaces = [...base.namespaces, ...tenantApps.filter(a => !base.namespaces.some(n => n.name === a.namespace)).map(a => namespaceNamed(a.namespace))];
   const policies = [...base.policies, ...tenants.flatMap(t => t.manifests.filter(m => m.kind === 'NetworkPolicy'))];
-  return { namespaces, policies, pods: [...base.pods, ...tenantApps], needed };
+  return { namespaces, policies, pods: [...base.pods, ...tenantApps, ...tenantJobs], needed };
 }
 
 /**

@@ -27,6 +27,8 @@ const TOTALS = [
   ['CPU', 'cpu'],
   ['Memory', 'memory'],
   ['Storage', 'storage'],
+  // Backups, restore drills and grants run now and then: their own figures, beside the totals above.
+  ['While jobs run', 'transient'],
 ] as const;
 
 /**

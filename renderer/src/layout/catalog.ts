@@ -16,6 +16,23 @@ export function catalogEntityRef(plan: Plan): string {
   return `resource:default/${catalogEntityName(plan)}`;
 }
 
+/** The CronJob whose Jobs are the database's restore drills, if it has them. */
+export function drillCronJob(plan: Plan): string | undefined {
+  if (plan.engine === 'cloudnative-pg') return plan.drill ? plan.names.drillCronJob : undefined;
+  if (plan.engine === 'statefulset') return plan.spec.restoreDrill && plan.spec.backup ? plan.names.backup : undefined;
+  return undefined;
+}
+
+/** What the entity says about drills and access roles: where a drill's result shows, which Secret each role uses. */
+function featureSentences(plan: Plan): string {
+  const cronJob = drillCronJob(plan);
+  const drill = cronJob
+    ? ` Restore drills: ${plan.engine === 'statefulset' ? 'each backup is restored into a throwaway server' : 'a throwaway Cluster is recovered from the backups'} on the backup schedule; the result is the status of the latest Job of CronJob ${cronJob} and the alerts PostgreSQLRestoreDrillFailed and PostgreSQLRestoreDrillStale.`
+    : '';
+  const roles = plan.access.roles.length > 0 ? ` Access roles: ${plan.access.roles.map(r => `${r.dbRole} (${r.privileges}, Secret ${r.secret})`).join(', ')}.` : '';
+  return `${drill}${roles}`;
+}
+
 /** Backstage `Resource` of type database: owner, system, links, and the Kubernetes plugin's annotations. */
 export function buildCatalogEntity(plan: Plan, directory: string) {
   const { spec } = plan;
@@ -27,6 +44,9 @@ export function buildCatalogEntity(plan: Plan, directory: string) {
     [ANNOTATION_STATE_PATH]: directory,
     ...plan.catalogAnnotations,
   };
+  const cronJob = drillCronJob(plan);
+  if (cronJob) annotations['postgres-gitops.dev/restore-drill'] = `cronjob/${cronJob}`;
+  if (plan.access.roles.length > 0) annotations['postgres-gitops.dev/access-roles'] = plan.access.roles.map(r => `${r.role}=${r.privileges}`).join(',');
   if (browse) annotations['backstage.io/source-location'] = `url:${browse}/${directory}/`;
   const links = [
     ...(browse ? [{ url: `${browse}/${directory}`, title: 'Manifests in the state store', icon: 'github' }] : []),
@@ -40,8 +60,8 @@ export function buildCatalogEntity(plan: Plan, directory: string) {
       title: `PostgreSQL ${plan.namespace}/${plan.name} (${spec.cluster})`,
       description:
         plan.engine === 'shared-server'
-          ? `PostgreSQL database ${spec.database} on the shared server ${plan.server.namespace}/${plan.server.name} (${spec.cluster}). Connection details: ConfigMap ${plan.names.connection}; credentials: Secret ${plan.names.secret}.`
-          : `PostgreSQL ${spec.version}, ${spec.size}, ${spec.profile} profile, on ${spec.cluster}${spec.engine === 'statefulset' ? '' : ` (${spec.engine})`}. Connection details: ConfigMap ${plan.names.connection}; credentials: Secret ${plan.names.secret}.`,
+          ? `PostgreSQL database ${spec.database} on the shared server ${plan.server.namespace}/${plan.server.name} (${spec.cluster}). Connection details: ConfigMap ${plan.names.connection}; credentials: Secret ${plan.names.secret}.${featureSentences(plan)}`
+          : `PostgreSQL ${spec.version}, ${spec.size}, ${spec.profile} profile, on ${spec.cluster}${spec.engine === 'statefulset' ? '' : ` (${spec.engine})`}. Connection details: ConfigMap ${plan.names.connection}; credentials: Secret ${plan.names.secret}.${featureSentences(plan)}`,
       annotations,
       tags: plan.engine === 'shared-server' ? ['postgresql', 'shared-server', spec.profile] : ['postgresql', `postgresql-${spec.version}`, spec.size, spec.profile],
       ...(links.length > 0 ? { links } : {}),

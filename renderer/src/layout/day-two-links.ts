@@ -5,10 +5,10 @@ import { ENGINE_ONLY_FIELDS } from '../request/schema';
 export const DAY_TWO_TEMPLATES = { change: 'change-postgresql', retire: 'retire-postgresql' } as const;
 
 /** Fields the "Change PostgreSQL" form offers; the catalog's link fills each with the database's current value. */
-export const CHANGE_FIELDS = ['size', 'version', 'storageSize', 'walStorageSize', 'replicas', 'pooling', 'backup', 'monitoring', 'ssl', 'allowedNamespaces', 'passwordRotationDays'] as const;
+export const CHANGE_FIELDS = ['size', 'version', 'storageSize', 'walStorageSize', 'replicas', 'pooling', 'backup', 'restoreDrill', 'monitoring', 'ssl', 'allowedNamespaces', 'passwordRotationDays', 'access'] as const;
 
 /** Fields a tenant of a shared server may change; the server decides the rest. */
-const TENANT_CHANGE_FIELDS: readonly string[] = ['passwordRotationDays'];
+const TENANT_CHANGE_FIELDS: readonly string[] = ['passwordRotationDays', 'access'];
 
 /**
  * Links from the database's catalog page to its day-two templates. The change link carries the

@@ -1,6 +1,7 @@
 import type { PlatformSettings } from '../request/platform';
 import type { ProfileSpec, SizeSpec } from '../request/presets';
 import type { Request, ResolvedSpec } from '../request/types';
+import type { AccessPlan } from './access';
 import type { CommonNames } from './names';
 import type { Tuning } from './tuning';
 
@@ -55,6 +56,8 @@ export interface PlanBase {
   };
   /** Retired (the request's retired annotation): only the record of what stays is rendered (see review/decommission.ts). */
   retired: boolean;
+  /** Access roles and their groups (spec.access; the roles may be none). */
+  access: AccessPlan;
   /** Scheduled rotation of the application password: how often External Secrets generates a new one. */
   passwordRotation?: { refreshInterval: string };
   /** Selects the pods that serve PostgreSQL, for NetworkPolicies. */

@@ -14,6 +14,11 @@ export interface CommonNames {
   monitor: string;
   tlsCertificate: string;
   tlsSecret: string;
+  /** The access grants' scripts (cloudnative-pg and shared-server) or the access role list (statefulset). */
+  accessConfig: string;
+  /** DatabaseRole objects of the two access group roles. */
+  accessReadGroup: string;
+  accessWriteGroup: string;
 }
 
 export function commonNames(name: string): CommonNames {
@@ -28,6 +33,9 @@ export function commonNames(name: string): CommonNames {
     monitor: base,
     tlsCertificate: `${base}-tls`,
     tlsSecret: `${base}-tls`,
+    accessConfig: `${base}-access`,
+    accessReadGroup: `${base}-access-read`,
+    accessWriteGroup: `${base}-access-write`,
   };
 }
 
@@ -61,4 +69,9 @@ export function checkNameRules(name: string, rules: NameRule[]): FieldIssue[] {
     issues.push({ path: 'metadata.name', message: `must start with a letter: the ${notDns1035.kind} "${echo(notDns1035.name)}" must be a DNS-1035 label` });
   }
   return issues;
+}
+
+/** The grants Job of access roles, `{name}-access-<8 hex digits>`: its pods carry its name in their job-name label, at most 63 characters. */
+export function accessJobRule(name: string): NameRule {
+  return { kind: 'Job', name: `${name}-access-00000000`, max: 63, why: 'Job names label their pods (job-name), at most 63 characters' };
 }

@@ -5,6 +5,7 @@ import type { PlatformSettings } from '../request/platform';
 import { PROFILE_TABLE, resourcesFor, SIZE_TABLE } from '../request/presets';
 import type { Request } from '../request/types';
 import type { PlanCommon } from './base';
+import { planAccess } from './access';
 import { commonNames } from './names';
 import { POSTGRES_PORT } from './ports';
 import { planCloudNativePg, type CloudNativePgPlan } from './cloudnative-pg/plan';
@@ -50,6 +51,7 @@ export function buildPlan(request: Request, platform: PlatformSettings): Plan {
     port: POSTGRES_PORT,
     retired: request.metadata.annotations[ANNOTATION_RETIRED] === 'true',
     connection: { host: `${names.service}.${namespace}.svc`, sslmode: spec.ssl ? 'require' : 'prefer' },
+    access: planAccess(spec, names.base),
     // A Go duration: External Secrets' refreshInterval has no day unit.
     ...(spec.passwordRotationDays ? { passwordRotation: { refreshInterval: `${spec.passwordRotationDays * 24}h0m0s` } } : {}),
   };

@@ -19,3 +19,6 @@ export function renderPlan(plan: Plan): Manifest[] {
       return run(SHARED_SERVER_BUILDERS, plan);
   }
 }
+
+/** Platform-level objects an engine's databases rely on (`postgres-gitops wiring --drill-policy`). */
+export { drillPolicy, drillPolicyValidations } from './cloudnative-pg/drill-policy';

@@ -1,4 +1,4 @@
-import { cronIssue } from './cron';
+import { cronIssue, cronMaxGapSeconds } from './cron';
 
 describe('cronIssue', () => {
   it.each(['0 2 * * *', '*/15 * * * *', '0 1-5/2,22 * * 1-5', '30 3 1,15 * 0', '59 23 31 12 6'])('accepts %s', schedule => {
@@ -19,5 +19,20 @@ describe('cronIssue', () => {
     ['0 2 * * *; rm -rf /', 'must be a cron schedule of five fields'],
   ])('refuses %s: %s', (schedule, why) => {
     expect(cronIssue(schedule)).toContain(why);
+  });
+});
+
+describe('cronMaxGapSeconds', () => {
+  it.each([
+    ['0 2 * * *', 86_400],
+    ['*/15 * * * *', 900],
+    ['0 1-5/2,22 * * *', 17 * 3600],
+    ['0 2 * * 1-5', 3 * 86_400],
+    ['0 2 1 * *', 31 * 86_400],
+    ['0 2 1,15 * 0', 7 * 86_400],
+    ['0 0 29 2 *', (4 * 365 + 1) * 86_400],
+    ['30 3 */2 * *', 2 * 86_400],
+  ])('%s: %i s', (schedule, seconds) => {
+    expect(cronMaxGapSeconds(schedule)).toBe(seconds);
   });
 });

@@ -10,6 +10,22 @@ import { LATEST_MINOR, NEWEST_MINOR } from './versions';
 /** Annotations a stored request keeps; everything else a Kratix object carries is dropped. */
 const KEPT_ANNOTATIONS = [ANNOTATION_REQUESTED_BY, ANNOTATION_CREATED_WITH_VERSION, ANNOTATION_RETIRED, ANNOTATION_DROP_DATA, ANNOTATION_CLAIM_TEMPLATE_SIZE];
 
+/** The schema version a stored request was written with; undefined for a new request (from a form, a file or Kratix). */
+function storedSchemaVersion(input: RequestObjectInput): number | undefined {
+  const value = input.metadata.annotations?.[ANNOTATION_SCHEMA_VERSION];
+  return value === undefined ? undefined : Number(value);
+}
+
+/**
+ * Restore drills default on where the profile says so and there are backups to restore, but never
+ * for a database stored before drills existed (schema version 1): a new default never changes a
+ * database silently; `fleet --set restoreDrill=true` turns them on through a reviewed pull request.
+ */
+function defaultRestoreDrill(input: RequestObjectInput, engine: string, backup: boolean, profile: boolean): boolean {
+  const stored = storedSchemaVersion(input);
+  return backup && profile && engine !== 'shared-server' && (stored === undefined || stored >= 2);
+}
+
 /** Precedence: the size sets resources and replicas, the profile sets feature defaults, explicit fields win. */
 export function resolveDefaults(input: RequestObjectInput, platform: PlatformSettings): Request {
   const s = input.spec;
@@ -44,6 +60,8 @@ export function resolveDefaults(input: RequestObjectInput, platform: PlatformSet
     backup: s.backup ?? (persistence && profileSpec.backup),
     backupSchedule: s.backupSchedule ?? '0 2 * * *',
     backupRetention: s.backupRetention ?? profileSpec.backupRetention,
+    restoreDrill: false,
+    access: [...(s.access ?? [])].sort((a, b) => (a.role < b.role ? -1 : a.role > b.role ? 1 : 0)),
     monitoring: s.monitoring ?? profileSpec.monitoring,
     ssl: s.ssl ?? profileSpec.ssl,
     cluster: s.cluster ?? platform.defaultCluster,
@@ -51,6 +69,7 @@ export function resolveDefaults(input: RequestObjectInput, platform: PlatformSet
     allowedNamespaces: [...new Set(s.allowedNamespaces ?? [])].sort(),
     pooling: s.pooling ?? false,
   };
+  spec.restoreDrill = s.restoreDrill ?? defaultRestoreDrill(input, engine, spec.backup, profileSpec.restoreDrill);
   annotations[ANNOTATION_CREATED_WITH_VERSION] ??= spec.version;
   // The claim templates keep the size the volumes were created with (the API server refuses any change to them).
   if (engine === 'statefulset' && persistence) annotations[ANNOTATION_CLAIM_TEMPLATE_SIZE] ??= spec.storageSize;

@@ -16,6 +16,42 @@ export const RESERVED_DATABASES = ['template0', 'template1'];
 /** Role names PostgreSQL itself refuses (CREATE ROLE "public" fails) or that we reserve. */
 export const RESERVED_ROLES = ['public', 'none', 'current_user', 'session_user', 'current_role', REPLICATION_ROLE, MONITORING_ROLE, BACKUP_ROLE];
 
+/**
+ * Access roles: extra login roles of the application database (spec.access). A name starts with a
+ * letter and ends with a letter or digit, so that "_" -> "-" gives a DNS label part for its
+ * Secret; "__" is refused because it separates a shared server's tenant from its roles and groups.
+ */
+export const ACCESS_ROLE = /^[a-z](?:[a-z0-9_]*[a-z0-9])?$/;
+export const ACCESS_PRIVILEGES = ['read', 'write'] as const;
+export type AccessPrivilege = (typeof ACCESS_PRIVILEGES)[number];
+/** The group every shared server's tenant access roles belong to: its pg_hba admits that group, CONNECT decides the database. */
+export const ACCESS_SERVER_GROUP = 'postgres_gitops_access';
+/**
+ * Names an access role cannot take: what RESERVED_ROLES keeps, the roles the engines run
+ * (superuser, CloudNativePG's streaming_replica, the statefulset backup role), the shared
+ * servers' access group, pg_hba keywords (auth-pg-hba-conf), and "read" and "write", which
+ * would be a tenant's group names (<tenant>__read).
+ */
+export const RESERVED_ACCESS_ROLES = [
+  ...RESERVED_ROLES, SUPERUSER_ROLE, 'streaming_replica', 'postgres_backup', ACCESS_SERVER_GROUP,
+  'all', 'sameuser', 'samerole', 'samegroup', 'replication', 'read', 'write',
+];
+
+/** The two NOLOGIN group roles that hold an application database's access privileges (write is a member of read). */
+export function accessGroupNames(database: string): { read: string; write: string } {
+  return { read: `${database}__read`, write: `${database}__write` };
+}
+
+/** The role a shared server holds for a tenant's access role: the tenant's owner role, "__", the role. */
+export function tenantAccessRoleName(tenantRole: string, role: string): string {
+  return `${tenantRole}__${role}`;
+}
+
+/** An access role in a Kubernetes name: "_" -> "-" (one-to-one, since "-" is no role character). */
+export function accessRoleDnsPart(role: string): string {
+  return role.replace(/_/g, '-');
+}
+
 /** Namespaces Kubernetes keeps for itself; a database never goes there (platforms may add their own). */
 export const SYSTEM_NAMESPACES: readonly string[] = ['kube-system', 'kube-public', 'kube-node-lease'];
 

@@ -51,7 +51,32 @@ describe('parseRequest defaults', () => {
     };
     const request = parseRequest(object);
     expect(request.spec.size).toBe('medium');
-    expect(request.metadata.annotations).toEqual({ 'postgres-gitops.dev/schema-version': '1', 'postgres-gitops.dev/created-with-version': '15', 'postgres-gitops.dev/claim-template-storage-size': '5Gi' });
+    expect(request.metadata.annotations).toEqual({ 'postgres-gitops.dev/schema-version': '2', 'postgres-gitops.dev/created-with-version': '15', 'postgres-gitops.dev/claim-template-storage-size': '5Gi' });
+  });
+
+  it('turns restore drills on by default in prod with backups, never in dev or staging, never without backups', () => {
+    expect(parseRequest(kratix({ profile: 'prod' })).spec.restoreDrill).toBe(true);
+    expect(parseRequest(kratix({ profile: 'prod', backup: false })).spec.restoreDrill).toBe(false);
+    expect(parseRequest(kratix({ profile: 'prod', persistence: false })).spec.restoreDrill).toBe(false);
+    expect(parseRequest(kratix({ profile: 'staging' })).spec.restoreDrill).toBe(false);
+    expect(parseRequest(kratix({ profile: 'staging', restoreDrill: true })).spec.restoreDrill).toBe(true);
+    expect(parseRequest(kratix({ profile: 'prod', restoreDrill: false })).spec.restoreDrill).toBe(false);
+  });
+
+  it('never turns drills on for a database stored before them (schema version 1); asking for them does', () => {
+    const stored = { ...kratix({ profile: 'prod' }), apiVersion: 'postgres-gitops.dev/v1alpha1', kind: 'PostgreSQL', metadata: { name: 'orders', namespace: 'team-a', annotations: { 'postgres-gitops.dev/schema-version': '1' } } };
+    expect(parseRequest(stored).spec.restoreDrill).toBe(false);
+    expect(parseRequest({ ...stored, spec: { profile: 'prod', restoreDrill: true } }).spec.restoreDrill).toBe(true);
+    const v2 = { ...stored, metadata: { ...stored.metadata, annotations: { 'postgres-gitops.dev/schema-version': '2' } } };
+    expect(parseRequest(v2).spec.restoreDrill).toBe(true);
+  });
+
+  it('stores access roles sorted by role, and none as an empty list', () => {
+    expect(parseRequest(kratix({})).spec.access).toEqual([]);
+    expect(parseRequest(kratix({ access: [{ role: 'etl', privileges: 'write' }, { role: 'analytics', privileges: 'read' }] })).spec.access).toEqual([
+      { role: 'analytics', privileges: 'read' },
+      { role: 'etl', privileges: 'write' },
+    ]);
   });
 
   it('round-trips a stored request unchanged', () => {
@@ -127,6 +152,28 @@ describe('parseRequest rejects, naming the field and the rule', () => {
     [{ system: 'javascript:alert(1)' }, 'spec.system: must be a Backstage entity reference like "system:default/shop"'],
     [{ system: 'javascript:x' }, 'spec.system: must refer to a system entity, not a javascript'],
     [{ allowedNamespaces: ['web', 'kube-system'] }, 'spec.allowedNamespaces.1: "kube-system" is reserved for the cluster or the platform'],
+    [{ restoreDrill: true }, 'spec.restoreDrill: needs spec.backup: true (a drill restores the newest backup; this database has none)'],
+    [{ profile: 'prod', backup: false, restoreDrill: true }, 'spec.restoreDrill: needs spec.backup: true'],
+    [{ restoreDrill: 'yes' }, 'spec.restoreDrill: Expected boolean'],
+    [{ access: [{ role: 'postgres', privileges: 'read' }] }, 'spec.access.0.role: "postgres" is reserved'],
+    [{ access: [{ role: 'streaming_replica', privileges: 'read' }] }, 'spec.access.0.role: "streaming_replica" is reserved'],
+    [{ access: [{ role: 'replicator', privileges: 'read' }] }, 'spec.access.0.role: "replicator" is reserved'],
+    [{ access: [{ role: 'all', privileges: 'read' }] }, 'spec.access.0.role: "all" is reserved'],
+    [{ access: [{ role: 'pg_monitor', privileges: 'read' }] }, 'spec.access.0.role: must not start with "pg_" or "cnpg_"'],
+    [{ access: [{ role: 'cnpg_x', privileges: 'read' }] }, 'spec.access.0.role: must not start with "pg_" or "cnpg_"'],
+    [{ access: [{ role: 'Analytics', privileges: 'read' }] }, 'spec.access.0.role: must be a role name of lower-case letters, digits and underscores, starting with a letter and ending with a letter or digit'],
+    [{ access: [{ role: 'bi_', privileges: 'read' }] }, 'spec.access.0.role: must be a role name'],
+    [{ access: [{ role: 'a__b', privileges: 'read' }] }, 'spec.access.0.role: must not contain "__"'],
+    [{ access: [{ role: 'a'.repeat(64), privileges: 'read' }] }, 'spec.access.0.role: must be at most 63 bytes'],
+    [{ access: [{ role: 'analytics', privileges: 'admin' }] }, 'spec.access.0.privileges: must be "read" or "write"'],
+    [{ access: [{ role: 'analytics' }] }, 'spec.access.0.privileges: is required'],
+    [{ access: [{ role: 'analytics', privileges: 'read', password: 'x' }] }, 'spec.access.0: unknown field(s) "password"'],
+    [{ access: [{ role: 'etl', privileges: 'read' }, { role: 'analytics', privileges: 'read' }, { role: 'etl', privileges: 'write' }] }, 'spec.access.2.role: "etl" is listed twice (also spec.access.0)'],
+    [{ username: 'app', access: [{ role: 'app', privileges: 'read' }] }, 'spec.access.0.role: "app" is the application role (spec.username) and owns the database; an access role needs a name of its own'],
+    [{ access: Array.from({ length: 21 }, (_, i) => ({ role: `r${i}`, privileges: 'read' })) }, 'spec.access: at most 20 access roles'],
+    [{ database: 'd'.repeat(58), access: [{ role: 'bi', privileges: 'read' }] }, 'spec.access: the group role "' + 'd'.repeat(58) + '__write" would be 65 bytes'],
+    [{ username: 'app__read', database: 'app', access: [{ role: 'bi', privileges: 'read' }] }, 'spec.access: the application role "app__read" has the name of an access group role'],
+    [{ engine: 'cloudnative-pg', database: 'cnpg_data', access: [{ role: 'bi', privileges: 'read' }] }, 'spec.access: the group roles of database "cnpg_data" would start with "cnpg_"'],
   ])('%j', (spec, expected) => {
     expect(issuesOf(kratix(spec)).join('\n')).toContain(expected);
   });

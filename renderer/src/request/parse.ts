@@ -2,7 +2,7 @@ import { resolveDefaults } from './defaults';
 import { RequestValidationError, type FieldIssue } from './errors';
 import { fromMarketplaceSpec } from './marketplace';
 import { DEFAULT_PLATFORM, type PlatformSettings } from './platform';
-import { SYSTEM_NAMESPACES, tenantRoleName, utf8Length } from './names';
+import { accessGroupNames, SYSTEM_NAMESPACES, tenantAccessRoleName, tenantRoleName, utf8Length } from './names';
 import { ENGINE_ONLY_FIELDS, requestObjectSchema, SERVER_DECIDES_FIELDS, type RequestSpecInput } from './schema';
 import type { Request } from './types';
 import { minorVersionIssue } from './versions';
@@ -33,8 +33,52 @@ function crossFieldIssues(request: Request, given: RequestSpecInput, platform: P
   if (spec.backup && !spec.persistence) {
     issues.push({ path: 'spec.backup', message: 'requires spec.persistence: true (there is no data volume to back up)' });
   }
+  if (given.restoreDrill === true && !spec.backup && spec.engine !== 'shared-server') {
+    issues.push({ path: 'spec.restoreDrill', message: 'needs spec.backup: true (a drill restores the newest backup; this database has none)' });
+  }
+  issues.push(...accessIssues(request, given));
   if (spec.replicas > 1 && !spec.persistence) {
     issues.push({ path: 'spec.replicas', message: 'standbys require spec.persistence: true (a standby clone needs a volume)' });
+  }
+  return issues;
+}
+
+/**
+ * Access roles are checked as far as the request knows the server's roles: never the application
+ * role, never twice; their group roles (<database>__read and __write) and, on a shared server,
+ * their derived names must fit PostgreSQL's 63 bytes, and CloudNativePG reserves names starting
+ * with "cnpg_" (its DatabaseRole CRD's rules).
+ */
+function accessIssues(request: Request, given: RequestSpecInput): FieldIssue[] {
+  const { spec } = request;
+  const issues: FieldIssue[] = [];
+  const seen = new Map<string, number>();
+  // The order the user wrote (the resolved list is sorted), so each path names their field.
+  (given.access ?? []).forEach(({ role }, index) => {
+    const path = `spec.access.${index}.role`;
+    if (role === spec.username) {
+      issues.push({ path, message: `"${role}" is the application role (spec.username) and owns the database; an access role needs a name of its own` });
+    }
+    const first = seen.get(role);
+    if (first !== undefined) issues.push({ path, message: `"${role}" is listed twice (also spec.access.${first})` });
+    else seen.set(role, index);
+    if (spec.engine === 'shared-server') {
+      const derived = tenantAccessRoleName(spec.username, role);
+      if (utf8Length(derived) > 63) {
+        issues.push({ path, message: `the role on the shared server would be "${derived}" (${utf8Length(derived)} bytes); PostgreSQL allows 63: use at most ${63 - utf8Length(spec.username) - 2} characters` });
+      }
+    }
+  });
+  if (spec.access.length === 0) return issues;
+  const groups = accessGroupNames(spec.database);
+  if (utf8Length(groups.write) > 63) {
+    issues.push({ path: 'spec.access', message: `the group role "${groups.write}" would be ${utf8Length(groups.write)} bytes; PostgreSQL allows 63: use a database name of at most 56 bytes, or no access roles` });
+  }
+  if (spec.username === groups.read || spec.username === groups.write) {
+    issues.push({ path: 'spec.access', message: `the application role "${spec.username}" has the name of an access group role (${groups.read}, ${groups.write}); choose another username, or no access roles` });
+  }
+  if (spec.engine !== 'statefulset' && spec.database.startsWith('cnpg_')) {
+    issues.push({ path: 'spec.access', message: `the group roles of database "${spec.database}" would start with "cnpg_", which CloudNativePG reserves; access roles need another database name` });
   }
   return issues;
 }
@@ -61,7 +105,9 @@ function sharedServerIssues(request: Request, given: RequestSpecInput): FieldIss
     message:
       f === 'database' || f === 'username'
         ? `is derived on a shared server ("${tenantRoleName(metadata.namespace, metadata.name)}", from namespace and name) so that two tenants never share a database or role; leave it out`
-        : `is decided by the shared server ${where}; leave it out`,
+        : f === 'restoreDrill'
+          ? `is decided by the shared server ${where} (its drills restore every database on it); leave it out`
+          : `is decided by the shared server ${where}; leave it out`,
   }));
   for (const [path, value] of [['metadata.namespace', metadata.namespace], ['metadata.name', metadata.name]] as const) {
     if (value.includes('--')) issues.push({ path, message: 'must not contain "--" on a shared server (the derived database name would be ambiguous)' });

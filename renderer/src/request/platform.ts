@@ -4,6 +4,13 @@ import { DNS1123_LABEL, ENTITY_REF } from './names';
 import { parseYamlInput } from './yaml-input';
 import { ENGINES, SERVER_ENGINES } from './schema';
 
+/**
+ * The official kubectl image (kubernetes/kubernetes build/server-image/kubectl/Dockerfile: Debian
+ * base with coreutils, kubectl at /bin/kubectl). A tag, not a digest: no registry is reachable
+ * where this was written to read the digest from; platforms pin theirs with the setting.
+ */
+export const DEFAULT_KUBECTL_IMAGE = 'registry.k8s.io/kubectl:v1.34.3';
+
 const engineDefault = z.enum(SERVER_ENGINES).default('statefulset');
 
 const secretKeyRef = z.object({ name: z.string().regex(DNS1123_LABEL, 'must be a Secret name'), key: z.string().min(1) }).strict();
@@ -137,6 +144,18 @@ export const platformSettingsSchema = z
         operatorNamespace: z.string().regex(DNS1123_LABEL).default('cnpg-system').describe('Namespace of the CloudNativePG operator, admitted by the NetworkPolicies'),
         objectStore: objectStoreSchema.optional().describe('Backups and PITR; without it, cloudnative-pg databases cannot ask for backup'),
         certificates: z.enum(['operator', 'cert-manager']).default('operator').describe('Server certificates from the operator, or from cert-manager (certIssuer)'),
+        restoreDrill: z
+          .object({
+            kubectlImage: z
+              .string()
+              .regex(/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)+(:[A-Za-z0-9._-]+)?(@sha256:[0-9a-f]{64})?$/, 'must be an image reference with a tag or digest, like "registry.k8s.io/kubectl:v1.34.3"')
+              .default(DEFAULT_KUBECTL_IMAGE)
+              .describe('Image whose /bin/kubectl the drill runner copies (registry.k8s.io/kubectl or a mirror of it; pin it by digest where the registry allows)'),
+            timeoutMinutes: z.number().int().min(15).max(24 * 60).default(120).describe('Longest a drill may run, from its start to the drill Cluster\'s deletion'),
+          })
+          .strict()
+          .default({})
+          .describe('Restore drills of cloudnative-pg databases (render/cloudnative-pg/drill.ts)'),
       })
       .strict()
       .default({}),

@@ -53,6 +53,8 @@ export interface ProfileSpec {
   monitoring: boolean;
   ssl: boolean;
   backupRetention: number;
+  /** Restore drills by default (when the database has backups). */
+  restoreDrill: boolean;
   /** log_min_duration_statement in ms, -1 to disable. */
   logMinDurationMs: number;
   /** Spread pods across nodes: required in prod, preferred elsewhere. */
@@ -65,9 +67,9 @@ export interface ProfileSpec {
  * monitoring or SSL) so seed requests behave as documented.
  */
 export const PROFILE_TABLE: Record<Profile, ProfileSpec> = {
-  dev: { requests: 'size', backup: false, monitoring: false, ssl: false, backupRetention: 3, logMinDurationMs: -1, requiredAntiAffinity: false },
-  staging: { requests: 'memory-at-limit', backup: true, monitoring: true, ssl: false, backupRetention: 7, logMinDurationMs: 1000, requiredAntiAffinity: false },
-  prod: { requests: 'at-limit', backup: true, monitoring: true, ssl: true, backupRetention: 30, logMinDurationMs: 500, requiredAntiAffinity: true },
+  dev: { requests: 'size', backup: false, monitoring: false, ssl: false, backupRetention: 3, restoreDrill: false, logMinDurationMs: -1, requiredAntiAffinity: false },
+  staging: { requests: 'memory-at-limit', backup: true, monitoring: true, ssl: false, backupRetention: 7, restoreDrill: false, logMinDurationMs: 1000, requiredAntiAffinity: false },
+  prod: { requests: 'at-limit', backup: true, monitoring: true, ssl: true, backupRetention: 30, restoreDrill: true, logMinDurationMs: 500, requiredAntiAffinity: true },
 };
 
 /** A size's requests and limits as a profile wants them (ProfileSpec.requests): the limits never change. */

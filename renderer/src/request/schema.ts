@@ -2,9 +2,12 @@ import { z } from 'zod/v3';
 import { cronIssue } from './cron';
 import { MAX_VOLUME, QUANTITY, quantityToMi } from './quantity';
 import {
+  ACCESS_PRIVILEGES,
+  ACCESS_ROLE,
   DNS1123_LABEL,
   echo,
   ENTITY_REF,
+  RESERVED_ACCESS_ROLES,
   RESERVED_DATABASES,
   RESERVED_ROLES,
   SQL_IDENTIFIER,
@@ -53,6 +56,18 @@ const entityRef = (kinds: string[], example: string) =>
         ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must refer to a ${kinds.join(' or ')} entity, not a ${echo(kind)}` });
       }
     });
+
+/** An access role's name: its own rules (names.ts ACCESS_ROLE), each failure its own message. */
+const accessRoleName = () =>
+  z
+    .string()
+    .max(63, 'must be at most 63 bytes (PostgreSQL NAMEDATALEN)')
+    .regex(ACCESS_ROLE, 'must be a role name of lower-case letters, digits and underscores, starting with a letter and ending with a letter or digit, like "analytics"')
+    .refine(v => !v.includes('__'), 'must not contain "__" (it separates a shared server\'s tenant from its roles)')
+    .refine(v => !v.startsWith('pg_') && !v.startsWith('cnpg_'), 'must not start with "pg_" or "cnpg_" (PostgreSQL and CloudNativePG keep those names)')
+    .refine(v => !RESERVED_ACCESS_ROLES.includes(v), v => ({ message: `"${echo(v)}" is reserved (reserved: ${RESERVED_ACCESS_ROLES.join(', ')})` }));
+
+export const MAX_ACCESS_ROLES = 20;
 
 /** RFC 3339 date-time with a zone, as PostgreSQL's recovery_target_time and CloudNativePG take it. */
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$/;
@@ -139,6 +154,24 @@ export const requestSpecSchema = z
       })
       .describe('Cron schedule of the backup job (UTC)').optional(),
     backupRetention: z.number().int().min(1).max(365).describe('Number of backups kept').optional(),
+    restoreDrill: z
+      .boolean()
+      .describe('Prove each backup restorable: statefulset restores every dump into a throwaway server inside the backup job; cloudnative-pg recovers a throwaway Cluster from the object store on the backup schedule, checks it and deletes it. Default on in prod; needs backup')
+      .optional(),
+    access: z
+      .array(
+        z
+          .object({
+            role: accessRoleName().describe('Login role applications use, like analytics; it gets its own password and Secret'),
+            privileges: z
+              .enum(ACCESS_PRIVILEGES, { errorMap: () => ({ message: 'must be "read" or "write"' }) })
+              .describe('read: SELECT on every table and sequence; write: also INSERT, UPDATE, DELETE and sequence USAGE; neither creates, alters or drops objects'),
+          })
+          .strict(),
+      )
+      .max(MAX_ACCESS_ROLES, `at most ${MAX_ACCESS_ROLES} access roles`)
+      .describe('Extra login roles of the application database, each with its own generated password and Secret (the application Secret\'s keys)')
+      .optional(),
     allowedNamespaces: z
       .array(dnsLabel())
       .max(50)
@@ -169,7 +202,7 @@ export const ENGINE_ONLY_FIELDS: Partial<Record<keyof RequestSpecInput, (typeof 
  */
 export const SERVER_DECIDES_FIELDS: readonly (keyof RequestSpecInput)[] = [
   'size', 'version', 'minorVersion', 'replicas', 'persistence', 'storageSize', 'storageClass', 'backup', 'backupSchedule', 'backupRetention',
-  'monitoring', 'ssl', 'allowedNamespaces', 'database', 'username',
+  'monitoring', 'ssl', 'allowedNamespaces', 'database', 'username', 'restoreDrill',
 ];
 
 /** ObjectMeta fields a Kubernetes object may carry besides name, namespace, labels and annotations. */

@@ -1,3 +1,4 @@
+import type { AccessPrivilege } from './names';
 import type { ENGINES, PROFILES, REQUEST_API_VERSION, REQUEST_KIND, SIZES } from './schema';
 
 export type EngineId = (typeof ENGINES)[number];
@@ -19,6 +20,10 @@ export interface ResolvedSpec {
   backup: boolean;
   backupSchedule: string;
   backupRetention: number;
+  /** Prove each backup restorable (see render/statefulset/backup.ts, render/cloudnative-pg/drill.ts). */
+  restoreDrill: boolean;
+  /** Extra login roles of the application database, sorted by role. */
+  access: AccessRole[];
   monitoring: boolean;
   ssl: boolean;
   cluster: string;
@@ -37,6 +42,11 @@ export interface ResolvedSpec {
   passwordRotationDays?: number;
   restore?: RestoreSource;
   importFrom?: ImportSource;
+}
+
+export interface AccessRole {
+  role: string;
+  privileges: AccessPrivilege;
 }
 
 export interface SharedServerRef {

@@ -3,6 +3,17 @@ import { RequestValidationError, type FieldIssue } from './errors';
 import { parseRequest } from './parse';
 import type { PlatformSettings } from './platform';
 import type { Request } from './types';
+import { ANNOTATION_SCHEMA_VERSION } from './annotations';
+import { accessGroupNames } from './names';
+
+/** The first schema version whose servers admit tenants' access roles (pg_hba, render/cloudnative-pg/access.ts). */
+const TENANT_ACCESS_SCHEMA_VERSION = 2;
+
+/** The schema version a stored request.yaml was written with, read from the text (parsing resolves it to the current one). */
+function storedSchemaVersion(text: string): number {
+  const stored = parseYamlInput(text, 'the stored request.yaml') as { metadata?: { annotations?: Record<string, unknown> } } | null;
+  return Number(stored?.metadata?.annotations?.[ANNOTATION_SCHEMA_VERSION] ?? 1);
+}
 
 export interface World {
   now: Date;
@@ -33,8 +44,15 @@ function serverIssues(request: Request, world: World, platform: PlatformSettings
   if (!stored) return [{ path: 'spec.server.name', message: `the stored request of ${where} is not valid; fix it first` }];
   if (stored.spec.engine !== 'cloudnative-pg') return [{ path: 'spec.server.name', message: `${where} runs on ${stored.spec.engine}; shared-server databases live on cloudnative-pg servers` }];
   if (!stored.spec.tenants) return [{ path: 'spec.server.name', message: `${where} does not accept tenants; set tenants: true on it first (its own pull request)` }];
-  if (stored.spec.database === request.spec.database || stored.spec.username === request.spec.username) {
+  const serverGroups = Object.values(accessGroupNames(stored.spec.database));
+  if (stored.spec.database === request.spec.database || stored.spec.username === request.spec.username || serverGroups.includes(request.spec.username)) {
     return [{ path: 'metadata.name', message: `${where} uses "${request.spec.database}" itself; choose another name` }];
+  }
+  if (request.spec.access.length > 0 && storedSchemaVersion(world.server) < TENANT_ACCESS_SCHEMA_VERSION) {
+    return [{
+      path: 'spec.access',
+      message: `the server ${where} was rendered before access roles for tenants (its pg_hba must admit them); re-render it first (postgres-gitops fleet publish on ${request.spec.cluster}, or any update of it), then ask again`,
+    }];
   }
   return [];
 }

@@ -5,6 +5,7 @@ import type { SemanticChange } from './engine';
 import { engineFieldChange, engineRestarts } from './engines';
 import { resourceTotals } from './totals';
 import { formatCpu, formatMebibytes } from './quantities';
+import { accessChanges } from './access';
 import { passwordRegenerations } from './password-regeneration';
 
 export type { SemanticChange } from './engine';
@@ -16,7 +17,7 @@ export interface DatabaseDiff {
   files: { added: string[]; removed: string[]; changed: string[] };
 }
 
-const show = (v: unknown) => (Array.isArray(v) ? `[${v.join(', ')}]` : v === undefined ? '(unset)' : String(v));
+const show = (v: unknown) => (Array.isArray(v) ? `[${v.map(i => (i !== null && typeof i === 'object' ? JSON.stringify(i) : String(i))).join(', ')}]` : v === undefined ? '(unset)' : String(v));
 
 /** What changes between the stored database and the new request, in terms reviewers care about. */
 export function diffDatabases(before: RenderedDatabase, after: RenderedDatabase): DatabaseDiff {
@@ -64,6 +65,8 @@ function fieldChange(after: RenderedObjects, key: keyof ResolvedSpec, a: Resolve
   const own = engineFieldChange(after.plan, key, a, b, text);
   if (own) return own;
   switch (key) {
+    case 'access':
+      return accessChanges(after.plan, a, b);
     case 'minorVersion':
       return [{ text: `${text}: minor upgrade (new image, same data directory; read the release notes for extra steps)`, destructive: false }];
     case 'engine':

@@ -46,5 +46,5 @@ export interface ReviewEngine<P> {
   /** What this engine cannot become in place, beyond the common rules (change-rules.ts). */
   changeIssues(before: ResolvedSpec, after: ResolvedSpec, platform: PlatformSettings): FieldIssue[];
   /** How a change of one field reads on this engine; undefined for the plain "a -> b". */
-  fieldChange(key: keyof ResolvedSpec, before: ResolvedSpec, after: ResolvedSpec, text: string): SemanticChange[] | undefined;
+  fieldChange(key: keyof ResolvedSpec, before: ResolvedSpec, after: ResolvedSpec, text: string, plan: P): SemanticChange[] | undefined;
 }

@@ -38,4 +38,4 @@ export const engineRestarts = (plan: Plan, before: Manifest[], after: Manifest[]
 
 /** How a field's change reads on the engine the database runs on after the change. */
 export const engineFieldChange = (plan: Plan, key: keyof ResolvedSpec, before: ResolvedSpec, after: ResolvedSpec, text: string): SemanticChange[] | undefined =>
-  REVIEWS[plan.engine].fieldChange(key, before, after, text);
+  reviewOf(plan).fieldChange(key, before, after, text, plan);

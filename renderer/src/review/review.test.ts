@@ -2,6 +2,11 @@ import { renderDatabase } from '../render-database';
 import { diffDatabases } from './diff';
 import { reviewBody, reviewTitle } from './summary';
 import { formatTotals, resourceTotals } from './totals';
+import { platformSettingsSchema } from '../request/platform';
+
+const CNPG_PLATFORM = platformSettingsSchema.parse({
+  cloudnativePg: { objectStore: { destinationPath: 's3://acme/prod', s3Credentials: { accessKeyId: { name: 'b', key: 'k' }, secretAccessKey: { name: 'b', key: 's' } } } },
+});
 
 const request = (spec: Record<string, unknown>) => ({
   apiVersion: 'marketplace.kratix.io/v1alpha1',
@@ -19,7 +24,17 @@ describe('resource totals', () => {
       cpu: '1050m requested, 4140m limit',
       memory: '2144Mi requested, 4288Mi limit',
       storage: '30Gi',
+      transient: 'backup (0 2 * * * UTC, up to 23h): 500m-2000m CPU, 1Gi-2Gi memory',
     });
+  });
+
+  it('names what jobs ask while they run: the drill runner, the drill Cluster, the grants Job', () => {
+    const db = renderDatabase(request({ engine: 'cloudnative-pg', profile: 'prod', access: [{ role: 'bi', privileges: 'read' }] }), CNPG_PLATFORM);
+    expect(formatTotals(resourceTotals(db.manifests)).transient).toBe(
+      'restore drill Cluster orders-drill (while a drill runs): 500m-500m CPU, 512Mi-512Mi memory, 1Gi of volumes; ' +
+        'restore drill runner (0 2 * * * UTC, up to 2h): 20m-200m CPU, 64Mi-128Mi memory; ' +
+        'access grants (once, on change): 10m-100m CPU, 32Mi-64Mi memory',
+    );
   });
 });
 
@@ -49,6 +64,42 @@ describe('semantic diff', () => {
     expect(destructive({ version: '16' })).toEqual(['version']);
     expect(destructive({ database: 'other' })).toEqual(['database']);
     expect(destructive({ monitoring: true, replicas: 2 })).toEqual([]);
+  });
+});
+
+describe('access roles and restore drills in review', () => {
+  const cnpg = (spec: Record<string, unknown>) => renderDatabase(request({ engine: 'cloudnative-pg', profile: 'prod', ...spec }), CNPG_PLATFORM);
+
+  it('the PR names each role, its Secret and what it may do, and where a drill\'s result shows', () => {
+    const body = reviewBody(cnpg({ access: [{ role: 'etl', privileges: 'write' }, { role: 'analytics', privileges: 'read' }] }));
+    expect(body).toContain('| access roles | analytics (read, Secret orders-postgresql-role-analytics), etl (write, Secret orders-postgresql-role-etl): each with its own generated password');
+    expect(body).toContain('neither creates, alters or drops objects');
+    expect(body).toMatch(/\| restore drill \| 0 2 \* \* \* UTC: Cluster orders-drill is recovered by the operator .* Result: the latest Job of CronJob orders-drill .* PostgreSQLRestoreDrillFailed and PostgreSQLRestoreDrillStale \|/);
+    expect(body).toContain('| while jobs run | restore drill Cluster orders-drill (while a drill runs): 500m-500m CPU, 512Mi-512Mi memory, 1Gi of volumes; restore drill runner (0 2 * * * UTC, up to 2h)');
+    expect(body).toContain('Restore drills need the admission policy postgres-gitops-restore-drill on worker-1 (postgres-gitops wiring --drill-policy)');
+  });
+
+  it('an update says per role what happens, and that removing one drops it (or, where it owns objects, what each engine does)', () => {
+    const before = cnpg({ access: [{ role: 'bi', privileges: 'read' }, { role: 'etl', privileges: 'read' }] });
+    const after = cnpg({ access: [{ role: 'etl', privileges: 'write' }, { role: 'analytics', privileges: 'read' }] });
+    const texts = diffDatabases(before, after).changes.map(c => `${c.text}${c.action ? ` [${c.action}]` : ''}`);
+    expect(texts).toEqual(expect.arrayContaining([
+      'access: + analytics (read): a new role with its own password, generated in the cluster (Secret orders-postgresql-role-analytics)',
+      'access: etl read -> write: also INSERT, UPDATE, DELETE and sequence USAGE, applied live (a membership change)',
+      expect.stringMatching(/^access: - bi \(read\): the role is dropped and Secret orders-postgresql-role-bi deleted; .* its DatabaseRole stays Terminating .* \[applications using Secret orders-postgresql-role-bi lose access\]$/),
+    ]));
+    const first = diffDatabases(cnpg({}), cnpg({ access: [{ role: 'bi', privileges: 'read' }] })).changes;
+    expect(first.map(c => c.text)).toContain('access: connections to app are limited to app and its access roles from now on (CONNECT revoked from PUBLIC; on PostgreSQL 13 and 14 also CREATE on schema public, as 15 does)');
+    expect(first.find(c => c.text.startsWith('access: connections'))?.action).toBe('roles made by hand that connect to app need GRANT CONNECT ON DATABASE app TO <role>');
+  });
+
+  it('turning drills on says what runs and what it needs of the namespace\'s quota; a prod database without drills is warned about', () => {
+    const off = cnpg({ restoreDrill: false });
+    const on = cnpg({});
+    const change = diffDatabases(off, on).changes.find(c => c.text.startsWith('restoreDrill'))!;
+    expect(change.text).toMatch(/^restoreDrill: false -> true: 0 2 \* \* \* UTC: Cluster orders-drill is recovered/);
+    expect(change.action).toBe('the drill Cluster (1Gi volume, the instance\'s resources) must fit the namespace\'s ResourceQuota while it runs');
+    expect(reviewBody(off)).toContain('Backups are never restored to prove them (restoreDrill: false).');
   });
 });
 

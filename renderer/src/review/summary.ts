@@ -4,6 +4,7 @@ import { RENDERER_VERSION, SCHEMA_VERSION } from '../version';
 import type { DatabaseDiff } from './diff';
 import { formatTotals, resourceTotals } from './totals';
 import { engineChoices } from './engines';
+import { accessChoice } from './access';
 import { reviewWarnings } from './warnings';
 
 export interface ReviewOptions {
@@ -55,6 +56,7 @@ export function reviewBody(db: RenderedDatabase, options: ReviewOptions = {}): s
     ['database / role', `${spec.database} / ${spec.username}`],
     ['persistence', spec.persistence ? `${spec.storageSize}${spec.walStorageSize ? ` + ${spec.walStorageSize} WAL` : ''}${spec.storageClass ? ` on ${spec.storageClass}` : ''}` : 'off'],
     ...engineChoices(plan),
+    ['access roles', accessChoice(plan)],
     ['monitoring', spec.monitoring ? 'on' : 'off'],
     ['TLS', spec.ssl ? 'on' : 'off'],
     ['password rotation', spec.passwordRotationDays ? `every ${spec.passwordRotationDays} days, applied live; applications re-read the Secret` : 'off'],
@@ -66,7 +68,7 @@ export function reviewBody(db: RenderedDatabase, options: ReviewOptions = {}): s
 
   const totals = formatTotals(resourceTotals(db.manifests));
   lines.push('', '### Resource totals', '', '| | |', '| --- | --- |');
-  lines.push(`| pods | ${totals.pods} |`, `| CPU | ${totals.cpu} |`, `| memory | ${totals.memory} |`, `| storage | ${totals.storage} |`);
+  lines.push(`| pods | ${totals.pods} |`, `| CPU | ${totals.cpu} |`, `| memory | ${totals.memory} |`, `| storage | ${totals.storage} |`, `| while jobs run | ${cell(totals.transient)} |`);
 
   const warnings = reviewWarnings(plan);
   lines.push('', '### Warnings', '');

@@ -15,6 +15,10 @@ export function reviewWarnings(plan: Plan): string[] {
     warnings.push('The application connects as "postgres", the superuser: fine for dev, not for prod.');
   }
   if (spec.profile === 'prod' && !spec.backup) warnings.push('No backup on a prod database.');
+  if (spec.profile === 'prod' && spec.backup && !spec.restoreDrill && spec.engine !== 'shared-server') {
+    warnings.push('Backups are never restored to prove them (restoreDrill: false).');
+  }
+  if (spec.restoreDrill && !spec.monitoring) warnings.push('Restore drills without monitoring: no alert fires when one fails; watch the drill\'s Jobs.');
   if (!spec.persistence) warnings.push('No persistence: every restart of the pod loses all data.');
   warnings.push(...engineWarnings(plan));
   if (spec.profile === 'prod' && !spec.ssl) warnings.push('TLS is off on a prod database.');

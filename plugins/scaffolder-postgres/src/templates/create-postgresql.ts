@@ -13,7 +13,7 @@ const versions = [...SUPPORTED_VERSIONS].reverse();
 const FORM_FIELDS = [
   'name', 'namespace', 'owner', 'system', 'cluster', 'database', 'username', 'engine', 'replicas', 'size', 'version', 'profile', 'storageSize',
   'walStorageSize', 'pooling', 'restoreFrom', 'restoreTargetTime', 'persistence', 'backup', 'backupSchedule', 'backupRetention', 'monitoring', 'ssl',
-  'allowedNamespaces', 'passwordRotationDays',
+  'allowedNamespaces', 'passwordRotationDays', 'restoreDrill', 'access',
 ] as const;
 
 /** Fields that only make sense on cloudnative-pg: the form shows them once that engine is picked. */
@@ -27,6 +27,26 @@ const cloudNativePgFields = {
     'ui:options': { catalogFilter: { kind: ['Resource'], 'spec.type': 'database' } },
   }),
 };
+
+/** Access roles: an add/remove list of role and privileges, with the renderer's rules for each. */
+function accessField() {
+  const field = specField('access', { title: 'Access roles (optional)' });
+  const items = field.items as { properties: Record<string, Record<string, unknown>> } & Record<string, unknown>;
+  return {
+    ...field,
+    items: {
+      ...items,
+      properties: {
+        role: { ...items.properties.role, title: 'Role' },
+        privileges: {
+          ...items.properties.privileges,
+          title: 'Privileges',
+          enumNames: ['read: SELECT on every table and sequence', 'write: read + INSERT, UPDATE, DELETE; no DDL'],
+        },
+      },
+    },
+  };
+}
 
 /** The "Create PostgreSQL" template, generated into templates/postgres/template.yaml by `npm run templates`. */
 export function createPostgresqlTemplate() {
@@ -119,6 +139,7 @@ export function createPostgresqlTemplate() {
             ssl: specField('ssl', { title: 'TLS' }),
             allowedNamespaces: specField('allowedNamespaces', { title: 'Namespaces allowed to connect' }),
             passwordRotationDays: specField('passwordRotationDays', { title: 'Rotate the password every N days (optional)' }),
+            access: accessField(),
           },
           dependencies: {
             persistence: {
@@ -134,6 +155,8 @@ export function createPostgresqlTemplate() {
                     backup: { const: true },
                     backupSchedule: specField('backupSchedule', { title: 'Backup schedule (cron, UTC)', default: '0 2 * * *' }),
                     backupRetention: specField('backupRetention', { title: 'Backups kept', default: 7 }),
+                    // No default: the profile decides (on in prod).
+                    restoreDrill: specField('restoreDrill', { title: 'Restore drill after each backup (optional: on in prod)' }),
                   },
                 },            { properties: { backup: { const: false } } },
               ],

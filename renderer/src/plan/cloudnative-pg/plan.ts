@@ -2,14 +2,17 @@ import { sha256Hex } from '../../hash';
 import { ANNOTATION_CREATED_WITH_VERSION } from '../../request/annotations';
 import type { FieldIssue } from '../../request/errors';
 import { rootCertificate, type PlanBase, type PlanCommon } from '../base';
-import { imageRef } from '../images';
-import { checkNameRules, commonNames, type CommonNames } from '../names';
+import { cnpgImage } from '../images';
+import { accessJobRule, checkNameRules, commonNames, type CommonNames } from '../names';
+import { cronMaxGapSeconds } from '../../request/cron';
+import { ACCESS_SERVER_GROUP } from '../../request/names';
+import type { AccessPlan } from '../access';
 import { PASSWORD_KEY } from '../secret-keys';
 import { postgresSettings, type Setting } from '../postgres-settings';
 import { CNPG_FIXED_PARAMETERS, CNPG_OWN_DEFAULTS, CNPG_WITHOUT_EFFECT } from './managed-parameters';
 import { cloudNativePgNameRules, cloudNativePgNames, type CloudNativePgNames } from './names';
 
-export const CNPG_IMAGE = { registry: 'ghcr.io', repository: 'cloudnative-pg/postgresql', flavour: 'system-trixie' };
+export { CNPG_IMAGE } from '../images';
 export const BARMAN_CLOUD_PLUGIN = 'barman-cloud.cloudnative-pg.io';
 import { CNPG_CLUSTER_LABEL, CNPG_HIBERNATION_ANNOTATION, CNPG_POD_ROLE_LABEL, CNPG_RELOAD_LABEL } from './names';
 export { CNPG_CLUSTER_LABEL, CNPG_HIBERNATION_ANNOTATION, CNPG_POD_ROLE_LABEL, CNPG_RELOAD_LABEL };
@@ -42,6 +45,15 @@ export interface CloudNativePgPlan extends PlanBase {
   /** A logical import (pg_dump as the source's owner role) from a database in the same namespace. */
   importFrom?: { host: string; database: string; user: string; passwordSecret: { name: string; key: string } };
   pooler?: { instances: number; defaultPoolSize: number; maxClientConn: number };
+  /** A restore drill on the backup schedule: a Cluster recovered from this database's archive, checked and deleted (render/cloudnative-pg/drill.ts). */
+  drill?: {
+    /** Five-field UTC cron, the backup schedule's. */
+    schedule: string;
+    /** The longest gap between two runs of the schedule, in seconds. */
+    periodSeconds: number;
+    timeoutSeconds: number;
+    kubectlImage: string;
+  };
   certificates: 'operator' | 'cert-manager';
   operatorNamespace: string;
 }
@@ -94,19 +106,42 @@ function engineIssues(common: PlanCommon): FieldIssue[] {
 }
 
 /**
- * A server for tenants: every role reaches only the database of its own name (a shared-server
- * database and its owner share one), the server's own application its own database; nothing
- * else over the network. They come after the operator's fixed rules (local, replication and
- * pooler certificates) and before its default rule, which they make unreachable.
+ * pg_hba lines placed after the operator's fixed rules (local, replication and pooler certificates)
+ * and before its default rule (CloudNativePG v1.30.0 pkg/postgres/configuration.go hbaTemplate).
+ * Access roles reach their own database only: the groups' line admits their members, then refuses
+ * them everywhere else. A server for
+ * tenants: every tenant's owner reaches only the database of its own name (a shared-server database
+ * and its owner share one), the server's own application its own database; tenants' access roles
+ * (each a member of postgres_gitops_access) reach any database but postgres
+ * and template1, where CONNECT decides: every tenant revokes it from PUBLIC (render/common/access-job.ts).
+ * Then nothing else, which makes the operator's default rule unreachable.
  */
-function tenantHbaRules(database: string, username: string): string[] {
-  return [`host ${database} ${username} all scram-sha-256`, 'host sameuser all all scram-sha-256', 'host all all all reject'];
+function hbaRules(spec: PlanCommon['spec'], access: AccessPlan): string[] {
+  const rules = spec.ssl ? ['hostnossl all all 0.0.0.0/0 reject', 'hostnossl all all ::/0 reject'] : [];
+  // Both groups by name: every access role is a direct member of one, so no match depends on nested membership.
+  const groups = `+${access.groups.read},+${access.groups.write}`;
+  if (access.roles.length > 0) rules.push(`host ${access.database} ${groups} all scram-sha-256`, `host all ${groups} all reject`);
+  if (spec.tenants) {
+    rules.push(
+      `host ${spec.database} ${spec.username} all scram-sha-256`,
+      'host sameuser all all scram-sha-256',
+      `host postgres,template1 +${ACCESS_SERVER_GROUP} all reject`,
+      `host all +${ACCESS_SERVER_GROUP} all scram-sha-256`,
+      'host all all all reject',
+    );
+  }
+  return rules;
 }
 
 export function planCloudNativePg(common: PlanCommon): CloudNativePgPlan | FieldIssue[] {
   const { spec, platform, namespace } = common;
   const names = { ...common.names, ...cloudNativePgNames(common.names.base) };
-  const issues = [...engineIssues(common), ...checkNameRules(common.name, cloudNativePgNameRules(names, spec.pooling))];
+  const drill = spec.restoreDrill && spec.backup;
+  const grants = common.access.roles.length > 0 || spec.tenants === true;
+  const issues = [
+    ...engineIssues(common),
+    ...checkNameRules(common.name, [...cloudNativePgNameRules(names, spec.pooling, drill), ...(grants ? [accessJobRule(common.name)] : [])]),
+  ];
   if (issues.length > 0) return issues;
 
   const store = platform.cloudnativePg.objectStore;
@@ -124,7 +159,7 @@ export function planCloudNativePg(common: PlanCommon): CloudNativePgPlan | Field
     ...common,
     engine: 'cloudnative-pg',
     names,
-    images: { postgres: imageRef(CNPG_IMAGE.registry, CNPG_IMAGE.repository, `${common.postgresVersion}-${CNPG_IMAGE.flavour}`, platform.imageRegistry) },
+    images: { postgres: cnpgImage(common.postgresVersion, platform.imageRegistry) },
     connection: {
       ...common.connection,
       // The server certificate names the Service apps use and the pooler's (cluster.ts): clients verify the host against its CA.
@@ -148,7 +183,7 @@ export function planCloudNativePg(common: PlanCommon): CloudNativePgPlan | Field
     },
     instances,
     parameters: cnpgParameters(common),
-    pgHba: [...(spec.ssl ? ['hostnossl all all 0.0.0.0/0 reject', 'hostnossl all all ::/0 reject'] : []), ...(spec.tenants ? tenantHbaRules(spec.database, spec.username) : [])],
+    pgHba: hbaRules(spec, common.access),
     ...(spec.backup && store
       ? { backup: { store: storeFor(store, spec.cluster, namespace, common.name), serverName, retentionPolicy: `${spec.backupRetention}d`, schedule: sixFieldCron(spec.backupSchedule) } }
       : {}),
@@ -168,6 +203,16 @@ export function planCloudNativePg(common: PlanCommon): CloudNativePgPlan | Field
             database: spec.importFrom.database,
             user: spec.importFrom.username,
             passwordSecret: { name: commonNames(spec.importFrom.from).secret, key: PASSWORD_KEY },
+          },
+        }
+      : {}),
+    ...(drill
+      ? {
+          drill: {
+            schedule: spec.backupSchedule,
+            periodSeconds: cronMaxGapSeconds(spec.backupSchedule),
+            timeoutSeconds: platform.cloudnativePg.restoreDrill.timeoutMinutes * 60,
+            kubectlImage: platform.cloudnativePg.restoreDrill.kubectlImage,
           },
         }
       : {}),

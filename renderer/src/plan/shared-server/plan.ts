@@ -2,6 +2,10 @@ import type { FieldIssue } from '../../request/errors';
 import { ANNOTATION_DROP_DATA } from '../../request/annotations';
 import { rootCertificate, type PlanBase, type PlanCommon } from '../base';
 import { LABEL_INSTANCE, LABEL_NAME, APP_NAME } from '../labels';
+import { planAccess } from '../access';
+import { cnpgImage } from '../images';
+import { SUPPORTED_VERSIONS } from '../../request/schema';
+import { NEWEST_MINOR } from '../../request/versions';
 import { checkNameRules, type CommonNames } from '../names';
 import { CNPG_CLUSTER_LABEL, CNPG_POD_ROLE_LABEL } from '../cloudnative-pg/names';
 import { serverObjectNames, sharedServerNameRules, sharedServerNames, type SharedServerNames } from './names';
@@ -12,6 +16,11 @@ export interface SharedServerPlan extends PlanBase {
   names: CommonNames & SharedServerNames;
   server: { name: string; namespace: string; cluster: string; rwService: string; publicCa: string };
   connectionLimit: number;
+  /**
+   * The image of the grants Job: psql of the newest major this renderer knows (the server's own
+   * major is the server's business; psql talks to every older server).
+   */
+  grantsImage: string;
   /** Retired and dropped for good: the Database is ensured absent, the DatabaseRole drops its role when it goes. */
   dropData: boolean;
 }
@@ -21,7 +30,7 @@ export function planSharedServer(common: PlanCommon): SharedServerPlan | FieldIs
   const ref = spec.server!;
   const server = { name: ref.name, namespace: ref.namespace, ...serverObjectNames(ref.name) };
   const names = { ...common.names, ...sharedServerNames(namespace, common.names.base), service: server.rwService };
-  const issues = checkNameRules(common.name, sharedServerNameRules(names));
+  const issues = checkNameRules(common.name, sharedServerNameRules(names, common.name));
   if (issues.length > 0) return issues;
   return {
     ...common,
@@ -39,11 +48,13 @@ export function planSharedServer(common: PlanCommon): SharedServerPlan | FieldIs
       rootCert: rootCertificate(names.secret),
       ...(ref.userSuffix ? { user: `${spec.username}${ref.userSuffix}` } : {}),
     },
+    access: planAccess(spec, common.names.base, { tenantRole: spec.username, ...(ref.userSuffix ? { userSuffix: ref.userSuffix } : {}) }),
     databasePods: { matchLabels: { [CNPG_CLUSTER_LABEL]: server.cluster, [CNPG_POD_ROLE_LABEL]: 'instance' } },
     catalogLabelSelector: `${LABEL_NAME}=${APP_NAME},${LABEL_INSTANCE}=${common.name}`,
     catalogAnnotations: { 'postgres-gitops.dev/engine': 'shared-server', 'postgres-gitops.dev/server': `${server.namespace}/${server.name}` },
     applicationSecret: { type: 'Opaque', extraData: {}, labels: {} },
     connectionLimit: spec.connectionLimit ?? 20,
+    grantsImage: cnpgImage(NEWEST_MINOR[SUPPORTED_VERSIONS[SUPPORTED_VERSIONS.length - 1]], platform.imageRegistry),
     dropData: common.retired && common.request.metadata.annotations[ANNOTATION_DROP_DATA] === 'true',
   };
 }

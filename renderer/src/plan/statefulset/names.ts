@@ -19,6 +19,11 @@ export interface StatefulSetNames {
   metricsService: string;
   exporterNetworkPolicy: string;
   dataVolumeTemplate: string;
+  /**
+   * Access roles: every role's password, copied into one Secret the primary mounts (its keys are
+   * the roles), and the ServiceAccount, Role, RoleBinding and SecretStore that copy them.
+   */
+  roles: string;
 }
 
 export function statefulSetNames(base: string): StatefulSetNames {
@@ -38,6 +43,7 @@ export function statefulSetNames(base: string): StatefulSetNames {
     metricsService: `${base}-metrics`,
     exporterNetworkPolicy: `${base}-exporter`,
     dataVolumeTemplate: 'data',
+    roles: `${base}-roles`,
   };
 }
 

@@ -131,12 +131,16 @@ SQL
  * ones need the new password.
  */
 export const RELOAD_SH = `#!/bin/bash
-# Usage: reload.sh   (PGSOCKET, PGPORT_SERVER, RELOAD_INTERVAL_SECONDS, RELOAD_FILES; with rotation APP_USER, APP_PASSWORD_FILE)
+# Usage: reload.sh   (PGSOCKET, PGPORT_SERVER, RELOAD_INTERVAL_SECONDS, RELOAD_FILES; with rotation APP_USER, APP_PASSWORD_FILE;
+#                    on the primary ACCESS_FILE, ROLE_PASSWORDS_DIR, RESYNC_SECONDS and role-sync.sh's variables)
 set -u
 trap 'exit 0' TERM INT
 password_file=$(printenv APP_PASSWORD_FILE || true)
+access_file=$(printenv ACCESS_FILE || true)
 loaded=''
 applied=''
+synced=''
+synced_at=0
 while true; do
   files=$(cat $RELOAD_FILES 2>/dev/null | sha256sum | cut -d ' ' -f 1)
   if [ "$files" != "$loaded" ]; then
@@ -162,6 +166,16 @@ SELECT pg_is_in_recovery() AS in_recovery \\gset
 SQL
     then
       applied=$current
+    fi
+  fi
+  if [ -n "$access_file" ]; then
+    state=$(cat "$access_file" "$ROLE_PASSWORDS_DIR"/* 2>/dev/null | sha256sum | cut -d ' ' -f 1)
+    now=$(date +%s)
+    if [ "$state" != "$synced" ] || [ $((now - synced_at)) -ge "$RESYNC_SECONDS" ]; then
+      if /bin/bash "$(dirname "$0")/role-sync.sh"; then
+        synced=$state
+        synced_at=$now
+      fi
     fi
   fi
   sleep "$RELOAD_INTERVAL_SECONDS" &
@@ -204,31 +218,4 @@ fi
 exec "$@" -c "cluster_name=$POD_NAME"
 `;
 
-/**
- * Backup: pg_dump (custom format) and the globals, into a dated directory; keep the newest N.
- * It runs as a role that can only read (never the superuser), so the globals leave out role
- * passwords (they live in the Secrets, which the primary sets on every start). pg_dump locks
- * every table when it begins: behind a lock a migration holds it gives up after
- * LOCK_WAIT_TIMEOUT_MS instead of waiting forever, so one stuck dump never holds back the later
- * ones (the CronJob forbids overlap, and stops a job at its activeDeadlineSeconds too).
- */
-export const BACKUP_SH = `#!/bin/bash
-set -euo pipefail
-stamp=$(date -u +%Y%m%dT%H%M%S.%NZ)
-target="$BACKUP_DIR/$stamp"
-find "$BACKUP_DIR" -mindepth 1 -maxdepth 1 -type d -name '*.partial' -exec rm -rf {} +
-mkdir -p "$target.partial"
-pg_dump --format=custom --lock-wait-timeout="$LOCK_WAIT_TIMEOUT_MS" --file="$target.partial/$PGDATABASE.dump" "$PGDATABASE"
-pg_dumpall --globals-only --no-role-passwords --file="$target.partial/globals.sql"
-mv "$target.partial" "$target"
-echo "backup.sh: wrote $target"
-
-count=$(find "$BACKUP_DIR" -mindepth 1 -maxdepth 1 -type d -name '*Z' | wc -l)
-excess=$((count - BACKUP_RETENTION))
-if [ "$excess" -gt 0 ]; then
-  find "$BACKUP_DIR" -mindepth 1 -maxdepth 1 -type d -name '*Z' | sort | head -n "$excess" | while read -r old; do
-    echo "backup.sh: pruning $old"
-    rm -rf "$old"
-  done
-fi
-`;
+export { BACKUP_SH } from './drill-scripts';

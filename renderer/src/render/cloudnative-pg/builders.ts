@@ -4,7 +4,9 @@ import { buildConnection } from '../common/connection';
 import { buildNamespace } from '../common/namespace';
 import { buildDatabaseNetworkPolicy } from '../common/network';
 import { buildApplicationSecret } from '../common/secrets';
+import { buildAccess } from './access';
 import { buildCluster } from './cluster';
+import { buildDrill } from './drill';
 import { buildMonitoring } from './monitoring';
 import { buildNetworkPolicies } from './network';
 import { buildObjectStores } from './object-stores';
@@ -30,6 +32,8 @@ export const CLOUDNATIVE_PG_BUILDERS: readonly Builder<CloudNativePgPlan>[] = [
   buildObjectStores,
   buildCluster,
   unlessRetired(buildScheduledBackup),
+  unlessRetired(buildDrill),
+  unlessRetired(buildAccess),
   unlessRetired(buildPooler),
   unlessRetired(buildMonitoring),
   buildDatabaseNetworkPolicy,

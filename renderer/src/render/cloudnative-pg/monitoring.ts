@@ -1,7 +1,7 @@
 import { meta } from '../../plan/metadata';
 import { CNPG_CLUSTER_LABEL, CNPG_POD_ROLE_LABEL, CNPG_POOLER_LABEL, type CloudNativePgPlan as Plan } from '../../plan/cloudnative-pg/plan';
 import type { Manifest } from '../manifest';
-import { prometheusLabels, prometheusRule, type AlertRule } from '../common/alerts';
+import { prometheusLabels, prometheusRule, restoreDrillRules, type AlertRule } from '../common/alerts';
 
 /** The same alerts as the statefulset engine, on CloudNativePG's and the Barman Cloud plugin's metrics. */
 function alertRules(plan: Plan): AlertRule[] {
@@ -61,6 +61,19 @@ function alertRules(plan: Plan): AlertRule[] {
         for: '10m',
         severity: 'critical',
         summary: 'WAL archiving fails: point-in-time recovery falls behind and WAL piles up on the volume',
+      },
+    );
+  }
+  if (plan.drill) {
+    const { drill } = plan;
+    rules.push(
+      ...restoreDrillRules(namespace, names.drillCronJob, drill.periodSeconds + drill.timeoutSeconds + 3600, `kubectl -n ${namespace} logs job/<latest ${names.drillCronJob} job>; the verdict is the pod's termination message`),
+      {
+        alert: 'PostgreSQLRestoreDrillLeftover',
+        expr: `time() - max by (namespace, pod) (kube_pod_created{namespace="${namespace}",pod="${names.drillPod}"}) > ${drill.timeoutSeconds + 3600}`,
+        for: '10m',
+        severity: 'warning',
+        summary: `the restore drill's Cluster ${names.drillCluster} (a full copy of the data) outlived its timeout: kubectl -n ${namespace} delete cluster ${names.drillCluster}`,
       },
     );
   }

@@ -37,3 +37,36 @@ export function prometheusRule(plan: PlanBase, rules: AlertRule[]): Manifest {
     },
   };
 }
+
+/**
+ * Alerts of a restore drill run by CronJob `cronJob`, on kube-state-metrics' CronJob metrics
+ * (docs/metrics/workload/cronjob-metrics.md, v2.20.0): no success for longer than `staleSeconds`
+ * (before the first success, counted from the CronJob's creation), and a failed latest run, at once.
+ * kube_job_status_failed is not used: a Job failed by its pod failure policy reports reason=""
+ * there (internal/store/job.go knows three reasons only).
+ */
+export function restoreDrillRules(namespace: string, cronJob: string, staleSeconds: number, where: string): AlertRule[] {
+  const selector = `namespace="${namespace}",cronjob="${cronJob}"`;
+  const byCronJob = (metric: string) => `max by (namespace, cronjob) (${metric}{${selector}})`;
+  const hours = Math.round(staleSeconds / 3600);
+  return [
+    {
+      alert: 'PostgreSQLRestoreDrillStale',
+      expr:
+        `(time() - ${byCronJob('kube_cronjob_status_last_successful_time')} > ${staleSeconds})` +
+        ` or (time() - ${byCronJob('kube_cronjob_created')} > ${staleSeconds} unless on (namespace, cronjob) kube_cronjob_status_last_successful_time{${selector}})`,
+      for: '30m',
+      severity: 'warning',
+      summary: `no backup proven restorable for more than ${hours}h: the restore drill of CronJob ${cronJob} has not succeeded (${where})`,
+    },
+    {
+      alert: 'PostgreSQLRestoreDrillFailed',
+      expr:
+        `${byCronJob('kube_cronjob_status_last_schedule_time')} > max by (namespace, cronjob) (kube_cronjob_status_last_successful_time{${selector}} or kube_cronjob_created{${selector}})` +
+        ` and on (namespace, cronjob) ${byCronJob('kube_cronjob_status_active')} == 0`,
+      for: '0m',
+      severity: 'critical',
+      summary: `the latest restore drill failed: a backup may not restore (CronJob ${cronJob}: ${where})`,
+    },
+  ];
+}

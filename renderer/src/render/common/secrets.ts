@@ -53,9 +53,13 @@ export function externalSecret(plan: PlanBase, name: string, generator: string, 
 
 /** Keys of `{name}-postgresql-secret`: the seed promise's names, libpq's, and a URL. The same on every engine. */
 export function applicationSecretTemplate(plan: PlanBase): Record<string, string> {
+  return connectionSecretTemplate(plan, plan.connection.user ?? plan.spec.username);
+}
+
+/** The application Secret's keys for a user name applications send: the application role's, or an access role's. */
+export function connectionSecretTemplate(plan: PlanBase, user: string): Record<string, string> {
   const { spec, connection, port } = plan;
   const password = '{{ .password }}';
-  const user = connection.user ?? spec.username;
   const rootCert = connection.rootCert ? `&sslrootcert=${encodeURIComponent(connection.rootCert.path)}` : '';
   return {
     DATABASE_URL: `postgresql://${encodeURIComponent(user)}:{{ .password | urlquery }}@${connection.host}:${port}/${spec.database}?sslmode=${connection.sslmode}${rootCert}`,
@@ -74,7 +78,44 @@ export function applicationSecretTemplate(plan: PlanBase): Record<string, string
 
 /** The application Secret's keys (the common ones and the engine's extra ones) in byte order, so every render is the same. */
 export function applicationSecretData(plan: PlanBase, extraData: Record<string, string> = {}): Record<string, string> {
-  return Object.fromEntries(Object.entries({ ...applicationSecretTemplate(plan), ...extraData }).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return sortedData({ ...applicationSecretTemplate(plan), ...extraData });
+}
+
+/** An access role's Secret data: the application Secret's keys for its user, and the engine's extra ones. */
+export function accessSecretData(plan: PlanBase, user: string, extraData: Record<string, string> = {}): Record<string, string> {
+  return sortedData({ ...connectionSecretTemplate(plan, user), ...extraData });
+}
+
+function sortedData(data: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(data).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * An access role's password: its own generator and ExternalSecret, rotated like the application's.
+ * Unlike the application's, neither is protected from pruning and the Secret is owned by its
+ * ExternalSecret: removing the role from the request deletes its Secret with it. `namespace`
+ * places both elsewhere (a shared server's namespace).
+ */
+export function accessRoleSecret(plan: PlanBase, name: string, template: SecretTemplate, namespace = plan.namespace): Manifest[] {
+  const where = (annotations?: Record<string, string>) => ({ ...meta(plan, name, 'access', annotations), namespace });
+  return [
+    {
+      apiVersion: GENERATOR_API,
+      kind: 'Password',
+      metadata: where(),
+      spec: passwordGenerator(plan, name).spec,
+    },
+    {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: where(NO_FLUX_SUBSTITUTION),
+      spec: {
+        ...refreshOf(plan.passwordRotation),
+        target: { name, creationPolicy: 'Owner', deletionPolicy: 'Delete', template: { engineVersion: 'v2', ...template } },
+        dataFrom: [{ sourceRef: { generatorRef: { apiVersion: GENERATOR_API, kind: 'Password', name } } }],
+      },
+    },
+  ];
 }
 
 /**

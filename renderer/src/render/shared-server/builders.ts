@@ -2,6 +2,7 @@ import type { SharedServerPlan } from '../../plan/shared-server/plan';
 import type { Builder, Manifest } from '../manifest';
 import { buildConnection } from '../common/connection';
 import { buildNamespace } from '../common/namespace';
+import { buildTenantAccess } from './access';
 import { buildTenantCredentials } from './credentials';
 import { buildDatabaseAndRole } from './database';
 import { buildServerIngress } from './network';
@@ -15,4 +16,5 @@ export const SHARED_SERVER_BUILDERS: readonly Builder<SharedServerPlan>[] = [
   unlessRetired(buildConnection),
   buildDatabaseAndRole,
   unlessRetired(buildServerIngress),
+  unlessRetired(buildTenantAccess),
 ];

@@ -5,11 +5,10 @@ import { meta } from '../../plan/metadata';
 import type { SharedServerPlan as Plan } from '../../plan/shared-server/plan';
 import type { Manifest } from '../manifest';
 import { applicationSecretData, passwordGenerator, refreshOf } from '../common/secrets';
-import { inServerNamespace } from './helpers';
+import { COPY_REFRESH, inServerNamespace } from './helpers';
+import { accessSecretName } from '../../plan/access';
 
 const EXTERNAL_SECRETS_API = 'external-secrets.io/v1';
-/** How soon the tenant's copy follows a rotated owner password. */
-const COPY_REFRESH = '1m0s';
 
 /**
  * One password, generated once in the server's namespace (where the DatabaseRole reads it), and
@@ -46,7 +45,8 @@ export function buildTenantCredentials(plan: Plan): Manifest[] {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'Role',
       metadata: inServerNamespace(plan, names.ownerReader, 'credentials'),
-      rules: [{ apiGroups: [''], resources: ['secrets'], resourceNames: [names.ownerSecret, plan.server.publicCa], verbs: ['get'] }],
+      // The access roles' passwords too (render/shared-server/access.ts): one Role covers what the tenant copies.
+      rules: [{ apiGroups: [''], resources: ['secrets'], resourceNames: [names.ownerSecret, plan.server.publicCa, ...plan.access.roles.map(r => accessSecretName(names.serverAccessPrefix, r.role))], verbs: ['get'] }],
     },
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',

@@ -50,6 +50,9 @@ export function buildDatabaseAndRole(plan: Plan): Manifest[] {
         owner: spec.username,
         ensure: plan.dropData ? 'absent' : 'present',
         databaseReclaimPolicy: 'retain',
+        // With access roles: schema public is the owner's, which lets the grants Job revoke CREATE on it
+        // from PUBLIC on PostgreSQL 14 (internal/management/controller/database_controller_sql.go updateDatabaseSchema).
+        ...(plan.access.roles.length > 0 && !plan.retired ? { schemas: [{ name: 'public', owner: spec.username }] } : {}),
       },
     },
   ];

@@ -8,3 +8,6 @@ export function inServerNamespace(plan: Plan, name: string, component: Component
 }
 
 export const clusterRef = (plan: Plan) => ({ name: plan.server.cluster });
+
+/** How soon a copy in the tenant's namespace follows a rotated password on the server's side. */
+export const COPY_REFRESH = '1m0s';

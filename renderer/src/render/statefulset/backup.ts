@@ -9,6 +9,7 @@ import { rootCertMount } from '../common/root-cert';
 import { externalSecret, passwordGenerator } from '../common/secrets';
 
 const BACKUP_DIR = '/backups';
+const DRILL_DIR = '/drill-data';
 /**
  * How long pg_dump waits for a table lock when it begins (a migration holding an ACCESS EXCLUSIVE
  * lock): then it fails, and the next scheduled run tries again.
@@ -28,11 +29,54 @@ export function buildBackupCredentials(plan: Plan): Manifest[] {
   return [passwordGenerator(plan, role.secret, [role.key]), externalSecret(plan, role.secret, role.secret)];
 }
 
-/** CronJob and PVC `{name}-postgresql-backup`: daily pg_dump plus globals, pruned to the retention count. */
+/**
+ * The restore drill after each backup, in the same pod (spec.restoreDrill): the backup becomes the
+ * init container (its credentials stay there) and the drill (plan/statefulset/drill-scripts.ts)
+ * the container, with the same image (pg_restore and a server of the same major) and no
+ * credentials, no PG* variable, nothing to reach the live server with. Its throwaway server lives
+ * in an emptyDir as large as the data volume, which it asks of the node as ephemeral storage; the
+ * kubelet evicts it if the restore outgrows that, and the drill fails. A failed drill fails the
+ * Job at once (podFailurePolicy, batch/v1, GA in Kubernetes 1.31): a retry would dump and prune again.
+ */
+function drillContainer(plan: Plan) {
+  const { spec, size, tuning } = plan;
+  const resources = podResources(size);
+  const cpuLimit = size.cpuLimit.endsWith('m') ? Number(size.cpuLimit.slice(0, -1)) / 1000 : Number(size.cpuLimit);
+  return {
+    name: 'drill',
+    image: plan.images.postgres,
+    imagePullPolicy: 'IfNotPresent',
+    command: ['/bin/bash', `${SCRIPTS_DIR}/drill.sh`],
+    env: [
+      { name: 'BACKUP_DIR', value: BACKUP_DIR },
+      { name: 'DRILL_DIR', value: DRILL_DIR },
+      { name: 'APP_DATABASE', value: spec.database },
+      { name: 'RESTORE_JOBS', value: String(Math.max(1, Math.floor(cpuLimit))) },
+      { name: 'MAINTENANCE_WORK_MEM', value: `${tuning.maintenanceWorkMemMb}MB` },
+      // The live server's WAL bound (a quarter of the volume at most): the restore's WAL fits the scratch space beside the data.
+      { name: 'MAX_WAL_SIZE', value: `${tuning.maxWalSizeMb}MB` },
+    ],
+    resources: {
+      requests: { ...resources.requests, 'ephemeral-storage': spec.storageSize },
+      limits: resources.limits,
+    },
+    securityContext: restrictedContainerSecurity(POSTGRES_UID),
+    volumeMounts: [
+      // Read-write only to write drill.json beside the dump; the drill changes nothing else there.
+      { name: 'backups', mountPath: BACKUP_DIR },
+      { name: 'scripts', mountPath: SCRIPTS_DIR, readOnly: true },
+      { name: 'drill-data', mountPath: DRILL_DIR },
+      { name: 'tmp', mountPath: '/tmp' },
+    ],
+  };
+}
+
+/** CronJob and PVC `{name}-postgresql-backup`: daily pg_dump plus globals, pruned to the retention count; with a restore drill after each. */
 export function buildBackup(plan: Plan): Manifest[] {
   const role = plan.backupRole;
   if (!plan.spec.backup || !role) return [];
   const { names, spec } = plan;
+  const drill = spec.restoreDrill;
   const ca = rootCertMount(plan);
   const pvc: Manifest = {
     apiVersion: 'v1',
@@ -60,12 +104,13 @@ export function buildBackup(plan: Plan): Manifest[] {
         spec: {
           backoffLimit: 2,
           activeDeadlineSeconds: BACKUP_DEADLINE_SECONDS,
+          ...(drill ? { podFailurePolicy: { rules: [{ action: 'FailJob', onExitCodes: { containerName: 'drill', operator: 'NotIn', values: [0] } }] } } : {}),
           template: {
             metadata: { labels: labels(plan, 'backup') },
             spec: {
               restartPolicy: 'Never',
               ...podBase(plan.platform.imagePullSecrets, POSTGRES_UID),
-              containers: [
+              [drill ? 'initContainers' : 'containers']: [
                 {
                   name: 'backup',
                   image: plan.images.postgres,
@@ -93,10 +138,12 @@ export function buildBackup(plan: Plan): Manifest[] {
                   ],
                 },
               ],
+              ...(drill ? { containers: [drillContainer(plan)] } : {}),
               volumes: [
                 { name: 'backups', persistentVolumeClaim: { claimName: names.backup } },
                 { name: 'scripts', configMap: { name: names.scripts, defaultMode: 0o555 } },
                 { name: 'tmp', emptyDir: {} },
+                ...(drill ? [{ name: 'drill-data', emptyDir: { sizeLimit: spec.storageSize } }] : []),
                 ...ca.volumes,
               ],
             },

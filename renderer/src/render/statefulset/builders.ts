@@ -4,6 +4,7 @@ import { buildConnection } from '../common/connection';
 import { buildNamespace } from '../common/namespace';
 import { buildDatabaseNetworkPolicy } from '../common/network';
 import { buildApplicationSecret } from '../common/secrets';
+import { buildAccess } from './access';
 import { buildBackup, buildBackupCredentials } from './backup';
 import { buildConfig } from './config';
 import { buildDisruptionBudgets } from './disruption';
@@ -26,6 +27,7 @@ export const STATEFULSET_BUILDERS: readonly Builder<StatefulSetPlan>[] = [
   buildStatefulSets,
   buildDisruptionBudgets,
   buildBackup,
+  buildAccess,
   buildMonitoring,
   buildTls,
   buildDatabaseNetworkPolicy,

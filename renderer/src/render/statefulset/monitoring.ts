@@ -3,7 +3,8 @@ import { METRICS_PORT } from '../../plan/ports';
 import { INTERNAL_KEYS } from '../../plan/secret-keys';
 import type { StatefulSetPlan as Plan } from '../../plan/statefulset/plan';
 import type { Manifest } from '../manifest';
-import { prometheusLabels, prometheusRule, type AlertRule } from '../common/alerts';
+import { prometheusLabels, prometheusRule, restoreDrillRules, type AlertRule } from '../common/alerts';
+import { cronMaxGapSeconds } from '../../request/cron';
 import { namespacePeer } from '../common/network';
 import { NOBODY_UID, podBase, restrictedContainerSecurity } from '../common/pod-security';
 import { rootCertMount } from '../common/root-cert';
@@ -120,7 +121,10 @@ function alertRules(plan: Plan): AlertRule[] {
       },
     );
   }
-  if (spec.backup) {
+  if (spec.backup && spec.restoreDrill) {
+    // The backup's Job succeeds only when its drill passed: the drill's alerts stand for both.
+    rules.push(...restoreDrillRules(namespace, names.backup, cronMaxGapSeconds(spec.backupSchedule) + 2 * 3600, `the latest Job of CronJob ${names.backup}: container backup, then drill; the verdict is drill.json beside the dump`));
+  } else if (spec.backup) {
     rules.push({
       alert: 'PostgreSQLBackupStale',
       expr: `time() - kube_cronjob_status_last_successful_time{namespace="${namespace}",cronjob="${names.backup}"} > 26 * 3600`,

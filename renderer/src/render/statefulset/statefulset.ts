@@ -65,6 +65,11 @@ function pgIsReady(plan: Plan) {
 
 /** Where the reload loop reads the application password with rotation; the kubelet updates it in place. */
 const APP_SECRET_DIR = '/var/run/secrets/postgres-gitops/app';
+/** The primary's reload loop reads the access list and the access roles' passwords here (plan/statefulset/role-sync.ts). */
+const ACCESS_DIR = '/etc/postgres-gitops/access';
+const ROLE_PASSWORDS_DIR = '/var/run/secrets/postgres-gitops/roles';
+/** The role sync runs on every change, and this often besides (for tables other roles created). */
+export const ROLE_RESYNC_SECONDS = 3600;
 /**
  * How often the reload loop looks for changed files. The kubelet's update of a mounted Secret or
  * ConfigMap takes about a minute; cert-manager renews 360h before a certificate expires
@@ -88,6 +93,19 @@ function reloadContainer(plan: Plan, role: Role) {
     { name: 'RELOAD_FILES', value: files.join(' ') },
   ];
   if (rotates(plan, role)) env.push({ name: 'APP_USER', value: plan.spec.username }, { name: 'APP_PASSWORD_FILE', value: `${APP_SECRET_DIR}/${PASSWORD_KEY}` });
+  if (role === 'primary') {
+    // Always, with access roles or without: adding or removing one later changes only the mounted list and Secret.
+    env.push(
+      ...(rotates(plan, role) ? [] : [{ name: 'APP_USER', value: plan.spec.username }]),
+      { name: 'APP_DATABASE', value: plan.spec.database },
+      { name: 'ACCESS_FILE', value: `${ACCESS_DIR}/roles.tsv` },
+      { name: 'ROLE_PASSWORDS_DIR', value: ROLE_PASSWORDS_DIR },
+      { name: 'READ_GROUP', value: plan.access.groups.read },
+      { name: 'WRITE_GROUP', value: plan.access.groups.write },
+      { name: 'BACKUP_ROLE', value: plan.backupRole?.ownSecret ? plan.backupRole.user : '' },
+      { name: 'RESYNC_SECONDS', value: String(ROLE_RESYNC_SECONDS) },
+    );
+  }
   return {
     name: 'reload',
     image: plan.images.postgres,
@@ -103,6 +121,7 @@ function reloadContainer(plan: Plan, role: Role) {
       { name: 'tmp', mountPath: '/tmp' },
       ...(plan.spec.ssl ? [{ name: 'tls', mountPath: TLS_DIR, readOnly: true }] : []),
       ...(rotates(plan, role) ? [{ name: 'app-secret', mountPath: APP_SECRET_DIR, readOnly: true }] : []),
+      ...(role === 'primary' ? [{ name: 'access', mountPath: ACCESS_DIR, readOnly: true }, { name: 'roles', mountPath: ROLE_PASSWORDS_DIR, readOnly: true }] : []),
     ],
   };
 }
@@ -141,6 +160,15 @@ function volumes(plan: Plan, role: Role) {
   if (plan.spec.ssl) list.push({ name: 'tls', secret: { secretName: plan.names.tlsSecret, defaultMode: 0o600 } });
   if (!plan.spec.persistence) list.push({ name: plan.names.dataVolumeTemplate, emptyDir: {} });
   if (rotates(plan, role)) list.push({ name: 'app-secret', secret: { secretName: plan.names.secret, items: [{ key: PASSWORD_KEY, path: PASSWORD_KEY }], defaultMode: 0o440 } });
+  if (role === 'primary') {
+    // Optional: they exist only while the request has access roles; the kubelet fills a mount once its object
+    // appears and updates it in place (kubernetes pkg/volume/secret and configmap: SetUpAt tolerates a missing
+    // optional object, and RequiresRemount lets the volume manager write the payload again on every sync).
+    list.push(
+      { name: 'access', configMap: { name: plan.names.accessConfig, optional: true } },
+      { name: 'roles', secret: { secretName: plan.names.roles, optional: true, defaultMode: 0o440 } },
+    );
+  }
   return list;
 }
 

@@ -2,6 +2,19 @@ import type { CloudNativePgPlan } from '../../plan/cloudnative-pg/plan';
 import { databaseDirectory } from '../../layout/paths';
 import { quantityToMi } from '../../request/quantity';
 import { changed, find, perPod, type ReviewEngine } from '../engine';
+import { DRILL_POLICY } from '../../plan/cloudnative-pg/names';
+
+/** What a restore drill does and where its result shows: the choices row, and the PR text when drills are turned on. */
+function drillChoice(plan: CloudNativePgPlan): string {
+  const { names, drill } = plan;
+  if (!drill) return plan.backup ? 'off: backups are never restored to prove them' : 'off (no backups)';
+  return (
+    `${drill.schedule} UTC: Cluster ${names.drillCluster} is recovered by the operator from this database's object store (read through its own ObjectStore ${names.drillObjectStore}, archiving nothing), ` +
+    `checked (it accepts connections, database ${plan.spec.database} is owned by ${plan.spec.username}, recovery reached past the end of the newest base backup, every table reads end to end) and deleted, within ${drill.timeoutSeconds / 60} minutes; ` +
+    `it runs as ServiceAccount ${names.drill}, which may create only that Cluster (admission policy ${DRILL_POLICY}). ` +
+    `Result: the latest Job of CronJob ${names.drillCronJob} (its verdict in the pod's termination message) and the alerts PostgreSQLRestoreDrillFailed and PostgreSQLRestoreDrillStale`
+  );
+}
 
 /** Parameters PostgreSQL applies only on a restart (context postmaster) among those the tuning sets. */
 const RESTART_PARAMETERS = ['max_connections', 'shared_buffers', 'max_wal_senders', 'wal_level', 'dynamic_shared_memory_type'];
@@ -76,6 +89,8 @@ export const cloudNativePgReview: ReviewEngine<CloudNativePgPlan> = {
       `the Cluster ${names.cluster}, hibernated (cnpg.io/hibernation: on): no instance runs; it is protected from pruning because it owns its volumes (PVCs ${names.cluster}-<n>${plan.spec.walStorageSize ? ` and ${names.cluster}-<n>-wal` : ''}); deleting it deletes them. To bring it back, publish its request again without the retired annotation`,
       `its NetworkPolicies, so nothing reaches it while it stops`,
       `Secret ${names.secret} with its Password generator and ExternalSecret (orphaned and protected from pruning)`,
+      ...(plan.drill ? [`if a restore drill was running, its Cluster ${names.drillCluster} (a copy of the data): kubectl -n ${namespace} delete cluster ${names.drillCluster} --ignore-not-found`] : []),
+      ...(plan.access.roles.length > 0 ? [`the access groups ${plan.access.groups.read} and ${plan.access.groups.write} (DatabaseRoles, reclaim policy retain); the access roles are dropped with their DatabaseRoles`] : []),
       ...(plan.backup ? [`the base backups and WAL archive in ${plan.backup.store.destinationPath} (server ${plan.backup.serverName}), and ObjectStore ${names.objectStore}`] : []),
       `this directory, holding the retired record (request.yaml, the hibernated Cluster${plan.backup ? ', the ObjectStore' : ''}${plan.certificates === 'cert-manager' ? ', the server Certificate' : ''} and the NetworkPolicies), so the retirement is on record and nothing can claim the name`,
     ];
@@ -94,6 +109,7 @@ export const cloudNativePgReview: ReviewEngine<CloudNativePgPlan> = {
       rows.push(['backup', `WAL archived continuously and base backups ${plan.spec.backupSchedule} UTC to ${plan.backup.store.destinationPath} (server ${plan.backup.serverName}), kept ${plan.backup.retentionPolicy}`]);
       rows.push(['recovery point', `any moment of the last ${plan.backup.retentionPolicy} (point-in-time recovery); a quiet database loses at most 5 minutes of writes (archive_timeout)`]);
     }
+    rows.push(['restore drill', drillChoice(plan)]);
     if (plan.restore) rows.push(['restored from', `${plan.spec.restore!.namespace}/${plan.spec.restore!.from} on ${plan.spec.restore!.cluster}, to ${plan.restore.targetTime ?? 'the latest point'}`]);
     rows.push(['data safety', 'the Cluster owns its volumes, so deleting it deletes the data: it is protected from Flux and Argo CD pruning; removing its files from the state store leaves it running']);
     rows.push(['pooling', plan.pooler ? `PgBouncer, transaction mode, ${plan.pooler.instances} instance(s), ${plan.pooler.defaultPoolSize} server connections each; apps connect to ${plan.connection.host}` : 'off']);
@@ -102,6 +118,11 @@ export const cloudNativePgReview: ReviewEngine<CloudNativePgPlan> = {
 
   warnings(plan) {
     const warnings: string[] = [];
+    if (plan.drill) {
+      warnings.push(
+        `Restore drills need the admission policy ${DRILL_POLICY} on ${plan.spec.cluster} (postgres-gitops wiring --drill-policy): without it each drill refuses to run and fails, so that its ServiceAccount never creates anything but its own drill Cluster.`,
+      );
+    }
     if (plan.instances < 3 && plan.spec.profile === 'prod') warnings.push(`${failoverWording(plan.instances)}. For prod, 3 instances are recommended.`);
     if (plan.pooler) warnings.push('Transaction pooling: session state (SET, advisory locks, LISTEN/NOTIFY, temporary tables) does not survive between transactions; use the direct host in the connection ConfigMap for migrations and such features.');
     return warnings;
@@ -111,7 +132,7 @@ export const cloudNativePgReview: ReviewEngine<CloudNativePgPlan> = {
     return [];
   },
 
-  fieldChange(key, a, b, text) {
+  fieldChange(key, a, b, text, plan) {
     switch (key) {
       case 'storageSize':
       case 'walStorageSize': {
@@ -137,6 +158,10 @@ export const cloudNativePgReview: ReviewEngine<CloudNativePgPlan> = {
         return b.replicas < a.replicas
           ? [{ text: `${text}: the operator removes instances (standbys first) and their volumes`, destructive: false }]
           : [{ text: `${text}: the operator clones new standbys from the primary`, destructive: false }];
+      case 'restoreDrill':
+        return b.restoreDrill
+          ? [{ text: `${text}: ${drillChoice(plan)}`, destructive: false, action: `the drill Cluster (${plan.spec.storageSize} volume${plan.spec.walStorageSize ? ` + ${plan.spec.walStorageSize} WAL` : ''}, the instance's resources) must fit the namespace's ResourceQuota while it runs` }]
+          : [{ text: `${text}: drills stop; the runner, its Role and its ObjectStore go (the backups are untouched)`, destructive: false }];
       case 'pooling':
         return [{ text: `${text}: the connection ConfigMap changes host; the Secret keeps the host it was created with`, destructive: false, action: 'point applications at the new host from the connection ConfigMap' }];
       default:

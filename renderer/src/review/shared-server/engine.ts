@@ -19,6 +19,7 @@ export const sharedServerReview: ReviewEngine<SharedServerPlan> = {
       stays: [
         `the database ${spec.database} on the server ${server.namespace}/${server.name} (Database ${plan.names.database}, reclaim policy retain), with all its data`,
         `the role ${spec.username}, which owns it, now without login and password (DatabaseRole ${plan.names.role}, reclaim policy retain)`,
+        ...(plan.access.roles.length > 0 ? [`its access groups ${plan.access.groups.read} and ${plan.access.groups.write} (DatabaseRoles in ${server.namespace}, reclaim policy retain); its access roles are dropped with their DatabaseRoles`] : []),
         `this directory, holding only those two objects and request.yaml, so the retirement is on record and nothing can claim the name`,
       ],
       // Through git: while the Database and DatabaseRole objects are applied, the operator would re-create what psql dropped.

@@ -4,6 +4,18 @@ import { backupVolumeSize } from '../../plan/statefulset/backup-volume';
 import { changed, find, type ReviewEngine } from '../engine';
 import type { FieldIssue } from '../../request/errors';
 
+/** What a restore drill does and where its result shows: the choices row, and the PR text when drills are turned on. */
+function drillChoice(plan: StatefulSetPlan): string {
+  const { spec, names } = plan;
+  if (!spec.backup) return 'off (no backups)';
+  if (!spec.restoreDrill) return 'off: backups are never restored to prove them';
+  return (
+    `after each backup, in the same job: the dump is checked against its SHA256SUMS and restored into a throwaway PostgreSQL ${spec.version} (an emptyDir of up to ${spec.storageSize}, no credentials for the live server), ` +
+    `every table's rows compared with the counts recorded in the dump's snapshot; verdict drill.json beside the dump. ` +
+    `Result: the latest Job of CronJob ${names.backup} and the alerts PostgreSQLRestoreDrillFailed and PostgreSQLRestoreDrillStale`
+  );
+}
+
 /** The statefulset engine in review: StatefulSets, Deployments and PVCs; manual steps it cannot take itself. */
 export const statefulSetReview: ReviewEngine<StatefulSetPlan> = {
   workload(m) {
@@ -55,7 +67,8 @@ export const statefulSetReview: ReviewEngine<StatefulSetPlan> = {
     const { spec } = plan;
     return [
       ['pods', `${spec.replicas} (${plan.standbys} standby)`],
-      ['backup', spec.backup ? `${spec.backupSchedule} UTC, keep ${spec.backupRetention} (a job with the primary's resources while it runs, not in the totals)` : 'off'],
+      ['backup', spec.backup ? `${spec.backupSchedule} UTC, keep ${spec.backupRetention}, rows of every table counted in the dump's own snapshot` : 'off'],
+      ['restore drill', drillChoice(plan)],
     ];
   },
 
@@ -96,8 +109,12 @@ export const statefulSetReview: ReviewEngine<StatefulSetPlan> = {
     return issues;
   },
 
-  fieldChange(key, a, b, text) {
+  fieldChange(key, a, b, text, plan) {
     switch (key) {
+      case 'restoreDrill':
+        return b.restoreDrill
+          ? [{ text: `${text}: ${drillChoice(plan)}`, destructive: false, action: `the backup job's pod then asks the node for ${plan.spec.storageSize} of ephemeral storage while it runs` }]
+          : [{ text: `${text}: drills stop; verdicts already written stay beside their dumps`, destructive: false }];
       case 'persistence':
         return [{ text: `${text}: the StatefulSets' claim templates cannot change in place`, destructive: true }];
       case 'storageSize':

@@ -1,0 +1,135 @@
+/**
+ * The SQL of access roles, one text for every engine (constant: values reach it as psql variables,
+ * never by substitution; no "${" for Flux). The statefulset role sync runs it as the superuser, the
+ * cloudnative-pg and shared-server grants Job as the database owner: `pg_has_role(owner, 'USAGE')`
+ * is true for every role when a superuser asks and for the owner's own objects when the owner
+ * does, so the same text means "every object" on statefulset and "every object the owner may
+ * grant" elsewhere (a non-owner's GRANT on a table it holds nothing on fails outright: the GRANT
+ * reference page's notes, PostgreSQL 18). docs/access-roles.md has the reasoning and sources.
+ */
+
+/**
+ * Who may connect to the application database, and the privileges of its two access groups.
+ * Converges; any number of runs leave the catalogs as one run does: it only grants (a group's set
+ * of privileges never shrinks, read and write are memberships), and GRANT of a held privilege or
+ * REVOKE of one not held changes nothing.
+ *
+ * psql -X -q -v ON_ERROR_STOP=1 -v db=app -v owner=app -v read_group=app__read -v write_group=app__write -v with_groups=true -d app -f access-grants.sql
+ */
+export const ACCESS_GRANTS_SQL = `-- access-grants.sql (postgres-gitops): connections to the application database and the privileges of its access groups.
+\\set ON_ERROR_STOP on
+SELECT set_config('postgres_gitops.owner', :'owner', false) AS owner_set,
+       set_config('postgres_gitops.read_group', :'read_group', false) AS read_group_set,
+       set_config('postgres_gitops.write_group', :'write_group', false) AS write_group_set \\gset
+BEGIN;
+-- Only the owner, the access groups and roles granted CONNECT by name connect (superusers always do).
+REVOKE CONNECT ON DATABASE :"db" FROM PUBLIC;
+\\if :with_groups
+-- TEMPORARY too: reporting tools build temporary tables.
+GRANT CONNECT, TEMPORARY ON DATABASE :"db" TO :"read_group";
+-- PostgreSQL 13 and 14 let every role create in schema public (15 stopped that). A superuser first
+-- gives the schema to the owner (the owner keeps creating there), then nobody else may: the
+-- cloudnative-pg Database object's schemas did the first step where the owner runs this.
+DO $public$
+DECLARE
+  owner text := current_setting('postgres_gitops.owner');
+BEGIN
+  IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
+     AND NOT (SELECT rolsuper FROM pg_roles WHERE rolname = owner)
+     AND EXISTS (SELECT FROM pg_namespace WHERE nspname = 'public' AND nspowner = 10) THEN
+    EXECUTE format('ALTER SCHEMA public OWNER TO %I', owner);
+  END IF;
+  IF EXISTS (SELECT FROM pg_namespace WHERE nspname = 'public' AND pg_has_role(nspowner, 'USAGE')) THEN
+    REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+  END IF;
+END
+$public$;
+-- Every schema, table, view, materialized view, foreign table and sequence there is (not the
+-- system's, not an extension's), one object at a time: a GRANT over ALL TABLES IN SCHEMA fails
+-- whole when the owner may not grant on one of them.
+DO $grants$
+DECLARE
+  reader text := current_setting('postgres_gitops.read_group');
+  writer text := current_setting('postgres_gitops.write_group');
+  o record;
+BEGIN
+  FOR o IN
+    SELECT n.oid::regnamespace AS name FROM pg_namespace n
+     WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
+       AND pg_has_role(n.nspowner, 'USAGE')
+       AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_namespace'::regclass AND d.objid = n.oid AND d.deptype = 'e')
+  LOOP
+    EXECUTE format('GRANT USAGE ON SCHEMA %s TO %I', o.name, reader);
+  END LOOP;
+  FOR o IN
+    SELECT c.oid::regclass AS name, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
+       AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
+       AND pg_has_role(c.relowner, 'USAGE')
+       AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+  LOOP
+    IF o.relkind = 'S' THEN
+      EXECUTE format('GRANT SELECT ON SEQUENCE %s TO %I', o.name, reader);
+      EXECUTE format('GRANT USAGE ON SEQUENCE %s TO %I', o.name, writer);
+    ELSE
+      EXECUTE format('GRANT SELECT ON TABLE %s TO %I', o.name, reader);
+      IF o.relkind <> 'm' THEN
+        EXECUTE format('GRANT INSERT, UPDATE, DELETE ON TABLE %s TO %I', o.name, writer);
+      END IF;
+    END IF;
+  END LOOP;
+END
+$grants$;
+-- What the owner creates later, in any schema (no IN SCHEMA: database-wide defaults).
+ALTER DEFAULT PRIVILEGES FOR ROLE :"owner" GRANT USAGE ON SCHEMAS TO :"read_group";
+ALTER DEFAULT PRIVILEGES FOR ROLE :"owner" GRANT SELECT ON TABLES TO :"read_group";
+ALTER DEFAULT PRIVILEGES FOR ROLE :"owner" GRANT SELECT ON SEQUENCES TO :"read_group";
+ALTER DEFAULT PRIVILEGES FOR ROLE :"owner" GRANT INSERT, UPDATE, DELETE ON TABLES TO :"write_group";
+ALTER DEFAULT PRIVILEGES FOR ROLE :"owner" GRANT USAGE ON SEQUENCES TO :"write_group";
+\\endif
+COMMIT;
+`;
+
+/**
+ * What the grants still wait for, one line, empty once they can run: the operator makes the group
+ * roles from their DatabaseRoles and, on PostgreSQL 14, hands the owner schema public (the
+ * Database object's schemas), in its own time. Never fails on a missing role.
+ */
+export const ACCESS_READY_SQL = `-- access-ready.sql (postgres-gitops): prints what access-grants.sql waits for; nothing once it can run.
+\\set ON_ERROR_STOP on
+\\if :with_groups
+SELECT concat_ws('; ',
+  CASE WHEN NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'read_group') THEN 'group role ' || :'read_group' || ' does not exist yet' END,
+  CASE WHEN NOT EXISTS (SELECT FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles w ON w.oid = m.member
+                         WHERE g.rolname = :'read_group' AND w.rolname = :'write_group')
+       THEN 'group role ' || :'write_group' || ' is not a member of ' || :'read_group' || ' yet' END,
+  (SELECT 'schema public belongs to ' || nspowner::regrole || ', not to ' || current_user FROM pg_namespace
+    WHERE nspname = 'public' AND NOT pg_has_role(nspowner, 'USAGE')));
+\\endif
+`;
+
+/**
+ * The grants Job's command (cloudnative-pg and shared-server): waits for what the operator makes,
+ * then applies the grants as the owner through the Service. Its name carries a digest of its whole
+ * pod template, so a change runs a new Job (a Job's template is immutable) and GitOps prunes the old.
+ */
+export const GRANTS_SH = `#!/bin/bash
+# Usage: grants.sh   (libpq's PG* variables of the owner; READ_GROUP, WRITE_GROUP, WITH_GROUPS, WAIT_SECONDS)
+set -eu
+dir=$(dirname "$0")
+set -- -X -q -w -A -t -v ON_ERROR_STOP=1 -v db="$PGDATABASE" -v owner="$PGUSER" -v read_group="$READ_GROUP" -v write_group="$WRITE_GROUP" -v with_groups="$WITH_GROUPS"
+deadline=$((SECONDS + WAIT_SECONDS))
+while true; do
+  if waiting=$(psql "$@" -f "$dir/access-ready.sql" 2>&1); then
+    [ -z "$waiting" ] && break
+  fi
+  if [ "$SECONDS" -ge "$deadline" ]; then
+    echo "grants.sh: gave up after $WAIT_SECONDS s: $waiting" >&2
+    exit 1
+  fi
+  echo "grants.sh: waiting: $waiting"
+  sleep 10
+done
+psql "$@" -f "$dir/access-grants.sql"
+echo "grants.sh: connections to $PGDATABASE and the privileges of its access groups are in place"
+`;

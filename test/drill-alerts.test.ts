@@ -1,0 +1,96 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { renderDatabase } from '@postgres-gitops/renderer';
+import { aptInstall } from './support/apt';
+import { CNPG_PLATFORM, cnpgRequest } from './support/cnpg-requests';
+
+/**
+ * The restore drill's alerts on Prometheus' own rule engine (`promtool test rules`, Debian's
+ * prometheus package), over kube-state-metrics' series as v2.20.0 exports them
+ * (docs/metrics/workload/cronjob-metrics.md: kube_cronjob_created, _status_last_schedule_time,
+ * _status_last_successful_time, _status_active, labelled namespace and cronjob; pod-metrics.md:
+ * kube_pod_created, labelled namespace and pod). The last-success series is absent until a Job
+ * of the CronJob succeeded (internal/store/cronjob.go adds it only when the status has it).
+ */
+const PROMTOOL = '/usr/bin/promtool';
+const db = renderDatabase(cnpgRequest('orders', { profile: 'prod' }), CNPG_PLATFORM);
+const rules = (db.manifests.find(m => m.kind === 'PrometheusRule') as any).spec.groups[0].rules as { alert: string; expr: string; for: string }[];
+const rule = (alert: string) => rules.find(r => r.alert === alert)!;
+const LABELS = 'namespace="team-a",cronjob="orders-drill"';
+/** One sample a minute for three days; `_` is no sample (promtool's expanding notation). */
+const series = (metric: string, values: string, labels = LABELS) => ({ series: `${metric}{${labels}}`, values });
+const hours = (h: number) => h * 3600;
+
+function firing(alert: { alert: string; expr: string; for: string }, input: { series: string; values: string }[], at: string[]): Record<string, boolean> {
+  const dir = mkdtempSync(join(tmpdir(), 'pgg-promtool-'));
+  try {
+    writeFileSync(join(dir, 'rules.yaml'), stringify({ groups: [{ name: 'drill', rules: [{ alert: alert.alert, expr: alert.expr, for: alert.for }] }] }));
+    const result: Record<string, boolean> = {};
+    for (const time of at) {
+      const test = { rule_files: ['rules.yaml'], evaluation_interval: '1m', tests: [{ interval: '1m', input_series: input, alert_rule_test: [{ eval_time: time, alertname: alert.alert, exp_alerts: [] }] }] };
+      writeFileSync(join(dir, 'test.yaml'), stringify(test));
+      const run = spawnSync(PROMTOOL, ['test', 'rules', 'test.yaml'], { cwd: dir, encoding: 'utf8' });
+      if (run.status !== 0 && !`${run.stdout}${run.stderr}`.includes(`alertname: ${alert.alert}`)) throw new Error(`promtool: ${run.stdout}${run.stderr}`);
+      result[time] = run.status !== 0;
+    }
+    return result;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('the restore drill\'s alerts on Prometheus\' rule engine', () => {
+  beforeAll(() => {
+    if (!existsSync(PROMTOOL)) aptInstall(['prometheus']);
+    execFileSync(PROMTOOL, ['--version'], { stdio: 'ignore' });
+  });
+
+  // The CronJob exists from the first hour on; a drill may take up to the platform's 2 hours.
+  const created = series('kube_cronjob_created', `_x60 ${hours(1)}+0x4400`);
+  const stale = rule('PostgreSQLRestoreDrillStale');
+  const failed = rule('PostgreSQLRestoreDrillFailed');
+
+  it('renders the stale threshold from the schedule\'s longest gap, the drill\'s timeout and an hour of margin: 27 hours for a daily drill', () => {
+    expect(stale.expr).toContain('> 97200');
+    expect(failed.for).toBe('0m');
+  });
+
+  it('stale: quiet while the last success is fresh, firing once it is older than the threshold (and its 30 minutes)', () => {
+    const input = [created, series('kube_cronjob_status_last_successful_time', `_x120 ${hours(2)}+0x4400`)];
+    expect(firing(stale, input, ['28h', '29h30m', '30h'])).toEqual({ '28h': false, '29h30m': false, '30h': true });
+  });
+
+  it('stale: before any success, counted from the CronJob\'s creation', () => {
+    expect(firing(stale, [created], ['20h', '28h', '29h'])).toEqual({ '20h': false, '28h': false, '29h': true });
+  });
+
+  it('failed: fires at once after a run that did not succeed, not while one runs, not after a later success', () => {
+    // Minutes 60 to 1559: the last run started at 2h; from 26h (minute 1560) the next one, which runs an hour.
+    const schedule = series('kube_cronjob_status_last_schedule_time', `_x60 ${hours(2)}+0x1499 ${hours(26)}+0x2000`);
+    const success = (later: boolean) => series('kube_cronjob_status_last_successful_time', `_x120 ${hours(2) + 600}+0x1499 ${later ? hours(27) : hours(2) + 600}+0x2000`);
+    const active = series('kube_cronjob_status_active', '0+0x1559 1+0x59 0+0x2000');
+    expect(firing(failed, [created, schedule, success(false), active], ['25h', '26h30m', '27h30m'])).toEqual({ '25h': false, '26h30m': false, '27h30m': true });
+    expect(firing(failed, [created, schedule, success(true), active], ['27h30m'])).toEqual({ '27h30m': false });
+  });
+
+  it('failed: a first run that failed, before any success', () => {
+    const schedule = series('kube_cronjob_status_last_schedule_time', `_x120 ${hours(2)}+0x4400`);
+    const active = series('kube_cronjob_status_active', '0+0x4400');
+    expect(firing(failed, [created, schedule, active], ['1h30m', '3h'])).toEqual({ '1h30m': false, '3h': true });
+  });
+
+  it('leftover: the drill Cluster\'s pod outlives the timeout by an hour', () => {
+    const leftover = rule('PostgreSQLRestoreDrillLeftover');
+    const pod = series('kube_pod_created', `_x60 ${hours(1)}+0x4400`, 'namespace="team-a",pod="orders-drill-1"');
+    expect(firing(leftover, [pod], ['3h', '4h30m'])).toEqual({ '3h': false, '4h30m': true });
+  });
+
+  it('planted: the same alert selecting the job_name label (a Job\'s, not the CronJob\'s) never fires', () => {
+    const wrong = { ...stale, expr: stale.expr.replace(/cronjob="orders-drill"/g, 'job_name="orders-drill"') };
+    const input = [created, series('kube_cronjob_status_last_successful_time', `_x120 ${hours(2)}+0x4400`)];
+    expect(firing(wrong, input, ['30h'])).toEqual({ '30h': false });
+  });
+});
