@@ -1,3 +1,5 @@
+const { availableParallelism } = require('node:os');
+
 /** What every test sees: our TypeScript through ts-jest, and the workspace packages from their sources. */
 const shared = {
   transform: {
@@ -38,6 +40,12 @@ module.exports = {
     },
   ],
   testTimeout: 120000,
+  // Most test time is waiting on child processes (PostgreSQL, git, pgbouncer, Chromium), so on
+  // two cores two workers finish far sooner than jest's default of one (which also runs every
+  // file in one ever-growing process, where each spawn costs more). Workers are recycled once
+  // their heap passes 1 GiB for the same reason.
+  maxWorkers: Math.max(2, availableParallelism() - 1),
+  workerIdleMemoryLimit: '1GB',
   // A Backstage test backend with both the scaffolder and the catalog leaves the process
   // alive after backend.stop() and every afterAll, with no open handle jest or Node can name
   // (see test/backstage.test.ts); end the run once the results are in.

@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /**
  * Installs Debian packages the tests need when they are missing (apt, as root, as CI runs): a
@@ -6,7 +8,9 @@ import { execFileSync } from 'node:child_process';
  * refreshed only when the first attempt fails.
  */
 export function aptInstall(packages: string[]): void {
-  const apt = (...args: string[]) => execFileSync('apt-get', args, { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, timeout: 600_000 });
+  // One apt at a time across jest workers (apt-get fails at once on a held lock); flock waits.
+  const apt = (...args: string[]) =>
+    execFileSync('flock', [join(tmpdir(), 'postgres-gitops-apt.lock'), 'apt-get', ...args], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, timeout: 600_000 });
   try {
     apt('install', '-y', '-q', ...packages);
   } catch {

@@ -83,7 +83,12 @@ export async function ensureClientTools(major: string): Promise<string> {
     // Installed under the build directory, then moved in whole: a concurrent run sees all or nothing.
     const destdir = join(work, 'install');
     build(work, join(work, 'source.tar.bz2'), prefix, destdir);
-    if (!existsSync(join(bin, 'pg_basebackup'))) renameSync(join(destdir, prefix), prefix);
+    try {
+      renameSync(join(destdir, prefix), prefix);
+    } catch (error) {
+      // Another jest worker built the same major and moved it in first: theirs serves.
+      if (!existsSync(join(bin, 'pg_basebackup'))) throw error;
+    }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
