@@ -3,6 +3,31 @@ import { quantityToMi } from '../../request/quantity';
 import { backupVolumeSize } from '../../plan/statefulset/backup-volume';
 import { changed, find, type ReviewEngine } from '../engine';
 import type { FieldIssue } from '../../request/errors';
+import type { Manifest } from '../../render/manifest';
+
+/** Settings a hot standby must hold at no less than the primary's (PostgreSQL xlogrecovery.c CheckRequiredParameterValues). */
+const HOT_STANDBY_SENSITIVE = ['max_connections', 'max_wal_senders', 'max_worker_processes', 'max_prepared_transactions', 'max_locks_per_transaction'];
+
+/** The numeric settings of the postgresql.conf among `manifests`. */
+function renderedSettings(manifests: Manifest[]): Record<string, number> {
+  const conf = manifests.find(m => m.kind === 'ConfigMap' && typeof (m as any).data?.['postgresql.conf'] === 'string') as any;
+  const entries = String(conf?.data['postgresql.conf'] ?? '').split('\n').map(line => /^(\w+) = (\d+)$/.exec(line)).filter(match => match !== null);
+  return Object.fromEntries(entries.map(match => [match![1], Number(match![2])]));
+}
+
+/**
+ * The primary and read StatefulSets roll at the same time (one apply). A standby starts with a lowered
+ * hot-standby-sensitive setting raised to the primary's previous value, read from its control
+ * file (plan/statefulset/scripts.ts STANDBY_SH), and takes the new one at its next restart.
+ */
+function standbyRestart(name: string, replicas: number, before: Manifest[], after: Manifest[]): string {
+  const [old, now] = [renderedSettings(before), renderedSettings(after)];
+  const lowered = HOT_STANDBY_SENSITIVE.filter(setting => old[setting] !== undefined && now[setting] !== undefined && now[setting] < old[setting]);
+  const line = `${name}: its ${replicas} standby pod(s) restart one at a time (rolling)`;
+  if (lowered.length === 0) return line;
+  const changes = lowered.map(setting => `${setting} ${old[setting]} -> ${now[setting]}`).join(', ');
+  return `${line}; ${changes} is lowered: each standby starts with the primary's previous value (a hot standby refuses to start below it) and takes the new one when it next restarts`;
+}
 
 /** The statefulset engine in review: StatefulSets, Deployments and PVCs; manual steps it cannot take itself. */
 export const statefulSetReview: ReviewEngine<StatefulSetPlan> = {
@@ -26,7 +51,7 @@ export const statefulSetReview: ReviewEngine<StatefulSetPlan> = {
         if (m.kind === 'StatefulSet') lines.push(`${m.metadata.name}: ${spec.replicas} new pod(s) start`);
       } else if (changed(old.spec.template, spec.template)) {
         if (m.kind === 'Deployment') lines.push(`${m.metadata.name}: its pod restarts (the database is not affected)`);
-        else if (m.metadata.name.endsWith('-read')) lines.push(`${m.metadata.name}: its ${spec.replicas} standby pod(s) restart one at a time (rolling)`);
+        else if (m.metadata.name.endsWith('-read')) lines.push(standbyRestart(m.metadata.name, spec.replicas, before, after));
         else lines.push(`${m.metadata.name}: the primary's pod restarts: connections drop and writes stop until it is ready again (no failover on this engine)`);
       }
     }

@@ -1,0 +1,29 @@
+import { renderDatabase } from '../../render-database';
+import { diffDatabases } from '../diff';
+
+const request = (spec: Record<string, unknown>) => ({
+  apiVersion: 'marketplace.kratix.io/v1alpha1',
+  kind: 'postgresql',
+  metadata: { name: 'ledger', namespace: 'team-a' },
+  spec: { engine: 'statefulset', version: '16', storageSize: '20Gi', ...spec },
+});
+
+describe('statefulset: what restarts', () => {
+  it('scaling the standbys restarts nothing that runs: max_wal_senders no longer follows the standby count', () => {
+    const diff = diffDatabases(renderDatabase(request({ size: 'large', replicas: 3 })), renderDatabase(request({ size: 'large', replicas: 2 })));
+    expect(diff.restarts).toEqual([]);
+  });
+
+  it('a smaller size says the standbys start with the primary\'s previous value of what it lowers', () => {
+    const diff = diffDatabases(renderDatabase(request({ size: 'large', replicas: 2 })), renderDatabase(request({ size: 'medium', replicas: 2 })));
+    expect(diff.restarts).toEqual([
+      expect.stringMatching(/^ledger-postgresql: the primary's pod restarts/),
+      "ledger-postgresql-read: its 1 standby pod(s) restart one at a time (rolling); max_connections 112 -> 53 is lowered: each standby starts with the primary's previous value (a hot standby refuses to start below it) and takes the new one when it next restarts",
+    ]);
+  });
+
+  it('a larger size rolls the standbys without a note', () => {
+    const diff = diffDatabases(renderDatabase(request({ size: 'medium', replicas: 2 })), renderDatabase(request({ size: 'large', replicas: 2 })));
+    expect(diff.restarts).toContain('ledger-postgresql-read: its 1 standby pod(s) restart one at a time (rolling)');
+  });
+});
