@@ -54,7 +54,10 @@ exit "$status"
  * Roles and database, on every start of the primary. The official image applies
  * POSTGRES_PASSWORD only at initdb; the Secret stays the source of truth because this sets
  * every role's password from it each time. Values reach psql through the environment
- * (backticks), never through argv, so no password shows in the process list.
+ * (backticks), never through argv, so no password shows in the process list. Before the first
+ * password the session stops every way PostgreSQL logs a statement's text: log_statement, a
+ * slow statement (log_min_duration_statement) and a failing one (log_min_error_statement logs
+ * STATEMENT: with the error); all three are superuser-settable per session. reload.sh does the same.
  */
 export const SYNC_ROLES_SH = `#!/bin/bash
 set -eu
@@ -72,6 +75,8 @@ SELECT pg_is_in_recovery() AS in_recovery \\gset
   \\quit
 \\endif
 SET log_statement = 'none';
+SET log_min_duration_statement = -1;
+SET log_min_error_statement = panic;
 ALTER ROLE postgres PASSWORD :'superuser_password';
 SELECT NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'app_user') AS create_app \\gset
 \\if :create_app
@@ -156,6 +161,8 @@ SELECT pg_is_in_recovery() AS in_recovery \\gset
   \\echo 'password-sync: standby, nothing to apply'
 \\else
   SET log_statement = 'none';
+  SET log_min_duration_statement = -1;
+  SET log_min_error_statement = panic;
   ALTER ROLE :"app_user" PASSWORD :'app_password';
   \\echo 'password-sync: applied the application password from the Secret'
 \\endif
