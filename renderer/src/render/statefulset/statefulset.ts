@@ -1,4 +1,4 @@
-import { ANNOTATION_CONFIG_CHECKSUM, APP_NAME, LABEL_INSTANCE, LABEL_NAME, PROTECT_FROM_PRUNING } from '../../plan/labels';
+import { ANNOTATION_CONFIG_CHECKSUM, PROTECT_FROM_PRUNING } from '../../plan/labels';
 import { labels, meta, selectorLabels } from '../../plan/metadata';
 import { SOCKET_DIR, TLS_DIR } from '../../plan/postgres-settings';
 import { INTERNAL_KEYS, PASSWORD_KEY } from '../../plan/secret-keys';
@@ -157,9 +157,16 @@ function volumeMounts(plan: Plan) {
   return mounts;
 }
 
+/**
+ * One database server per node. The selector names the server pods only (component primary or
+ * read): the exporter and the backup job carry the same name and instance labels, and the
+ * scheduler applies an existing pod's required anti-affinity to every incoming pod it matches
+ * (kubernetes pkg/scheduler/framework/plugins/interpodaffinity/filtering.go
+ * satisfyExistingPodsAntiAffinity), so a wider selector would keep them Pending.
+ */
 function antiAffinity(plan: Plan) {
   const term = {
-    labelSelector: { matchLabels: { [LABEL_NAME]: APP_NAME, [LABEL_INSTANCE]: plan.name } },
+    labelSelector: plan.databasePods,
     topologyKey: 'kubernetes.io/hostname',
   };
   return plan.profile.requiredAntiAffinity
