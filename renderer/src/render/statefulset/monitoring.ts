@@ -75,7 +75,8 @@ function exporterDeployment(plan: Plan): Manifest {
 function alertRules(plan: Plan): AlertRule[] {
   const { namespace, names, spec } = plan;
   const sel = `namespace="${namespace}",service="${names.metricsService}"`;
-  const dataClaims = `namespace="${namespace}",persistentvolumeclaim=~"${names.dataVolumeTemplate}-${names.statefulSet}-.*"`;
+  // Anchored (PromQL regexes are): data-<name>-postgresql-0 and data-<name>-postgresql-read-<n>, never another database's.
+  const dataClaims = `namespace="${namespace}",persistentvolumeclaim=~"${names.dataVolumeTemplate}-(${names.statefulSet}|${names.readStatefulSet})-[0-9]+"`;
   const rules: AlertRule[] = [
     {
       alert: 'PostgreSQLDown',
@@ -121,9 +122,13 @@ function alertRules(plan: Plan): AlertRule[] {
     );
   }
   if (spec.backup) {
+    // kube-state-metrics (v2.20.0 internal/store/cronjob.go) emits last_successful_time only once a
+    // job has succeeded: before that, the CronJob's creation time stands in, so a database whose
+    // backups never succeeded alerts 26 hours after it was created.
+    const cronJob = `namespace="${namespace}",cronjob="${names.backup}"`;
     rules.push({
       alert: 'PostgreSQLBackupStale',
-      expr: `time() - kube_cronjob_status_last_successful_time{namespace="${namespace}",cronjob="${names.backup}"} > 26 * 3600`,
+      expr: `time() - kube_cronjob_status_last_successful_time{${cronJob}} > 26 * 3600 or (time() - kube_cronjob_created{${cronJob}} > 26 * 3600 unless on(namespace, cronjob) kube_cronjob_status_last_successful_time{${cronJob}})`,
       for: '30m',
       severity: 'warning',
       summary: 'no successful backup for more than 26 hours',
