@@ -37,6 +37,8 @@ export interface Config {
         objectStore?: { [key: string]: unknown };
         certificates?: 'operator' | 'cert-manager';
       };
+      /** Flux: the namespace of each database's Kustomization, the state store's GitRepository, and the add-ons' Kustomizations by API group. */
+      flux?: { namespace?: string; sourceName?: string; dependsOn?: { [apiGroup: string]: string } };
       /** Where the Backstage app runs, for links from a database's catalog page to its day-two forms. */
       backstage?: { baseUrl?: string };
       /** Where state-store files can be browsed, for catalog links. */
