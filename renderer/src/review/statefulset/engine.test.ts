@@ -1,4 +1,5 @@
 import { renderDatabase } from '../../render-database';
+import { decommissionText } from '../decommission';
 import { diffDatabases } from '../diff';
 
 const request = (spec: Record<string, unknown>) => ({
@@ -25,5 +26,20 @@ describe('statefulset: what restarts', () => {
   it('a larger size rolls the standbys without a note', () => {
     const diff = diffDatabases(renderDatabase(request({ size: 'medium', replicas: 2 })), renderDatabase(request({ size: 'large', replicas: 2 })));
     expect(diff.restarts).toContain('ledger-postgresql-read: its 1 standby pod(s) restart one at a time (rolling)');
+  });
+});
+
+describe('statefulset: retirement', () => {
+  it('names every credential object that stays, by kind and name, and the commands delete exactly those', () => {
+    const db = renderDatabase(request({ size: 'large', replicas: 2, backup: true, monitoring: true, version: '16' }));
+    const { body } = decommissionText(db);
+    const protectedObjects = db.manifests.filter(m => m.kind !== 'PersistentVolumeClaim' && m.metadata.annotations?.['kustomize.toolkit.fluxcd.io/prune'] === 'disabled');
+    expect(protectedObjects.map(m => `${m.kind}/${m.metadata.name}`)).toEqual(expect.arrayContaining(['Password/ledger-postgresql-backup-credentials', 'ExternalSecret/ledger-postgresql-backup-credentials', 'Password/ledger-postgresql-password']));
+    const command = body.split('\n').find(line => line.includes('--ignore-not-found'))!;
+    for (const m of protectedObjects) expect(command).toContain(` ${m.kind.toLowerCase()}/${m.metadata.name} `);
+    expect(command).toContain(' secret/ledger-postgresql-backup-credentials ');
+    expect(command).toContain(' secret/ledger-postgresql-secret ');
+    // The generator is -password; a password/ledger-postgresql-secret names nothing (hidden by --ignore-not-found before).
+    expect(command).not.toContain('password/ledger-postgresql-secret');
   });
 });

@@ -4,6 +4,10 @@ import { backupVolumeSize } from '../../plan/statefulset/backup-volume';
 import { changed, find, type ReviewEngine } from '../engine';
 import type { FieldIssue } from '../../request/errors';
 import type { Manifest } from '../../render/manifest';
+import { renderPlan } from '../../render/render';
+import { PROTECT_FROM_PRUNING } from '../../plan/labels';
+
+const PRUNE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/prune';
 
 /** Settings a hot standby must hold at no less than the primary's (PostgreSQL xlogrecovery.c CheckRequiredParameterValues). */
 const HOT_STANDBY_SENSITIVE = ['max_connections', 'max_wal_senders', 'max_worker_processes', 'max_prepared_transactions', 'max_locks_per_transaction'];
@@ -65,13 +69,17 @@ export const statefulSetReview: ReviewEngine<StatefulSetPlan> = {
       ...Array.from({ length: spec.persistence ? plan.standbys : 0 }, (_, i) => `${names.dataVolumeTemplate}-${names.readStatefulSet}-${i}`),
       ...(spec.backup ? [names.backup] : []),
     ];
+    // Every other object protected from pruning, read from the rendered objects, with the Secrets the ExternalSecrets made.
+    const credentials = renderPlan(plan)
+      .filter(m => m.kind !== 'PersistentVolumeClaim' && m.metadata.annotations?.[PRUNE_ANNOTATION] === PROTECT_FROM_PRUNING[PRUNE_ANNOTATION])
+      .flatMap(m => [`${m.kind.toLowerCase()}/${m.metadata.name}`, ...(m.kind === 'ExternalSecret' ? [`secret/${(m.spec as any).target?.name ?? m.metadata.name}`] : [])]);
     const stays = [
       ...(claims.length > 0 ? [`PersistentVolumeClaims ${claims.join(', ')} in ${namespace}: the data${spec.backup ? ' and the dumps' : ''} (Retain policy and prune protection)`] : []),
-      `Secrets ${names.secret}${plan.internalSecret ? ` and ${names.internalSecret}` : ''}, with their Password generators and ExternalSecrets (orphaned and protected from pruning)`,
+      ...(credentials.length > 0 ? [`the credentials, orphaned and protected from pruning: ${credentials.join(', ')}`] : []),
     ];
     const commands = [
       ...(claims.length > 0 ? [`kubectl -n ${namespace} delete pvc ${claims.join(' ')}`] : []),
-      `kubectl -n ${namespace} delete externalsecret,password,secret ${[names.secret, ...(plan.internalSecret ? [names.internalSecret] : [])].join(' ')} --ignore-not-found`,
+      ...(credentials.length > 0 ? [`kubectl -n ${namespace} delete ${credentials.join(' ')} --ignore-not-found`] : []),
     ];
     return { stays, commands };
   },
