@@ -241,13 +241,37 @@ exec "$@" -c "cluster_name=$POD_NAME"
  * passwords (they live in the Secrets, which the primary sets on every start). pg_dump locks
  * every table when it begins: behind a lock a migration holds it gives up after
  * LOCK_WAIT_TIMEOUT_MS instead of waiting forever, so one stuck dump never holds back the later
- * ones (the CronJob forbids overlap, and stops a job at its activeDeadlineSeconds too).
+ * ones (the CronJob forbids overlap, and stops a job at its activeDeadlineSeconds too). When the
+ * volume has less room than the last dump took, it prunes before dumping, not only after.
  */
 export const BACKUP_SH = `#!/bin/bash
 set -euo pipefail
 stamp=$(date -u +%Y%m%dT%H%M%S.%NZ)
 target="$BACKUP_DIR/$stamp"
 find "$BACKUP_DIR" -mindepth 1 -maxdepth 1 -type d -name '*.partial' -exec rm -rf {} +
+
+# Room for the next dump first: with less free space than the newest dump takes, prune to one
+# below the retention count now (never the last complete dump), or no dump would ever complete
+# again and nothing would be pruned.
+newest=$(find "$BACKUP_DIR" -mindepth 1 -maxdepth 1 -type d -name '*Z' | sort | tail -n 1)
+if [ -n "$newest" ]; then
+  needed=$(du -sk "$newest" | cut -f 1)
+  free=$(df -Pk "$BACKUP_DIR" | awk 'NR == 2 { print $4 }')
+  if [ "$free" -lt "$needed" ]; then
+    count=$(find "$BACKUP_DIR" -mindepth 1 -maxdepth 1 -type d -name '*Z' | wc -l)
+    keep=$((BACKUP_RETENTION - 1))
+    if [ "$keep" -lt 1 ]; then keep=1; fi
+    excess=$((count - keep))
+    if [ "$excess" -gt 0 ]; then
+      echo "backup.sh: $free KiB free, the last dump took $needed KiB: pruning $excess old dump(s) first"
+      find "$BACKUP_DIR" -mindepth 1 -maxdepth 1 -type d -name '*Z' | sort | head -n "$excess" | while read -r old; do
+        echo "backup.sh: pruning $old"
+        rm -rf "$old"
+      done
+    fi
+  fi
+fi
+
 mkdir -p "$target.partial"
 pg_dump --format=custom --lock-wait-timeout="$LOCK_WAIT_TIMEOUT_MS" --file="$target.partial/$PGDATABASE.dump" "$PGDATABASE"
 pg_dumpall --globals-only --no-role-passwords --file="$target.partial/globals.sql"
