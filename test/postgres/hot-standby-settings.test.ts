@@ -135,4 +135,34 @@ describe('lowering a hot-standby-sensitive setting on real PostgreSQL 15', () =>
     expect(standby.log).not.toContain('starting with the primary');
     expect(await psqlLocal(root, standbyPort, 'SHOW max_connections')).toBe('53');
   }, 120_000);
+
+  it('the read pods\' readiness probe passes while the standby streams and fails while it does not (m7)', async () => {
+    const probeOf = (name: string) => (renderPlan(medium).find(m => m.kind === 'StatefulSet' && m.metadata.name === name) as any).spec.template.spec.containers[0].readinessProbe.exec.command as string[];
+    const probe = probeOf(medium.names.readStatefulSet).map(a => a.replace(/-h \/var\/run\/postgresql -p 5432/, `-h ${root} -p ${standbyPort}`));
+    expect(probe.join(' ')).toContain(`-h ${root} -p ${standbyPort}`);
+    const ready = async () => (await run(probe[0], probe.slice(1))).code === 0;
+    let streaming = false;
+    for (let i = 0; i < 100 && !streaming; i++) {
+      streaming = await ready();
+      if (!streaming) await new Promise(r => setTimeout(r, 100));
+    }
+    expect(streaming).toBe(true);
+    // The primary goes away: pg_isready (the primary's probe) still passes on the standby, the streaming probe does not.
+    expect(await primary!.stop()).toBe(0);
+    let stillReady = true;
+    for (let i = 0; i < 100 && stillReady; i++) {
+      stillReady = await ready();
+      if (stillReady) await new Promise(r => setTimeout(r, 100));
+    }
+    expect(stillReady).toBe(false);
+    expect((await run(`${PG_BIN}/pg_isready`, ['-q', '-h', '127.0.0.1', '-p', String(standbyPort)])).code).toBe(0);
+    primary = startPrimary(medium);
+    await waitReady(primaryPort, primary);
+    let back = false;
+    for (let i = 0; i < 200 && !back; i++) {
+      back = await ready();
+      if (!back) await new Promise(r => setTimeout(r, 100));
+    }
+    expect(back).toBe(true);
+  }, 120_000);
 });

@@ -63,6 +63,17 @@ function pgIsReady(plan: Plan) {
   return { exec: { command: ['pg_isready', '-q', '-h', '127.0.0.1', '-p', String(plan.port)] } };
 }
 
+/**
+ * A standby is ready while its WAL receiver streams from the primary. One that fell behind the
+ * WAL the primary keeps loops "requested WAL segment has already been removed" while pg_isready
+ * still answers, and would serve ever staler reads on the read Service. Through the local socket
+ * as the container's user (peer authentication as postgres).
+ */
+function standbyStreaming(plan: Plan) {
+  const query = "SELECT count(*) FROM pg_stat_wal_receiver WHERE status = 'streaming'";
+  return { exec: { command: ['/bin/bash', '-c', `[ "$(psql -X -qtA -h ${SOCKET_DIR} -p ${plan.port} -U postgres -d postgres -c "${query}")" = 1 ]`] } };
+}
+
 /** Where the reload loop reads the application password with rotation; the kubelet updates it in place. */
 const APP_SECRET_DIR = '/var/run/secrets/postgres-gitops/app';
 /**
@@ -200,7 +211,10 @@ function podTemplate(plan: Plan, role: Role) {
           ports: [{ name: 'postgresql', containerPort: plan.port, protocol: 'TCP' }],
           startupProbe: { ...pgIsReady(plan), periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 90 },
           livenessProbe: { ...pgIsReady(plan), periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
-          readinessProbe: { ...pgIsReady(plan), periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 3 },
+          // A standby leaves the read Service after a minute without streaming (a primary restart takes less).
+          readinessProbe: role === 'read'
+            ? { ...standbyStreaming(plan), periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 12 }
+            : { ...pgIsReady(plan), periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 3 },
           resources: podResources(plan.size),
           securityContext: restrictedContainerSecurity(POSTGRES_UID),
           volumeMounts: volumeMounts(plan),
