@@ -1,4 +1,4 @@
-import { labels, meta, selectorLabels } from '../../plan/metadata';
+import { meta, selectorLabels, unversionedLabels } from '../../plan/metadata';
 import { METRICS_PORT } from '../../plan/ports';
 import { INTERNAL_KEYS } from '../../plan/secret-keys';
 import type { StatefulSetPlan as Plan } from '../../plan/statefulset/plan';
@@ -43,7 +43,8 @@ function exporterDeployment(plan: Plan): Manifest {
       replicas: 1,
       selector: { matchLabels: selectorLabels(plan, 'metrics') },
       template: {
-        metadata: { labels: labels(plan, 'metrics') },
+        // No version label: the exporter's image is not PostgreSQL's, so a minor upgrade must not restart it.
+        metadata: { labels: unversionedLabels(plan, 'metrics') },
         spec: {
           ...podBase(plan.platform.imagePullSecrets, NOBODY_UID),
           containers: [

@@ -43,3 +43,11 @@ describe('statefulset: retirement', () => {
     expect(command).not.toContain('password/ledger-postgresql-secret');
   });
 });
+
+describe('statefulset: a minor upgrade', () => {
+  it('restarts the PostgreSQL pods, not the exporter', () => {
+    const spec = { size: 'large', replicas: 2, monitoring: true };
+    const diff = diffDatabases(renderDatabase(request({ ...spec, minorVersion: '16.10' })), renderDatabase(request({ ...spec, minorVersion: '16.11' })));
+    expect(diff.restarts.map(line => line.split(':')[0])).toEqual(['ledger-postgresql', 'ledger-postgresql-read']);
+  });
+});
