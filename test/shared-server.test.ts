@@ -165,7 +165,7 @@ describe('a database on a shared server (tenant)', () => {
     const stored = { ...tenant('team-a', 'orders') };
     const { files, body } = retirement(stored, renderDatabase(server).plan.platform);
     expect(Object.keys(files).map(f => f.replace('clusters/worker-1/postgres/team-a/orders/', '')).sort()).toEqual([
-      'database-team-a-orders-postgresql.yaml', 'databaserole-team-a-orders-postgresql.yaml', 'kustomization.yaml', 'request.yaml',
+      'database-team-a-orders-postgresql.yaml', 'databaserole-team-a-orders-postgresql.yaml', 'flux-kustomization.yaml', 'kustomization.yaml', 'request.yaml',
     ]);
     expect(files['clusters/worker-1/postgres/team-a/orders/databaserole-team-a-orders-postgresql.yaml']).toMatch(/login: false\n/);
     expect(files['clusters/worker-1/postgres/team-a/orders/databaserole-team-a-orders-postgresql.yaml']).toMatch(/disablePassword: true\n/);
@@ -212,7 +212,7 @@ describe('a tenant through the CLI and a real state store', () => {
 
     const retired = await cli(['decommission', 'worker-1/team-a/orders', '--repo', store.url]);
     expect(retired.code).toBe(EXIT.ok);
-    expect(store.files('postgres-retire/worker-1/team-a/orders', 'clusters/worker-1/postgres/team-a/orders')).toHaveLength(4);
+    expect(store.files('postgres-retire/worker-1/team-a/orders', 'clusters/worker-1/postgres/team-a/orders')).toHaveLength(5);
     merge('postgres-retire/worker-1/team-a/orders');
     const again = await cli(['decommission', 'worker-1/team-a/orders', '--repo', store.url]);
     expect(again).toMatchObject({ code: EXIT.invalidInput, stderr: expect.stringContaining('is already retired') });

@@ -103,10 +103,12 @@ describe('verify', () => {
 });
 
 describe('wiring', () => {
-  it('prints a Flux Kustomization with prune, health checks and dependsOn', async () => {
-    const { code, stdout } = await cli(['wiring', '--cluster', 'worker-1', '--flux']);
+  it('prints an index GitRepository and the root Flux Kustomization over the databases\' own Kustomizations', async () => {
+    const { code, stdout } = await cli(['wiring', '--cluster', 'worker-1', '--flux', '--repo-url', 'https://git.example.com/state.git', '--secret', 'state-auth']);
     expect(code).toBe(EXIT.ok);
-    expect(parse(stdout)).toMatchObject({ kind: 'Kustomization', spec: { path: './clusters/worker-1/postgres', prune: true, wait: true } });
+    const [source, root] = parseAllDocuments(stdout).map(d => d.toJS());
+    expect(source).toMatchObject({ kind: 'GitRepository', metadata: { name: 'postgres-worker-1-index', namespace: 'flux-system' }, spec: { url: 'https://git.example.com/state.git', ref: { branch: 'main' }, secretRef: { name: 'state-auth' } } });
+    expect(root).toMatchObject({ kind: 'Kustomization', spec: { path: './clusters/worker-1/postgres', prune: true, sourceRef: { kind: 'GitRepository', name: 'postgres-worker-1-index' } } });
   });
 
   it('prints an Argo CD ApplicationSet that preserves resources on deletion', async () => {
@@ -118,9 +120,10 @@ describe('wiring', () => {
     expect((await cli(['wiring', '--flux'])).code).toBe(EXIT.invalidInput);
     expect((await cli(['wiring', '--cluster', 'x', '--flux', '--argo'])).code).toBe(EXIT.invalidInput);
     expect((await cli(['wiring', '--cluster', 'x', '--argo'])).stderr).toContain('--repo-url');
-    const bad = await cli(['wiring', '--cluster', 'Bad_Cluster', '--flux']);
+    expect((await cli(['wiring', '--cluster', 'x', '--flux'])).stderr).toContain('--repo-url');
+    const bad = await cli(['wiring', '--cluster', 'Bad_Cluster', '--flux', '--repo-url', 'https://git.example.com/state.git']);
     expect({ code: bad.code, stdout: bad.stdout }).toEqual({ code: EXIT.invalidInput, stdout: '' });
-    expect(bad.stderr).toContain('--cluster: "Bad_Cluster" must be a DNS-1123 label of at most 54 characters');
+    expect(bad.stderr).toContain('--cluster: "Bad_Cluster" must be a DNS-1123 label of at most 44 characters');
   });
 });
 

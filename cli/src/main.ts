@@ -31,7 +31,8 @@ const USAGE = `usage:
   postgres-gitops fleet publish <state-dir> --repo <url> [--cluster ...] [--namespace ...] [--set ...]... [--allow-destructive] [--skip-invalid]
                   [--base main] [--draft] [--reviewer ...] [--label ...]
                   (one pull request per cluster; --set minorVersion=latest moves every database to the newest minor of its major)
-  postgres-gitops wiring --cluster <name> (--flux [--source <GitRepository>] | --argo --repo-url <url>)
+  postgres-gitops wiring --cluster <name> (--flux --repo-url <url> [--branch main] [--secret <name>] [--platform <platform.yaml>] | --argo --repo-url <url>)
+                  (--flux: an index GitRepository and a root Kustomization over each database's own Kustomization)
   postgres-gitops wiring --drill-policy [--platform <platform.yaml>]   the admission policy restore drills need, once per cluster
   postgres-gitops ci (--github | --shell)   the state store's own CI: a GitHub Actions workflow, or the verify step for any CI
   postgres-gitops ci --codeowners [<state-dir>] [--platform <platform.yaml>]   its review rule: namespace owners from the settings' access
@@ -57,7 +58,8 @@ async function run(argv: string[], io: Io): Promise<number> {
       cluster: { type: 'string' },
       flux: { type: 'boolean' },
       argo: { type: 'boolean' },
-      source: { type: 'string' },
+      branch: { type: 'string' },
+      secret: { type: 'string' },
       'repo-url': { type: 'string' },
       input: { type: 'string' },
       output: { type: 'string' },
@@ -175,12 +177,11 @@ async function run(argv: string[], io: Io): Promise<number> {
       }
       if (!values.cluster) throw new UsageError('wiring needs --cluster <name>');
       if (values.flux === values.argo) throw new UsageError('wiring needs exactly one of --flux or --argo');
-      if (values.argo && !values['repo-url']) throw new UsageError('wiring --argo needs --repo-url <state-store git URL>');
-      assertWiringOptions({ cluster: values.cluster, sourceName: values.source });
-      const wiring = values.flux
-        ? fluxWiring({ cluster: values.cluster, sourceName: values.source })
-        : argoWiring({ cluster: values.cluster, repoUrl: values['repo-url'] as string });
-      io.stdout(toYaml(wiring));
+      if (!values['repo-url']) throw new UsageError(`wiring ${values.flux ? '--flux' : '--argo'} needs --repo-url <state-store git URL>`);
+      assertWiringOptions({ cluster: values.cluster, secretName: values.secret });
+      io.stdout(values.flux
+        ? toYamlStream(fluxWiring({ cluster: values.cluster, repoUrl: values['repo-url'], branch: values.branch, secretName: values.secret, namespace: (await flagPlatform()).flux.namespace }))
+        : toYaml(argoWiring({ cluster: values.cluster, repoUrl: values['repo-url'] })));
       return EXIT.ok;
     }
     case 'ci': {

@@ -1,7 +1,7 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import { type PlatformSettings, renderDatabase, REQUEST_FILE, RequestValidationError } from '@postgres-gitops/renderer';
+import { type PlatformSettings, type RenderedDatabase, renderDatabase, REQUEST_FILE, RequestValidationError, tenantConnectionIssues } from '@postgres-gitops/renderer';
 import { listFiles, readYamlFile } from './files';
 
 export interface VerifyProblem {
@@ -19,22 +19,23 @@ async function readIfExists(path: string): Promise<string | undefined> {
 }
 
 /** Re-renders one stored request.yaml and compares its directory with what the renderer produces. */
-async function verifyDatabase(root: string, requestPath: string, platform: PlatformSettings): Promise<VerifyProblem[]> {
+async function verifyDatabase(root: string, requestPath: string, platform: PlatformSettings, rendered: RenderedDatabase[]): Promise<VerifyProblem[]> {
   const directory = dirname(requestPath);
-  let rendered;
+  let db: RenderedDatabase;
   try {
-    rendered = renderDatabase(await readYamlFile(join(root, requestPath)), platform);
+    db = renderDatabase(await readYamlFile(join(root, requestPath)), platform);
   } catch (error) {
     if (error instanceof RequestValidationError) {
       return [{ path: requestPath, problem: `invalid request:\n${error.issues.map(i => `    ${i.path}: ${i.message}`).join('\n')}` }];
     }
     throw error;
   }
-  if (rendered.directory !== directory) {
-    return [{ path: requestPath, problem: `request belongs in ${rendered.directory}/, not ${directory}/ (cluster, namespace and name decide the directory)` }];
+  if (db.directory !== directory) {
+    return [{ path: requestPath, problem: `request belongs in ${db.directory}/, not ${directory}/ (cluster, namespace and name decide the directory)` }];
   }
+  rendered.push(db);
   const problems: VerifyProblem[] = [];
-  for (const [path, expected] of Object.entries(rendered.files)) {
+  for (const [path, expected] of Object.entries(db.files)) {
     if (path.endsWith(`/${REQUEST_FILE}`)) continue;
     const actual = await readIfExists(join(root, path));
     if (actual === undefined) {
@@ -45,7 +46,7 @@ async function verifyDatabase(root: string, requestPath: string, platform: Platf
   }
   const present = (await readdir(join(root, directory))).map(f => `${directory}/${f}`);
   for (const path of present) {
-    if (!(path in rendered.files)) problems.push({ path, problem: 'not produced by the renderer (stale or hand-written)' });
+    if (!(path in db.files)) problems.push({ path, problem: 'not produced by the renderer (stale or hand-written)' });
   }
   return problems;
 }
@@ -58,7 +59,9 @@ export interface VerifyResult {
 export async function verifyStateStore(root: string, platform: PlatformSettings): Promise<VerifyResult> {
   const requests = (await listFiles(root)).filter(p => p === REQUEST_FILE || p.endsWith(`/${REQUEST_FILE}`));
   const problems: VerifyProblem[] = [];
-  for (const requestPath of requests) problems.push(...(await verifyDatabase(root, requestPath, platform)));
+  const rendered: RenderedDatabase[] = [];
+  for (const requestPath of requests) problems.push(...(await verifyDatabase(root, requestPath, platform, rendered)));
+  problems.push(...tenantConnectionIssues(rendered));
   return { databases: requests.length, problems };
 }
 

@@ -39,6 +39,8 @@ export interface Config {
         /** Restore drills: the image whose kubectl the runner copies (pin it by digest), and how long a drill may run. */
         restoreDrill?: { kubectlImage?: string; timeoutMinutes?: number };
       };
+      /** Flux: the namespace of each database's Kustomization, the state store's GitRepository, and the add-ons' Kustomizations by API group. */
+      flux?: { namespace?: string; sourceName?: string; dependsOn?: { [apiGroup: string]: string } };
       /** Where the Backstage app runs, for links from a database's catalog page to its day-two forms. */
       backstage?: { baseUrl?: string };
       /** Where state-store files can be browsed, for catalog links. */

@@ -33,6 +33,7 @@ export { previewDatabase, type Preview, type PreviewObject } from './review/prev
 export { decideChange, ChangeRefusedError, type Decision, type DecideOptions } from './review/decide';
 export { changeIssues, type ChangePermissions } from './review/change-rules';
 export { decommissionText, retirement } from './review/decommission';
+export { tenantConnectionIssues } from './review/tenant-connections';
 // What the CLI (@postgres-gitops/cli) builds on besides the above: the Kratix kind, the state
 // store's CI wiring, and the fleet's review of stored databases.
 export { KRATIX_API_VERSION, KRATIX_KIND } from './request/schema';

@@ -5,7 +5,8 @@ import { SERVER_DECIDES_FIELDS } from '../request/schema';
 import type { Request } from '../request/types';
 import { RENDERER_VERSION } from '../version';
 import { buildCatalogEntity, catalogEntityRef } from './catalog';
-import { CATALOG_FILE, databaseDirectory, KUSTOMIZATION_FILE, manifestFileName, REQUEST_FILE } from './paths';
+import { buildFluxKustomization } from './flux-kustomization';
+import { CATALOG_FILE, databaseDirectory, FLUX_KUSTOMIZATION_FILE, KUSTOMIZATION_FILE, manifestFileName, REQUEST_FILE } from './paths';
 import { toYaml } from './serialize';
 
 /** Relative path in the state store to file content. */
@@ -53,6 +54,7 @@ export function layoutDatabase(plan: Plan, manifests: Manifest[]): RenderedDatab
   const files: [string, string][] = [
     ...manifestFiles,
     [KUSTOMIZATION_FILE, toYaml(kustomization)],
+    [FLUX_KUSTOMIZATION_FILE, toYaml(buildFluxKustomization(plan, manifests))],
     [REQUEST_FILE, toYaml(storedRequest(request))],
     // A retired database leaves the catalog; its directory stays only as a record.
     ...(plan.retired ? [] : [[CATALOG_FILE, toYaml(buildCatalogEntity(plan, directory))] as [string, string]]),

@@ -24,6 +24,8 @@ export const REQUEST_FILE = 'request.yaml';
 export const PLATFORM_FILE = 'platform.yaml';
 export const CATALOG_FILE = 'catalog-info.yaml';
 export const KUSTOMIZATION_FILE = 'kustomization.yaml';
+/** The database's Flux Kustomization: applied by the cluster's root Kustomization, never by the directory's kustomization.yaml. */
+export const FLUX_KUSTOMIZATION_FILE = 'flux-kustomization.yaml';
 
 /** The branch of a pull request that retires a database, apart from its change branch. */
 export function retireBranch(cluster: string, namespace: string, name: string): string {

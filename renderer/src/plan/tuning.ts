@@ -14,6 +14,14 @@ export interface Tuning {
   logMinDurationMs: number;
 }
 
+/**
+ * max_wal_senders, the same for every database (PostgreSQL's and CloudNativePG's default): it
+ * only reserves slots, and a value that followed the standby count would restart every pod on a
+ * scale and, lowered, stop hot standbys from starting (it is hot-standby-sensitive). Room for
+ * the most standbys a request may ask for (4), a pg_basebackup -X stream clone (2) and spares.
+ */
+export const MAX_WAL_SENDERS = 10;
+
 /** PostgreSQL's default work_mem: one sort or hash before it spills to disk. */
 export const WORK_MEM_MB = 4;
 /** What a backend costs beyond work_mem: its stack, catalog and plan caches. */
@@ -46,7 +54,7 @@ export function deriveTuning(size: SizeSpec, profile: ProfileSpec, storageMi: nu
     minWalSizeMb: Math.min(80, Math.floor(maxWalSizeMb / 2)),
     // Standbys catch up from retained WAL rather than slots, so a dead standby cannot fill the disk.
     walKeepSizeMb: standbys > 0 ? Math.max(64, Math.min(2048, Math.floor(storageMi / 8))) : 0,
-    maxWalSenders: standbys + 4,
+    maxWalSenders: MAX_WAL_SENDERS,
     shmSizeMb: Math.max(64, Math.floor(memory / 4)),
     logMinDurationMs: profile.logMinDurationMs,
   };

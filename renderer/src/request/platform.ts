@@ -85,6 +85,16 @@ const accessSchema = z
   .strict()
   .default({});
 
+/** The Flux Kustomizations that install the add-ons of each API group our objects use, by their usual names. */
+const FLUX_DEPENDS_ON: Record<string, string> = {
+  'cert-manager.io': 'cert-manager',
+  'external-secrets.io': 'external-secrets',
+  'generators.external-secrets.io': 'external-secrets',
+  'monitoring.coreos.com': 'kube-prometheus-stack',
+  'postgresql.cnpg.io': 'cloudnative-pg',
+  'barmancloud.cnpg.io': 'plugin-barman-cloud',
+};
+
 /**
  * Platform settings: chosen once by the platform team, not per request.
  * The CLI reads them from a YAML file, the Backstage module from app-config.
@@ -159,6 +169,18 @@ export const platformSettingsSchema = z
       })
       .strict()
       .default({}),
+    flux: z
+      .object({
+        namespace: z.string().regex(DNS1123_LABEL).default('flux-system').describe('Namespace of the Flux Kustomization each database gets'),
+        sourceName: z.string().regex(DNS1123_LABEL).default('state-store').describe('The state store\'s GitRepository (in that namespace) that each database\'s Kustomization applies from'),
+        dependsOn: z
+          .record(z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be an API group'), z.string().regex(DNS1123_LABEL, 'must be the name of a Flux Kustomization'))
+          .default(FLUX_DEPENDS_ON)
+          .describe('API group -> the Flux Kustomization that installs its CRDs and controller: a database\'s Kustomization waits for those of the groups its objects use'),
+      })
+      .strict()
+      .default({})
+      .describe('Flux: one Kustomization per database (postgres-gitops wiring --flux), in this namespace, from this source, after these add-ons'),
     backstage: z
       .object({
         /** The Backstage app's address, for catalog links that open the day-two templates pre-filled. */

@@ -16,7 +16,8 @@ export interface ReviewOptions {
 
 export function reviewTitle(db: RenderedDatabase, update: boolean): string {
   const { plan } = db;
-  return `${update ? 'Update' : 'Create'} PostgreSQL ${plan.namespace}/${plan.name} (${plan.spec.size}, ${plan.spec.version}) on ${plan.spec.cluster}`;
+  const what = plan.engine === 'shared-server' ? `on server ${plan.server.namespace}/${plan.server.name}` : `(${plan.spec.size}, ${plan.spec.version})`;
+  return `${update ? 'Update' : 'Create'} PostgreSQL ${plan.namespace}/${plan.name} ${what} on ${plan.spec.cluster}`;
 }
 
 const cell = (text: string) => text.replace(/\|/g, '\\|');
@@ -48,17 +49,23 @@ export function reviewBody(db: RenderedDatabase, options: ReviewOptions = {}): s
   }
 
   lines.push('### Choices', '', '| field | value |', '| --- | --- |');
+  // A shared-server database has no size, version, storage, monitoring or TLS of its own: its
+  // request holds defaults the server overrides, so the table names the server instead.
+  const server = plan.engine === 'shared-server' ? plan.server : undefined;
   const choices: [string, string][] = [
     ['engine', spec.engine],
     ['profile', spec.profile],
-    ['size', spec.size],
-    ['version', `${spec.version} (image ${plan.images.postgres})`],
+    ...(server
+      ? [['size, version, storage, backups, monitoring, TLS', `the server's (${server.namespace}/${server.name}; see its request.yaml)`] as [string, string]]
+      : [
+          ['size', spec.size],
+          ['version', `${spec.version} (image ${plan.images.postgres})`],
+        ] as [string, string][]),
     ['database / role', `${spec.database} / ${spec.username}`],
-    ['persistence', spec.persistence ? `${spec.storageSize}${spec.walStorageSize ? ` + ${spec.walStorageSize} WAL` : ''}${spec.storageClass ? ` on ${spec.storageClass}` : ''}` : 'off'],
+    ...(server ? [] : [['persistence', spec.persistence ? `${spec.storageSize}${spec.walStorageSize ? ` + ${spec.walStorageSize} WAL` : ''}${spec.storageClass ? ` on ${spec.storageClass}` : ''}` : 'off'] as [string, string]]),
     ...engineChoices(plan),
     ['access roles', accessChoice(plan)],
-    ['monitoring', spec.monitoring ? 'on' : 'off'],
-    ['TLS', spec.ssl ? 'on' : 'off'],
+    ...(server ? [] : [['monitoring', spec.monitoring ? 'on' : 'off'], ['TLS', spec.ssl ? 'on' : 'off']] as [string, string][]),
     ['password rotation', spec.passwordRotationDays ? `every ${spec.passwordRotationDays} days, applied live; applications re-read the Secret` : 'off'],
     ['allowed namespaces', spec.allowedNamespaces.length > 0 ? spec.allowedNamespaces.join(', ') : '(own namespace only)'],
     ['owner', spec.owner],

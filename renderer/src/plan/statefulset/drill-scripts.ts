@@ -21,7 +21,8 @@ export const TABLES_SQL = `SELECT n.nspname AS schema, c.relname AS "table" FROM
  * dumps that very snapshot (PostgreSQL's snapshot synchronization, functions-admin), so each
  * recorded count is exactly the rows the dump holds. It runs as a role that can only read (never the
  * superuser): the globals leave out role passwords (they live in the Secrets). pg_dump gives up
- * behind a lock after LOCK_WAIT_TIMEOUT_MS; the Job's deadline bounds the rest.
+ * behind a lock after LOCK_WAIT_TIMEOUT_MS; the Job's deadline bounds the rest. When the volume
+ * has less room than the last dump took, it prunes before dumping, not only after.
  */
 export const BACKUP_SH = String.raw`#!/bin/bash
 # Usage: backup.sh   (libpq's PG* variables of the backup role; BACKUP_DIR, BACKUP_RETENTION, LOCK_WAIT_TIMEOUT_MS)
@@ -29,6 +30,29 @@ set -euo pipefail
 stamp=$(date -u +%Y%m%dT%H%M%S.%NZ)
 target="$BACKUP_DIR/$stamp"
 find "$BACKUP_DIR" -mindepth 1 -maxdepth 1 -type d -name '*.partial' -exec rm -rf {} +
+
+# Room for the next dump first: with less free space than the newest dump takes, prune to one
+# below the retention count now (never the last complete dump), or no dump would ever complete
+# again and nothing would be pruned.
+newest=$(find "$BACKUP_DIR" -mindepth 1 -maxdepth 1 -type d -name '*Z' | sort | tail -n 1)
+if [ -n "$newest" ]; then
+  needed=$(du -sk "$newest" | cut -f 1)
+  free=$(df -Pk "$BACKUP_DIR" | awk 'NR == 2 { print $4 }')
+  if [ "$free" -lt "$needed" ]; then
+    count=$(find "$BACKUP_DIR" -mindepth 1 -maxdepth 1 -type d -name '*Z' | wc -l)
+    keep=$((BACKUP_RETENTION - 1))
+    if [ "$keep" -lt 1 ]; then keep=1; fi
+    excess=$((count - keep))
+    if [ "$excess" -gt 0 ]; then
+      echo "backup.sh: $free KiB free, the last dump took $needed KiB: pruning $excess old dump(s) first"
+      find "$BACKUP_DIR" -mindepth 1 -maxdepth 1 -type d -name '*Z' | sort | head -n "$excess" | while read -r old; do
+        echo "backup.sh: pruning $old"
+        rm -rf "$old"
+      done
+    fi
+  fi
+fi
+
 mkdir -p "$target.partial"
 cd "$target.partial"
 

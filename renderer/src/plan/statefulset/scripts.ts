@@ -54,7 +54,10 @@ exit "$status"
  * Roles and database, on every start of the primary. The official image applies
  * POSTGRES_PASSWORD only at initdb; the Secret stays the source of truth because this sets
  * every role's password from it each time. Values reach psql through the environment
- * (backticks), never through argv, so no password shows in the process list.
+ * (backticks), never through argv, so no password shows in the process list. Before the first
+ * password the session stops every way PostgreSQL logs a statement's text: log_statement, a
+ * slow statement (log_min_duration_statement) and a failing one (log_min_error_statement logs
+ * STATEMENT: with the error); all three are superuser-settable per session. reload.sh does the same.
  */
 export const SYNC_ROLES_SH = `#!/bin/bash
 set -eu
@@ -72,6 +75,8 @@ SELECT pg_is_in_recovery() AS in_recovery \\gset
   \\quit
 \\endif
 SET log_statement = 'none';
+SET log_min_duration_statement = -1;
+SET log_min_error_statement = panic;
 ALTER ROLE postgres PASSWORD :'superuser_password';
 SELECT NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'app_user') AS create_app \\gset
 \\if :create_app
@@ -160,6 +165,8 @@ SELECT pg_is_in_recovery() AS in_recovery \\gset
   \\echo 'password-sync: standby, nothing to apply'
 \\else
   SET log_statement = 'none';
+  SET log_min_duration_statement = -1;
+  SET log_min_error_statement = panic;
   ALTER ROLE :"app_user" PASSWORD :'app_password';
   \\echo 'password-sync: applied the application password from the Secret'
 \\endif
@@ -191,6 +198,18 @@ done
  * its pod name: pg_basebackup -R leaves application_name out of primary_conninfo, and the
  * walreceiver then reports cluster_name, or "walreceiver" for every standby alike (which makes
  * the exporter's per-standby series collide).
+ *
+ * Before it starts the server, it raises the five hot-standby-sensitive settings (max_connections,
+ * max_wal_senders, max_worker_processes, max_prepared_transactions, max_locks_per_transaction)
+ * to at least the values its control file records for the primary. PostgreSQL 13-18 refuse to
+ * start a hot standby below them (xlogrecovery.c CheckRequiredParameterValues: "recovery aborted
+ * because of insufficient parameter settings"), and the control file only learns a lowered value
+ * by replaying the primary's XLOG_PARAMETER_CHANGE, which a standby that cannot start never does.
+ * The primary and read StatefulSets roll at the same time, so without this a change that lowers
+ * one of them (a smaller size) crash-loops the standbys for good. CloudNativePG does the same
+ * (v1.30.0 internal/management/controller/instance_controller.go verifyParametersForFollower,
+ * pkg/management/postgres/restore.go LoadEnforcedParametersFromPgControldata). The standby keeps
+ * the higher value until its next restart; it is never lower than the primary's.
  */
 export const STANDBY_SH = `#!/bin/bash
 # Usage: standby.sh clone                 (init container: clone the primary onto an empty volume)
@@ -215,6 +234,18 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   echo "standby.sh: no data directory; the clone init container fills it before the server starts" >&2
   exit 1
 fi
+# A hot standby refuses to start with a hot-standby-sensitive setting below the primary's value
+# as recorded in its own control file. Start with the larger of the two, as CloudNativePG does.
+for pair in max_connections:max_connections max_wal_senders:max_wal_senders max_worker_processes:max_worker_processes \\
+    max_prepared_xacts:max_prepared_transactions max_locks_per_xact:max_locks_per_transaction; do
+  recorded=$(LC_ALL=C pg_controldata -D "$PGDATA" | awk -F ': *' -v key="$(echo "$pair" | cut -d : -f 1) setting" '$1 == key { print $2 }')
+  setting=$(echo "$pair" | cut -d : -f 2)
+  configured=$("$@" -C "$setting")
+  if [ -n "$recorded" ] && [ "$recorded" -gt "$configured" ]; then
+    echo "standby.sh: $setting: starting with the primary's recorded $recorded, not $configured, until the primary's change is replayed and the standby restarts"
+    set -- "$@" -c "$setting=$recorded"
+  fi
+done
 exec "$@" -c "cluster_name=$POD_NAME"
 `;
 

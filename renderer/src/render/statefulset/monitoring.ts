@@ -1,4 +1,4 @@
-import { labels, meta, selectorLabels } from '../../plan/metadata';
+import { meta, selectorLabels, unversionedLabels } from '../../plan/metadata';
 import { METRICS_PORT } from '../../plan/ports';
 import { INTERNAL_KEYS } from '../../plan/secret-keys';
 import type { StatefulSetPlan as Plan } from '../../plan/statefulset/plan';
@@ -44,7 +44,8 @@ function exporterDeployment(plan: Plan): Manifest {
       replicas: 1,
       selector: { matchLabels: selectorLabels(plan, 'metrics') },
       template: {
-        metadata: { labels: labels(plan, 'metrics') },
+        // No version label: the exporter's image is not PostgreSQL's, so a minor upgrade must not restart it.
+        metadata: { labels: unversionedLabels(plan, 'metrics') },
         spec: {
           ...podBase(plan.platform.imagePullSecrets, NOBODY_UID),
           containers: [
@@ -76,7 +77,8 @@ function exporterDeployment(plan: Plan): Manifest {
 function alertRules(plan: Plan): AlertRule[] {
   const { namespace, names, spec } = plan;
   const sel = `namespace="${namespace}",service="${names.metricsService}"`;
-  const dataClaims = `namespace="${namespace}",persistentvolumeclaim=~"${names.dataVolumeTemplate}-${names.statefulSet}-.*"`;
+  // Anchored (PromQL regexes are): data-<name>-postgresql-0 and data-<name>-postgresql-read-<n>, never another database's.
+  const dataClaims = `namespace="${namespace}",persistentvolumeclaim=~"${names.dataVolumeTemplate}-(${names.statefulSet}|${names.readStatefulSet})-[0-9]+"`;
   const rules: AlertRule[] = [
     {
       alert: 'PostgreSQLDown',
@@ -125,9 +127,13 @@ function alertRules(plan: Plan): AlertRule[] {
     // The backup's Job succeeds only when its drill passed: the drill's alerts stand for both.
     rules.push(...restoreDrillRules(namespace, names.backup, cronMaxGapSeconds(spec.backupSchedule) + 2 * 3600, `the latest Job of CronJob ${names.backup}: container backup, then drill; the verdict is drill.json beside the dump`));
   } else if (spec.backup) {
+    // kube-state-metrics (v2.20.0 internal/store/cronjob.go) emits last_successful_time only once a
+    // job has succeeded: before that, the CronJob's creation time stands in, so a database whose
+    // backups never succeeded alerts 26 hours after it was created.
+    const cronJob = `namespace="${namespace}",cronjob="${names.backup}"`;
     rules.push({
       alert: 'PostgreSQLBackupStale',
-      expr: `time() - kube_cronjob_status_last_successful_time{namespace="${namespace}",cronjob="${names.backup}"} > 26 * 3600`,
+      expr: `time() - kube_cronjob_status_last_successful_time{${cronJob}} > 26 * 3600 or (time() - kube_cronjob_created{${cronJob}} > 26 * 3600 unless on(namespace, cronjob) kube_cronjob_status_last_successful_time{${cronJob}})`,
       for: '30m',
       severity: 'warning',
       summary: 'no successful backup for more than 26 hours',

@@ -1,4 +1,4 @@
-import { ANNOTATION_CONFIG_CHECKSUM, APP_NAME, LABEL_INSTANCE, LABEL_NAME, PROTECT_FROM_PRUNING } from '../../plan/labels';
+import { ANNOTATION_CONFIG_CHECKSUM, PROTECT_FROM_PRUNING } from '../../plan/labels';
 import { labels, meta, selectorLabels } from '../../plan/metadata';
 import { SOCKET_DIR, TLS_DIR } from '../../plan/postgres-settings';
 import { INTERNAL_KEYS, PASSWORD_KEY } from '../../plan/secret-keys';
@@ -61,6 +61,17 @@ function cloneEnv(plan: Plan) {
 
 function pgIsReady(plan: Plan) {
   return { exec: { command: ['pg_isready', '-q', '-h', '127.0.0.1', '-p', String(plan.port)] } };
+}
+
+/**
+ * A standby is ready while its WAL receiver streams from the primary. One that fell behind the
+ * WAL the primary keeps loops "requested WAL segment has already been removed" while pg_isready
+ * still answers, and would serve ever staler reads on the read Service. Through the local socket
+ * as the container's user (peer authentication as postgres).
+ */
+function standbyStreaming(plan: Plan) {
+  const query = "SELECT count(*) FROM pg_stat_wal_receiver WHERE status = 'streaming'";
+  return { exec: { command: ['/bin/bash', '-c', `[ "$(psql -X -qtA -h ${SOCKET_DIR} -p ${plan.port} -U postgres -d postgres -c "${query}")" = 1 ]`] } };
 }
 
 /** Where the reload loop reads the application password with rotation; the kubelet updates it in place. */
@@ -185,9 +196,16 @@ function volumeMounts(plan: Plan) {
   return mounts;
 }
 
+/**
+ * One database server per node. The selector names the server pods only (component primary or
+ * read): the exporter and the backup job carry the same name and instance labels, and the
+ * scheduler applies an existing pod's required anti-affinity to every incoming pod it matches
+ * (kubernetes pkg/scheduler/framework/plugins/interpodaffinity/filtering.go
+ * satisfyExistingPodsAntiAffinity), so a wider selector would keep them Pending.
+ */
 function antiAffinity(plan: Plan) {
   const term = {
-    labelSelector: { matchLabels: { [LABEL_NAME]: APP_NAME, [LABEL_INSTANCE]: plan.name } },
+    labelSelector: plan.databasePods,
     topologyKey: 'kubernetes.io/hostname',
   };
   return plan.profile.requiredAntiAffinity
@@ -221,7 +239,10 @@ function podTemplate(plan: Plan, role: Role) {
           ports: [{ name: 'postgresql', containerPort: plan.port, protocol: 'TCP' }],
           startupProbe: { ...pgIsReady(plan), periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 90 },
           livenessProbe: { ...pgIsReady(plan), periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
-          readinessProbe: { ...pgIsReady(plan), periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 3 },
+          // A standby leaves the read Service after a minute without streaming (a primary restart takes less).
+          readinessProbe: role === 'read'
+            ? { ...standbyStreaming(plan), periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 12 }
+            : { ...pgIsReady(plan), periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 3 },
           resources: podResources(plan.size),
           securityContext: restrictedContainerSecurity(POSTGRES_UID),
           volumeMounts: volumeMounts(plan),

@@ -21,6 +21,7 @@ export const sharedServerReview: ReviewEngine<SharedServerPlan> = {
         `the role ${spec.username}, which owns it, now without login and password (DatabaseRole ${plan.names.role}, reclaim policy retain)`,
         ...(plan.access.roles.length > 0 ? [`its access groups ${plan.access.groups.read} and ${plan.access.groups.write} (DatabaseRoles in ${server.namespace}, reclaim policy retain); its access roles are dropped with their DatabaseRoles`] : []),
         `this directory, holding only those two objects and request.yaml, so the retirement is on record and nothing can claim the name`,
+        `the sessions of ${spec.username} open at the merge: no login refuses new connections only, and PostgreSQL ends no session for it; once the applications are stopped, end them with \`${psqlOnPrimary(plan)} "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '${spec.username}'"\``,
       ],
       // Through git: while the Database and DatabaseRole objects are applied, the operator would re-create what psql dropped.
       commands: [

@@ -3,6 +3,35 @@ import { quantityToMi } from '../../request/quantity';
 import { backupVolumeSize } from '../../plan/statefulset/backup-volume';
 import { changed, find, type ReviewEngine } from '../engine';
 import type { FieldIssue } from '../../request/errors';
+import type { Manifest } from '../../render/manifest';
+import { renderPlan } from '../../render/render';
+import { PROTECT_FROM_PRUNING } from '../../plan/labels';
+
+const PRUNE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/prune';
+
+/** Settings a hot standby must hold at no less than the primary's (PostgreSQL xlogrecovery.c CheckRequiredParameterValues). */
+const HOT_STANDBY_SENSITIVE = ['max_connections', 'max_wal_senders', 'max_worker_processes', 'max_prepared_transactions', 'max_locks_per_transaction'];
+
+/** The numeric settings of the postgresql.conf among `manifests`. */
+function renderedSettings(manifests: Manifest[]): Record<string, number> {
+  const conf = manifests.find(m => m.kind === 'ConfigMap' && typeof (m as any).data?.['postgresql.conf'] === 'string') as any;
+  const entries = String(conf?.data['postgresql.conf'] ?? '').split('\n').map(line => /^(\w+) = (\d+)$/.exec(line)).filter(match => match !== null);
+  return Object.fromEntries(entries.map(match => [match![1], Number(match![2])]));
+}
+
+/**
+ * The primary and read StatefulSets roll at the same time (one apply). A standby starts with a lowered
+ * hot-standby-sensitive setting raised to the primary's previous value, read from its control
+ * file (plan/statefulset/scripts.ts STANDBY_SH), and takes the new one at its next restart.
+ */
+function standbyRestart(name: string, replicas: number, before: Manifest[], after: Manifest[]): string {
+  const [old, now] = [renderedSettings(before), renderedSettings(after)];
+  const lowered = HOT_STANDBY_SENSITIVE.filter(setting => old[setting] !== undefined && now[setting] !== undefined && now[setting] < old[setting]);
+  const line = `${name}: its ${replicas} standby pod(s) restart one at a time (rolling)`;
+  if (lowered.length === 0) return line;
+  const changes = lowered.map(setting => `${setting} ${old[setting]} -> ${now[setting]}`).join(', ');
+  return `${line}; ${changes} is lowered: each standby starts with the primary's previous value (a hot standby refuses to start below it) and takes the new one when it next restarts`;
+}
 
 /** What a restore drill does and where its result shows: the choices row, and the PR text when drills are turned on. */
 function drillChoice(plan: StatefulSetPlan): string {
@@ -38,7 +67,7 @@ export const statefulSetReview: ReviewEngine<StatefulSetPlan> = {
         if (m.kind === 'StatefulSet') lines.push(`${m.metadata.name}: ${spec.replicas} new pod(s) start`);
       } else if (changed(old.spec.template, spec.template)) {
         if (m.kind === 'Deployment') lines.push(`${m.metadata.name}: its pod restarts (the database is not affected)`);
-        else if (m.metadata.name.endsWith('-read')) lines.push(`${m.metadata.name}: its ${spec.replicas} standby pod(s) restart one at a time (rolling)`);
+        else if (m.metadata.name.endsWith('-read')) lines.push(standbyRestart(m.metadata.name, spec.replicas, before, after));
         else lines.push(`${m.metadata.name}: the primary's pod restarts: connections drop and writes stop until it is ready again (no failover on this engine)`);
       }
     }
@@ -52,13 +81,17 @@ export const statefulSetReview: ReviewEngine<StatefulSetPlan> = {
       ...Array.from({ length: spec.persistence ? plan.standbys : 0 }, (_, i) => `${names.dataVolumeTemplate}-${names.readStatefulSet}-${i}`),
       ...(spec.backup ? [names.backup] : []),
     ];
+    // Every other object protected from pruning, read from the rendered objects, with the Secrets the ExternalSecrets made.
+    const credentials = renderPlan(plan)
+      .filter(m => m.kind !== 'PersistentVolumeClaim' && m.metadata.annotations?.[PRUNE_ANNOTATION] === PROTECT_FROM_PRUNING[PRUNE_ANNOTATION])
+      .flatMap(m => [`${m.kind.toLowerCase()}/${m.metadata.name}`, ...(m.kind === 'ExternalSecret' ? [`secret/${(m.spec as any).target?.name ?? m.metadata.name}`] : [])]);
     const stays = [
       ...(claims.length > 0 ? [`PersistentVolumeClaims ${claims.join(', ')} in ${namespace}: the data${spec.backup ? ' and the dumps' : ''} (Retain policy and prune protection)`] : []),
-      `Secrets ${names.secret}${plan.internalSecret ? ` and ${names.internalSecret}` : ''}, with their Password generators and ExternalSecrets (orphaned and protected from pruning)`,
+      ...(credentials.length > 0 ? [`the credentials, orphaned and protected from pruning: ${credentials.join(', ')}`] : []),
     ];
     const commands = [
       ...(claims.length > 0 ? [`kubectl -n ${namespace} delete pvc ${claims.join(' ')}`] : []),
-      `kubectl -n ${namespace} delete externalsecret,password,secret ${[names.secret, ...(plan.internalSecret ? [names.internalSecret] : [])].join(' ')} --ignore-not-found`,
+      ...(credentials.length > 0 ? [`kubectl -n ${namespace} delete ${credentials.join(' ')} --ignore-not-found`] : []),
     ];
     return { stays, commands };
   },

@@ -73,7 +73,7 @@ describe('postgres:decommission', () => {
     expect(outputs.summary).toContain('kubectl -n team-b delete cluster payments-postgresql   # deletes its volumes: the data is gone for good');
     const record = store.files(outputs.branch, outputs.directory).map(f => f.replace(`${outputs.directory}/`, '')).sort();
     expect(record).toEqual([
-      'cluster-payments-postgresql.yaml', 'kustomization.yaml', 'networkpolicy-payments-postgresql-operator.yaml', 'networkpolicy-payments-postgresql.yaml', 'objectstore-payments-postgresql-backups.yaml', 'request.yaml',
+      'cluster-payments-postgresql.yaml', 'flux-kustomization.yaml', 'kustomization.yaml', 'networkpolicy-payments-postgresql-operator.yaml', 'networkpolicy-payments-postgresql.yaml', 'objectstore-payments-postgresql-backups.yaml', 'request.yaml',
     ]);
     expect(store.show(outputs.branch, `${outputs.directory}/cluster-payments-postgresql.yaml`)).toContain('cnpg.io/hibernation: "on"');
     expect(outputs.summary).toContain('s3://acme-backups/prod/worker-1/team-b/payments');

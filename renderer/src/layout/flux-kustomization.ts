@@ -1,0 +1,48 @@
+import { sha256Hex } from '../hash';
+import type { Plan } from '../plan/plan';
+import type { Manifest } from '../render/manifest';
+import { databaseDirectory } from './paths';
+
+/** A Flux Kustomization's name labels every object it applies (kustomize.toolkit.fluxcd.io/name): at most 63 characters. */
+const MAX_NAME = 63;
+
+/** `pg-<cluster>-<namespace>-<name>` (as the Argo CD Applications are named), shortened with a digest when too long. */
+export function fluxKustomizationName(cluster: string, namespace: string, name: string): string {
+  const full = `pg-${cluster}-${namespace}-${name}`;
+  if (full.length <= MAX_NAME) return full;
+  const digest = sha256Hex(`${cluster}/${namespace}/${name}`).slice(0, 8);
+  return `${full.slice(0, MAX_NAME - digest.length - 1).replace(/-+$/, '')}-${digest}`;
+}
+
+/**
+ * The database's own Flux Kustomization, which the cluster's root Kustomization (wiring/flux.ts)
+ * applies. Flux applies a Kustomization's objects all or nothing: fluxcd/pkg ssa
+ * (manager_apply.go ApplyAll, Jul 2026) dry-runs every object first and returns on the first
+ * error before applying any, so one database whose objects the API server or a webhook refuses
+ * (or whose CRDs are not installed yet) would hold back every other database in the same
+ * Kustomization. One per database, like the Argo CD ApplicationSet's Applications, contains that.
+ * It waits (dependsOn) only for the add-ons whose API groups its objects use, and a tenant also
+ * for its server's Kustomization.
+ */
+export function buildFluxKustomization(plan: Plan, manifests: Manifest[]) {
+  const { flux } = plan.platform;
+  const cluster = plan.spec.cluster;
+  const groups = [...new Set(manifests.map(m => (m.apiVersion.includes('/') ? m.apiVersion.split('/')[0] : '')))];
+  const addOns = [...new Set(groups.map(group => flux.dependsOn[group]).filter((name): name is string => name !== undefined))].sort();
+  const server = plan.engine === 'shared-server' ? [fluxKustomizationName(cluster, plan.server.namespace, plan.server.name)] : [];
+  return {
+    apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+    kind: 'Kustomization',
+    metadata: { name: fluxKustomizationName(cluster, plan.namespace, plan.name), namespace: flux.namespace },
+    spec: {
+      interval: '5m',
+      retryInterval: '1m',
+      timeout: '10m',
+      path: `./${databaseDirectory(cluster, plan.namespace, plan.name)}`,
+      prune: true,
+      wait: true,
+      sourceRef: { kind: 'GitRepository', name: flux.sourceName },
+      ...(addOns.length + server.length > 0 ? { dependsOn: [...addOns, ...server].map(name => ({ name })) } : {}),
+    },
+  };
+}
