@@ -41,6 +41,15 @@ export interface Config {
       };
       /** Flux: the namespace of each database's Kustomization, the state store's GitRepository, and the add-ons' Kustomizations by API group. */
       flux?: { namespace?: string; sourceName?: string; dependsOn?: { [apiGroup: string]: string } };
+      /** Who may do what: platform groups, namespace owners, shared servers' tenant groups, and GitHub names for CODEOWNERS (entity refs such as group:default/team-a). */
+      access?: {
+        platformGroups?: string[];
+        namespaces?: { [namespace: string]: string[] };
+        sharedServers?: { [server: string]: string[] };
+        github?: { org?: string; owners?: { [entityRef: string]: string } };
+      };
+      /** The worker clusters' StorageClasses allow volume expansion: statefulset volumes grow in place (default true). */
+      volumeExpansion?: boolean;
       /** Where the Backstage app runs, for links from a database's catalog page to its day-two forms. */
       backstage?: { baseUrl?: string };
       /** Where state-store files can be browsed, for catalog links. */
@@ -55,6 +64,11 @@ export interface Config {
        * @visibility secret
        */
       repoUrl?: string;
+      /**
+       * Further state stores the actions may write to (exact URLs); repoUrl is always allowed.
+       * @visibility secret
+       */
+      allowedRepoUrls?: string[];
       /** Branch pull requests target (default main). */
       targetBranch?: string;
     };
