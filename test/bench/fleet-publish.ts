@@ -1,11 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { DEFAULT_PLATFORM, renderDatabase } from '@postgres-gitops/renderer';
-import { clusterPostgresDirectory, fleetBranch } from '@postgres-gitops/renderer/dist/layout/paths';
+import { clusterPostgresDirectory, DEFAULT_PLATFORM, fleetBranch, renderDatabase, type ClusterPlan } from '@postgres-gitops/renderer';
 import { planFleet } from '@postgres-gitops/cli/dist/fleet/plan';
 import { publishFleet, PUBLISHES_AT_ONCE, type FleetPublishOptions } from '@postgres-gitops/cli/dist/fleet/publish';
-import type { ClusterPlan } from '@postgres-gitops/renderer/dist/review/fleet-summary';
 import { GitHubPublisher } from '@postgres-gitops/publish';
 import { FakeGitHub } from '../support/fake-github/server';
 import type { Measurement } from './measure';
