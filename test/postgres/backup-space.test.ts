@@ -45,13 +45,13 @@ describe('backup.sh on a full backup volume (real PostgreSQL 15)', () => {
 
   async function backup(script: string) {
     writeOwned(join(root, 'backup.sh'), script, 0o755);
-    const env = envOf(containerOf(manifests, 'CronJob', plan.names.backup), { PGHOST: '127.0.0.1', PGPORT: String(port), BACKUP_DIR: volume });
+    const env = envOf(containerOf(manifests, 'CronJob', plan.names.backup, 'backup'), { PGHOST: '127.0.0.1', PGPORT: String(port), BACKUP_DIR: volume });
     return run('/bin/bash', [join(root, 'backup.sh')], env);
   }
   const dumps = () => readdirSync(volume).filter(d => d.endsWith('Z')).sort();
 
   it('with the volume full at the retention count, the old script fails for good; the rendered one prunes first and dumps', async () => {
-    expect((await backup(plan.scriptFiles['backup.sh'])).code).toBe(0);
+    expect(await backup(plan.scriptFiles['backup.sh'])).toMatchObject({ code: 0 });
     // Room for three and a half dumps: the retention count fits, a fourth does not.
     const dumpKiB = Number(execFileSync('du', ['-sk', join(volume, dumps()[0])], { encoding: 'utf8' }).split('\t')[0]);
     execFileSync('mount', ['-o', `remount,size=${Math.ceil(dumpKiB * 3.5)}k`, volume]);

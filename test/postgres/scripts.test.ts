@@ -195,7 +195,7 @@ describe.each(MAJORS)('scripts of a large database (primary and standby) on real
     const backups = join(root, 'backups');
     mkdirSync(backups);
     chownSync(backups, statSync(root).uid, statSync(root).gid);
-    const container = containerOf(manifests, 'CronJob', plan.names.backup);
+    const container = containerOf(manifests, 'CronJob', plan.names.backup, 'backup');
     expect(container.command).toEqual(['/bin/bash', '/scripts/backup.sh']);
     const env = envOf(container, { PGHOST: '127.0.0.1', PGPORT: String(primaryPort), BACKUP_DIR: backups, BACKUP_RETENTION: '2', ...clientTools() }, { ...PASSWORDS, 'postgres-password': 'app-pw-two' });
     expect(env.PGUSER).toBe(Number(major) >= 14 ? 'postgres_backup' : plan.spec.username);
@@ -212,7 +212,8 @@ describe.each(MAJORS)('scripts of a large database (primary and standby) on real
     const kept = readdirSync(backups).sort();
     expect(kept).toHaveLength(2);
     const latest = join(backups, kept[1]);
-    expect(readdirSync(latest).sort()).toEqual(['globals.sql', `${plan.spec.database}.dump`]);
+    // counts.jsonl, backup.json and SHA256SUMS are what a restore drill checks (test/postgres/sts-drill.test.ts).
+    expect(readdirSync(latest).sort()).toEqual(['SHA256SUMS', 'backup.json', 'counts.jsonl', 'globals.sql', `${plan.spec.database}.dump`]);
 
     const restoreDir = makeDir('restore');
     const port = await freePort();
@@ -239,7 +240,7 @@ describe.each(MAJORS)('scripts of a large database (primary and standby) on real
   });
 
   it('pg_dump behind a table lock gives up after the rendered lock timeout instead of waiting for ever', async () => {
-    const container = containerOf(manifests, 'CronJob', plan.names.backup);
+    const container = containerOf(manifests, 'CronJob', plan.names.backup, 'backup');
     const backups = makeDir('locked-backups');
     const env = envOf(container, { PGHOST: '127.0.0.1', PGPORT: String(primaryPort), BACKUP_DIR: backups, BACKUP_RETENTION: '2', LOCK_WAIT_TIMEOUT_MS: '2000', ...clientTools() }, { ...PASSWORDS, 'postgres-password': 'app-pw-two' });
     // A migration holding an ACCESS EXCLUSIVE lock for a minute.
@@ -285,7 +286,7 @@ describe.each(MAJORS)('scripts of a large database (primary and standby) on real
       expect(fresh).toMatchObject({ code: 0, stdout: '1\n' });
       expect((await psqlTcp(primaryPort, plan.spec.username, 'app-pw-two', plan.spec.database, 'SELECT 1')).stderr).toMatch(/password authentication failed/);
       expect(await session).toMatchObject({ code: 0, stdout: expect.stringContaining('still connected') });
-      expect(sync.log.match(/applied/g)).toHaveLength(2);
+      expect(sync.log.match(/password-sync: applied/g)).toHaveLength(2);
       expect(sync.log).not.toMatch(/app-pw/);
     } finally {
       expect(await sync.stop()).toBe(0);
