@@ -7,6 +7,9 @@ import { checkNameRules, commonNames, type CommonNames } from '../names';
 import { PASSWORD_KEY } from '../secret-keys';
 import { postgresSettings, type Setting } from '../postgres-settings';
 import { CNPG_FIXED_PARAMETERS, CNPG_OWN_DEFAULTS, CNPG_WITHOUT_EFFECT } from './managed-parameters';
+import { MIN_WAL_BUDGET_MB, walBudget, type WalBudget } from './wal-budget';
+import { quantityToMi } from '../../request/quantity';
+import type { Requests } from '../../request/presets';
 import { cloudNativePgNameRules, cloudNativePgNames, type CloudNativePgNames } from './names';
 
 export const CNPG_IMAGE = { registry: 'ghcr.io', repository: 'cloudnative-pg/postgresql', flavour: 'system-trixie' };
@@ -19,6 +22,27 @@ export const CNPG_STATUS_PORT = 8000;
 export const PGBOUNCER_METRICS_PORT = 9127;
 /** Majors CloudNativePG 1.30 runs. */
 export const CNPG_VERSIONS = ['14', '15', '16', '17', '18'];
+
+/**
+ * The Barman Cloud sidecar in every instance pod: plugin-barman-cloud v0.14.0 injects it as an init
+ * container with restartPolicy Always (internal/cnpgi/operator/lifecycle.go) whose resources are
+ * the ObjectStore's spec.instanceSidecarConfiguration.resources, else none
+ * (lifecycle_resources.go collectSidecarResourcesForPod). The kubelet counts it in the pod's QoS
+ * class, so it follows the profile like the postgres container: a prod pod stays Guaranteed. It
+ * gzips base backups and WAL, one core at most.
+ */
+export function barmanSidecarResources(requests: Requests) {
+  const limits = { cpu: '500m', memory: '256Mi' };
+  if (requests === 'at-limit') return { requests: limits, limits };
+  return { requests: { cpu: '50m', memory: requests === 'memory-at-limit' ? limits.memory : '128Mi' }, limits };
+}
+
+/** PgBouncer's resources: requests at the limits in prod (Guaranteed), as the database's pods. */
+export function poolerResources(requests: Requests) {
+  const limits = { cpu: '500m', memory: '128Mi' };
+  if (requests === 'at-limit') return { requests: limits, limits };
+  return { requests: { cpu: '50m', memory: requests === 'memory-at-limit' ? limits.memory : '32Mi' }, limits };
+}
 
 export interface ObjectStoreConfiguration {
   destinationPath: string;
@@ -39,9 +63,11 @@ export interface CloudNativePgPlan extends PlanBase {
   pgHba: string[];
   backup?: { store: ObjectStoreConfiguration; serverName: string; retentionPolicy: string; schedule: string };
   restore?: { store: ObjectStoreConfiguration; serverName: string; targetTime?: string };
+  /** The Barman Cloud sidecar's resources, on every ObjectStore the Cluster names. */
+  sidecarResources: ReturnType<typeof barmanSidecarResources>;
   /** A logical import (pg_dump as the source's owner role) from a database in the same namespace. */
   importFrom?: { host: string; database: string; user: string; passwordSecret: { name: string; key: string } };
-  pooler?: { instances: number; defaultPoolSize: number; maxClientConn: number };
+  pooler?: { instances: number; defaultPoolSize: number; maxClientConn: number; resources: ReturnType<typeof poolerResources> };
   certificates: 'operator' | 'cert-manager';
   operatorNamespace: string;
 }
@@ -52,11 +78,32 @@ function parameterValue(value: Setting): string {
   return String(value);
 }
 
+/**
+ * max_wal_senders stays PostgreSQL's default whatever the instance count (CloudNativePG sets none,
+ * pkg/postgres/configuration.go, v1.30.0): it is a hot-standby-sensitive setting, so lowering it on
+ * a scale-down would make the instance manager restart the primary in place
+ * (pkg/management/postgres/probes.go, PendingRestartForDecrease), and following the count would
+ * restart every instance on every scale. Ten senders cover the instances CloudNativePG allows
+ * here, pg_basebackup clones and a backup.
+ */
+export const CNPG_MAX_WAL_SENDERS = 10;
+
+/** The WAL volume, or the data volume pg_wal shares, with the settings that keep pg_wal within it. */
+export function cnpgWalBudget(spec: Pick<PlanCommon['spec'], 'storageSize' | 'walStorageSize'>): WalBudget {
+  return walBudget(quantityToMi(spec.storageSize), spec.walStorageSize ? quantityToMi(spec.walStorageSize) : undefined);
+}
+
 /** The shared tuning as CloudNativePG parameters: nothing the operator fixes, blocks or sets itself. */
 export function cnpgParameters(common: Pick<PlanCommon, 'tuning' | 'port' | 'standbys' | 'spec'>): Record<string, string> {
-  const settings = postgresSettings({ tuning: common.tuning, port: common.port, standbys: common.standbys, ssl: common.spec.ssl });
+  const wal = cnpgWalBudget(common.spec);
+  const tuning = { ...common.tuning, maxWalSizeMb: wal.maxWalSizeMb, minWalSizeMb: wal.minWalSizeMb, maxWalSenders: CNPG_MAX_WAL_SENDERS };
+  const settings = postgresSettings({ tuning, port: common.port, standbys: common.standbys, ssl: common.spec.ssl });
   const left = new Set([...CNPG_FIXED_PARAMETERS, ...CNPG_OWN_DEFAULTS, ...CNPG_WITHOUT_EFFECT]);
-  return Object.fromEntries(Object.entries(settings).filter(([key]) => !left.has(key)).map(([key, value]) => [key, parameterValue(value)]));
+  return Object.fromEntries([
+    ...Object.entries(settings).filter(([key]) => !left.has(key)).map(([key, value]) => [key, parameterValue(value)]),
+    ['wal_keep_size', `${wal.walKeepSizeMb}MB`],
+    ['max_slot_wal_keep_size', `${wal.maxSlotWalKeepSizeMb}MB`],
+  ]);
 }
 
 /** Five-field UTC cron as CloudNativePG's six-field one (seconds first). */
@@ -83,6 +130,13 @@ function engineIssues(common: PlanCommon): FieldIssue[] {
   }
   if (common.roles.appIsSuperuser) {
     issues.push({ path: 'spec.username', message: '"postgres" is the superuser, which CloudNativePG keeps to itself; choose an application role like "app"' });
+  }
+  if (cnpgWalBudget(spec).budgetMb < MIN_WAL_BUDGET_MB) {
+    issues.push(
+      spec.walStorageSize
+        ? { path: 'spec.walStorageSize', message: `must be at least ${MIN_WAL_BUDGET_MB}Mi: the WAL volume holds max_wal_size, the WAL kept for standbys and a burst` }
+        : { path: 'spec.storageSize', message: `must be at least ${MIN_WAL_BUDGET_MB * 4}Mi on cloudnative-pg without a WAL volume: a quarter of it holds the write-ahead log` },
+    );
   }
   if ((spec.backup || spec.restore) && !platform.cloudnativePg.objectStore) {
     issues.push({
@@ -148,6 +202,7 @@ export function planCloudNativePg(common: PlanCommon): CloudNativePgPlan | Field
     },
     instances,
     parameters: cnpgParameters(common),
+    sidecarResources: barmanSidecarResources(common.profile.requests),
     pgHba: [...(spec.ssl ? ['hostnossl all all 0.0.0.0/0 reject', 'hostnossl all all ::/0 reject'] : []), ...(spec.tenants ? tenantHbaRules(spec.database, spec.username) : [])],
     ...(spec.backup && store
       ? { backup: { store: storeFor(store, spec.cluster, namespace, common.name), serverName, retentionPolicy: `${spec.backupRetention}d`, schedule: sixFieldCron(spec.backupSchedule) } }
@@ -171,7 +226,9 @@ export function planCloudNativePg(common: PlanCommon): CloudNativePgPlan | Field
           },
         }
       : {}),
-    ...(spec.pooling ? { pooler: { instances: poolerInstances, defaultPoolSize, maxClientConn: Math.min(5000, defaultPoolSize * 20) } } : {}),
+    ...(spec.pooling
+      ? { pooler: { instances: poolerInstances, defaultPoolSize, maxClientConn: Math.min(5000, defaultPoolSize * 20), resources: poolerResources(common.profile.requests) } }
+      : {}),
     certificates: platform.cloudnativePg.certificates,
     operatorNamespace: platform.cloudnativePg.operatorNamespace,
   };

@@ -1,10 +1,17 @@
-import type { CloudNativePgPlan } from '../../plan/cloudnative-pg/plan';
+import { barmanSidecarResources, type CloudNativePgPlan } from '../../plan/cloudnative-pg/plan';
+import type { Requests } from '../../request/presets';
 import { databaseDirectory } from '../../layout/paths';
 import { quantityToMi } from '../../request/quantity';
 import { changed, find, perPod, type ReviewEngine } from '../engine';
 
 /** Parameters PostgreSQL applies only on a restart (context postmaster) among those the tuning sets. */
 const RESTART_PARAMETERS = ['max_connections', 'shared_buffers', 'max_wal_senders', 'wal_level', 'dynamic_shared_memory_type'];
+
+/** How a Cluster's requests follow its limits, read back from its resources (request/presets.ts Requests). */
+function requestsOf(r: { requests: Record<string, string>; limits: Record<string, string> }): Requests {
+  if (r.requests.memory !== r.limits.memory) return 'size';
+  return r.requests.cpu === r.limits.cpu ? 'at-limit' : 'memory-at-limit';
+}
 
 /** What an instance count means for availability: said in the PR so reviewers choose knowingly. */
 export function failoverWording(instances: number): string {
@@ -19,7 +26,9 @@ export const cloudNativePgReview: ReviewEngine<CloudNativePgPlan> = {
     const spec = m.spec as any;
     if (m.kind === 'Cluster') {
       const sizes = [spec.storage.size, ...(spec.walStorage ? [spec.walStorage.size] : [])];
-      return { pods: spec.instances, containers: [{ resources: spec.resources }], volumes: perPod(spec.instances, sizes) };
+      // The Barman Cloud sidecar runs beside postgres in every instance that archives (plan.ts barmanSidecarResources).
+      const sidecar = spec.plugins?.length ? [{ resources: barmanSidecarResources(requestsOf(spec.resources)) }] : [];
+      return { pods: spec.instances, containers: [{ resources: spec.resources }, ...sidecar], volumes: perPod(spec.instances, sizes) };
     }
     if (m.kind === 'Pooler') return { pods: spec.instances, containers: spec.template?.spec?.containers ?? [], volumes: [] };
     return null;
