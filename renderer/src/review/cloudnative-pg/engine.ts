@@ -13,6 +13,18 @@ function requestsOf(r: { requests: Record<string, string>; limits: Record<string
   return r.requests.cpu === r.limits.cpu ? 'at-limit' : 'memory-at-limit';
 }
 
+/**
+ * Settings a standby needs at least as high as its primary's (PostgreSQL docs, "Hot Standby",
+ * administrator's overview). When one goes down, CloudNativePG v1.30.0 restarts the primary in
+ * place instead of switching over (pkg/management/postgres/probes.go GetDecreasedSensibleSettings
+ * sets PendingRestartForDecrease; internal/management/controller/instance_controller.go
+ * triggerRestartForDecrease -> RequestAndWaitRestartSmartFast: smart shutdown for
+ * smartShutdownTimeout, then fast).
+ */
+const HOT_STANDBY_SENSITIVE = ['max_connections', 'max_prepared_transactions', 'max_wal_senders', 'max_worker_processes', 'max_locks_per_transaction'];
+/** api/v1/cluster_funcs.go GetSmartShutdownTimeout, v1.30.0. */
+const DEFAULT_SMART_SHUTDOWN_SECONDS = 180;
+
 /** What an instance count means for availability: said in the PR so reviewers choose knowingly. */
 export function failoverWording(instances: number): string {
   if (instances === 1) return '1 instance: no failover (a lost node stops the database until its pod is rescheduled)';
@@ -62,7 +74,14 @@ export const cloudNativePgReview: ReviewEngine<CloudNativePgPlan> = {
             `${m.metadata.name}: client certificates move to the operator's own client CA ${m.metadata.name}-ca (instances reload): after the merge run kubectl -n ${m.metadata.namespace} delete secret ${secrets.join(' ')} --ignore-not-found, so the operator issues streaming_replica's certificate from its CA and no key signed by the platform's issuer is left; until then a standby that reconnects is refused`,
           );
         }
-        if (why.length > 0) {
+        const decreased = HOT_STANDBY_SENSITIVE.filter(p => Number(b.postgresql.parameters[p] ?? NaN) < Number(a.postgresql.parameters[p] ?? NaN));
+        if (decreased.length > 0) {
+          const smart = b.smartShutdownTimeout ?? DEFAULT_SMART_SHUTDOWN_SECONDS;
+          lines.push(
+            `${m.metadata.name}: ${decreased.map(p => `${p} ${a.postgresql.parameters[p]} -> ${b.postgresql.parameters[p]}`).join(', ')} goes down, which standbys accept only after the primary runs with it: ` +
+              `the primary restarts in place, no switchover (CloudNativePG's instance manager does this for any lower hot-standby-sensitive setting): it refuses new connections for up to ${smart} s while sessions finish (smartShutdownTimeout), then drops every connection; writes stop until it is back, then the standbys restart one at a time`,
+          );
+        } else if (why.length > 0) {
           lines.push(`${m.metadata.name}: rolling update for ${why.join(', ')}: standbys restart one at a time, then a switchover to an updated standby (writes pause for seconds)${b.instances === 1 ? '; with one instance the primary restarts in place and writes stop until it is back' : ''}`);
         }
       }
