@@ -226,3 +226,22 @@ export function operatorPods(manifests: Obj[]): ModelPod[] {
       }),
   ];
 }
+
+/**
+ * The Services the operator keeps for the rendered objects: per Cluster `-rw`, `-ro`, `-r`
+ * (pkg/specs/services.go) and each managed additional Service (BuildManagedServices), per Pooler
+ * one named as the Pooler (pkg/specs/pgbouncer/services.go). A Service we render ourselves counts too.
+ */
+export function serviceNames(manifests: Obj[]): Set<string> {
+  const names = new Set<string>();
+  const at = (m: Obj, name: string) => names.add(`${name}.${m.metadata.namespace}.svc`);
+  for (const m of manifests) {
+    if (m.kind === 'Cluster' && m.metadata.annotations?.['cnpg.io/hibernation'] !== 'on') {
+      for (const suffix of ['rw', 'ro', 'r']) at(m, `${m.metadata.name}-${suffix}`);
+      for (const extra of m.spec.managed?.services?.additional ?? []) at(m, extra.serviceTemplate.metadata.name);
+    }
+    if (m.kind === 'Pooler') at(m, m.metadata.name);
+    if (m.kind === 'Service') at(m, m.metadata.name);
+  }
+  return names;
+}

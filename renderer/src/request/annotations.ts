@@ -17,3 +17,10 @@ export const ANNOTATION_DROP_DATA = 'postgres-gitops.dev/drop-data';
  * never lets change; kept from creation so that growing spec.storageSize grows the claims only.
  */
 export const ANNOTATION_CLAIM_TEMPLATE_SIZE = 'postgres-gitops.dev/claim-template-storage-size';
+
+/**
+ * cloudnative-pg: applications were given the pooler's host (pooling was on). The application
+ * Secret keeps the host it was created with (External Secrets, refreshPolicy CreatedOnce), so the
+ * pooler's Service stays for the database's life: with pooling off it runs in session mode.
+ */
+export const ANNOTATION_POOLER_HOST_GIVEN = 'postgres-gitops.dev/pooler-host-given';

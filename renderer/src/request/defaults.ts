@@ -1,5 +1,5 @@
 import { SCHEMA_VERSION } from '../version';
-import { ANNOTATION_CLAIM_TEMPLATE_SIZE, ANNOTATION_CREATED_WITH_VERSION, ANNOTATION_DROP_DATA, ANNOTATION_REQUESTED_BY, ANNOTATION_RETIRED, ANNOTATION_SCHEMA_VERSION } from './annotations';
+import { ANNOTATION_CLAIM_TEMPLATE_SIZE, ANNOTATION_CREATED_WITH_VERSION, ANNOTATION_DROP_DATA, ANNOTATION_POOLER_HOST_GIVEN, ANNOTATION_REQUESTED_BY, ANNOTATION_RETIRED, ANNOTATION_SCHEMA_VERSION } from './annotations';
 import type { PlatformSettings } from './platform';
 import { tenantRoleName } from './names';
 import { ENGINE_DEFAULTS, PROFILE_TABLE, SIZE_TABLE } from './presets';
@@ -8,7 +8,7 @@ import type { Request, ResolvedSpec } from './types';
 import { LATEST_MINOR, NEWEST_MINOR } from './versions';
 
 /** Annotations a stored request keeps; everything else a Kratix object carries is dropped. */
-const KEPT_ANNOTATIONS = [ANNOTATION_REQUESTED_BY, ANNOTATION_CREATED_WITH_VERSION, ANNOTATION_RETIRED, ANNOTATION_DROP_DATA, ANNOTATION_CLAIM_TEMPLATE_SIZE];
+const KEPT_ANNOTATIONS = [ANNOTATION_REQUESTED_BY, ANNOTATION_CREATED_WITH_VERSION, ANNOTATION_RETIRED, ANNOTATION_DROP_DATA, ANNOTATION_CLAIM_TEMPLATE_SIZE, ANNOTATION_POOLER_HOST_GIVEN];
 
 /** Precedence: the size sets resources and replicas, the profile sets feature defaults, explicit fields win. */
 export function resolveDefaults(input: RequestObjectInput, platform: PlatformSettings): Request {
@@ -54,6 +54,8 @@ export function resolveDefaults(input: RequestObjectInput, platform: PlatformSet
   annotations[ANNOTATION_CREATED_WITH_VERSION] ??= spec.version;
   // The claim templates keep the size the volumes were created with (the API server refuses any change to them).
   if (engine === 'statefulset' && persistence) annotations[ANNOTATION_CLAIM_TEMPLATE_SIZE] ??= spec.storageSize;
+  // Once applications are given the pooler's host, its Service stays (plan/cloudnative-pg/plan.ts).
+  if (engine === 'cloudnative-pg' && spec.pooling) annotations[ANNOTATION_POOLER_HOST_GIVEN] ??= 'true';
   if (engine !== 'shared-server') {
     spec.minorVersion = s.minorVersion === undefined || s.minorVersion === LATEST_MINOR ? NEWEST_MINOR[version] : s.minorVersion;
   }

@@ -1,5 +1,5 @@
 import { sha256Hex } from '../../hash';
-import { ANNOTATION_CREATED_WITH_VERSION } from '../../request/annotations';
+import { ANNOTATION_CREATED_WITH_VERSION, ANNOTATION_POOLER_HOST_GIVEN } from '../../request/annotations';
 import type { FieldIssue } from '../../request/errors';
 import { rootCertificate, type PlanBase, type PlanCommon } from '../base';
 import { imageRef } from '../images';
@@ -67,7 +67,12 @@ export interface CloudNativePgPlan extends PlanBase {
   sidecarResources: ReturnType<typeof barmanSidecarResources>;
   /** A logical import (pg_dump as the source's owner role) from a database in the same namespace. */
   importFrom?: { host: string; database: string; user: string; passwordSecret: { name: string; key: string } };
-  pooler?: { instances: number; defaultPoolSize: number; maxClientConn: number; resources: ReturnType<typeof poolerResources> };
+  /**
+   * PgBouncer in front of the primary: in transaction mode with pooling on; in session mode (a
+   * pass-through: every client keeps its server connection, session state works) once pooling is
+   * off again, since the applications' Secret still names its host (ANNOTATION_POOLER_HOST_GIVEN).
+   */
+  pooler?: { mode: 'transaction' | 'session'; instances: number; defaultPoolSize: number; maxClientConn: number; resources: ReturnType<typeof poolerResources> };
   certificates: 'operator' | 'cert-manager';
   operatorNamespace: string;
 }
@@ -160,7 +165,7 @@ function tenantHbaRules(database: string, username: string): string[] {
 export function planCloudNativePg(common: PlanCommon): CloudNativePgPlan | FieldIssue[] {
   const { spec, platform, namespace } = common;
   const names = { ...common.names, ...cloudNativePgNames(common.names.base) };
-  const issues = [...engineIssues(common), ...checkNameRules(common.name, cloudNativePgNameRules(names, spec.pooling))];
+  const issues = [...engineIssues(common), ...checkNameRules(common.name, cloudNativePgNameRules(names, spec.pooling || common.request.metadata.annotations[ANNOTATION_POOLER_HOST_GIVEN] === 'true'))];
   if (issues.length > 0) return issues;
 
   const store = platform.cloudnativePg.objectStore;
@@ -172,7 +177,11 @@ export function planCloudNativePg(common: PlanCommon): CloudNativePgPlan | Field
   const createdWith = common.request.metadata.annotations[ANNOTATION_CREATED_WITH_VERSION] ?? spec.version;
   const serverName = createdWith === spec.version ? archiveName : `${archiveName}-pg${spec.version}`;
   const poolerInstances = common.size.replicas > 1 || common.profile.requiredAntiAffinity ? 2 : 1;
-  const defaultPoolSize = Math.max(5, Math.floor(common.tuning.maxConnections / 2 / poolerInstances));
+  // Applications were told the pooler's host: it stays, in session mode once pooling is off.
+  const poolerMode = spec.pooling ? 'transaction' : common.request.metadata.annotations[ANNOTATION_POOLER_HOST_GIVEN] === 'true' ? 'session' : undefined;
+  // Transaction mode: half of max_connections, so direct connections find room; session mode: each
+  // client holds a server connection, so most of it.
+  const defaultPoolSize = Math.max(5, Math.floor((poolerMode === 'session' ? common.tuning.maxConnections * 0.8 : common.tuning.maxConnections / 2) / poolerInstances));
   const password = '{{ .password }}';
   return {
     ...common,
@@ -185,7 +194,7 @@ export function planCloudNativePg(common: PlanCommon): CloudNativePgPlan | Field
       ...(spec.ssl
         ? { sslmode: 'verify-full', rootCert: rootCertificate(platform.cloudnativePg.certificates === 'cert-manager' ? names.tlsSecret : names.operatorCa) }
         : {}),
-      ...(spec.pooling ? { host: `${names.pooler}.${namespace}.svc`, directHost: common.connection.host } : {}),
+      ...(poolerMode ? { host: `${names.pooler}.${namespace}.svc`, directHost: common.connection.host } : {}),
       ...(instances > 1 ? { readOnlyHost: `${names.roService}.${namespace}.svc` } : {}),
     },
     databasePods: { matchLabels: { [CNPG_CLUSTER_LABEL]: names.cluster, [CNPG_POD_ROLE_LABEL]: 'instance' } },
@@ -226,8 +235,8 @@ export function planCloudNativePg(common: PlanCommon): CloudNativePgPlan | Field
           },
         }
       : {}),
-    ...(spec.pooling
-      ? { pooler: { instances: poolerInstances, defaultPoolSize, maxClientConn: Math.min(5000, defaultPoolSize * 20), resources: poolerResources(common.profile.requests) } }
+    ...(poolerMode
+      ? { pooler: { mode: poolerMode, instances: poolerInstances, defaultPoolSize, maxClientConn: Math.min(5000, defaultPoolSize * 20), resources: poolerResources(common.profile.requests) } }
       : {}),
     certificates: platform.cloudnativePg.certificates,
     operatorNamespace: platform.cloudnativePg.operatorNamespace,

@@ -30,7 +30,7 @@ export function buildPooler(plan: Plan): Manifest[] {
         instances: pooler.instances,
         type: 'rw',
         pgbouncer: {
-          poolMode: 'transaction',
+          poolMode: pooler.mode,
           parameters: {
             default_pool_size: String(pooler.defaultPoolSize),
             max_client_conn: String(pooler.maxClientConn),

@@ -124,14 +124,19 @@ export const cloudNativePgReview: ReviewEngine<CloudNativePgPlan> = {
     }
     if (plan.restore) rows.push(['restored from', `${plan.spec.restore!.namespace}/${plan.spec.restore!.from} on ${plan.spec.restore!.cluster}, to ${plan.restore.targetTime ?? 'the latest point'}`]);
     rows.push(['data safety', 'the Cluster owns its volumes, so deleting it deletes the data: it is protected from Flux and Argo CD pruning; removing its files from the state store leaves it running']);
-    rows.push(['pooling', plan.pooler ? `PgBouncer, transaction mode, ${plan.pooler.instances} instance(s), ${plan.pooler.defaultPoolSize} server connections each; apps connect to ${plan.connection.host}` : 'off']);
+    const pooling = !plan.pooler
+      ? 'off'
+      : plan.pooler.mode === 'transaction'
+        ? `PgBouncer, transaction mode, ${plan.pooler.instances} instance(s), ${plan.pooler.defaultPoolSize} server connections each; apps connect to ${plan.connection.host}`
+        : `off: PgBouncer stays at ${plan.connection.host} as a pass-through (session mode, ${plan.pooler.instances} instance(s), up to ${plan.pooler.defaultPoolSize} server connections each), because the applications' Secret was given that host; session state works as on a direct connection`;
+    rows.push(['pooling', pooling]);
     return rows;
   },
 
   warnings(plan) {
     const warnings: string[] = [];
     if (plan.instances < 3 && plan.spec.profile === 'prod') warnings.push(`${failoverWording(plan.instances)}. For prod, 3 instances are recommended.`);
-    if (plan.pooler) warnings.push('Transaction pooling: session state (SET, advisory locks, LISTEN/NOTIFY, temporary tables) does not survive between transactions; use the direct host in the connection ConfigMap for migrations and such features.');
+    if (plan.pooler?.mode === 'transaction') warnings.push('Transaction pooling: session state (SET, advisory locks, LISTEN/NOTIFY, temporary tables) does not survive between transactions; use the direct host in the connection ConfigMap for migrations and such features.');
     return warnings;
   },
 
@@ -166,7 +171,16 @@ export const cloudNativePgReview: ReviewEngine<CloudNativePgPlan> = {
           ? [{ text: `${text}: the operator removes instances (standbys first) and their volumes`, destructive: false }]
           : [{ text: `${text}: the operator clones new standbys from the primary`, destructive: false }];
       case 'pooling':
-        return [{ text: `${text}: the connection ConfigMap changes host; the Secret keeps the host it was created with`, destructive: false, action: 'point applications at the new host from the connection ConfigMap' }];
+        // Turning it off keeps the pooler's Service: applications' Secrets name it (plan.ts, pooler mode session).
+        return b.pooling
+          ? [
+              {
+                text: `${text}: PgBouncer pools in transaction mode; the connection ConfigMap names the pooler's host, and an application Secret created with the direct host keeps it (External Secrets created it once)`,
+                destructive: false,
+                action: 'to pool, point applications at PGHOST from the connection ConfigMap',
+              },
+            ]
+          : [{ text: `${text}: transaction pooling stops, the pooler stays at the same host as a pass-through in session mode (the applications' Secret names it), so no application loses its host; session state (SET, advisory locks, LISTEN/NOTIFY, temporary tables) works again`, destructive: false }];
       default:
         return undefined;
     }
