@@ -3,6 +3,7 @@ import { RequestValidationError, type FieldIssue } from './errors';
 import { parseRequest } from './parse';
 import type { PlatformSettings } from './platform';
 import type { Request } from './types';
+import { ANNOTATION_CREATED_AT, ANNOTATION_RESTORE_SOURCE_CREATED_AT } from './annotations';
 
 export interface World {
   now: Date;
@@ -121,4 +122,25 @@ export function worldIssues(request: Request, world: World, platform: PlatformSe
 export function assertWorld(request: Request, world: World, platform: PlatformSettings): void {
   const issues = worldIssues(request, world, platform);
   if (issues.length > 0) throw new RequestValidationError(issues);
+}
+
+/** A moment as the created-at annotations hold it: UTC, whole seconds. */
+export function createdAtValue(now: Date): string {
+  return now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * What a new database's request records when it is first published: when (the World's clock), and
+ * for a restore when its source was created, as far as the state store says (the source's archive
+ * is named after it). Annotations the request already has stay.
+ */
+export function creationAnnotations(request: Request, world: World, platform: PlatformSettings): Record<string, string> {
+  const annotations = request.metadata.annotations;
+  const stamped: Record<string, string> = {};
+  if (annotations[ANNOTATION_CREATED_AT] === undefined) stamped[ANNOTATION_CREATED_AT] = createdAtValue(world.now);
+  if (request.spec.restore && annotations[ANNOTATION_RESTORE_SOURCE_CREATED_AT] === undefined && typeof world.restoreSource === 'string') {
+    const sourceCreatedAt = parseStored(world.restoreSource, platform)?.metadata.annotations[ANNOTATION_CREATED_AT];
+    if (sourceCreatedAt !== undefined) stamped[ANNOTATION_RESTORE_SOURCE_CREATED_AT] = sourceCreatedAt;
+  }
+  return stamped;
 }

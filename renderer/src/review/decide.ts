@@ -5,6 +5,7 @@ import { RequestValidationError } from '../request/errors';
 import type { PlatformSettings } from '../request/platform';
 import { changeIssues } from './change-rules';
 import { rememberedAnnotations } from '../request/changes';
+import { creationAnnotations, type World } from '../request/world-rules';
 import { diffDatabases } from './diff';
 import { reviewBody, reviewTitle } from './summary';
 
@@ -36,6 +37,11 @@ export interface DecideOptions {
   allowMajorUpgrade?: boolean;
   platform: PlatformSettings;
   requestedBy?: string;
+  /**
+   * What the publisher read of the world (its clock, the restore source): a new database records
+   * when it was created (creationAnnotations). Left out, nothing is recorded (a preview).
+   */
+  world?: World;
 }
 
 /** The stored request rendered again with today's renderer, for the diff. */
@@ -70,6 +76,13 @@ export function decideChange(options: DecideOptions): Decision {
   const { existingRequest } = options;
   let { rendered } = options;
   let diff;
+  if (existingRequest === undefined && options.world) {
+    const stamped = creationAnnotations(rendered.request, options.world, options.platform);
+    if (Object.keys(stamped).length > 0) {
+      const metadata = { ...rendered.request.metadata, annotations: { ...rendered.request.metadata.annotations, ...stamped } };
+      rendered = renderDatabase({ ...rendered.request, metadata }, options.platform);
+    }
+  }
   if (existingRequest !== undefined) {
     if (!options.update) {
       throw new ChangeRefusedError(`${rendered.directory} already exists on ${options.baseBranch}: change it with postgres:update (the "Change PostgreSQL" template, or postgres-gitops update), or set update: true`);

@@ -1,5 +1,5 @@
 import { sha256Hex } from '../../hash';
-import { ANNOTATION_CREATED_WITH_VERSION, ANNOTATION_POOLER_HOST_GIVEN } from '../../request/annotations';
+import { ANNOTATION_CREATED_AT, ANNOTATION_CREATED_WITH_VERSION, ANNOTATION_POOLER_HOST_GIVEN, ANNOTATION_RESTORE_SOURCE_CREATED_AT } from '../../request/annotations';
 import type { FieldIssue } from '../../request/errors';
 import { rootCertificate, type PlanBase, type PlanCommon } from '../base';
 import { imageRef } from '../images';
@@ -111,6 +111,11 @@ export function cnpgParameters(common: Pick<PlanCommon, 'tuning' | 'port' | 'sta
   ]);
 }
 
+/** A created-at moment as a server-name suffix: 2026-12-05T10:02:18Z -> 20261205100218. */
+export function creationToken(createdAt: string): string {
+  return createdAt.replace(/[^0-9]/g, '').slice(0, 14);
+}
+
 /** Five-field UTC cron as CloudNativePG's six-field one (seconds first). */
 export function sixFieldCron(cron: string): string {
   return `0 ${cron}`;
@@ -171,8 +176,19 @@ export function planCloudNativePg(common: PlanCommon): CloudNativePgPlan | Field
   const store = platform.cloudnativePg.objectStore;
   const instances = spec.replicas;
   const restore = spec.restore;
-  // A database restored from another archives under its own name; a restore onto the same name gets a new server name.
-  const archiveName = restore ? `${names.cluster}-${sha256Hex(JSON.stringify(restore)).slice(0, 8)}` : names.cluster;
+  const annotations = common.request.metadata.annotations;
+  // Each creation archives under its own server name (the request's created-at, stamped once at create):
+  // plugin-barman-cloud refuses to archive into a server name whose archive is not empty
+  // (internal/cnpgi/common/wal.go Archive -> CheckBackupDestination, v0.14.0), which a retired
+  // database of the same name, or an earlier run of the same restore, leaves behind. Databases
+  // recorded before created-at keep the names they archive under.
+  const createdAt = annotations[ANNOTATION_CREATED_AT];
+  const archiveName = createdAt
+    ? `${names.cluster}-${creationToken(createdAt)}`
+    : restore
+      ? `${names.cluster}-${sha256Hex(JSON.stringify(restore)).slice(0, 8)}`
+      : names.cluster;
+  const sourceCreatedAt = annotations[ANNOTATION_RESTORE_SOURCE_CREATED_AT];
   // pg_upgrade starts a new system at timeline 1: after a major upgrade the archive continues under a new server name.
   const createdWith = common.request.metadata.annotations[ANNOTATION_CREATED_WITH_VERSION] ?? spec.version;
   const serverName = createdWith === spec.version ? archiveName : `${archiveName}-pg${spec.version}`;
@@ -220,7 +236,7 @@ export function planCloudNativePg(common: PlanCommon): CloudNativePgPlan | Field
       ? {
           restore: {
             store: storeFor(store, restore.cluster, restore.namespace, restore.from),
-            serverName: `${restore.from}-postgresql`,
+            serverName: sourceCreatedAt ? `${restore.from}-postgresql-${creationToken(sourceCreatedAt)}` : `${restore.from}-postgresql`,
             ...(restore.targetTime ? { targetTime: restore.targetTime } : {}),
           },
         }

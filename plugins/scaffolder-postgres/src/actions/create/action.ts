@@ -145,6 +145,7 @@ export function createPostgresCreateAction(options: PostgresCreateActionOptions)
           allowDestructiveChanges: ctx.input.allowDestructiveChanges ?? false,
           platform,
           requestedBy,
+          world,
         },
         pullRequest: { author: options.author ?? DEFAULT_AUTHOR, draft: ctx.input.draft ?? false, reviewers: ctx.input.reviewers ?? [], labels: ctx.input.labels ?? [] },
         whoAsked: who,
