@@ -114,9 +114,27 @@ export function worldIssues(request: Request, world: World, platform: PlatformSe
     if (!stored) issues.push({ path: 'spec.restore.from', message: `the stored request of ${where} is not valid; fix it first` });
     else if (stored.spec.engine !== 'cloudnative-pg' || !stored.spec.backup) {
       issues.push({ path: 'spec.restore.from', message: `${where} has no backups to restore from (only cloudnative-pg databases with backup: true archive to the object store)` });
+    } else if (source.targetTime) {
+      issues.push(...targetTimeIssues(source.targetTime, stored, world.now, where));
     }
   }
   return issues;
+}
+
+/**
+ * A point in time the source's archive holds: not before the source was created (its created-at,
+ * when recorded), nor before its retention window (base backups and WAL older than
+ * backupRetention days are pruned by the plugin's retention policy).
+ */
+function targetTimeIssues(targetTime: string, source: Request, now: Date, where: string): FieldIssue[] {
+  const target = Date.parse(targetTime);
+  const retentionStart = now.getTime() - source.spec.backupRetention * 24 * 3600 * 1000;
+  const createdAt = source.metadata.annotations[ANNOTATION_CREATED_AT];
+  const created = createdAt !== undefined ? Date.parse(createdAt) : NaN;
+  const earliest = Number.isNaN(created) ? retentionStart : Math.max(created, retentionStart);
+  if (target >= earliest) return [];
+  const why = earliest === created ? `${where} was created at ${createdAt}` : `${where} keeps ${source.spec.backupRetention} days of backups, so its archive starts about ${new Date(retentionStart).toISOString()}`;
+  return [{ path: 'spec.restore.targetTime', message: `${targetTime} is before anything the archive can recover to: ${why}; choose a moment from ${new Date(earliest).toISOString()} until now` }];
 }
 
 export function assertWorld(request: Request, world: World, platform: PlatformSettings): void {
