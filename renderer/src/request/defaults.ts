@@ -5,7 +5,7 @@ import { tenantRoleName } from './names';
 import { ENGINE_DEFAULTS, PROFILE_TABLE, SIZE_TABLE } from './presets';
 import { REQUEST_API_VERSION, REQUEST_KIND, type RequestObjectInput } from './schema';
 import type { Request, ResolvedSpec } from './types';
-import { LATEST_MINOR, NEWEST_MINOR } from './versions';
+import { LATEST_MINOR } from './versions';
 
 /** Annotations a stored request keeps; everything else a Kratix object carries is dropped. */
 const KEPT_ANNOTATIONS = [ANNOTATION_REQUESTED_BY, ANNOTATION_CREATED_WITH_VERSION, ANNOTATION_RETIRED, ANNOTATION_DROP_DATA, ANNOTATION_CLAIM_TEMPLATE_SIZE, ANNOTATION_POOLER_HOST_GIVEN, ANNOTATION_CREATED_AT, ANNOTATION_RESTORE_SOURCE_CREATED_AT];
@@ -57,7 +57,7 @@ export function resolveDefaults(input: RequestObjectInput, platform: PlatformSet
   // Once applications are given the pooler's host, its Service stays (plan/cloudnative-pg/plan.ts).
   if (engine === 'cloudnative-pg' && spec.pooling) annotations[ANNOTATION_POOLER_HOST_GIVEN] ??= 'true';
   if (engine !== 'shared-server') {
-    spec.minorVersion = s.minorVersion === undefined || s.minorVersion === LATEST_MINOR ? NEWEST_MINOR[version] : s.minorVersion;
+    spec.minorVersion = s.minorVersion === undefined || s.minorVersion === LATEST_MINOR ? platform.postgres.newestMinor[version] : s.minorVersion;
   }
   if (s.walStorageSize !== undefined) spec.walStorageSize = s.walStorageSize;
   if (s.server !== undefined) {

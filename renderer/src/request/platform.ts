@@ -3,6 +3,7 @@ import { RequestValidationError } from './errors';
 import { DNS1123_LABEL, ENTITY_REF } from './names';
 import { parseYamlInput } from './yaml-input';
 import { ENGINES, SERVER_ENGINES } from './schema';
+import { MINOR_VERSION, NEWEST_MINOR } from './versions';
 
 const engineDefault = z.enum(SERVER_ENGINES).default('statefulset');
 
@@ -132,8 +133,27 @@ export const platformSettingsSchema = z
       })
       .strict()
       .default({}),
+    postgres: z
+      .object({
+        newestMinor: z
+          .record(z.string().regex(/^\d{2}$/), z.string().regex(MINOR_VERSION, 'must be a release like "17.9"'))
+          .superRefine((minors, ctx) => {
+            for (const [major, minor] of Object.entries(minors)) {
+              if (!minor.startsWith(`${major}.`)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [major], message: `${minor} is not a release of PostgreSQL ${major}` });
+            }
+          })
+          .default({})
+          .transform(minors => ({ ...NEWEST_MINOR, ...minors }))
+          .describe('The newest minor release per major (for example "17": "17.10"): new databases are pinned to it, and nothing newer is accepted. Defaults to the renderer\'s list; raise it here when a release is out'),
+      })
+      .strict()
+      .default({}),
     cloudnativePg: z
       .object({
+        imageFlavour: z
+          .enum(['standard-trixie', 'minimal-trixie', 'standard-bookworm', 'minimal-bookworm'])
+          .default('standard-trixie')
+          .describe('Flavour of ghcr.io/cloudnative-pg/postgresql images: "standard" (locales, common extensions) or "minimal"; the "system" images are deprecated in CloudNativePG 1.30 and need no Barman Cloud tools with the plugin'),
         operatorNamespace: z.string().regex(DNS1123_LABEL).default('cnpg-system').describe('Namespace of the CloudNativePG operator, admitted by the NetworkPolicies'),
         objectStore: objectStoreSchema.optional().describe('Backups and PITR; without it, cloudnative-pg databases cannot ask for backup'),
         certificates: z.enum(['operator', 'cert-manager']).default('operator').describe('Server certificates from the operator, or from cert-manager (certIssuer)'),

@@ -16,6 +16,11 @@ export interface World {
   importSource?: string | null;
   /** A shared-server database's server: its stored request.yaml, likewise. */
   server?: string | null;
+  /**
+   * A create: the request.yaml on its pull request's branch, when an earlier run proposed it and the
+   * caller looked. A re-run keeps what that run recorded (creationAnnotations), so it changes nothing.
+   */
+  proposed?: string | null;
 }
 
 /** Where a shared-server database's server lives: the same worker cluster. */
@@ -148,16 +153,18 @@ export function createdAtValue(now: Date): string {
 }
 
 /**
- * What a new database's request records when it is first published: when (the World's clock), and
+ * What a new database's request records when it is first published: when (the World's clock, or
+ * what an earlier run of the same create proposed on its branch), and
  * for a restore when its source was created, as far as the state store says (the source's archive
  * is named after it). Annotations the request already has stay.
  */
 export function creationAnnotations(request: Request, world: World, platform: PlatformSettings): Record<string, string> {
   const annotations = request.metadata.annotations;
+  const proposed = typeof world.proposed === 'string' ? parseStored(world.proposed, platform)?.metadata.annotations : undefined;
   const stamped: Record<string, string> = {};
-  if (annotations[ANNOTATION_CREATED_AT] === undefined) stamped[ANNOTATION_CREATED_AT] = createdAtValue(world.now);
+  if (annotations[ANNOTATION_CREATED_AT] === undefined) stamped[ANNOTATION_CREATED_AT] = proposed?.[ANNOTATION_CREATED_AT] ?? createdAtValue(world.now);
   if (request.spec.restore && annotations[ANNOTATION_RESTORE_SOURCE_CREATED_AT] === undefined && typeof world.restoreSource === 'string') {
-    const sourceCreatedAt = parseStored(world.restoreSource, platform)?.metadata.annotations[ANNOTATION_CREATED_AT];
+    const sourceCreatedAt = proposed?.[ANNOTATION_RESTORE_SOURCE_CREATED_AT] ?? parseStored(world.restoreSource, platform)?.metadata.annotations[ANNOTATION_CREATED_AT];
     if (sourceCreatedAt !== undefined) stamped[ANNOTATION_RESTORE_SOURCE_CREATED_AT] = sourceCreatedAt;
   }
   return stamped;

@@ -61,7 +61,7 @@ function renderStored(text: string, directory: string, platform: PlatformSetting
  * does not know what the store remembers (rememberedAnnotations): it is rendered again with it,
  * so that, say, the claim templates keep their size.
  */
-function withStoredMemory(rendered: RenderedDatabase, existingRequest: string, platform: PlatformSettings): RenderedDatabase {
+export function withStoredMemory(rendered: RenderedDatabase, existingRequest: string, platform: PlatformSettings): RenderedDatabase {
   const kept = rememberedAnnotations(parseYamlInput(existingRequest, `${rendered.directory}/request.yaml`));
   const annotations = rendered.request.metadata.annotations;
   if (Object.entries(kept).every(([key, value]) => annotations[key] === value)) return rendered;

@@ -12,7 +12,13 @@ import { quantityToMi } from '../../request/quantity';
 import type { Requests } from '../../request/presets';
 import { cloudNativePgNameRules, cloudNativePgNames, type CloudNativePgNames } from './names';
 
-export const CNPG_IMAGE = { registry: 'ghcr.io', repository: 'cloudnative-pg/postgresql', flavour: 'system-trixie' };
+/**
+ * CloudNativePG's operand images; the flavour is the platform's (cloudnativePg.imageFlavour,
+ * "standard-trixie" unless set). The "system" flavour is deprecated in CloudNativePG 1.30
+ * (docs/src/index.md: removed once in-core Barman Cloud support is phased out); backups go through
+ * the plugin's own sidecar image, so the operand needs no Barman tools.
+ */
+export const CNPG_IMAGE = { registry: 'ghcr.io', repository: 'cloudnative-pg/postgresql' };
 export const BARMAN_CLOUD_PLUGIN = 'barman-cloud.cloudnative-pg.io';
 import { CNPG_CLUSTER_LABEL, CNPG_HIBERNATION_ANNOTATION, CNPG_POD_ROLE_LABEL, CNPG_RELOAD_LABEL } from './names';
 export { CNPG_CLUSTER_LABEL, CNPG_HIBERNATION_ANNOTATION, CNPG_POD_ROLE_LABEL, CNPG_RELOAD_LABEL };
@@ -203,7 +209,7 @@ export function planCloudNativePg(common: PlanCommon): CloudNativePgPlan | Field
     ...common,
     engine: 'cloudnative-pg',
     names,
-    images: { postgres: imageRef(CNPG_IMAGE.registry, CNPG_IMAGE.repository, `${common.postgresVersion}-${CNPG_IMAGE.flavour}`, platform.imageRegistry) },
+    images: { postgres: imageRef(CNPG_IMAGE.registry, CNPG_IMAGE.repository, `${common.postgresVersion}-${platform.cloudnativePg.imageFlavour}`, platform.imageRegistry) },
     connection: {
       ...common.connection,
       // The server certificate names the Service apps use and the pooler's (cluster.ts): clients verify the host against its CA.
