@@ -21,9 +21,22 @@ const objectStoreSchema = z
       .regex(/^(s3|gs|https):\/\/[^\s]+$/, 'must be an s3://, gs:// or https:// (Azure) URL')
       .describe('Bucket and prefix, like s3://acme-postgres-backups/prod; each database adds <cluster>/<namespace>/<name>'),
     endpointURL: z.string().url().optional().describe('S3-compatible endpoint (MinIO, Ceph), when not AWS'),
-    s3Credentials: z.object({ accessKeyId: secretKeyRef, secretAccessKey: secretKeyRef }).strict().optional(),
-    googleCredentials: z.object({ applicationCredentials: secretKeyRef }).strict().optional(),
-    azureCredentials: z.object({ connectionString: secretKeyRef }).strict().optional(),
+    // Static keys in a Secret of every namespace, or the workload's own identity (plugin-barman-cloud
+    // v0.14.0 api: s3Credentials.inheritFromIAMRole, googleCredentials.gkeEnvironment,
+    // azureCredentials.inheritFromAzureAD), which serviceAccountAnnotations bind to a cloud role.
+    s3Credentials: z
+      .union([z.object({ accessKeyId: secretKeyRef, secretAccessKey: secretKeyRef }).strict(), z.object({ inheritFromIAMRole: z.literal(true) }).strict()])
+      .optional(),
+    googleCredentials: z.union([z.object({ applicationCredentials: secretKeyRef }).strict(), z.object({ gkeEnvironment: z.literal(true) }).strict()]).optional(),
+    azureCredentials: z
+      .union([z.object({ connectionString: secretKeyRef }).strict(), z.object({ inheritFromAzureAD: z.literal(true), storageAccount: secretKeyRef }).strict()])
+      .optional(),
+    serviceAccountAnnotations: z
+      .record(z.string().min(1), z.string())
+      .default({})
+      .describe(
+        'Annotations of each Cluster\'s ServiceAccount, binding it to a cloud identity for workload identity (eks.amazonaws.com/role-arn, iam.gke.io/gcp-service-account, azure.workload.identity/client-id); "{namespace}" in a value becomes the database\'s namespace, for a role per namespace scoped to that namespace\'s prefix',
+      ),
   })
   .strict()
   .refine(o => [o.s3Credentials, o.googleCredentials, o.azureCredentials].filter(Boolean).length === 1, {

@@ -107,7 +107,7 @@ export function restoreSourceDirectory(request: Request): string | undefined {
 export function worldIssues(request: Request, world: World, platform: PlatformSettings): FieldIssue[] {
   const source = request.spec.restore;
   if (!source) return [...importIssues(request, world, platform), ...serverIssues(request, world, platform)];
-  const issues: FieldIssue[] = [];
+  const issues: FieldIssue[] = [...crossNamespaceRestoreIssues(request, platform)];
   if (source.targetTime && Date.parse(source.targetTime) > world.now.getTime()) {
     issues.push({ path: 'spec.restore.targetTime', message: `is in the future (now is ${world.now.toISOString()}); recover to a moment that has passed, or leave it out for the latest point` });
   }
@@ -124,6 +124,32 @@ export function worldIssues(request: Request, world: World, platform: PlatformSe
     }
   }
   return issues;
+}
+
+/**
+ * A restore copies the source's data to whoever owns the target namespace, and the state store's
+ * review rule (CODEOWNERS from access, wiring/state-store-ci.ts) asks the target namespace's owners
+ * and the platform groups only. So a restore into another namespace is refused unless every group
+ * owning the source namespace also owns the target one: then the approval the review rule asks for
+ * is the source owners' own. Without an access model (no namespaces listed) only platform groups
+ * review, and they own both.
+ */
+function crossNamespaceRestoreIssues(request: Request, platform: PlatformSettings): FieldIssue[] {
+  const source = request.spec.restore!;
+  const target = request.metadata.namespace;
+  const owners = platform.access.namespaces;
+  if (source.namespace === target || Object.keys(owners).length === 0) return [];
+  const sourceOwners = owners[source.namespace] ?? [];
+  const targetOwners = new Set((owners[target] ?? []).map(o => o.toLowerCase()));
+  const missing = sourceOwners.filter(o => !targetOwners.has(o.toLowerCase()));
+  if (sourceOwners.length > 0 && missing.length === 0) return [];
+  const who = sourceOwners.length > 0 ? sourceOwners.join(', ') : 'the platform groups';
+  return [
+    {
+      path: 'spec.restore.namespace',
+      message: `restoring ${source.namespace}/${source.from} into ${target} copies ${source.namespace}'s data, and the pull request would be approved by ${target}'s owners alone (CODEOWNERS), not by ${who}, who own ${source.namespace}. Restore into ${source.namespace}, or have the platform team add ${missing.join(', ') || who} to access.namespaces.${target}`,
+    },
+  ];
 }
 
 /**

@@ -52,6 +52,7 @@ export function poolerResources(requests: Requests) {
 
 export interface ObjectStoreConfiguration {
   destinationPath: string;
+  serviceAccountAnnotations?: Record<string, string>;
   endpointURL?: string;
   s3Credentials?: unknown;
   googleCredentials?: unknown;
@@ -81,6 +82,8 @@ export interface CloudNativePgPlan extends PlanBase {
   pooler?: { mode: 'transaction' | 'session'; instances: number; defaultPoolSize: number; maxClientConn: number; resources: ReturnType<typeof poolerResources> };
   certificates: 'operator' | 'cert-manager';
   operatorNamespace: string;
+  /** Workload identity for the object store: annotations of the ServiceAccount the operator makes for the Cluster. */
+  serviceAccountAnnotations: Record<string, string>;
 }
 
 /** A postgresql.conf value as CloudNativePG's parameters map takes it: strings, booleans as on/off. */
@@ -129,7 +132,13 @@ export function sixFieldCron(cron: string): string {
 
 /** Each database archives below its own prefix: <destinationPath>/<cluster>/<namespace>/<name>. */
 function storeFor(base: ObjectStoreConfiguration, cluster: string, namespace: string, name: string): ObjectStoreConfiguration {
-  return { ...base, destinationPath: `${base.destinationPath.replace(/\/+$/, '')}/${cluster}/${namespace}/${name}` };
+  const { serviceAccountAnnotations: _bound, ...store } = base;
+  return { ...store, destinationPath: `${base.destinationPath.replace(/\/+$/, '')}/${cluster}/${namespace}/${name}` };
+}
+
+/** The platform's workload-identity annotations for a Cluster's ServiceAccount, "{namespace}" filled in. */
+function serviceAccountAnnotations(store: ObjectStoreConfiguration | undefined, namespace: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(store?.serviceAccountAnnotations ?? {}).map(([key, value]) => [key, value.split('{namespace}').join(namespace)]));
 }
 
 function engineIssues(common: PlanCommon): FieldIssue[] {
@@ -262,5 +271,6 @@ export function planCloudNativePg(common: PlanCommon): CloudNativePgPlan | Field
       : {}),
     certificates: platform.cloudnativePg.certificates,
     operatorNamespace: platform.cloudnativePg.operatorNamespace,
+    serviceAccountAnnotations: spec.backup || restore ? serviceAccountAnnotations(store, namespace) : {},
   };
 }
