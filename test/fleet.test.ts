@@ -20,7 +20,7 @@ const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd,
 const DATABASES = [
   { name: 'orders', namespace: 'team-a', cluster: 'east', version: '16', minorVersion: '16.8' },
   { name: 'billing', namespace: 'team-b', cluster: 'east', version: '17', minorVersion: '17.5', engine: 'cloudnative-pg', ssl: true },
-  { name: 'search', namespace: 'team-a', cluster: 'west', version: '15', minorVersion: '15.15' },
+  { name: 'search', namespace: 'team-a', cluster: 'west', version: '15', minorVersion: '15.17' },
   { name: 'audit', namespace: 'team-c', cluster: 'west', version: '16', minorVersion: '16.10', server: undefined },
 ];
 
@@ -54,7 +54,7 @@ describe('fleet plan', () => {
     expect(stdout).toContain('east: 2 database(s): 2 to change, 0 unchanged');
     expect(stdout).toContain('change team-a/orders: minorVersion: 16.8 -> 16.13');
     expect(stdout).toContain('image docker.io/library/postgres:16.8 -> docker.io/library/postgres:16.13');
-    expect(stdout).toMatch(/change team-b\/billing: minorVersion: 17\.5 -> 17\.7.*rolling update for a new image/);
+    expect(stdout).toMatch(/change team-b\/billing: minorVersion: 17\.5 -> 17\.9.*rolling update for a new image/);
     expect(stdout).toContain("orders-postgresql: the primary's pod restarts");
     // search is on its major's newest already.
     expect(stdout).toContain('west: 2 database(s): 1 to change, 1 unchanged');
@@ -79,7 +79,7 @@ describe('fleet plan', () => {
     const { code, stdout } = await cli(['fleet', 'plan', store, '--cluster', 'west']);
     expect(code).toBe(EXIT.ok);
     expect(stdout).not.toContain('east:');
-    expect(stdout).toContain('image docker.io/library/postgres:15.15 -> mirror.example.com/library/postgres:15.15');
+    expect(stdout).toContain('image docker.io/library/postgres:15.17 -> mirror.example.com/library/postgres:15.17');
     expect(stdout).toContain('fleet: 1 cluster(s), 2 database(s): 2 to change (2 restart)');
   });
 

@@ -36,7 +36,15 @@ export interface Config {
         /** Names the Secrets that hold the object store's credentials; never the credentials themselves. */
         objectStore?: { [key: string]: unknown };
         certificates?: 'operator' | 'cert-manager';
+        /** Flavour of the CloudNativePG operand images ("system" is deprecated). */
+        imageFlavour?: 'standard-trixie' | 'minimal-trixie' | 'standard-bookworm' | 'minimal-bookworm';
       };
+      /** PostgreSQL releases: the newest minor per major ("17": "17.10"), above the renderer's list. */
+      postgres?: { newestMinor?: { [major: string]: string } };
+      /** The worker clusters' StorageClasses allow volume expansion (statefulset volumes grow in place). */
+      volumeExpansion?: boolean;
+      /** Who may do what: platform groups, namespace owners, shared-server tenants, their GitHub names. */
+      access?: { [key: string]: unknown };
       /** Where the Backstage app runs, for links from a database's catalog page to its day-two forms. */
       backstage?: { baseUrl?: string };
       /** Where state-store files can be browsed, for catalog links. */

@@ -179,12 +179,14 @@ export function createdAtValue(now: Date): string {
 }
 
 /**
- * What a new database's request records when it is first published: when (the World's clock, or
+ * What a new cloudnative-pg database's request records when it is first published: when (the World's clock, or
  * what an earlier run of the same create proposed on its branch), and
  * for a restore when its source was created, as far as the state store says (the source's archive
  * is named after it). Annotations the request already has stay.
  */
 export function creationAnnotations(request: Request, world: World, platform: PlatformSettings): Record<string, string> {
+  // Only a cloudnative-pg database archives under a name of its own.
+  if (request.spec.engine !== 'cloudnative-pg') return {};
   const annotations = request.metadata.annotations;
   const proposed = typeof world.proposed === 'string' ? parseStored(world.proposed, platform)?.metadata.annotations : undefined;
   const stamped: Record<string, string> = {};
