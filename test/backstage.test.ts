@@ -135,7 +135,7 @@ describe('the Create PostgreSQL template in a real Backstage backend', () => {
     expect(files).toContain('clusters/worker-1/postgres/team-a/orders/statefulset-orders-postgresql.yaml');
     expect(files).toContain('clusters/worker-1/postgres/team-a/orders/cronjob-orders-postgresql-backup.yaml');
     const statefulSet = body.directoryContents.find((f: { path: string }) => f.path.endsWith('statefulset-orders-postgresql.yaml'));
-    expect(Buffer.from(statefulSet.base64Content, 'base64').toString()).toContain('image: docker.io/library/postgres:17.7');
+    expect(Buffer.from(statefulSet.base64Content, 'base64').toString()).toContain('image: docker.io/library/postgres:17.9');
     expect(store.branches()).toEqual(['main']);
   });
 

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { RequestValidationError, renderDatabase, type RenderedDatabase } from '@postgres-gitops/renderer';
 import { CNPG_FIXED_PARAMETERS } from '../renderer/src/plan/cloudnative-pg/managed-parameters';
+import { walBudget } from '../renderer/src/plan/cloudnative-pg/wal-budget';
+import { quantityToMi } from '../renderer/src/request/quantity';
 import { engineRestarts } from '../renderer/src/review/engines';
 import { operatorPods } from './support/cnpg-operator';
 import { reconcilerViolations } from './support/cnpg-reconcilers';
@@ -78,11 +80,17 @@ describe('CloudNativePG parameters', () => {
     }
   });
 
-  it('come from the same tuning as the statefulset engine', () => {
+  it('come from the same tuning as the statefulset engine, but for the WAL settings the volume decides and max_wal_senders', () => {
     const cnpg = renderDatabase(cnpgRequest('orders', { size: 'medium', profile: 'prod' }), CNPG_PLATFORM);
     const sts = renderDatabase(cnpgRequest('orders', { size: 'medium', profile: 'prod', engine: 'statefulset' }));
     const conf = (sts.manifests.find(m => m.kind === 'ConfigMap' && m.metadata.name.endsWith('-config')) as any).data['postgresql.conf'];
-    for (const [key, value] of Object.entries((byKind(cnpg, 'Cluster')[0].spec.postgresql.parameters) as Record<string, string>)) {
+    const parameters: Record<string, string> = byKind(cnpg, 'Cluster')[0].spec.postgresql.parameters;
+    const own = ['max_wal_size', 'min_wal_size', 'wal_keep_size', 'max_slot_wal_keep_size', 'max_wal_senders'];
+    const b = walBudget(quantityToMi(cnpg.plan.spec.storageSize));
+    expect(Object.fromEntries(own.map(k => [k, parameters[k]]))).toEqual({
+      max_wal_size: `${b.maxWalSizeMb}MB`, min_wal_size: `${b.minWalSizeMb}MB`, wal_keep_size: `${b.walKeepSizeMb}MB`, max_slot_wal_keep_size: `${b.maxSlotWalKeepSizeMb}MB`, max_wal_senders: '10',
+    });
+    for (const [key, value] of Object.entries(parameters).filter(([k]) => !own.includes(k))) {
       expect(conf).toMatch(new RegExp(`^${key} = '?${value === 'on' ? 'on' : value.replace(/[[\]%@]/g, '.')}'?$`, 'm'));
     }
   });

@@ -18,24 +18,30 @@ const NS = 'team-a';
 const POD = 'orders-postgresql-1';
 const CREATED = 30 * 60; // minutes after the epoch, one sample a minute
 
-const db = renderDatabase(cnpgRequest('orders', { backup: true, monitoring: true }), CNPG_PLATFORM);
-const rule = (db.manifests.find(m => m.kind === 'PrometheusRule') as any).spec.groups[0].rules.find((r: any) => r.alert === 'PostgreSQLBackupStale');
+const db = renderDatabase(cnpgRequest('orders', { backup: true, monitoring: true, replicas: 2 }), CNPG_PLATFORM);
+const rules = (db.manifests.find(m => m.kind === 'PrometheusRule') as any).spec.groups[0].rules;
+const rule = rules.find((r: any) => r.alert === 'PostgreSQLBackupStale');
+const lagRule = rules.find((r: any) => r.alert === 'PostgreSQLReplicationLag');
+/** The backup-stale expression of the renderer before m4: the Cluster's age from its instances' start time. */
+const RESTART_RESET_EXPR = `(time() - max(barman_cloud_cloudnative_pg_io_last_available_backup_timestamp{namespace="${NS}",pod=~"orders-postgresql-[0-9]+"}) > 26 * 3600 and max(barman_cloud_cloudnative_pg_io_last_available_backup_timestamp{namespace="${NS}",pod=~"orders-postgresql-[0-9]+"}) > 0) or (max(barman_cloud_cloudnative_pg_io_last_available_backup_timestamp{namespace="${NS}",pod=~"orders-postgresql-[0-9]+"}) == 0 and time() - min(cnpg_pg_postmaster_start_time{namespace="${NS}",pod=~"orders-postgresql-[0-9]+"}) > 26 * 3600)`;
 /** The expression the renderer wrote before: time() minus the timestamp, which is 0 before the first backup. */
 const OLD_EXPR = `time() - max(barman_cloud_cloudnative_pg_io_last_available_backup_timestamp{namespace="${NS}",pod=~"orders-postgresql-[0-9]+"}) > 26 * 3600`;
 
 /** A series absent until the Cluster exists, then `then` (promtool's expanding notation) for `minutes`. */
-const series = (name: string, then: string) => ({ series: `${name}{namespace="${NS}",pod="${POD}"}`, values: `_x${CREATED} ${then}` });
+const series = (name: string, then: string, pod = POD) => ({ series: `${name}{namespace="${NS}",pod="${pod}"}`, values: `_x${CREATED} ${then}` });
+/** kube-state-metrics' creation time of the first instance's volume, from when the Cluster exists. */
+const claimCreated = { series: `kube_persistentvolumeclaim_created{namespace="${NS}",persistentvolumeclaim="${POD}"}`, values: `_x${CREATED} ${CREATED * 60}+0x4000` };
 
-function firing(expr: string, input: { series: string; values: string }[], at: string[]): Record<string, boolean> {
+function firing(expr: string, input: { series: string; values: string }[], at: string[], alert = rule): Record<string, boolean> {
   const dir = mkdtempSync(join(tmpdir(), 'pgg-promtool-'));
   try {
-    writeFileSync(join(dir, 'rules.yaml'), stringify({ groups: [{ name: 'backup', rules: [{ ...rule, expr }] }] }));
+    writeFileSync(join(dir, 'rules.yaml'), stringify({ groups: [{ name: 'backup', rules: [{ ...alert, expr }] }] }));
     const result: Record<string, boolean> = {};
     for (const time of at) {
-      const test = { rule_files: ['rules.yaml'], evaluation_interval: '1m', tests: [{ interval: '1m', input_series: input, alert_rule_test: [{ eval_time: time, alertname: rule.alert, exp_alerts: [] }] }] };
+      const test = { rule_files: ['rules.yaml'], evaluation_interval: '1m', tests: [{ interval: '1m', input_series: input, alert_rule_test: [{ eval_time: time, alertname: alert.alert, exp_alerts: [] }] }] };
       writeFileSync(join(dir, 'test.yaml'), stringify(test));
       const run = spawnSync(PROMTOOL, ['test', 'rules', 'test.yaml'], { cwd: dir, encoding: 'utf8' });
-      if (run.status !== 0 && !/alertname: PostgreSQLBackupStale/.test(run.stdout + run.stderr)) throw new Error(`promtool: ${run.stdout}${run.stderr}`);
+      if (run.status !== 0 && !new RegExp(`alertname: ${alert.alert}`).test(run.stdout + run.stderr)) throw new Error(`promtool: ${run.stdout}${run.stderr}`);
       result[time] = run.status !== 0;
     }
     return result;
@@ -54,17 +60,54 @@ describe('the backup-stale alert on Prometheus\' rule engine', () => {
   const started = series('cnpg_pg_postmaster_start_time', `${CREATED * 60}+0x4000`);
 
   it('a new Cluster whose first backup is not listed yet: quiet for 26 hours, then it fires', () => {
-    const input = [started, series('barman_cloud_cloudnative_pg_io_last_available_backup_timestamp', '0+0x4000')];
+    const input = [started, claimCreated, series('barman_cloud_cloudnative_pg_io_last_available_backup_timestamp', '0+0x4000')];
     expect(firing(rule.expr, input, ['31h', '50h', '57h'])).toEqual({ '31h': false, '50h': false, '57h': true });
   });
 
   it('a Cluster backed up an hour after its creation: quiet while the backup is fresh, firing once it is older than 26 hours', () => {
-    const input = [started, series('barman_cloud_cloudnative_pg_io_last_available_backup_timestamp', `0x60 ${(CREATED + 60) * 60}+0x4000`)];
+    const input = [started, claimCreated, series('barman_cloud_cloudnative_pg_io_last_available_backup_timestamp', `0x60 ${(CREATED + 60) * 60}+0x4000`)];
     expect(firing(rule.expr, input, ['31h30m', '50h', '58h'])).toEqual({ '31h30m': false, '50h': false, '58h': true });
+  });
+
+  it('a Cluster never backed up whose instances restart every 20 hours still fires (its volumes keep their age)', () => {
+    // Instances rolled every 20 hours (a minor upgrade, node maintenance): the start time resets.
+    const restarts = series('cnpg_pg_postmaster_start_time', `${CREATED * 60}+0x1199 ${(CREATED + 1200) * 60}+0x1199 ${(CREATED + 2400) * 60}+0x1600`);
+    const input = [restarts, claimCreated, series('barman_cloud_cloudnative_pg_io_last_available_backup_timestamp', '0+0x4000')];
+    expect(firing(rule.expr, input, ['57h', '60h'])).toEqual({ '57h': true, '60h': true });
+    // The planted violation: the age taken from the instances' start time never reaches 26 hours.
+    expect(firing(RESTART_RESET_EXPR, input, ['57h', '60h'])).toEqual({ '57h': false, '60h': false });
   });
 
   it('the old expression fires on the new Cluster as soon as its "for" has passed (the planted violation)', () => {
     const input = [started, series('barman_cloud_cloudnative_pg_io_last_available_backup_timestamp', '0+0x4000')];
     expect(firing(OLD_EXPR, input, ['31h'])).toEqual({ '31h': true });
+  });
+});
+
+/**
+ * m5 of the SRE review: the replication-lag alert reads the primary's pg_stat_replication (replay
+ * lag), not the standby's now() - pg_last_xact_replay_timestamp(), which grows through a long
+ * transaction or a quiet spell while the standby is current.
+ */
+describe('the replication-lag alert on Prometheus\' rule engine', () => {
+  beforeAll(() => {
+    if (!existsSync(PROMTOOL)) aptInstall(['prometheus']);
+  });
+  const OLD_LAG = `max(cnpg_pg_replication_lag{namespace="${NS}",pod=~"orders-postgresql-[0-9]+"}) > 60`;
+  // A 20-minute bulk load on the primary: the standby replays as it streams (replay lag under a second),
+  // but its last replayed commit is 20 minutes old until the load commits.
+  const longTransaction = [
+    series('cnpg_pg_stat_replication_replay_lag_seconds', '0.4+0x4000'),
+    series('cnpg_pg_replication_lag', '0+60x20 0+0x3980', 'orders-postgresql-2'),
+  ];
+  const behind = [series('cnpg_pg_stat_replication_replay_lag_seconds', '0.4+0x10 120+0x4000'), series('cnpg_pg_replication_lag', '0+0x10 120+0x4000', 'orders-postgresql-2')];
+
+  it('stays quiet through a long transaction on a current standby, fires for one that is behind', () => {
+    expect(firing(lagRule.expr, longTransaction, ['30h15m'], lagRule)).toEqual({ '30h15m': false });
+    expect(firing(lagRule.expr, behind, ['31h'], lagRule)).toEqual({ '31h': true });
+  });
+
+  it('the standby-side expression pages for the long transaction (the planted violation)', () => {
+    expect(firing(OLD_LAG, longTransaction, ['30h15m'], lagRule)).toEqual({ '30h15m': true });
   });
 });

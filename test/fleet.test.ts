@@ -20,7 +20,7 @@ const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd,
 const DATABASES = [
   { name: 'orders', namespace: 'team-a', cluster: 'east', version: '16', minorVersion: '16.8' },
   { name: 'billing', namespace: 'team-b', cluster: 'east', version: '17', minorVersion: '17.5', engine: 'cloudnative-pg', ssl: true },
-  { name: 'search', namespace: 'team-a', cluster: 'west', version: '15', minorVersion: '15.15' },
+  { name: 'search', namespace: 'team-a', cluster: 'west', version: '15', minorVersion: '15.17' },
   { name: 'audit', namespace: 'team-c', cluster: 'west', version: '16', minorVersion: '16.10', server: undefined },
 ];
 
@@ -52,9 +52,9 @@ describe('fleet plan', () => {
     const { code, stdout } = await cli(['fleet', 'plan', store, '--set', 'minorVersion=latest']);
     expect(code).toBe(EXIT.ok);
     expect(stdout).toContain('east: 2 database(s): 2 to change, 0 unchanged');
-    expect(stdout).toContain('change team-a/orders: minorVersion: 16.8 -> 16.11');
-    expect(stdout).toContain('image docker.io/library/postgres:16.8 -> docker.io/library/postgres:16.11');
-    expect(stdout).toMatch(/change team-b\/billing: minorVersion: 17\.5 -> 17\.7.*rolling update for a new image/);
+    expect(stdout).toContain('change team-a/orders: minorVersion: 16.8 -> 16.13');
+    expect(stdout).toContain('image docker.io/library/postgres:16.8 -> docker.io/library/postgres:16.13');
+    expect(stdout).toMatch(/change team-b\/billing: minorVersion: 17\.5 -> 17\.9.*rolling update for a new image/);
     expect(stdout).toContain("orders-postgresql: the primary's pod restarts");
     // search is on its major's newest already.
     expect(stdout).toContain('west: 2 database(s): 1 to change, 1 unchanged');
@@ -79,7 +79,7 @@ describe('fleet plan', () => {
     const { code, stdout } = await cli(['fleet', 'plan', store, '--cluster', 'west']);
     expect(code).toBe(EXIT.ok);
     expect(stdout).not.toContain('east:');
-    expect(stdout).toContain('image docker.io/library/postgres:15.15 -> mirror.example.com/library/postgres:15.15');
+    expect(stdout).toContain('image docker.io/library/postgres:15.17 -> mirror.example.com/library/postgres:15.17');
     expect(stdout).toContain('fleet: 1 cluster(s), 2 database(s): 2 to change (2 restart)');
   });
 
@@ -91,7 +91,7 @@ describe('fleet plan', () => {
     expect(code).toBe(EXIT.invalidInput);
     expect(stdout).toContain(`invalid ${ORDERS}/request.yaml: (request): ${ORDERS}/request.yaml is not valid YAML`);
     expect(stdout).toContain(`invalid ${SEARCH}/request.yaml: spec.size:`);
-    expect(stdout).toContain('change team-b/billing: minorVersion: 17.5 -> 17.7');
+    expect(stdout).toContain('change team-b/billing: minorVersion: 17.5 -> 17.9');
     expect(stdout).toContain('fleet: 2 cluster(s), 4 database(s): 2 to change (2 restart), 0 destructive, 2 invalid, 0 unchanged');
   });
 
@@ -126,7 +126,7 @@ describe('fleet plan', () => {
     expect(await cli(['fleet', 'plan', store, '--threads', '0'])).toMatchObject({ code: EXIT.invalidInput, stderr: expect.stringContaining('--threads 0: must be a whole number from 1 to 64') });
     expect(await cli(['fleet', 'apply', store])).toMatchObject({ code: EXIT.invalidInput, stderr: expect.stringContaining('fleet takes plan or publish') });
     const unknown = (await cli(['fleet', 'plan', store, '--set', 'minorVersion="16.99"'])).stdout;
-    expect(unknown).toContain(`invalid ${ORDERS}/request.yaml: --set: spec.minorVersion: 16.99 is newer than this renderer knows (newest 16.11)`);
+    expect(unknown).toContain(`invalid ${ORDERS}/request.yaml: --set: spec.minorVersion: 16.99 is newer than this platform knows (newest 16.13)`);
     expect(unknown).toContain('billing/request.yaml: --set: spec.minorVersion: 16.99 is not a release of PostgreSQL 17');
     expect((await cli(['fleet', 'plan', store, '--set', 'minorVersion=16.12'])).stdout).toContain('spec.minorVersion: must be a quoted string like "16.11"');
   });
@@ -152,7 +152,7 @@ describe('fleet publish to a git remote', () => {
     expect(first.stdout).toContain('east: proposed 2 database(s) on branch postgres-fleet/east');
     expect(first.stdout).toContain('west: proposed 1 database(s) on branch postgres-fleet/west');
     expect(remote.branches()).toEqual(['main', 'postgres-fleet/east', 'postgres-fleet/west']);
-    expect(remote.show('postgres-fleet/east', `${ORDERS}/request.yaml`)).toContain('minorVersion: "16.11"');
+    expect(remote.show('postgres-fleet/east', `${ORDERS}/request.yaml`)).toContain('minorVersion: "16.13"');
     expect(remote.show('postgres-fleet/west', `${SEARCH}/request.yaml`)).toBe(remote.show('main', `${SEARCH}/request.yaml`));
     expect(remote.log('postgres-fleet/east')[0]).toBe('Fleet: minorVersion=latest on east (2 databases)');
     // Only the four databases' directories differ between main and the branch.

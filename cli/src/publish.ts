@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GitHubPublisher, GitPublisher, parseGitHubRepoUrl, readStoredRequest, type Publisher } from '@postgres-gitops/publish';
-import { assertWorld, decideChange, type PlatformSettings, pullRequestBranch, readWorld, renderDatabase, type RenderedDatabase, REQUEST_FILE } from '@postgres-gitops/renderer';
+import { GitHubPublisher, GitPublisher, parseGitHubRepoUrl, readProposedRequest, readStoredRequest, type Publisher } from '@postgres-gitops/publish';
+import { assertWorld, decideChange, type PlatformSettings, pullRequestBranch, readWorld, renderDatabase, type RenderedDatabase, REQUEST_FILE, type World } from '@postgres-gitops/renderer';
 import { UsageError } from './exit-codes';
 import { readYamlFile } from './files';
 import { remoteStorePlatform } from './platform';
@@ -47,7 +47,9 @@ export async function publishCommand(path: string, platformFlag: string | undefi
   const branch = pullRequestBranch(rendered.plan.spec.cluster, rendered.plan.namespace, rendered.plan.name);
   const world = await readWorld(rendered.request, directory => readStoredRequest(publisher, { baseBranch: options.base, branch, directory, requestFile: REQUEST_FILE }));
   assertWorld(rendered.request, world, platform);
-  const published = await decideAndPublish(publisher, rendered, platform, options, { update: options.update });
+  // What an earlier run proposed on the branch, so that a re-run records the same creation.
+  const proposed = await readProposedRequest(publisher, { baseBranch: options.base, branch, directory: rendered.directory, requestFile: REQUEST_FILE });
+  const published = await decideAndPublish(publisher, rendered, platform, options, { update: options.update, world: { ...world, proposed } });
   return { rendered: published.decision.rendered, publisher, ...published };
 }
 
@@ -57,7 +59,7 @@ export async function decideAndPublish(
   rendered: RenderedDatabase,
   platform: PlatformSettings,
   options: PublishCommandOptions,
-  change: { update: boolean; allowMajorUpgrade?: boolean },
+  change: { update: boolean; allowMajorUpgrade?: boolean; world?: World },
 ) {
   const branch = pullRequestBranch(rendered.plan.spec.cluster, rendered.plan.namespace, rendered.plan.name);
   const session = await publisher.open({ baseBranch: options.base, branch, directory: rendered.directory, requestFile: REQUEST_FILE });
@@ -70,6 +72,7 @@ export async function decideAndPublish(
       allowDestructiveChanges: options.allowDestructive,
       allowMajorUpgrade: change.allowMajorUpgrade,
       platform,
+      world: change.world,
     });
     const result = await session.publish({
       files: decision.rendered.files,

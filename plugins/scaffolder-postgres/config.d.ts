@@ -38,7 +38,11 @@ export interface Config {
         certificates?: 'operator' | 'cert-manager';
         /** Restore drills: the image whose kubectl the runner copies (pin it by digest), and how long a drill may run. */
         restoreDrill?: { kubectlImage?: string; timeoutMinutes?: number };
+        /** Flavour of the CloudNativePG operand images ("system" is deprecated). */
+        imageFlavour?: 'standard-trixie' | 'minimal-trixie' | 'standard-bookworm' | 'minimal-bookworm';
       };
+      /** PostgreSQL releases: the newest minor per major ("17": "17.10"), above the renderer's list. */
+      postgres?: { newestMinor?: { [major: string]: string } };
       /** Flux: the namespace of each database's Kustomization, the state store's GitRepository, and the add-ons' Kustomizations by API group. */
       flux?: { namespace?: string; sourceName?: string; dependsOn?: { [apiGroup: string]: string } };
       /** Who may do what: platform groups, namespace owners, shared servers' tenant groups, and GitHub names for CODEOWNERS (entity refs such as group:default/team-a). */

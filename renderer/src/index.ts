@@ -30,7 +30,7 @@ export { resourceTotals, formatTotals, type ResourceTotals } from './review/tota
 export { reviewWarnings } from './review/warnings';
 export { CHANGE_FIELDS, DAY_TWO_TEMPLATES } from './layout/day-two-links';
 export { previewDatabase, type Preview, type PreviewObject } from './review/preview';
-export { decideChange, ChangeRefusedError, type Decision, type DecideOptions } from './review/decide';
+export { decideChange, withStoredMemory, ChangeRefusedError, type Decision, type DecideOptions } from './review/decide';
 export { changeIssues, type ChangePermissions } from './review/change-rules';
 export { decommissionText, retirement } from './review/decommission';
 export { tenantConnectionIssues } from './review/tenant-connections';

@@ -60,13 +60,53 @@ function applyJsonPatch(document: Obj, patch: { op: string; path: string; value?
 }
 
 /**
+ * plugin-barman-cloud v0.14.0 internal/cnpgi/operator/lifecycle.go: an init container
+ * "plugin-barman-cloud" with restartPolicy Always, its resources those of the ObjectStore named by
+ * the Cluster's plugin parameters barmanObjectName (else the recovery one), or none
+ * (lifecycle_resources.go collectSidecarResourcesForPod).
+ */
+function barmanSidecar(cluster: Obj, manifests: Obj[]): Obj[] {
+  const plugin = (cluster.spec.plugins ?? []).find((p: Obj) => p.name === 'barman-cloud.cloudnative-pg.io');
+  if (!plugin) return [];
+  const storeName = plugin.parameters?.barmanObjectName;
+  const store = manifests.find(m => m.kind === 'ObjectStore' && m.metadata.namespace === cluster.metadata.namespace && m.metadata.name === storeName);
+  return [
+    {
+      name: 'plugin-barman-cloud',
+      restartPolicy: 'Always',
+      securityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true, privileged: false, readOnlyRootFilesystem: true, seccompProfile: { type: 'RuntimeDefault' }, capabilities: { drop: ['ALL'] } },
+      resources: store?.spec?.instanceSidecarConfiguration?.resources ?? {},
+    },
+  ];
+}
+
+/**
+ * The kubelet's QoS class of a pod (pkg/apis/core/helper/qos GetPodQOS, Kubernetes 1.30+): every
+ * container, init containers included, with CPU and memory limits and requests equal to them
+ * (a request left out defaults to the limit) is Guaranteed; none with any is BestEffort.
+ */
+export function qosClass(spec: Obj): 'Guaranteed' | 'Burstable' | 'BestEffort' {
+  const containers: Obj[] = [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
+  const set = (r: Obj | undefined) => Object.keys(r ?? {}).length > 0;
+  if (containers.every(c => !set(c.resources?.requests) && !set(c.resources?.limits))) return 'BestEffort';
+  const guaranteed = containers.every(c =>
+    ['cpu', 'memory'].every(k => {
+      const limit = c.resources?.limits?.[k];
+      const request = c.resources?.requests?.[k] ?? limit;
+      return limit !== undefined && request === limit;
+    }),
+  );
+  return guaranteed ? 'Guaranteed' : 'Burstable';
+}
+
+/**
  * The instances of a Cluster: buildInstance in pkg/specs/pods.go (labels, createClusterPodSpec:
  * serviceAccountName = the Cluster's name, GetPodSecurityContext, the postgres container's ports
  * postgresql 5432, metrics 9187, status 8000), then the labels of spec.inheritedMetadata over them
  * (internal/controller/cluster_create.go InheritLabels), then the cnpg.io/podPatch annotation. The
  * first instance is the primary: the instance manager keeps cnpg.io/instanceRole on each pod.
  */
-export function instancePods(cluster: Obj): ModelPod[] {
+export function instancePods(cluster: Obj, manifests: Obj[] = []): ModelPod[] {
   const { name, namespace, annotations = {} } = cluster.metadata;
   const major = /:(\d+)/.exec(cluster.spec.imageName ?? '')?.[1] ?? '';
   return Array.from({ length: cluster.spec.instances ?? 1 }, (_, i) => {
@@ -91,10 +131,12 @@ export function instancePods(cluster: Obj): ModelPod[] {
       spec: {
         serviceAccountName: name,
         securityContext: { seccompProfile: seccompOf(cluster), runAsUser: 26, runAsGroup: 26, runAsNonRoot: true, fsGroup: 26 },
-        initContainers: [{ name: 'bootstrap-controller', securityContext: containerSecurityContext(cluster) }],
+        // pkg/specs/containers.go: the bootstrap controller gets the Cluster's resources, as postgres does (pods.go).
+        initContainers: [{ name: 'bootstrap-controller', securityContext: containerSecurityContext(cluster), resources: cluster.spec.resources ?? {} }, ...barmanSidecar(cluster, manifests)],
         containers: [
           {
             name: 'postgres',
+            resources: cluster.spec.resources ?? {},
             ports: [
               { name: 'postgresql', containerPort: 5432, protocol: 'TCP' },
               { name: 'metrics', containerPort: 9187, protocol: 'TCP' },
@@ -109,6 +151,15 @@ export function instancePods(cluster: Obj): ModelPod[] {
     if (annotations[CNPG.podPatch]) pod = applyJsonPatch(pod, JSON.parse(annotations[CNPG.podPatch]));
     return { namespace, what: `Cluster ${name} instance ${serial}`, labels: pod.metadata.labels, spec: pod.spec };
   });
+}
+
+function withBootstrapController(spec: Obj, cluster: Obj): Obj[] {
+  const initContainers: Obj[] = structuredClone(spec.initContainers ?? []);
+  let bootstrap = initContainers.find(c => c.name === 'bootstrap-controller');
+  if (!bootstrap) initContainers.push((bootstrap = { name: 'bootstrap-controller' }));
+  if (!bootstrap.resources?.limits && !bootstrap.resources?.requests) bootstrap.resources = spec.resources ?? {};
+  bootstrap.securityContext = containerSecurityContext(cluster);
+  return initContainers;
 }
 
 /**
@@ -147,7 +198,9 @@ export function poolerPods(pooler: Obj, cluster: Obj): ModelPod[] {
   const podSpec = {
     ...spec,
     containers,
-    initContainers: [...(spec.initContainers ?? []), { name: 'bootstrap-controller', securityContext: containerSecurityContext(cluster) }],
+    // pkg/podspec/builder.go WithInitContainer* update a template's container of that name, or add one;
+    // WithInitContainerResources(..., false) keeps resources it already has, else the pod-level ones.
+    initContainers: withBootstrapController(spec, cluster),
     securityContext: { runAsNonRoot: true, runAsUser: 998, runAsGroup: 996, fsGroup: 996, seccompProfile: seccompOf(cluster) },
     serviceAccountName: pooler.spec.serviceAccountName ?? pooler.metadata.name,
   };
@@ -164,7 +217,7 @@ export function operatorPods(manifests: Obj[]): ModelPod[] {
   const clusters = manifests.filter(m => m.kind === 'Cluster');
   const hibernated = (c: Obj) => c.metadata.annotations?.['cnpg.io/hibernation'] === 'on';
   return [
-    ...clusters.filter(c => !hibernated(c)).flatMap(instancePods),
+    ...clusters.filter(c => !hibernated(c)).flatMap(c => instancePods(c, manifests)),
     ...manifests
       .filter(m => m.kind === 'Pooler')
       .flatMap(p => {
@@ -172,4 +225,23 @@ export function operatorPods(manifests: Obj[]): ModelPod[] {
         return cluster ? poolerPods(p, cluster) : [];
       }),
   ];
+}
+
+/**
+ * The Services the operator keeps for the rendered objects: per Cluster `-rw`, `-ro`, `-r`
+ * (pkg/specs/services.go) and each managed additional Service (BuildManagedServices), per Pooler
+ * one named as the Pooler (pkg/specs/pgbouncer/services.go). A Service we render ourselves counts too.
+ */
+export function serviceNames(manifests: Obj[]): Set<string> {
+  const names = new Set<string>();
+  const at = (m: Obj, name: string) => names.add(`${name}.${m.metadata.namespace}.svc`);
+  for (const m of manifests) {
+    if (m.kind === 'Cluster' && m.metadata.annotations?.['cnpg.io/hibernation'] !== 'on') {
+      for (const suffix of ['rw', 'ro', 'r']) at(m, `${m.metadata.name}-${suffix}`);
+      for (const extra of m.spec.managed?.services?.additional ?? []) at(m, extra.serviceTemplate.metadata.name);
+    }
+    if (m.kind === 'Pooler') at(m, m.metadata.name);
+    if (m.kind === 'Service') at(m, m.metadata.name);
+  }
+  return names;
 }

@@ -179,3 +179,33 @@ export function reconcilerViolations(manifests: Obj[]): string[] {
   }
   return problems;
 }
+
+/** PostgreSQL's defaults of the hot-standby-sensitive settings (pg_settings.boot_val, 14 to 18), for a Cluster that sets none. */
+const SENSITIVE_DEFAULTS: Record<string, number> = { max_connections: 100, max_prepared_transactions: 0, max_wal_senders: 10, max_worker_processes: 32, max_locks_per_transaction: 64 };
+
+/**
+ * What happens to the primary when a Cluster changes from `before` to `after`:
+ * - a hot-standby-sensitive setting goes down (pkg/management/postgres/probes.go
+ *   GetDecreasedSensibleSettings: max_connections, max_prepared_transactions, max_wal_senders,
+ *   max_worker_processes, max_locks_per_transaction): with primaryUpdateStrategy unsupervised the
+ *   instance manager restarts the primary in place (internal/management/controller/
+ *   instance_controller.go triggerRestartForDecrease), and the operator does not roll it
+ *   (internal/controller/cluster_upgrade.go: "should be restarted by the instance manager itself");
+ * - otherwise a new image, new resources or a changed restart-only setting roll the instances
+ *   (cluster_upgrade.go isInstanceNeedingRollout), the primary last, by switchover when
+ *   primaryUpdateMethod is switchover and there is a standby to switch to, else in place;
+ * - anything else reloads (no restart).
+ * `restartOnly` is the set of parameters PostgreSQL applies only at start (context postmaster).
+ */
+export function primaryUpdate(before: Obj, after: Obj, restartOnly: ReadonlySet<string>): 'none' | 'in-place restart' | 'switchover' {
+  const [a, b] = [before.spec.postgresql?.parameters ?? {}, after.spec.postgresql?.parameters ?? {}];
+  const value = (p: Record<string, string>, k: string) => Number(p[k] ?? (k === 'max_worker_processes' ? '32' : SENSITIVE_DEFAULTS[k]));
+  const decreased = Object.keys(SENSITIVE_DEFAULTS).some(k => value(b, k) < value(a, k));
+  if (decreased && (after.spec.primaryUpdateStrategy ?? 'unsupervised') === 'unsupervised') return 'in-place restart';
+  const rollout =
+    before.spec.imageName !== after.spec.imageName ||
+    JSON.stringify(before.spec.resources) !== JSON.stringify(after.spec.resources) ||
+    [...restartOnly].some(k => a[k] !== b[k]);
+  if (!rollout) return 'none';
+  return after.spec.instances > 1 && (after.spec.primaryUpdateMethod ?? 'restart') === 'switchover' ? 'switchover' : 'in-place restart';
+}

@@ -17,3 +17,20 @@ export const ANNOTATION_DROP_DATA = 'postgres-gitops.dev/drop-data';
  * never lets change; kept from creation so that growing spec.storageSize grows the claims only.
  */
 export const ANNOTATION_CLAIM_TEMPLATE_SIZE = 'postgres-gitops.dev/claim-template-storage-size';
+
+/**
+ * cloudnative-pg: applications were given the pooler's host (pooling was on). The application
+ * Secret keeps the host it was created with (External Secrets, refreshPolicy CreatedOnce), so the
+ * pooler's Service stays for the database's life: with pooling off it runs in session mode.
+ */
+export const ANNOTATION_POOLER_HOST_GIVEN = 'postgres-gitops.dev/pooler-host-given';
+
+/**
+ * When the database was first published (UTC, seconds), stamped once at create from the
+ * publisher's clock and kept: each creation of a name archives under its own Barman server name,
+ * so a database created again under a retired name, or the same restore repeated, never meets
+ * an archive that is not empty (plan/cloudnative-pg/plan.ts archiveServerName).
+ */
+export const ANNOTATION_CREATED_AT = 'postgres-gitops.dev/created-at';
+/** A restore: the source database's created-at when the restore was published, which names its archive. */
+export const ANNOTATION_RESTORE_SOURCE_CREATED_AT = 'postgres-gitops.dev/restore-source-created-at';

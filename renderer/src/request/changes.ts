@@ -1,10 +1,10 @@
-import { ANNOTATION_CLAIM_TEMPLATE_SIZE, ANNOTATION_CREATED_WITH_VERSION, ANNOTATION_REQUESTED_BY } from './annotations';
+import { ANNOTATION_CLAIM_TEMPLATE_SIZE, ANNOTATION_CREATED_AT, ANNOTATION_CREATED_WITH_VERSION, ANNOTATION_POOLER_HOST_GIVEN, ANNOTATION_REQUESTED_BY, ANNOTATION_RESTORE_SOURCE_CREATED_AT } from './annotations';
 
 type StoredObject = { metadata?: { annotations?: Record<string, string> }; spec?: Record<string, unknown> };
 
 /**
  * What the store remembers of a database and every later request keeps: the major it was
- * created with, and on statefulset the claim templates' size (the API server never lets a claim
+ * created with and when (its archive's name), whether applications were given a pooler's host, and on statefulset the claim templates' size (the API server never lets a claim
  * template change). A store written before the size was remembered holds it as the stored
  * storageSize, which is what its templates were rendered with.
  */
@@ -13,9 +13,14 @@ export function rememberedAnnotations(stored: unknown): Record<string, string> {
   const annotations = object.metadata?.annotations ?? {};
   const spec = object.spec ?? {};
   const kept: Record<string, string> = {};
-  if (annotations[ANNOTATION_CREATED_WITH_VERSION] !== undefined) kept[ANNOTATION_CREATED_WITH_VERSION] = annotations[ANNOTATION_CREATED_WITH_VERSION];
+  for (const key of [ANNOTATION_CREATED_WITH_VERSION, ANNOTATION_CREATED_AT, ANNOTATION_RESTORE_SOURCE_CREATED_AT]) {
+    if (annotations[key] !== undefined) kept[key] = annotations[key];
+  }
   const claimSize = annotations[ANNOTATION_CLAIM_TEMPLATE_SIZE] ?? (spec.engine === 'statefulset' && spec.persistence !== false && typeof spec.storageSize === 'string' ? spec.storageSize : undefined);
   if (claimSize !== undefined) kept[ANNOTATION_CLAIM_TEMPLATE_SIZE] = claimSize;
+  // A store written before this was remembered: a stored pooling: true gave applications the pooler's host.
+  const poolerHostGiven = annotations[ANNOTATION_POOLER_HOST_GIVEN] ?? (spec.engine === 'cloudnative-pg' && spec.pooling === true ? 'true' : undefined);
+  if (poolerHostGiven !== undefined) kept[ANNOTATION_POOLER_HOST_GIVEN] = poolerHostGiven;
   return kept;
 }
 

@@ -1,14 +1,14 @@
 import { SCHEMA_VERSION } from '../version';
-import { ANNOTATION_CLAIM_TEMPLATE_SIZE, ANNOTATION_CREATED_WITH_VERSION, ANNOTATION_DROP_DATA, ANNOTATION_REQUESTED_BY, ANNOTATION_RETIRED, ANNOTATION_SCHEMA_VERSION } from './annotations';
+import { ANNOTATION_CLAIM_TEMPLATE_SIZE, ANNOTATION_CREATED_WITH_VERSION, ANNOTATION_DROP_DATA, ANNOTATION_CREATED_AT, ANNOTATION_POOLER_HOST_GIVEN, ANNOTATION_REQUESTED_BY, ANNOTATION_RESTORE_SOURCE_CREATED_AT, ANNOTATION_RETIRED, ANNOTATION_SCHEMA_VERSION } from './annotations';
 import type { PlatformSettings } from './platform';
 import { tenantRoleName } from './names';
 import { ENGINE_DEFAULTS, PROFILE_TABLE, SIZE_TABLE } from './presets';
 import { REQUEST_API_VERSION, REQUEST_KIND, type RequestObjectInput } from './schema';
 import type { Request, ResolvedSpec } from './types';
-import { LATEST_MINOR, NEWEST_MINOR } from './versions';
+import { LATEST_MINOR } from './versions';
 
 /** Annotations a stored request keeps; everything else a Kratix object carries is dropped. */
-const KEPT_ANNOTATIONS = [ANNOTATION_REQUESTED_BY, ANNOTATION_CREATED_WITH_VERSION, ANNOTATION_RETIRED, ANNOTATION_DROP_DATA, ANNOTATION_CLAIM_TEMPLATE_SIZE];
+const KEPT_ANNOTATIONS = [ANNOTATION_REQUESTED_BY, ANNOTATION_CREATED_WITH_VERSION, ANNOTATION_RETIRED, ANNOTATION_DROP_DATA, ANNOTATION_CLAIM_TEMPLATE_SIZE, ANNOTATION_POOLER_HOST_GIVEN, ANNOTATION_CREATED_AT, ANNOTATION_RESTORE_SOURCE_CREATED_AT];
 
 /** The schema version a stored request was written with; undefined for a new request (from a form, a file or Kratix). */
 function storedSchemaVersion(input: RequestObjectInput): number | undefined {
@@ -73,8 +73,10 @@ export function resolveDefaults(input: RequestObjectInput, platform: PlatformSet
   annotations[ANNOTATION_CREATED_WITH_VERSION] ??= spec.version;
   // The claim templates keep the size the volumes were created with (the API server refuses any change to them).
   if (engine === 'statefulset' && persistence) annotations[ANNOTATION_CLAIM_TEMPLATE_SIZE] ??= spec.storageSize;
+  // Once applications are given the pooler's host, its Service stays (plan/cloudnative-pg/plan.ts).
+  if (engine === 'cloudnative-pg' && spec.pooling) annotations[ANNOTATION_POOLER_HOST_GIVEN] ??= 'true';
   if (engine !== 'shared-server') {
-    spec.minorVersion = s.minorVersion === undefined || s.minorVersion === LATEST_MINOR ? NEWEST_MINOR[version] : s.minorVersion;
+    spec.minorVersion = s.minorVersion === undefined || s.minorVersion === LATEST_MINOR ? platform.postgres.newestMinor[version] : s.minorVersion;
   }
   if (s.walStorageSize !== undefined) spec.walStorageSize = s.walStorageSize;
   if (s.server !== undefined) {

@@ -20,7 +20,7 @@ function crossFieldIssues(request: Request, given: RequestSpecInput, platform: P
       issues.push({ path: `spec.${field}`, message: `is a ${engine} feature; set spec.engine: ${engine} or leave it out` });
     }
   }
-  const minor = spec.minorVersion !== undefined ? minorVersionIssue(spec.version, spec.minorVersion) : undefined;
+  const minor = spec.minorVersion !== undefined ? minorVersionIssue(spec.version, spec.minorVersion, platform.postgres.newestMinor) : undefined;
   if (minor) issues.push({ path: 'spec.minorVersion', message: minor });
   issues.push(...reservedNamespaceIssues(request, given, platform));
   if (spec.engine === 'shared-server') issues.push(...sharedServerIssues(request, given));

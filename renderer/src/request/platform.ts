@@ -3,6 +3,7 @@ import { RequestValidationError } from './errors';
 import { DNS1123_LABEL, ENTITY_REF } from './names';
 import { parseYamlInput } from './yaml-input';
 import { ENGINES, SERVER_ENGINES } from './schema';
+import { MINOR_VERSION, NEWEST_MINOR } from './versions';
 
 /**
  * The official kubectl image (kubernetes/kubernetes build/server-image/kubectl/Dockerfile: Debian
@@ -27,9 +28,22 @@ const objectStoreSchema = z
       .regex(/^(s3|gs|https):\/\/[^\s]+$/, 'must be an s3://, gs:// or https:// (Azure) URL')
       .describe('Bucket and prefix, like s3://acme-postgres-backups/prod; each database adds <cluster>/<namespace>/<name>'),
     endpointURL: z.string().url().optional().describe('S3-compatible endpoint (MinIO, Ceph), when not AWS'),
-    s3Credentials: z.object({ accessKeyId: secretKeyRef, secretAccessKey: secretKeyRef }).strict().optional(),
-    googleCredentials: z.object({ applicationCredentials: secretKeyRef }).strict().optional(),
-    azureCredentials: z.object({ connectionString: secretKeyRef }).strict().optional(),
+    // Static keys in a Secret of every namespace, or the workload's own identity (plugin-barman-cloud
+    // v0.14.0 api: s3Credentials.inheritFromIAMRole, googleCredentials.gkeEnvironment,
+    // azureCredentials.inheritFromAzureAD), which serviceAccountAnnotations bind to a cloud role.
+    s3Credentials: z
+      .union([z.object({ accessKeyId: secretKeyRef, secretAccessKey: secretKeyRef }).strict(), z.object({ inheritFromIAMRole: z.literal(true) }).strict()])
+      .optional(),
+    googleCredentials: z.union([z.object({ applicationCredentials: secretKeyRef }).strict(), z.object({ gkeEnvironment: z.literal(true) }).strict()]).optional(),
+    azureCredentials: z
+      .union([z.object({ connectionString: secretKeyRef }).strict(), z.object({ inheritFromAzureAD: z.literal(true), storageAccount: secretKeyRef }).strict()])
+      .optional(),
+    serviceAccountAnnotations: z
+      .record(z.string().min(1), z.string())
+      .default({})
+      .describe(
+        'Annotations of each Cluster\'s ServiceAccount, binding it to a cloud identity for workload identity (eks.amazonaws.com/role-arn, iam.gke.io/gcp-service-account, azure.workload.identity/client-id); "{namespace}" in a value becomes the database\'s namespace, for a role per namespace scoped to that namespace\'s prefix',
+      ),
   })
   .strict()
   .refine(o => [o.s3Credentials, o.googleCredentials, o.azureCredentials].filter(Boolean).length === 1, {
@@ -149,8 +163,27 @@ export const platformSettingsSchema = z
       })
       .strict()
       .default({}),
+    postgres: z
+      .object({
+        newestMinor: z
+          .record(z.string().regex(/^\d{2}$/), z.string().regex(MINOR_VERSION, 'must be a release like "17.9"'))
+          .superRefine((minors, ctx) => {
+            for (const [major, minor] of Object.entries(minors)) {
+              if (!minor.startsWith(`${major}.`)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [major], message: `${minor} is not a release of PostgreSQL ${major}` });
+            }
+          })
+          .default({})
+          .transform(minors => ({ ...NEWEST_MINOR, ...minors }))
+          .describe('The newest minor release per major (for example "17": "17.10"): new databases are pinned to it, and nothing newer is accepted. Defaults to the renderer\'s list; raise it here when a release is out'),
+      })
+      .strict()
+      .default({}),
     cloudnativePg: z
       .object({
+        imageFlavour: z
+          .enum(['standard-trixie', 'minimal-trixie', 'standard-bookworm', 'minimal-bookworm'])
+          .default('standard-trixie')
+          .describe('Flavour of ghcr.io/cloudnative-pg/postgresql images: "standard" (locales, common extensions) or "minimal"; the "system" images are deprecated in CloudNativePG 1.30 and need no Barman Cloud tools with the plugin'),
         operatorNamespace: z.string().regex(DNS1123_LABEL).default('cnpg-system').describe('Namespace of the CloudNativePG operator, admitted by the NetworkPolicies'),
         objectStore: objectStoreSchema.optional().describe('Backups and PITR; without it, cloudnative-pg databases cannot ask for backup'),
         certificates: z.enum(['operator', 'cert-manager']).default('operator').describe('Server certificates from the operator, or from cert-manager (certIssuer)'),

@@ -87,7 +87,7 @@ export const requestSpecSchema = z
     minorVersion: z
       .string({ invalid_type_error: 'must be a quoted string like "16.11" (unquoted, YAML reads 16.10 as the number 16.1)' })
       .max(8, 'must be at most 8 characters')
-      .describe(`PostgreSQL minor release, like 16.11, or "latest"; a new database gets the newest this renderer knows and keeps it until asked`)
+      .describe(`PostgreSQL minor release, like 16.11, or "latest"; a new database gets the newest the platform knows (postgres.newestMinor) and keeps it until asked`)
       .optional(),
     database: sqlIdentifier('database name', RESERVED_DATABASES).describe('Name of the database to create').optional(),
     username: sqlIdentifier('role name', RESERVED_ROLES).describe('Role the application connects as; it owns the database. "postgres" makes the application a superuser').optional(),

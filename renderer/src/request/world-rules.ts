@@ -3,7 +3,7 @@ import { RequestValidationError, type FieldIssue } from './errors';
 import { parseRequest } from './parse';
 import type { PlatformSettings } from './platform';
 import type { Request } from './types';
-import { ANNOTATION_SCHEMA_VERSION } from './annotations';
+import { ANNOTATION_CREATED_AT, ANNOTATION_RESTORE_SOURCE_CREATED_AT, ANNOTATION_SCHEMA_VERSION } from './annotations';
 import { accessGroupNames } from './names';
 
 /** The first schema version whose servers admit tenants' access roles (pg_hba, render/cloudnative-pg/access.ts). */
@@ -26,6 +26,11 @@ export interface World {
   importSource?: string | null;
   /** A shared-server database's server: its stored request.yaml, likewise. */
   server?: string | null;
+  /**
+   * A create: the request.yaml on its pull request's branch, when an earlier run proposed it and the
+   * caller looked. A re-run keeps what that run recorded (creationAnnotations), so it changes nothing.
+   */
+  proposed?: string | null;
 }
 
 /** Where a shared-server database's server lives: the same worker cluster. */
@@ -119,7 +124,7 @@ export function restoreSourceDirectory(request: Request): string | undefined {
 export function worldIssues(request: Request, world: World, platform: PlatformSettings): FieldIssue[] {
   const source = request.spec.restore;
   if (!source) return [...importIssues(request, world, platform), ...serverIssues(request, world, platform)];
-  const issues: FieldIssue[] = [];
+  const issues: FieldIssue[] = [...crossNamespaceRestoreIssues(request, platform)];
   if (source.targetTime && Date.parse(source.targetTime) > world.now.getTime()) {
     issues.push({ path: 'spec.restore.targetTime', message: `is in the future (now is ${world.now.toISOString()}); recover to a moment that has passed, or leave it out for the latest point` });
   }
@@ -131,12 +136,81 @@ export function worldIssues(request: Request, world: World, platform: PlatformSe
     if (!stored) issues.push({ path: 'spec.restore.from', message: `the stored request of ${where} is not valid; fix it first` });
     else if (stored.spec.engine !== 'cloudnative-pg' || !stored.spec.backup) {
       issues.push({ path: 'spec.restore.from', message: `${where} has no backups to restore from (only cloudnative-pg databases with backup: true archive to the object store)` });
+    } else if (source.targetTime) {
+      issues.push(...targetTimeIssues(source.targetTime, stored, world.now, where));
     }
   }
   return issues;
 }
 
+/**
+ * A restore copies the source's data to whoever owns the target namespace, and the state store's
+ * review rule (CODEOWNERS from access, wiring/state-store-ci.ts) asks the target namespace's owners
+ * and the platform groups only. So a restore into another namespace is refused unless every group
+ * owning the source namespace also owns the target one: then the approval the review rule asks for
+ * is the source owners' own. Without an access model (no namespaces listed) only platform groups
+ * review, and they own both.
+ */
+function crossNamespaceRestoreIssues(request: Request, platform: PlatformSettings): FieldIssue[] {
+  const source = request.spec.restore!;
+  const target = request.metadata.namespace;
+  const owners = platform.access.namespaces;
+  if (source.namespace === target || Object.keys(owners).length === 0) return [];
+  const sourceOwners = owners[source.namespace] ?? [];
+  const targetOwners = new Set((owners[target] ?? []).map(o => o.toLowerCase()));
+  const missing = sourceOwners.filter(o => !targetOwners.has(o.toLowerCase()));
+  if (sourceOwners.length > 0 && missing.length === 0) return [];
+  const who = sourceOwners.length > 0 ? sourceOwners.join(', ') : 'the platform groups';
+  return [
+    {
+      path: 'spec.restore.namespace',
+      message: `restoring ${source.namespace}/${source.from} into ${target} copies ${source.namespace}'s data, and the pull request would be approved by ${target}'s owners alone (CODEOWNERS), not by ${who}, who own ${source.namespace}. Restore into ${source.namespace}, or have the platform team add ${missing.join(', ') || who} to access.namespaces.${target}`,
+    },
+  ];
+}
+
+/**
+ * A point in time the source's archive holds: not before the source was created (its created-at,
+ * when recorded), nor before its retention window (base backups and WAL older than
+ * backupRetention days are pruned by the plugin's retention policy).
+ */
+function targetTimeIssues(targetTime: string, source: Request, now: Date, where: string): FieldIssue[] {
+  const target = Date.parse(targetTime);
+  const retentionStart = now.getTime() - source.spec.backupRetention * 24 * 3600 * 1000;
+  const createdAt = source.metadata.annotations[ANNOTATION_CREATED_AT];
+  const created = createdAt !== undefined ? Date.parse(createdAt) : NaN;
+  const earliest = Number.isNaN(created) ? retentionStart : Math.max(created, retentionStart);
+  if (target >= earliest) return [];
+  const why = earliest === created ? `${where} was created at ${createdAt}` : `${where} keeps ${source.spec.backupRetention} days of backups, so its archive starts about ${new Date(retentionStart).toISOString()}`;
+  return [{ path: 'spec.restore.targetTime', message: `${targetTime} is before anything the archive can recover to: ${why}; choose a moment from ${new Date(earliest).toISOString()} until now` }];
+}
+
 export function assertWorld(request: Request, world: World, platform: PlatformSettings): void {
   const issues = worldIssues(request, world, platform);
   if (issues.length > 0) throw new RequestValidationError(issues);
+}
+
+/** A moment as the created-at annotations hold it: UTC, whole seconds. */
+export function createdAtValue(now: Date): string {
+  return now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * What a new cloudnative-pg database's request records when it is first published: when (the World's clock, or
+ * what an earlier run of the same create proposed on its branch), and
+ * for a restore when its source was created, as far as the state store says (the source's archive
+ * is named after it). Annotations the request already has stay.
+ */
+export function creationAnnotations(request: Request, world: World, platform: PlatformSettings): Record<string, string> {
+  // Only a cloudnative-pg database archives under a name of its own.
+  if (request.spec.engine !== 'cloudnative-pg') return {};
+  const annotations = request.metadata.annotations;
+  const proposed = typeof world.proposed === 'string' ? parseStored(world.proposed, platform)?.metadata.annotations : undefined;
+  const stamped: Record<string, string> = {};
+  if (annotations[ANNOTATION_CREATED_AT] === undefined) stamped[ANNOTATION_CREATED_AT] = proposed?.[ANNOTATION_CREATED_AT] ?? createdAtValue(world.now);
+  if (request.spec.restore && annotations[ANNOTATION_RESTORE_SOURCE_CREATED_AT] === undefined && typeof world.restoreSource === 'string') {
+    const sourceCreatedAt = proposed?.[ANNOTATION_RESTORE_SOURCE_CREATED_AT] ?? parseStored(world.restoreSource, platform)?.metadata.annotations[ANNOTATION_CREATED_AT];
+    if (sourceCreatedAt !== undefined) stamped[ANNOTATION_RESTORE_SOURCE_CREATED_AT] = sourceCreatedAt;
+  }
+  return stamped;
 }

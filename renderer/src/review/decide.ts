@@ -5,6 +5,7 @@ import { RequestValidationError } from '../request/errors';
 import type { PlatformSettings } from '../request/platform';
 import { changeIssues } from './change-rules';
 import { rememberedAnnotations } from '../request/changes';
+import { creationAnnotations, type World } from '../request/world-rules';
 import { diffDatabases } from './diff';
 import { reviewBody, reviewTitle } from './summary';
 
@@ -36,6 +37,11 @@ export interface DecideOptions {
   allowMajorUpgrade?: boolean;
   platform: PlatformSettings;
   requestedBy?: string;
+  /**
+   * What the publisher read of the world (its clock, the restore source): a new database records
+   * when it was created (creationAnnotations). Left out, nothing is recorded (a preview).
+   */
+  world?: World;
 }
 
 /** The stored request rendered again with today's renderer, for the diff. */
@@ -55,7 +61,7 @@ function renderStored(text: string, directory: string, platform: PlatformSetting
  * does not know what the store remembers (rememberedAnnotations): it is rendered again with it,
  * so that, say, the claim templates keep their size.
  */
-function withStoredMemory(rendered: RenderedDatabase, existingRequest: string, platform: PlatformSettings): RenderedDatabase {
+export function withStoredMemory(rendered: RenderedDatabase, existingRequest: string, platform: PlatformSettings): RenderedDatabase {
   const kept = rememberedAnnotations(parseYamlInput(existingRequest, `${rendered.directory}/request.yaml`));
   const annotations = rendered.request.metadata.annotations;
   if (Object.entries(kept).every(([key, value]) => annotations[key] === value)) return rendered;
@@ -70,6 +76,13 @@ export function decideChange(options: DecideOptions): Decision {
   const { existingRequest } = options;
   let { rendered } = options;
   let diff;
+  if (existingRequest === undefined && options.world) {
+    const stamped = creationAnnotations(rendered.request, options.world, options.platform);
+    if (Object.keys(stamped).length > 0) {
+      const metadata = { ...rendered.request.metadata, annotations: { ...rendered.request.metadata.annotations, ...stamped } };
+      rendered = renderDatabase({ ...rendered.request, metadata }, options.platform);
+    }
+  }
   if (existingRequest !== undefined) {
     if (!options.update) {
       throw new ChangeRefusedError(`${rendered.directory} already exists on ${options.baseBranch}: change it with postgres:update (the "Change PostgreSQL" template, or postgres-gitops update), or set update: true`);

@@ -22,7 +22,8 @@ export const CNPG_FIXED_PARAMETERS: readonly string[] = [
 
 /**
  * Parameters CloudNativePG sets itself that the statefulset engine's tuning also writes, left to
- * the operator: it keeps standbys with replication slots, so no retained-WAL window is needed.
+ * the operator; the shared tuning's wal_keep_size is replaced, not left: CloudNativePG's 512MB
+ * default does not fit a small WAL volume, so the plan sizes it with the WAL budget (wal-budget.ts).
  */
 export const CNPG_OWN_DEFAULTS: readonly string[] = ['wal_keep_size', 'ssl_min_protocol_version'];
 

@@ -5,7 +5,6 @@ import { LABEL_INSTANCE, LABEL_NAME, APP_NAME } from '../labels';
 import { planAccess } from '../access';
 import { cnpgImage } from '../images';
 import { SUPPORTED_VERSIONS } from '../../request/schema';
-import { NEWEST_MINOR } from '../../request/versions';
 import { checkNameRules, type CommonNames } from '../names';
 import { CNPG_CLUSTER_LABEL, CNPG_POD_ROLE_LABEL } from '../cloudnative-pg/names';
 import { serverObjectNames, sharedServerNameRules, sharedServerNames, type SharedServerNames } from './names';
@@ -54,7 +53,7 @@ export function planSharedServer(common: PlanCommon): SharedServerPlan | FieldIs
     catalogAnnotations: { 'postgres-gitops.dev/engine': 'shared-server', 'postgres-gitops.dev/server': `${server.namespace}/${server.name}` },
     applicationSecret: { type: 'Opaque', extraData: {}, labels: {} },
     connectionLimit: spec.connectionLimit ?? 20,
-    grantsImage: cnpgImage(NEWEST_MINOR[SUPPORTED_VERSIONS[SUPPORTED_VERSIONS.length - 1]], platform.imageRegistry),
+    grantsImage: cnpgImage(platform.postgres.newestMinor[SUPPORTED_VERSIONS[SUPPORTED_VERSIONS.length - 1]], platform.cloudnativePg.imageFlavour, platform.imageRegistry),
     dropData: common.retired && common.request.metadata.annotations[ANNOTATION_DROP_DATA] === 'true',
   };
 }

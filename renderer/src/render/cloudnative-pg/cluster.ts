@@ -72,6 +72,8 @@ export function buildCluster(plan: Plan): Manifest[] {
         imagePullPolicy: 'IfNotPresent',
         ...(platform.imagePullSecrets.length > 0 ? { imagePullSecrets: platform.imagePullSecrets.map(name => ({ name })) } : {}),
         inheritedMetadata: { labels: selectorLabels(plan, 'database') },
+        // The instances' ServiceAccount, which the plugin's sidecar runs as, bound to the platform's cloud identity.
+        ...(Object.keys(plan.serviceAccountAnnotations).length > 0 ? { serviceAccountTemplate: { metadata: { annotations: plan.serviceAccountAnnotations } } } : {}),
         enableSuperuserAccess: false,
         postgresql: {
           parameters: plan.parameters,

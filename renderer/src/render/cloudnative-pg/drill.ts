@@ -107,7 +107,9 @@ export function buildDrill(plan: Plan): Manifest[] {
       apiVersion: 'barmancloud.cnpg.io/v1',
       kind: 'ObjectStore',
       metadata: meta(plan, names.drillObjectStore, 'drill'),
-      spec: { configuration: { ...backup.store, wal: { compression: 'gzip' }, data: { compression: 'gzip' } } },
+      // The plugin gives the drill Cluster's restore and instance pods this sidecar's resources, as
+      // for the database's own ObjectStore (plugin-barman-cloud v0.14.0 internal/cnpgi/operator/lifecycle.go).
+      spec: { configuration: { ...backup.store, wal: { compression: 'gzip' }, data: { compression: 'gzip' } }, instanceSidecarConfiguration: { resources: plan.sidecarResources } },
     },
     {
       apiVersion: 'v1',

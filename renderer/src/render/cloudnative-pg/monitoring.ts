@@ -28,7 +28,11 @@ function alertRules(plan: Plan): AlertRule[] {
     rules.push(
       {
         alert: 'PostgreSQLReplicationLag',
-        expr: `max(cnpg_pg_replication_lag{${pods}}) > 60`,
+        // The primary's view (pg_stat_replication.replay_lag, config/manager/default-monitoring.yaml of
+        // CloudNativePG v1.30.0): how long the standby takes to replay what the primary wrote. The
+        // standby's own cnpg_pg_replication_lag is now() - pg_last_xact_replay_timestamp(), which grows
+        // during any long transaction or quiet spell while the standby is in fact current.
+        expr: `max(cnpg_pg_stat_replication_replay_lag_seconds{${pods}}) > 60`,
         for: '5m',
         severity: 'warning',
         summary: 'a standby is more than 60s behind the primary',
@@ -44,13 +48,16 @@ function alertRules(plan: Plan): AlertRule[] {
   }
   if (plan.backup) {
     // The plugin reports 0 until the first backup is listed (plugin-barman-cloud v0.14.0,
-    // internal/cnpgi/instance/metrics.go): a new Cluster is stale only once its instances have run
-    // for as long without one (cnpg_pg_postmaster_start_time, config/manager/default-monitoring.yaml).
+    // internal/cnpgi/instance/metrics.go): a Cluster is stale only once it has existed for as long
+    // without one. Its age is that of its oldest instance volume (kube-state-metrics v2.20.0
+    // internal/store/persistentvolumeclaim.go kube_persistentvolumeclaim_created), which, unlike the
+    // instances' start time, does not reset when they restart.
     const lastBackup = `max(barman_cloud_cloudnative_pg_io_last_available_backup_timestamp{${pods}})`;
+    const dataClaims = `namespace="${namespace}",persistentvolumeclaim=~"${names.cluster}-[0-9]+"`;
     rules.push(
       {
         alert: 'PostgreSQLBackupStale',
-        expr: `(time() - ${lastBackup} > 26 * 3600 and ${lastBackup} > 0) or (${lastBackup} == 0 and time() - min(cnpg_pg_postmaster_start_time{${pods}}) > 26 * 3600)`,
+        expr: `(time() - ${lastBackup} > 26 * 3600 and ${lastBackup} > 0) or (${lastBackup} == 0 and on() time() - min(kube_persistentvolumeclaim_created{${dataClaims}}) > 26 * 3600)`,
         for: '30m',
         severity: 'warning',
         summary: 'no base backup for more than 26 hours',

@@ -15,6 +15,7 @@ function objectStore(plan: Plan, name: string, store: ObjectStoreConfiguration, 
         data: { compression: 'gzip', immediateCheckpoint: true },
       },
       ...(retentionPolicy ? { retentionPolicy } : {}),
+      instanceSidecarConfiguration: { resources: plan.sidecarResources },
     },
   };
 }

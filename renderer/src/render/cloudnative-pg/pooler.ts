@@ -1,5 +1,5 @@
 import { labels, meta } from '../../plan/metadata';
-import type { CloudNativePgPlan as Plan } from '../../plan/cloudnative-pg/plan';
+import { CNPG_POOLER_LABEL, type CloudNativePgPlan as Plan } from '../../plan/cloudnative-pg/plan';
 import type { Manifest } from '../manifest';
 
 /**
@@ -18,6 +18,8 @@ import type { Manifest } from '../manifest';
 export function buildPooler(plan: Plan): Manifest[] {
   if (!plan.pooler) return [];
   const { pooler, names } = plan;
+  const selector = { [CNPG_POOLER_LABEL]: names.pooler };
+  const spread = { labelSelector: { matchLabels: selector }, topologyKey: 'kubernetes.io/hostname' };
   return [
     {
       apiVersion: 'postgresql.cnpg.io/v1',
@@ -28,7 +30,7 @@ export function buildPooler(plan: Plan): Manifest[] {
         instances: pooler.instances,
         type: 'rw',
         pgbouncer: {
-          poolMode: 'transaction',
+          poolMode: pooler.mode,
           parameters: {
             default_pool_size: String(pooler.defaultPoolSize),
             max_client_conn: String(pooler.maxClientConn),
@@ -40,10 +42,32 @@ export function buildPooler(plan: Plan): Manifest[] {
         template: {
           metadata: { labels: labels(plan, 'pooler') },
           spec: {
-            containers: [{ name: 'pgbouncer', resources: { requests: { cpu: '50m', memory: '32Mi' }, limits: { cpu: '500m', memory: '128Mi' } } }],
+            // With pooling the pooler is the applications' only host: its pods never share a node
+            // (docs/src/connection_pooling.md "High availability with pod anti-affinity"; the operator sets none).
+            affinity: {
+              podAntiAffinity: plan.profile.requiredAntiAffinity
+                ? { requiredDuringSchedulingIgnoredDuringExecution: [spread] }
+                : { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: spread }] },
+            },
+            // The operator gives its bootstrap-controller init container the template's pod-level resources
+            // unless the template names it with its own (pkg/specs/pgbouncer/deployments.go, pkg/podspec/builder.go
+            // WithInitContainerResources): named here, so a prod pod is Guaranteed in every container.
+            initContainers: [{ name: 'bootstrap-controller', resources: pooler.resources }],
+            containers: [{ name: 'pgbouncer', resources: pooler.resources }],
           },
         },
       },
     },
+    // The operator makes no budget for a Pooler: without one a drain may evict every pooler pod at once.
+    ...(pooler.instances > 1
+      ? [
+          {
+            apiVersion: 'policy/v1',
+            kind: 'PodDisruptionBudget',
+            metadata: meta(plan, names.pooler, 'pooler'),
+            spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
+          },
+        ]
+      : []),
   ];
 }

@@ -1,4 +1,5 @@
-import type { CloudNativePgPlan } from '../../plan/cloudnative-pg/plan';
+import { barmanSidecarResources, type CloudNativePgPlan } from '../../plan/cloudnative-pg/plan';
+import type { Requests } from '../../request/presets';
 import { databaseDirectory } from '../../layout/paths';
 import { quantityToMi } from '../../request/quantity';
 import { changed, find, perPod, type ReviewEngine } from '../engine';
@@ -19,6 +20,24 @@ function drillChoice(plan: CloudNativePgPlan): string {
 /** Parameters PostgreSQL applies only on a restart (context postmaster) among those the tuning sets. */
 const RESTART_PARAMETERS = ['max_connections', 'shared_buffers', 'max_wal_senders', 'wal_level', 'dynamic_shared_memory_type'];
 
+/** How a Cluster's requests follow its limits, read back from its resources (request/presets.ts Requests). */
+function requestsOf(r: { requests: Record<string, string>; limits: Record<string, string> }): Requests {
+  if (r.requests.memory !== r.limits.memory) return 'size';
+  return r.requests.cpu === r.limits.cpu ? 'at-limit' : 'memory-at-limit';
+}
+
+/**
+ * Settings a standby needs at least as high as its primary's (PostgreSQL docs, "Hot Standby",
+ * administrator's overview). When one goes down, CloudNativePG v1.30.0 restarts the primary in
+ * place instead of switching over (pkg/management/postgres/probes.go GetDecreasedSensibleSettings
+ * sets PendingRestartForDecrease; internal/management/controller/instance_controller.go
+ * triggerRestartForDecrease -> RequestAndWaitRestartSmartFast: smart shutdown for
+ * smartShutdownTimeout, then fast).
+ */
+const HOT_STANDBY_SENSITIVE = ['max_connections', 'max_prepared_transactions', 'max_wal_senders', 'max_worker_processes', 'max_locks_per_transaction'];
+/** api/v1/cluster_funcs.go GetSmartShutdownTimeout, v1.30.0. */
+const DEFAULT_SMART_SHUTDOWN_SECONDS = 180;
+
 /** What an instance count means for availability: said in the PR so reviewers choose knowingly. */
 export function failoverWording(instances: number): string {
   if (instances === 1) return '1 instance: no failover (a lost node stops the database until its pod is rescheduled)';
@@ -32,7 +51,9 @@ export const cloudNativePgReview: ReviewEngine<CloudNativePgPlan> = {
     const spec = m.spec as any;
     if (m.kind === 'Cluster') {
       const sizes = [spec.storage.size, ...(spec.walStorage ? [spec.walStorage.size] : [])];
-      return { pods: spec.instances, containers: [{ resources: spec.resources }], volumes: perPod(spec.instances, sizes) };
+      // The Barman Cloud sidecar runs beside postgres in every instance that archives (plan.ts barmanSidecarResources).
+      const sidecar = spec.plugins?.length ? [{ resources: barmanSidecarResources(requestsOf(spec.resources)) }] : [];
+      return { pods: spec.instances, containers: [{ resources: spec.resources }, ...sidecar], volumes: perPod(spec.instances, sizes) };
     }
     if (m.kind === 'Pooler') return { pods: spec.instances, containers: spec.template?.spec?.containers ?? [], volumes: [] };
     return null;
@@ -66,7 +87,14 @@ export const cloudNativePgReview: ReviewEngine<CloudNativePgPlan> = {
             `${m.metadata.name}: client certificates move to the operator's own client CA ${m.metadata.name}-ca (instances reload): after the merge run kubectl -n ${m.metadata.namespace} delete secret ${secrets.join(' ')} --ignore-not-found, so the operator issues streaming_replica's certificate from its CA and no key signed by the platform's issuer is left; until then a standby that reconnects is refused`,
           );
         }
-        if (why.length > 0) {
+        const decreased = HOT_STANDBY_SENSITIVE.filter(p => Number(b.postgresql.parameters[p] ?? NaN) < Number(a.postgresql.parameters[p] ?? NaN));
+        if (decreased.length > 0) {
+          const smart = b.smartShutdownTimeout ?? DEFAULT_SMART_SHUTDOWN_SECONDS;
+          lines.push(
+            `${m.metadata.name}: ${decreased.map(p => `${p} ${a.postgresql.parameters[p]} -> ${b.postgresql.parameters[p]}`).join(', ')} goes down, which standbys accept only after the primary runs with it: ` +
+              `the primary restarts in place, no switchover (CloudNativePG's instance manager does this for any lower hot-standby-sensitive setting): it refuses new connections for up to ${smart} s while sessions finish (smartShutdownTimeout), then drops every connection; writes stop until it is back, then the standbys restart one at a time`,
+          );
+        } else if (why.length > 0) {
           lines.push(`${m.metadata.name}: rolling update for ${why.join(', ')}: standbys restart one at a time, then a switchover to an updated standby (writes pause for seconds)${b.instances === 1 ? '; with one instance the primary restarts in place and writes stop until it is back' : ''}`);
         }
       }
@@ -112,7 +140,12 @@ export const cloudNativePgReview: ReviewEngine<CloudNativePgPlan> = {
     rows.push(['restore drill', drillChoice(plan)]);
     if (plan.restore) rows.push(['restored from', `${plan.spec.restore!.namespace}/${plan.spec.restore!.from} on ${plan.spec.restore!.cluster}, to ${plan.restore.targetTime ?? 'the latest point'}`]);
     rows.push(['data safety', 'the Cluster owns its volumes, so deleting it deletes the data: it is protected from Flux and Argo CD pruning; removing its files from the state store leaves it running']);
-    rows.push(['pooling', plan.pooler ? `PgBouncer, transaction mode, ${plan.pooler.instances} instance(s), ${plan.pooler.defaultPoolSize} server connections each; apps connect to ${plan.connection.host}` : 'off']);
+    const pooling = !plan.pooler
+      ? 'off'
+      : plan.pooler.mode === 'transaction'
+        ? `PgBouncer, transaction mode, ${plan.pooler.instances} instance(s), ${plan.pooler.defaultPoolSize} server connections each; apps connect to ${plan.connection.host}`
+        : `off: PgBouncer stays at ${plan.connection.host} as a pass-through (session mode, ${plan.pooler.instances} instance(s), up to ${plan.pooler.defaultPoolSize} server connections each), because the applications' Secret was given that host; session state works as on a direct connection`;
+    rows.push(['pooling', pooling]);
     return rows;
   },
 
@@ -124,7 +157,7 @@ export const cloudNativePgReview: ReviewEngine<CloudNativePgPlan> = {
       );
     }
     if (plan.instances < 3 && plan.spec.profile === 'prod') warnings.push(`${failoverWording(plan.instances)}. For prod, 3 instances are recommended.`);
-    if (plan.pooler) warnings.push('Transaction pooling: session state (SET, advisory locks, LISTEN/NOTIFY, temporary tables) does not survive between transactions; use the direct host in the connection ConfigMap for migrations and such features.');
+    if (plan.pooler?.mode === 'transaction') warnings.push('Transaction pooling: session state (SET, advisory locks, LISTEN/NOTIFY, temporary tables) does not survive between transactions; use the direct host in the connection ConfigMap for migrations and such features.');
     return warnings;
   },
 
@@ -163,7 +196,16 @@ export const cloudNativePgReview: ReviewEngine<CloudNativePgPlan> = {
           ? [{ text: `${text}: ${drillChoice(plan)}`, destructive: false, action: `the drill Cluster (${plan.spec.storageSize} volume${plan.spec.walStorageSize ? ` + ${plan.spec.walStorageSize} WAL` : ''}, the instance's resources) must fit the namespace's ResourceQuota while it runs` }]
           : [{ text: `${text}: drills stop; the runner, its Role and its ObjectStore go (the backups are untouched)`, destructive: false }];
       case 'pooling':
-        return [{ text: `${text}: the connection ConfigMap changes host; the Secret keeps the host it was created with`, destructive: false, action: 'point applications at the new host from the connection ConfigMap' }];
+        // Turning it off keeps the pooler's Service: applications' Secrets name it (plan.ts, pooler mode session).
+        return b.pooling
+          ? [
+              {
+                text: `${text}: PgBouncer pools in transaction mode; the connection ConfigMap names the pooler's host, and an application Secret created with the direct host keeps it (External Secrets created it once)`,
+                destructive: false,
+                action: 'to pool, point applications at PGHOST from the connection ConfigMap',
+              },
+            ]
+          : [{ text: `${text}: transaction pooling stops, the pooler stays at the same host as a pass-through in session mode (the applications' Secret names it), so no application loses its host; session state (SET, advisory locks, LISTEN/NOTIFY, temporary tables) works again`, destructive: false }];
       default:
         return undefined;
     }

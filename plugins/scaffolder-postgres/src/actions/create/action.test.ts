@@ -176,6 +176,8 @@ describe('postgres:create on CloudNativePG', () => {
     const { execFileSync } = await import('node:child_process');
     execFileSync('git', ['update-ref', 'refs/heads/main', `refs/heads/${branch}`], { cwd: store.bare });
   };
+  /** When the merged database was created, as its request.yaml records it. */
+  const storedCreatedAt = (directory: unknown): string => parse(store.show('main', `${directory}/request.yaml`)!).metadata.annotations['postgres-gitops.dev/created-at'];
 
   it('lands the Cluster, its backups and the PR text saying what the instances mean', async () => {
     const { outputs } = await run({ ...base, replicas: 3, pooling: true });
@@ -201,8 +203,13 @@ describe('postgres:create on CloudNativePG', () => {
     await expect(run({ ...base, name: 'payments-copy', restore: { from: 'payments' } }, { isDryRun: true })).resolves.toBeTruthy();
     expect(store.branches()).toEqual(heads);
 
-    const { outputs } = await run({ ...base, name: 'payments-copy', restore: { from: 'payments', targetTime: '2026-01-01T00:00:00Z' } });
-    expect(outputs.summary).toContain('| restored from | team-b/payments on worker-1, to 2026-01-01T00:00:00Z |');
+    // Before the source existed: nothing in its archive to recover to.
+    await expect(run({ ...base, name: 'payments-copy', restore: { from: 'payments', targetTime: '2026-01-01T00:00:00Z' } })).rejects.toThrow(
+      /restore.targetTime: 2026-01-01T00:00:00Z is before anything the archive can recover to: team-b\/payments on worker-1 was created at /,
+    );
+    const createdAt = storedCreatedAt(source.outputs.directory);
+    const { outputs } = await run({ ...base, name: 'payments-copy', restore: { from: 'payments', targetTime: createdAt } });
+    expect(outputs.summary).toContain(`| restored from | team-b/payments on worker-1, to ${createdAt} |`);
   });
 
   it('restores from the database picked in the form: the catalog entity leads to its directory', async () => {
@@ -210,10 +217,12 @@ describe('postgres:create on CloudNativePG', () => {
     await merge(source.outputs.branch);
     const entity = parse(store.show('main', String(source.outputs.catalogInfoPath))!);
     const catalog = catalogServiceMock({ entities: [entity] });
-    const { outputs } = await run({ ...base, name: 'payments-copy', restoreFrom: source.outputs.entityRef, restoreTargetTime: '2026-01-01T00:00:00Z' }, {}, catalog);
+    const createdAt = storedCreatedAt(source.outputs.directory);
+    const { outputs } = await run({ ...base, name: 'payments-copy', restoreFrom: source.outputs.entityRef, restoreTargetTime: createdAt }, {}, catalog);
     const cluster = parse(store.show(String(outputs.branch), `${outputs.directory}/cluster-payments-copy-postgresql.yaml`)!);
-    expect(cluster.spec.bootstrap.recovery.recoveryTarget).toEqual({ targetTime: '2026-01-01T00:00:00Z' });
-    expect(cluster.spec.externalClusters[0].plugin.parameters.serverName).toBe('payments-postgresql');
+    expect(cluster.spec.bootstrap.recovery.recoveryTarget).toEqual({ targetTime: createdAt });
+    // The source archives under its name and its creation time (M10 of the SRE review), and the restore reads it there.
+    expect(cluster.spec.externalClusters[0].plugin.parameters.serverName).toBe(`payments-postgresql-${createdAt.replace(/[^0-9]/g, '')}`);
     await expect(run({ ...base, name: 'payments-copy', restoreFrom: 'resource:default/nothing-here' }, {}, catalog)).rejects.toThrow('restoreFrom: no entity resource:default/nothing-here in the catalog');
   });
 

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { readStoredRequest, wouldChange, type Publisher } from '@postgres-gitops/publish';
+import { readProposedRequest, readStoredRequest, wouldChange, type Publisher } from '@postgres-gitops/publish';
 import {
   CATALOG_FILE,
   REQUEST_FILE,
@@ -11,6 +11,7 @@ import {
   pullRequestBranch,
   renderDatabase,
   reviewBody,
+  withStoredMemory,
   type PlatformSettings,
   type RenderedDatabase,
 } from '@postgres-gitops/renderer';
@@ -40,8 +41,9 @@ function render(input: Record<string, unknown>, platform: PlatformSettings, requ
  */
 async function readWorldOf(publisher: Publisher, rendered: RenderedDatabase, baseBranch: string, branch: string, update: boolean): Promise<{ world: World; existing?: string | null }> {
   const read = (directory: string) => readStoredRequest(publisher, { baseBranch, branch, directory, requestFile: REQUEST_FILE });
-  const [world, existing] = await Promise.all([readWorld(rendered.request, read), update ? read(rendered.directory) : undefined]);
-  return { world, existing };
+  const target = { baseBranch, branch, directory: rendered.directory, requestFile: REQUEST_FILE };
+  const [world, existing, proposed] = await Promise.all([readWorld(rendered.request, read), update ? read(rendered.directory) : undefined, readProposedRequest(publisher, target)]);
+  return { world: { ...world, proposed }, existing };
 }
 
 /** Refuses, before anything is written, what only the world can tell: a source that is not there, a time to come. */
@@ -124,7 +126,9 @@ export function createPostgresCreateAction(options: PostgresCreateActionOptions)
           await mkdir(dirname(join(ctx.workspacePath, path)), { recursive: true });
           await writeFile(join(ctx.workspacePath, path), content);
         }
-        const change = publisher ? await previewChange(publisher, rendered, baseBranch, branch).catch((): Change => 'unknown') : 'unknown';
+        // An update is previewed with what the store remembers of the database (its creation, say), as publishing would.
+        const previewed = typeof existing === 'string' ? withStoredMemory(rendered, existing, platform) : rendered;
+        const change = publisher ? await previewChange(publisher, previewed, baseBranch, branch).catch((): Change => 'unknown') : 'unknown';
         ctx.logger.info(`dry run: rendered ${Object.keys(rendered.files).length} files into ${rendered.directory}/; would ${change === 'unknown' ? 'change an unknown amount (the state store could not be read)' : change}; no pull request opened`);
         ctx.output('pullRequestUrl', '');
         ctx.output('catalogInfoUrl', '');
@@ -145,6 +149,7 @@ export function createPostgresCreateAction(options: PostgresCreateActionOptions)
           allowDestructiveChanges: ctx.input.allowDestructiveChanges ?? false,
           platform,
           requestedBy,
+          world,
         },
         pullRequest: { author: options.author ?? DEFAULT_AUTHOR, draft: ctx.input.draft ?? false, reviewers: ctx.input.reviewers ?? [], labels: ctx.input.labels ?? [] },
         whoAsked: who,

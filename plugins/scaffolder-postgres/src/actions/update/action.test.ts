@@ -107,7 +107,7 @@ describe('postgres:update', () => {
     const outputs = await run('update', { entityRef: created.entityRef, version: '18', allowMajorUpgrade: true });
     const cluster = stored(outputs, 'cluster-payments-postgresql.yaml');
     expect(cluster.spec.imageName).toMatch(/postgresql:18\./);
-    expect(cluster.spec.plugins[0].parameters.serverName).toBe('payments-postgresql-pg18');
+    expect(cluster.spec.plugins[0].parameters.serverName).toMatch(/^payments-postgresql-\d{14}-pg18$/);
     expect(outputs.summary).toContain('payments-postgresql: all 3 instance(s) stop for an offline major upgrade');
   });
 
