@@ -11,7 +11,7 @@ function drillChoice(plan: StatefulSetPlan): string {
   if (!spec.restoreDrill) return 'off: backups are never restored to prove them';
   return (
     `after each backup, in the same job: the dump is checked against its SHA256SUMS and restored into a throwaway PostgreSQL ${spec.version} (an emptyDir of up to ${spec.storageSize}, no credentials for the live server), ` +
-    `every table's rows compared with the counts recorded in the dump's snapshot; verdict drill.json beside the dump. ` +
+    `every table's rows compared with the counts recorded in the dump's snapshot; verdict in drill-verdicts/ on the backup volume (the backups mounted read-only; the restore runs as a role that is no superuser). ` +
     `Result: the latest Job of CronJob ${names.backup} and the alerts PostgreSQLRestoreDrillFailed and PostgreSQLRestoreDrillStale`
   );
 }
