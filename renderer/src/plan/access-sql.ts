@@ -129,7 +129,7 @@ SELECT concat_ws('; ',
  * pod template, so a change runs a new Job (a Job's template is immutable) and GitOps prunes the old.
  */
 export const GRANTS_SH = `#!/bin/bash
-# Usage: grants.sh   (libpq's PG* variables of the owner; READ_GROUP, WRITE_GROUP, WITH_GROUPS, WAIT_SECONDS)
+# Usage: grants.sh   (libpq's PG* variables of the owner; READ_GROUP, WRITE_GROUP, WITH_GROUPS, WAIT_SECONDS, CHECK_OPEN_DATABASES)
 set -eu
 dir=$(dirname "$0")
 set -- -X -q -w -A -t -v ON_ERROR_STOP=1 -v db="$PGDATABASE" -v owner="$PGUSER" -v read_group="$READ_GROUP" -v write_group="$WRITE_GROUP" -v with_groups="$WITH_GROUPS"
@@ -147,4 +147,20 @@ while true; do
 done
 psql "$@" -f "$dir/access-grants.sql"
 echo "grants.sh: connections to $PGDATABASE and the privileges of its access groups are in place"
+# A tenant's access roles pass the server's pg_hba into every database but postgres and template1:
+# CONNECT keeps them out, which tenants rendered before their grants Job existed never revoked
+# from PUBLIC. A tenant created a moment ago is open until its own Job ran: wait WAIT_SECONDS, then
+# name them and fail the Job for good (exit 3, its podFailurePolicy): the alert says so.
+if [ "$(printenv CHECK_OPEN_DATABASES)" = true ]; then
+  deadline=$((SECONDS + WAIT_SECONDS))
+  while true; do
+    open=$(psql "$@" -c "SELECT pg_catalog.string_agg(d.datname, ', ' ORDER BY d.datname) FROM pg_catalog.pg_database d WHERE d.datallowconn AND d.datname NOT IN ('postgres', 'template0', 'template1') AND (d.datacl IS NULL OR EXISTS (SELECT FROM pg_catalog.aclexplode(d.datacl) a WHERE a.grantee = 0 AND a.privilege_type = 'CONNECT'))") || exit 1
+    [ -n "$open" ] || break
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      echo "grants.sh: every role may connect to database(s) $open on this server, this tenant's access roles too: re-render those tenants (postgres-gitops fleet publish, or any update of each) so that their grants Job revokes CONNECT from PUBLIC" >&2
+      exit 3
+    fi
+    sleep 10
+  done
+fi
 `;

@@ -31,6 +31,8 @@ export interface GrantsJobOptions {
   image: string;
   /** With access roles: the groups' privileges; without, only who may connect (a shared server's tenants). */
   withGroups: boolean;
+  /** A tenant with access roles: fail (exit 3) while any other database of the server lets PUBLIC connect (review 2 M2). */
+  checkOpenDatabases?: boolean;
   /** The CA to verify the server against, mounted alone (render/common/root-cert.ts). */
   ca: { volumes: unknown[]; volumeMounts: unknown[]; env: { name: string; value: string }[] };
 }
@@ -78,6 +80,7 @@ export function grantsJob(plan: PlanBase, options: GrantsJobOptions): Manifest[]
             { name: 'WRITE_GROUP', value: access.groups.write },
             { name: 'WITH_GROUPS', value: String(options.withGroups) },
             { name: 'WAIT_SECONDS', value: String(GRANTS_WAIT_SECONDS) },
+            ...(options.checkOpenDatabases ? [{ name: 'CHECK_OPEN_DATABASES', value: 'true' }] : []),
           ],
           resources: GRANTS_RESOURCES,
           securityContext: restrictedContainerSecurity(CNPG_IMAGE_UID),
@@ -92,7 +95,12 @@ export function grantsJob(plan: PlanBase, options: GrantsJobOptions): Manifest[]
     apiVersion: 'batch/v1',
     kind: 'Job',
     metadata: meta(plan, `${plan.name}-access-${digest}`, 'access'),
-    spec: { backoffLimit: GRANTS_BACKOFF_LIMIT, activeDeadlineSeconds: GRANTS_DEADLINE_SECONDS, template },
+    spec: {
+      backoffLimit: GRANTS_BACKOFF_LIMIT,
+      activeDeadlineSeconds: GRANTS_DEADLINE_SECONDS,
+      ...(options.checkOpenDatabases ? { podFailurePolicy: { rules: [{ action: 'FailJob', onExitCodes: { containerName: 'grants', operator: 'In', values: [3] } }] } } : {}),
+      template,
+    },
   };
   return [configMap, job];
 }

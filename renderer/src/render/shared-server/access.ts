@@ -79,6 +79,7 @@ export function buildTenantAccess(plan: Plan): Manifest[] {
       passwordSecret: { name: names.secret, key: PASSWORD_KEY },
       image: plan.grantsImage,
       withGroups: withRoles,
+      checkOpenDatabases: withRoles,
       ca: rootCertMount(plan),
     }),
   );
