@@ -114,7 +114,7 @@ export const statefulSetReview: ReviewEngine<StatefulSetPlan> = {
       case 'restoreDrill':
         return b.restoreDrill
           ? [{ text: `${text}: ${drillChoice(plan)}`, destructive: false, action: `the backup job's pod then asks the node for ${plan.spec.storageSize} of ephemeral storage while it runs` }]
-          : [{ text: `${text}: drills stop; verdicts already written stay beside their dumps`, destructive: false }];
+          : [{ text: `${text}: drills stop; verdicts already written stay in drill-verdicts/ on the backup volume`, destructive: false }];
       case 'persistence':
         return [{ text: `${text}: the StatefulSets' claim templates cannot change in place`, destructive: true }];
       case 'storageSize':
