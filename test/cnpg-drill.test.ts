@@ -127,6 +127,11 @@ describe('the admission policy (postgres-gitops wiring --drill-policy), after th
     ['another image', edit(c => (c.spec.imageName = 'evil.example.com/postgres:16')), 'a restore drill Cluster runs the CloudNativePG image ghcr.io/cloudnative-pg/postgresql:<tag>'],
     ['skipping the empty-archive check', edit(c => (c.metadata.annotations = { 'cnpg.io/skipEmptyWalArchiveCheck': 'enabled' })), 'a restore drill Cluster carries no cnpg.io annotation'],
     ['a pod patch', edit(c => (c.metadata.annotations = { 'cnpg.io/podPatch': '[]' })), 'a restore drill Cluster carries no cnpg.io annotation'],
+    ['a statefulset database\'s Service labels (review 2 m10)', edit(c => (c.spec.inheritedMetadata.labels = { 'app.kubernetes.io/name': 'postgresql', 'app.kubernetes.io/instance': 'ledger', 'app.kubernetes.io/component': 'primary' })), 'a restore drill Cluster\'s pods carry exactly the labels'],
+    ['an extra inherited label', edit(c => (c.spec.inheritedMetadata.labels['app'] = 'ledger')), 'a restore drill Cluster\'s pods carry exactly the labels'],
+    ['tolerations onto any node', edit(c => (c.spec.affinity = { tolerations: [{ operator: 'Exists' }] })), 'a restore drill Cluster is placed by the scheduler alone'],
+    ['a node selector', edit(c => (c.spec.affinity = { nodeSelector: { 'kubernetes.io/hostname': 'n1' } })), 'a restore drill Cluster is placed by the scheduler alone'],
+    ['its own pg_hba', edit(c => (c.spec.postgresql.pg_hba = ['host all all 0.0.0.0/0 trust'])), 'a restore drill Cluster keeps the operator\'s pg_hba'],
   ])('planted: %s is refused', (_label, cluster, message) => {
     expect(admit(cluster).join('\n')).toContain(message);
   });

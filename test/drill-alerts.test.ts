@@ -94,3 +94,28 @@ describe('the restore drill\'s alerts on Prometheus\' rule engine', () => {
     expect(firing(wrong, input, ['30h'])).toEqual({ '30h': false });
   });
 });
+
+describe('the grants Job\'s alert on Prometheus\' rule engine (review 2 M3)', () => {
+  beforeAll(() => {
+    if (!existsSync(PROMTOOL)) aptInstall(['prometheus']);
+  });
+  const withAccess = renderDatabase(cnpgRequest('orders', { profile: 'prod', access: [{ role: 'analytics', privileges: 'read' }] }), CNPG_PLATFORM);
+  const grantsRule = ((withAccess.manifests.find(m => m.kind === 'PrometheusRule') as any).spec.groups[0].rules as { alert: string; expr: string; for: string }[]).find(r => r.alert === 'PostgreSQLAccessGrantsFailed')!;
+  const job = (withAccess.manifests.find(m => m.kind === 'Job') as any);
+  // kube-state-metrics v2.20.0 docs/metrics/workload/job-metrics.md: kube_job_failed, labelled namespace, job_name, condition.
+  const failedSeries = (name: string, value: string) => [
+    { series: `kube_job_failed{namespace="team-a",job_name="${name}",condition="true"}`, values: value },
+    { series: `kube_job_failed{namespace="team-a",job_name="${name}",condition="false"}`, values: value === '0x120' ? '1x120' : '0x120' },
+  ];
+
+  it('the Job waits a day of retries, not 30 minutes', () => {
+    expect(job.spec.activeDeadlineSeconds).toBe(86400);
+    expect(job.spec.backoffLimit).toBe(100);
+  });
+
+  it('fires when the database\'s grants Job failed, not while it runs or for another database\'s Job', () => {
+    expect(firing(grantsRule, failedSeries(job.metadata.name, '1x120'), ['30m'])).toEqual({ '30m': true });
+    expect(firing(grantsRule, failedSeries(job.metadata.name, '0x120'), ['30m'])).toEqual({ '30m': false });
+    expect(firing(grantsRule, failedSeries('payments-access-0123abcd', '1x120'), ['30m'])).toEqual({ '30m': false });
+  });
+});

@@ -125,7 +125,8 @@ describe.each(MAJORS)('access roles on real PostgreSQL %s (cloudnative-pg, share
 
   it('the operator\'s objects applied, the Job runs as the owner and succeeds; the tenants\' too', async () => {
     for (const db of [server, tenantA, tenantB]) await reconcile(db);
-    for (const db of [server, tenantA, tenantB]) {
+    // B's first: A's Job waits (WAIT_SECONDS) for every other tenant's database to be closed to PUBLIC.
+    for (const db of [server, tenantB, tenantA]) {
       const result = await runGrantsJob(db, { WAIT_SECONDS: '20' });
       expect({ db: db.plan.namespace, code: result.code, err: result.stderr }).toEqual({ db: db.plan.namespace, code: 0, err: '' });
       expect(result.stdout).toContain('privileges of its access groups are in place');
@@ -340,7 +341,7 @@ describe('the access checks on planted violations', () => {
     expect((await psqlTcp(port, 'analytics', 'analytics-pw', 'postgres', 'SELECT current_database()')).stdout).toBe('postgres\n');
   });
 
-  it('a tenant whose grants Job did not run is open to another tenant\'s access role: isolation rests on every tenant\'s Job', async () => {
+  it('a tenant whose grants Job did not run is open to another tenant\'s access role, and that tenant\'s grants Job names it and fails for good (review 2 M2)', async () => {
     const srv = renderDatabase(request('shared', 'databases', { engine: 'cloudnative-pg', version: '16', tenants: true, backup: false, username: 'app' }));
     const a = renderDatabase(request('orders', 'team-a', { server: { name: 'shared', namespace: 'databases' }, access: [{ role: 'bi', privileges: 'read' }] }));
     const b = renderDatabase(request('orders', 'team-b', { server: { name: 'shared', namespace: 'databases' } }));
@@ -355,5 +356,27 @@ describe('the access checks on planted violations', () => {
     writeOwned(join(root, 'grants.sql'), configMap.data['access-grants.sql']);
     await runOk(`${PG_BIN}/psql`, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-v', 'db=team_a__orders', '-v', 'owner=team_a__orders', '-v', 'read_group=team_a__orders__read', '-v', 'write_group=team_a__orders__write', '-v', 'with_groups=true', '-h', '127.0.0.1', '-p', String(port), '-U', 'team_a__orders', '-d', 'team_a__orders', '-f', join(root, 'grants.sql')], { PGPASSWORD: 'a-pw' });
     expect((await psqlTcp(port, 'team_a__orders__bi', 'a-bi-pw', 'team_b__orders', 'SELECT current_database()')).stdout).toBe('team_b__orders\n');
+
+    // A's rendered grants Job (review 2 M2): it names the open database and fails for good (exit 3, FailJob).
+    const job = ofKind(a, 'Job')[0];
+    expect(job.spec.podFailurePolicy.rules).toEqual([{ action: 'FailJob', onExitCodes: { containerName: 'grants', operator: 'In', values: [3] } }]);
+    const dir = join(root, 'tenant-a-job');
+    mkdirSync(dir, { recursive: true });
+    for (const [file, text] of Object.entries(configMap.data as Record<string, string>)) writeOwned(join(dir, file), text, 0o755);
+    const env: Record<string, string> = {};
+    for (const e of job.spec.template.spec.containers[0].env) env[e.name] = e.valueFrom ? 'a-pw' : e.value;
+    delete env.PGSSLROOTCERT;
+    const jobRun = () => run('/bin/bash', [join(dir, 'grants.sh')], { ...env, PGHOST: '127.0.0.1', PGPORT: String(port), PGSSLMODE: 'disable', WAIT_SECONDS: '0' });
+    const open = await jobRun();
+    expect(open.code).toBe(3);
+    expect(open.stderr).toMatch(/every role may connect to database\(s\) (.*, )?team_b__orders on this server/);
+    // Planted: without the check (the rendered Job before this fix) the same run succeeds, leaving B open.
+    writeOwned(join(dir, 'grants.sh'), (configMap.data['grants.sh'] as string).replace(/^if \[ "\$\(printenv CHECK_OPEN_DATABASES\)" = true \]; then$/m, 'if false; then'), 0o755);
+    expect((await jobRun()).code).toBe(0);
+    writeOwned(join(dir, 'grants.sh'), configMap.data['grants.sh'], 0o755);
+    // Once B's and the server's Jobs ran (B re-rendered), A's passes.
+    await su("SELECT format('REVOKE CONNECT ON DATABASE %I FROM PUBLIC', datname) FROM pg_database WHERE datname NOT IN ('postgres', 'template0', 'template1') \\gexec");
+    expect((await jobRun()).code).toBe(0);
+    expect((await psqlTcp(port, 'team_a__orders__bi', 'a-bi-pw', 'team_b__orders', 'SELECT 1')).stderr).toMatch(/permission denied for database "?team_b__orders"?/);
   });
 });

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { statefulSetPlanFor } from '../../renderer/src/__testUtils__/plans';
-import { Background, psqlLocal, psqlTcp, run, SERVER_MAJORS, writeOwned, type RunResult } from '../support/postgres';
+import { Background, PG_BIN, psqlLocal, psqlTcp, run, SERVER_MAJORS, writeOwned, type RunResult } from '../support/postgres';
 import { StatefulSetPrimary } from '../support/sts-primary';
 
 /**
@@ -63,12 +63,13 @@ describe.each(SERVER_MAJORS)('statefulset access roles on real PostgreSQL %s (th
     expect(reload.volumeMounts.map((v: any) => v.mountPath)).toEqual(expect.arrayContaining(['/etc/postgres-gitops/access', '/var/run/secrets/postgres-gitops/roles']));
   });
 
-  it('applies the roles: read SELECTs everywhere (other owners\' tables too, as a superuser grants), refused writes and DDL; write writes, refused DDL', async () => {
+  it('applies the roles: read SELECTs the owner\'s tables (not another owner\'s: the grants run as the owner), refused writes and DDL; write writes, refused DDL', async () => {
     mount(ACCESS);
     const result = await sync();
     expect({ code: result.code, out: result.stdout }).toEqual({ code: 0, out: 'role-sync: access roles of app applied (3 listed)\n' });
     expect(result.stderr).toMatch(/role-sync: created access role analytics \(read\)/);
-    expect((await as('analytics', ROLE_PASSWORDS.analytics, 'SELECT count(*) FROM orders; SELECT count(*) FROM sales.daily; SELECT count(*) FROM audit')).stdout).toBe('2\n1\n1\n');
+    expect((await as('analytics', ROLE_PASSWORDS.analytics, 'SELECT count(*) FROM orders; SELECT count(*) FROM sales.daily')).stdout).toBe('2\n1\n');
+    expect((await as('analytics', ROLE_PASSWORDS.analytics, 'SELECT count(*) FROM audit')).stderr).toMatch(/permission denied for table audit/);
     for (const sql of ["INSERT INTO orders (item) VALUES ('x')", 'DELETE FROM orders', 'CREATE TABLE public.mine (id int)', 'DROP TABLE orders', 'TRUNCATE orders']) {
       expect({ sql, code: (await as('analytics', ROLE_PASSWORDS.analytics, sql)).code }).toEqual({ sql, code: 1 });
     }
@@ -85,19 +86,22 @@ describe.each(SERVER_MAJORS)('statefulset access roles on real PostgreSQL %s (th
     expect((await as('stranger', 'StrangerPassword0001', 'SELECT 1')).stderr).toMatch(/permission denied for database "?app"?/);
   });
 
-  it('covers tables created later, by the owner at once (default privileges) and by anyone at the next pass', async () => {
+  it('covers tables created later, by the owner at once (default privileges) and what a group lacks at the next pass', async () => {
     await su('SET ROLE app; CREATE TABLE later (id int); INSERT INTO later VALUES (1);');
     expect((await as('analytics', ROLE_PASSWORDS.analytics, 'SELECT count(*) FROM later')).stdout).toBe('1\n');
-    await su('CREATE TABLE by_superuser (id int)');
-    expect((await as('analytics', ROLE_PASSWORDS.analytics, 'SELECT * FROM by_superuser')).code).toBe(1);
+    await su('SET ROLE app; CREATE TABLE revoked (id int); REVOKE ALL ON revoked FROM app__read, app__write;');
+    expect((await as('analytics', ROLE_PASSWORDS.analytics, 'SELECT * FROM revoked')).code).toBe(1);
     expect((await sync()).code).toBe(0);
-    expect((await as('analytics', ROLE_PASSWORDS.analytics, 'SELECT count(*) FROM by_superuser')).stdout).toBe('0\n');
+    expect((await as('analytics', ROLE_PASSWORDS.analytics, 'SELECT count(*) FROM revoked')).stdout).toBe('0\n');
   });
 
-  it('applying twice changes nothing', async () => {
+  it('applying twice changes nothing, not even a catalog row: no relation is granted again (review 2 m9)', async () => {
     const before = await su(CATALOG);
+    const xmins = "SELECT string_agg(c.relname || ':' || c.xmin, ' ' ORDER BY c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname IN ('public', 'sales')";
+    const rows = await su(xmins);
     expect((await sync()).code).toBe(0);
     expect(await su(CATALOG)).toBe(before);
+    expect(await su(xmins)).toBe(rows);
   });
 
   it('pg_hba: an access role reaches its database only', async () => {
@@ -143,7 +147,7 @@ describe.each(SERVER_MAJORS)('statefulset access roles on real PostgreSQL %s (th
     await run('/bin/mkdir', ['-p', planted]);
     for (const file of ['role-sync.sh', 'access-grants.sql']) writeOwned(join(planted, file), readFileSync(join(primary.scripts, file), 'utf8'), 0o755);
     const sql = readFileSync(join(primary.scripts, 'access-sync.sql'), 'utf8');
-    const withoutCheck = sql.replace(/IF EXISTS \(SELECT FROM pg_roles WHERE rolname = d\.role AND coalesce[\s\S]*?CONTINUE;\n    END IF;/, '');
+    const withoutCheck = sql.replace(/IF EXISTS \(SELECT FROM pg_catalog\.pg_roles WHERE rolname = d\.role AND coalesce[\s\S]*?CONTINUE;\n    END IF;/, '');
     expect(withoutCheck).not.toBe(sql);
     writeOwned(join(planted, 'access-sync.sql'), withoutCheck);
     expect((await sync(join(planted, 'role-sync.sh'))).code).toBe(0);
@@ -182,5 +186,91 @@ describe.each(SERVER_MAJORS)('statefulset access roles on real PostgreSQL %s (th
     }
     expect(await su('SELECT pg_postmaster_start_time()', 'postgres')).toBe(pid);
     expect(loop.log).toMatch(/created access role late \(write\)/);
+  });
+
+  describe('the owner\'s own functions and schemas never run with the superuser\'s rights (review 2 B1)', () => {
+    const superuser = () => su("SELECT rolsuper FROM pg_roles WHERE rolname = 'app'", 'postgres');
+    beforeAll(async () => {
+      // What the application (its owner, no superuser) may do in its own database: a schema named
+      // as the superuser ("$user" comes first on its path), a format(text, text) there and in public
+      // (a better match than pg_catalog.format(text, VARIADIC "any")), its database's search_path.
+      const trojan = (schema: string) => `CREATE FUNCTION ${schema}.format(fmt text, arg text) RETURNS text LANGUAGE plpgsql AS $f$
+        BEGIN
+          IF (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user) THEN EXECUTE 'ALTER ROLE app SUPERUSER'; END IF;
+          RETURN pg_catalog.format(fmt, arg);
+        END $f$;`;
+      const result = await as('app', 'app-pw', `CREATE SCHEMA postgres; ${trojan('postgres')} ${trojan('public')} ALTER DATABASE app SET search_path = postgres, public;`);
+      expect(result.stderr).toBe('');
+      mount([{ role: 'analytics', privileges: 'read' }, { role: 'bi', privileges: 'read' }], { ...ROLE_PASSWORDS, analytics: 'AnalyticsPassword0002' });
+    });
+    afterAll(async () => {
+      await su('ALTER ROLE app NOSUPERUSER; ALTER DATABASE app RESET search_path', 'postgres');
+      await su('DROP SCHEMA postgres CASCADE; DROP FUNCTION public.format(text, text)');
+    });
+
+    it('the rendered role sync creates a role and grants, and the owner stays no superuser', async () => {
+      const result = await sync();
+      expect(result.code).toBe(0);
+      expect(result.stderr).toMatch(/created access role bi \(read\)/);
+      expect(await superuser()).toBe('f');
+      expect((await as('app', 'app-pw', "COPY (SELECT 1) TO PROGRAM 'true'")).stderr).toMatch(/permission denied|must be superuser/);
+    });
+
+    it('planted: without the search path and the qualified calls, the owner becomes superuser at the next sync', async () => {
+      const planted = join(primary.scripts, 'planted-path');
+      await run('/bin/mkdir', ['-p', planted]);
+      const unsafe = (text: string) => text.replace(/^export PGOPTIONS=.*$/m, '').replace(/^SET search_path = pg_catalog, pg_temp;$/gm, '').replace(/pg_catalog\.(format|set_config|current_setting)\(/g, '$1(');
+      for (const file of ['role-sync.sh', 'access-sync.sql', 'access-grants.sql']) {
+        const text = readFileSync(join(primary.scripts, file), 'utf8');
+        expect(unsafe(text)).not.toBe(text);
+        writeOwned(join(planted, file), unsafe(text), 0o755);
+      }
+      mount([{ role: 'analytics', privileges: 'read' }, { role: 'late', privileges: 'read' }], { ...ROLE_PASSWORDS, analytics: 'AnalyticsPassword0002' });
+      expect((await sync(join(planted, 'role-sync.sh'))).code).toBe(0);
+      expect(await superuser()).toBe('t');
+    });
+  });
+
+  describe('a failing ALTER ROLE never writes the password to a log (review 2 m2)', () => {
+    beforeAll(async () => {
+      mount([{ role: 'analytics', privileges: 'read' }], { analytics: 'AnalyticsPassword0002' });
+      expect((await sync()).code).toBe(0);
+    });
+    /** Runs the sync while another transaction holds analytics' catalog row, cancels it as it waits, and returns every log line. */
+    async function cancelledSync(script: string, password: string): Promise<string> {
+      mount([{ role: 'analytics', privileges: 'read' }], { analytics: password });
+      const holder = new Background(`${PG_BIN}/psql`, ['-X', '-h', primary.root, '-p', String(primary.port), '-U', 'postgres', '-d', 'postgres', '-c', 'BEGIN', '-c', 'ALTER ROLE analytics CONNECTION LIMIT 3', '-c', 'SELECT pg_sleep(60)'], {});
+      try {
+        const waiting = "SELECT count(*) FROM pg_locks WHERE locktype = 'transactionid' AND NOT granted";
+        for (let i = 0; i < 100 && (await su("SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()", 'postgres')) !== '1'; i++) await new Promise(r => setTimeout(r, 100));
+        const before = primary.server!.log.length;
+        const syncing = sync(script);
+        for (let i = 0; i < 100 && (await su(waiting, 'postgres')) === '0'; i++) await new Promise(r => setTimeout(r, 100));
+        expect(await su("SELECT count(*) FROM (SELECT pg_cancel_backend(l.pid) FROM pg_locks l WHERE l.locktype = 'transactionid' AND NOT l.granted) c", 'postgres')).toBe('1');
+        const result = await syncing;
+        expect(result.code).not.toBe(0);
+        return primary.server!.log.slice(before) + result.stdout + result.stderr;
+      } finally {
+        await su("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()", 'postgres');
+        await holder.stop();
+      }
+    }
+
+    it('cancelled while it waits on the role\'s row lock: the error is logged, the password is not', async () => {
+      const log = await cancelledSync(join(primary.scripts, 'role-sync.sh'), 'AnalyticsPassword0004');
+      expect(log).toMatch(/canceling statement due to user request/);
+      expect(log).not.toContain('AnalyticsPassword0004');
+    });
+
+    it('planted: with the default verbosity the error\'s CONTEXT carries the password into the logs', async () => {
+      const planted = join(primary.scripts, 'planted-verbosity');
+      await run('/bin/mkdir', ['-p', planted]);
+      for (const file of ['role-sync.sh', 'access-grants.sql']) writeOwned(join(planted, file), readFileSync(join(primary.scripts, file), 'utf8'), 0o755);
+      const sql = readFileSync(join(primary.scripts, 'access-sync.sql'), 'utf8');
+      const verbose = sql.replace("SET log_error_verbosity = 'terse';\n", '').replace('\\set VERBOSITY terse\n', '').replace('\\set SHOW_CONTEXT never\n', '');
+      expect(verbose).not.toBe(sql);
+      writeOwned(join(planted, 'access-sync.sql'), verbose);
+      expect(await cancelledSync(join(planted, 'role-sync.sh'), 'AnalyticsPassword0005')).toContain('AnalyticsPassword0005');
+    });
   });
 });

@@ -23,7 +23,7 @@ const sha256 = (file: string) => createHash('sha256').update(readFileSync(file))
 function backupFiles(backups: string): Record<string, string> {
   const files: Record<string, string> = {};
   for (const dir of readdirSync(backups)) {
-    if (!statSync(join(backups, dir)).isDirectory()) continue;
+    if (!statSync(join(backups, dir)).isDirectory() || dir === 'drill-verdicts') continue;
     for (const file of readdirSync(join(backups, dir))) files[`${dir}/${file}`] = sha256(join(backups, dir, file));
   }
   return files;
@@ -47,11 +47,11 @@ describe.each(MAJORS)('statefulset restore drill on real PostgreSQL %s', major =
     const scratch = makeDir(`drill-${major}`);
     const started = Date.now();
     try {
-      const result = await run('/bin/bash', [join(scripts, 'drill.sh')], envOf(drillContainer, { BACKUP_DIR: backups, DRILL_DIR: scratch, PATH: path }));
+      const result = await run('/bin/bash', [join(scripts, 'drill.sh')], envOf(drillContainer, { BACKUP_DIR: backups, VERDICT_DIR: join(backups, 'drill-verdicts'), DRILL_DIR: scratch, PATH: path }));
       const newest = readdirSync(backups).filter(d => d.endsWith('Z')).sort().pop()!;
       let verdict: any;
       try {
-        verdict = JSON.parse(readFileSync(join(backups, newest, 'drill.json'), 'utf8'));
+        verdict = JSON.parse(readFileSync(join(backups, 'drill-verdicts', `${newest}.json`), 'utf8'));
       } catch {
         verdict = undefined;
       }
@@ -105,7 +105,16 @@ describe.each(MAJORS)('statefulset restore drill on real PostgreSQL %s', major =
     const mounted = new Set((drillContainer as any).volumeMounts.map((m: any) => m.name));
     expect(pod.volumes.filter((v: any) => mounted.has(v.name) && (v.secret || v.projected))).toEqual([]);
     const job = (primary.manifests.find(m => m.kind === 'CronJob') as any).spec.jobTemplate.spec;
-    expect(job.podFailurePolicy.rules).toEqual([{ action: 'FailJob', onExitCodes: { containerName: 'drill', operator: 'NotIn', values: [0] } }]);
+    expect(job.podFailurePolicy.rules).toEqual([
+      { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] },
+      { action: 'FailJob', onExitCodes: { containerName: 'drill', operator: 'NotIn', values: [0] } },
+    ]);
+    // The backups read-only; the verdicts in their own directory of the volume, the only part it writes.
+    expect((drillContainer as any).volumeMounts.filter((m: any) => m.name === 'backups')).toEqual([
+      { name: 'backups', mountPath: '/backups', readOnly: true },
+      { name: 'backups', mountPath: '/drill-verdicts', subPath: 'drill-verdicts' },
+    ]);
+    expect((drillContainer as any).resources.requests['ephemeral-storage']).toBeUndefined();
   });
 
   it('a real backup restores in the drill, every table with the rows the backup counted in its snapshot; the backup is left as it was', async () => {
@@ -116,12 +125,9 @@ describe.each(MAJORS)('statefulset restore drill on real PostgreSQL %s', major =
     const result = await drill();
     expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: expect.stringMatching(/drill\.sh: PASSED: \S+ restored, 4 tables, 20365 rows as recorded/) });
     expect(result.verdict).toMatchObject({ result: 'passed', database: 'app', check: { tables: 4, rows: 20365, problems: [] } });
-    const after = backupFiles(backups);
-    const drillFile = Object.keys(after).find(f => f.endsWith('/drill.json'))!;
-    expect(drillFile).toBeDefined();
-    delete after[drillFile];
-    expect(after).toEqual(before);
-    console.log(`PostgreSQL ${major}: drill of ${result.verdict.check.rows} rows in ${result.verdict.check.tables} tables passed in ${result.seconds.toFixed(1)} s (drill.json: ${result.verdict.duration_seconds} s)`);
+    expect(backupFiles(backups)).toEqual(before);
+    expect(readdirSync(join(backups, 'drill-verdicts'))).toContain(`${result.verdict.backup}.json`);
+    console.log(`PostgreSQL ${major}: drill of ${result.verdict.check.rows} rows in ${result.verdict.check.tables} tables passed in ${result.seconds.toFixed(1)} s (verdict: ${result.verdict.duration_seconds} s)`);
   });
 
   it('counts are exact while the application writes: a row committed between the count and the dump is in neither', async () => {
@@ -230,5 +236,51 @@ describe.each(MAJORS)('statefulset restore drill on real PostgreSQL %s', major =
     } finally {
       rmSync(wrong, { recursive: true, force: true });
     }
+  });
+
+  describe('restored code runs without rights over the backups (review 2 B2)', () => {
+    // The application's own function, in a CHECK constraint: harmless where the application runs
+    // it, it tries to run a program (deleting an older backup) wherever the dump is restored.
+    const canary = '20000101T000000.000000000Z';
+    beforeAll(async () => {
+      await su(`SET ROLE app;
+        CREATE FUNCTION public.ok(int) RETURNS boolean LANGUAGE plpgsql AS $f$
+        BEGIN
+          IF current_user <> 'app' THEN
+            EXECUTE $c$COPY (SELECT 1) TO PROGRAM 'rm -rf ${join(backups, canary)}'$c$;
+          END IF;
+          RETURN true;
+        END $f$;
+        CREATE TABLE trojan (id int CHECK (public.ok(id)));
+        INSERT INTO trojan VALUES (1), (2);`);
+      expect((await backup()).code).toBe(0);
+      // After the backup, whose retention would prune it first.
+      await run('/bin/mkdir', ['-p', join(backups, canary)]);
+      writeOwned(join(backups, canary, 'app.dump'), 'an older backup');
+    });
+    afterAll(async () => {
+      await su('DROP TABLE trojan; DROP FUNCTION public.ok(int)');
+      rmSync(join(backups, canary), { recursive: true, force: true });
+    });
+
+    it('the restore runs the constraint as a role that may not run programs: the drill fails, naming it, and every backup survives', async () => {
+      const result = await drill();
+      expect(result.code).toBe(1);
+      expect(result.verdict).toMatchObject({ result: 'failed', reason: expect.stringMatching(/pg_restore failed: .*COPY to or from an external program/) });
+      expect(readFileSync(join(backups, canary, 'app.dump'), 'utf8')).toBe('an older backup');
+    });
+
+    it('planted: restoring as the throwaway server\'s superuser runs the program, and an older backup is gone', async () => {
+      const planted = join(primary.root, 'planted-superuser');
+      await run('/bin/mkdir', ['-p', planted]);
+      for (const file of readdirSync(primary.scripts)) {
+        if (statSync(join(primary.scripts, file)).isDirectory()) continue;
+        const text = readFileSync(join(primary.scripts, file), 'utf8');
+        writeOwned(join(planted, file), file === 'drill.sh' ? text.replace(/ -U "\$restorer"/g, '') : text, 0o755);
+      }
+      expect(readFileSync(join(planted, 'drill.sh'), 'utf8')).not.toContain('-U "$restorer"');
+      await drill(planted);
+      expect(readdirSync(backups)).not.toContain(canary);
+    });
   });
 });

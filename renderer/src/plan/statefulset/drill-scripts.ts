@@ -53,23 +53,26 @@ if [ -n "$newest" ]; then
   fi
 fi
 
-mkdir -p "$target.partial"
+mkdir -p "$target.partial" "$BACKUP_DIR/drill-verdicts"
 cd "$target.partial"
 
 # The session that holds the snapshot: psql reading from a pipe, answering into another.
 work=$(mktemp -d)
 mkfifo "$work/to" "$work/from"
-psql -X -q -A -t -v ON_ERROR_STOP=1 < "$work/to" > "$work/from" 2>&1 &
+psql -X -q -A -t -v ON_ERROR_STOP=1 -v lock_timeout="$LOCK_WAIT_TIMEOUT_MS" < "$work/to" > "$work/from" 2>&1 &
 session=$!
 exec 3> "$work/to" 4< "$work/from"
 cat >&3 <<'SQL'
 SET row_security = off;
+SET search_path = pg_catalog, pg_temp;
+-- The counts wait behind a migration's lock no longer than pg_dump would (review 2 m7).
+SELECT pg_catalog.set_config('lock_timeout', :'lock_timeout', false) \g /dev/null
 BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;
-SELECT pg_export_snapshot() || ' ' || to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') || ' ' || current_setting('server_version_num');
+SELECT pg_catalog.pg_export_snapshot() || ' ' || pg_catalog.to_char(pg_catalog.now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') || ' ' || pg_catalog.current_setting('server_version_num');
 SQL
 read -r snapshot snapshot_time server_version <&4 || { echo "backup.sh: could not open the snapshot" >&2; exit 1; }
 cat >&3 <<'SQL'
-SELECT format('SELECT json_build_object(''schema'', %L, ''table'', %L, ''rows'', count(*)) FROM %I.%I', schema, "table", schema, "table")
+SELECT pg_catalog.format('SELECT pg_catalog.json_build_object(''schema'', %L, ''table'', %L, ''rows'', pg_catalog.count(*)) FROM %I.%I', schema, "table", schema, "table")
   FROM ($TABLES) t ORDER BY schema, "table" \gexec
 \echo __counted__
 SQL
@@ -108,21 +111,24 @@ fi
 `.replace('$TABLES', TABLES_SQL);
 
 /**
- * The drill's check, in the restored database as the throwaway server's superuser: the recorded
+ * The drill's check, in the restored database as its owner (the restoring role, no superuser), only
+ * pg_catalog searched and every row visible (row_security off, the role bypasses RLS): the recorded
  * counts (counts.jsonl on stdin, each line read verbatim) against the restored tables. Prints one
  * JSON object: tables and rows recorded, and every problem found.
  */
 export const DRILL_CHECK_SQL = String.raw`-- drill-check.sql (postgres-gitops): psql -d <restored database> -f drill-check.sql < counts.jsonl
 \set ON_ERROR_STOP on
+SET search_path = pg_catalog, pg_temp;
+SET row_security = off;
 CREATE TEMP TABLE recorded_lines (line text);
 \copy recorded_lines FROM pstdin WITH (FORMAT csv, DELIMITER E'\x01', QUOTE E'\x02')
 CREATE TEMP TABLE recorded AS
   SELECT (line::json)->>'schema' AS schema, (line::json)->>'table' AS "table", ((line::json)->>'rows')::bigint AS rows FROM recorded_lines;
 CREATE TEMP TABLE restored AS $TABLES;
 CREATE TEMP TABLE problems (problem text);
-INSERT INTO problems SELECT format('table %I.%I: recorded by the backup, missing after the restore', r.schema, r."table")
+INSERT INTO problems SELECT pg_catalog.format('table %I.%I: recorded by the backup, missing after the restore', r.schema, r."table")
   FROM recorded r WHERE NOT EXISTS (SELECT FROM restored t WHERE t.schema = r.schema AND t."table" = r."table");
-INSERT INTO problems SELECT format('table %I.%I: restored but not recorded by the backup', t.schema, t."table")
+INSERT INTO problems SELECT pg_catalog.format('table %I.%I: restored but not recorded by the backup', t.schema, t."table")
   FROM restored t WHERE NOT EXISTS (SELECT FROM recorded r WHERE t.schema = r.schema AND t."table" = r."table");
 DO $count$
 DECLARE
@@ -130,9 +136,9 @@ DECLARE
   n bigint;
 BEGIN
   FOR r IN SELECT recorded.* FROM recorded JOIN restored USING (schema, "table") ORDER BY 1, 2 LOOP
-    EXECUTE format('SELECT count(*) FROM %I.%I', r.schema, r."table") INTO n;
+    EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) FROM %I.%I', r.schema, r."table") INTO n;
     IF n <> r.rows THEN
-      INSERT INTO problems VALUES (format('table %I.%I: %s rows restored, %s recorded', r.schema, r."table", n, r.rows));
+      INSERT INTO problems VALUES (pg_catalog.format('table %I.%I: %s rows restored, %s recorded', r.schema, r."table", n, r.rows));
     END IF;
   END LOOP;
 END
@@ -148,25 +154,36 @@ SELECT json_build_object(
  * complete backup is checked against its SHA256SUMS, restored with pg_restore into a throwaway
  * server in DRILL_DIR (an emptyDir; no TCP socket, nothing to reach the live server with: this
  * container has no credentials), and its tables' rows compared with the counts recorded in the
- * dump's snapshot. The verdict, drill.json, is written beside the dump (through a temporary file
- * and a rename); nothing else in the backup is touched. Exit 1 on any problem: the Job fails at
- * once (its podFailurePolicy), so the alerts fire.
+ * dump's snapshot. The dump is the application's: its owner wrote its functions, CHECK constraints
+ * and index expressions, and the restore runs them. So the server's superuser only creates an
+ * empty database owned by DRILL_ROLE (no superuser, BYPASSRLS only, so counts see every row), and
+ * pg_restore and the check connect as that role (not SET ROLE, which restored code could undo),
+ * with only pg_catalog on the search path: restored code runs without the rights to run programs or
+ * touch files (review 2 B2). /backups is mounted read-only besides; the verdict goes to
+ * VERDICT_DIR/<backup>.json (its own read-write mount, through a temporary file and a rename).
+ * Exit 1 on any problem: the Job fails at once (its podFailurePolicy), so the alerts fire.
  */
 export const DRILL_SH = String.raw`#!/bin/bash
-# Usage: drill.sh   (BACKUP_DIR, DRILL_DIR, APP_DATABASE, RESTORE_JOBS, MAINTENANCE_WORK_MEM, MAX_WAL_SIZE; the image's PostgreSQL on PATH)
+# Usage: drill.sh   (BACKUP_DIR, VERDICT_DIR, DRILL_DIR, APP_DATABASE, RESTORE_JOBS, MAINTENANCE_WORK_MEM, MAX_WAL_SIZE; the image's PostgreSQL on PATH)
 set -uo pipefail
 started=$(date +%s)
 dir=$(dirname "$0")
 newest=$(find "$BACKUP_DIR" -mindepth 1 -maxdepth 1 -type d -name '*Z' | sort | tail -n 1)
 data="$DRILL_DIR/data"
 check='{}'
+restorer=postgres_gitops_drill
 json_string() { printf '"%s"' "$(printf '%s' "$1" | tr '\n\t' '  ' | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g')"; }
 verdict() {
   snapshot_time=$(sed -n 's/.*"snapshot_time":"\([^"]*\)".*/\1/p' "$newest/backup.json" 2>/dev/null)
+  out="$VERDICT_DIR/$(basename "$newest").json"
   printf '{"result":"%s","backup":"%s","database":"%s","snapshot_time":"%s","checked_at":"%s","duration_seconds":%s,"check":%s%s}\n' \
-    "$1" "$(basename "$newest")" "$APP_DATABASE" "$snapshot_time" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(( $(date +%s) - started ))" "$check" "$2" > "$newest/drill.json.tmp"
-  mv "$newest/drill.json.tmp" "$newest/drill.json"
-  cat "$newest/drill.json"
+    "$1" "$(basename "$newest")" "$APP_DATABASE" "$snapshot_time" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(( $(date +%s) - started ))" "$check" "$2" > "$out.tmp"
+  mv "$out.tmp" "$out"
+  cat "$out"
+  # Verdicts of backups the retention pruned go too.
+  for old in "$VERDICT_DIR"/*Z.json; do
+    [ -e "$old" ] && [ ! -d "$BACKUP_DIR/$(basename "$old" .json)" ] && rm -f "$old"
+  done
 }
 stop() { pg_ctl -D "$data" -m immediate stop >/dev/null 2>&1 || true; }
 fail() {
@@ -184,15 +201,28 @@ rm -rf "$data"
 initdb -D "$data" -U postgres --auth=trust --no-sync -E UTF8 > "$DRILL_DIR/initdb.log" 2>&1 || fail "initdb failed: $(tail -n 3 "$DRILL_DIR/initdb.log" | tr '\n' ' ')"
 pg_ctl -D "$data" -l "$DRILL_DIR/server.log" -w -t 300 -o "-c listen_addresses='' -c unix_socket_directories=$DRILL_DIR -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c autovacuum=off -c wal_level=minimal -c max_wal_senders=0 -c min_wal_size=32MB -c max_wal_size=$MAX_WAL_SIZE -c dynamic_shared_memory_type=mmap -c maintenance_work_mem=$MAINTENANCE_WORK_MEM" start > /dev/null \
   || fail "the throwaway server did not start: $(tail -n 3 "$DRILL_DIR/server.log" | tr '\n' ' ')"
-export PGHOST="$DRILL_DIR" PGUSER=postgres PGPORT=5432
+export PGHOST="$DRILL_DIR" PGUSER=postgres PGPORT=5432 PGOPTIONS="-c search_path=pg_catalog,pg_temp"
 
-# Roles first, so that ownership and privileges restore; "already exists" is expected for postgres.
+# Roles first, so that restored policies and memberships find them; "already exists" is expected
+# for postgres. Then the restoring role and its database: all the superuser does.
 psql -X -q -d postgres -f globals.sql > "$DRILL_DIR/globals.log" 2>&1
-pg_restore --create --exit-on-error --jobs="$RESTORE_JOBS" -d postgres "$APP_DATABASE.dump" > "$DRILL_DIR/restore.log" 2>&1 \
+psql -X -q -v ON_ERROR_STOP=1 -d postgres -v restorer="$restorer" -v db="$APP_DATABASE" > "$DRILL_DIR/setup.log" 2>&1 <<'SQL' || fail "could not create the restoring role: $(tail -n 3 "$DRILL_DIR/setup.log" | tr '\n' ' ')"
+CREATE ROLE :"restorer" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION BYPASSRLS;
+CREATE DATABASE :"db" OWNER :"restorer" TEMPLATE template0 ENCODING 'UTF8';
+SQL
+# Extensions need the superuser: made first, from the image's own scripts, in the empty database;
+# the restore then skips their entries (and their comments, which only their owner may set).
+pg_restore --list "$APP_DATABASE.dump" > "$DRILL_DIR/toc.list" 2> "$DRILL_DIR/restore.log" || fail "pg_restore failed: $(tail -n 5 "$DRILL_DIR/restore.log" | tr '\n' ' ')"
+for extension in $(sed -n 's/^[0-9]*; [0-9]* [0-9]* EXTENSION - \([A-Za-z0-9_]*\) .*/\1/p' "$DRILL_DIR/toc.list"); do
+  psql -X -q -v ON_ERROR_STOP=1 -d "$APP_DATABASE" -v extension="$extension" -c 'CREATE EXTENSION IF NOT EXISTS :"extension" CASCADE' >> "$DRILL_DIR/setup.log" 2>&1 \
+    || fail "extension $extension: $(tail -n 3 "$DRILL_DIR/setup.log" | tr '\n' ' ')"
+done
+grep -v -E '^[0-9]+; [0-9]+ [0-9]+ (EXTENSION|COMMENT) - (EXTENSION )?[A-Za-z0-9_]+ ' "$DRILL_DIR/toc.list" > "$DRILL_DIR/restore.list"
+pg_restore --exit-on-error --no-owner --no-privileges --jobs="$RESTORE_JOBS" --use-list="$DRILL_DIR/restore.list" -U "$restorer" -d "$APP_DATABASE" "$APP_DATABASE.dump" > "$DRILL_DIR/restore.log" 2>&1 \
   || fail "pg_restore failed: $(tail -n 5 "$DRILL_DIR/restore.log" | tr '\n' ' ')"
-check=$(psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$APP_DATABASE" -f "$dir/drill-check.sql" < counts.jsonl 2>&1) || { check='{}'; fail "the check failed: $(printf '%s' "$check" | tail -n 3 | tr '\n' ' ')"; }
+check=$(psql -X -q -A -t -v ON_ERROR_STOP=1 -U "$restorer" -d "$APP_DATABASE" -f "$dir/drill-check.sql" < counts.jsonl 2>&1) || { check='{}'; fail "the check failed: $(printf '%s' "$check" | tail -n 3 | tr '\n' ' ')"; }
 recorded=$(wc -l < counts.jsonl)
-dumped=$(pg_restore --list "$APP_DATABASE.dump" | grep -c ' TABLE DATA ')
+dumped=$(grep -c ' TABLE DATA ' "$DRILL_DIR/toc.list")
 problems=$(printf '%s' "$check" | sed -n 's/.*"problems" : \[\(.*\)\]}$/\1/p')
 if [ "$dumped" -lt "$recorded" ]; then fail "the dump holds $dumped tables' data, the backup recorded $recorded"; fi
 if [ -n "$problems" ]; then fail "$(printf '%s' "$problems" | sed 's/", "/; /g; s/^"//; s/"$//')"; fi

@@ -21,40 +21,47 @@
  */
 export const ACCESS_SYNC_SQL = String.raw`-- access-sync.sql (postgres-gitops): the access roles of the application database, from the list and the role Secrets.
 \set ON_ERROR_STOP on
+\set VERBOSITY terse
+\set SHOW_CONTEXT never
+-- The owner's database: only pg_catalog is searched (role-sync.sh sets it at connection too, before
+-- any ALTER DATABASE ... SET of the owner applies), every call is qualified besides.
+SET search_path = pg_catalog, pg_temp;
+-- No statement, no CONTEXT (the ALTER ROLE's text holds a password) in the server's log or ours.
 SET log_statement = 'none';
 SET log_min_error_statement = 'panic';
-SELECT set_config('postgres_gitops.db', :'db', false) AS db_set,
-       set_config('postgres_gitops.read_group', :'read_group', false) AS read_set,
-       set_config('postgres_gitops.write_group', :'write_group', false) AS write_set,
-       set_config('postgres_gitops.backup_role', :'backup_role', false) AS backup_set \gset
+SET log_error_verbosity = 'terse';
+SELECT pg_catalog.set_config('postgres_gitops.db', :'db', false) AS db_set,
+       pg_catalog.set_config('postgres_gitops.read_group', :'read_group', false) AS read_set,
+       pg_catalog.set_config('postgres_gitops.write_group', :'write_group', false) AS write_set,
+       pg_catalog.set_config('postgres_gitops.backup_role', :'backup_role', false) AS backup_set \gset
 CREATE TEMP TABLE desired (role text PRIMARY KEY, privileges text NOT NULL CHECK (privileges IN ('read', 'write')), password text);
-\copy desired FROM pstdin
+\copy pg_temp.desired FROM pstdin
 DO $sync$
 DECLARE
-  db text := current_setting('postgres_gitops.db');
-  reader text := current_setting('postgres_gitops.read_group');
-  writer text := current_setting('postgres_gitops.write_group');
-  backup text := current_setting('postgres_gitops.backup_role');
+  db text := pg_catalog.current_setting('postgres_gitops.db');
+  reader text := pg_catalog.current_setting('postgres_gitops.read_group');
+  writer text := pg_catalog.current_setting('postgres_gitops.write_group');
+  backup text := pg_catalog.current_setting('postgres_gitops.backup_role');
   marker text := 'postgres-gitops access role of database ' || db || ': ';
   d record;
   r record;
   member_of text;
   other text;
 BEGIN
-  IF EXISTS (SELECT FROM desired) THEN
-    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = reader) THEN EXECUTE format('CREATE ROLE %I NOLOGIN', reader); END IF;
-    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = writer) THEN EXECUTE format('CREATE ROLE %I NOLOGIN', writer); END IF;
-    IF NOT pg_has_role(writer, reader, 'MEMBER') THEN EXECUTE format('GRANT %I TO %I', reader, writer); END IF;
-    IF shobj_description(to_regrole(reader), 'pg_authid') IS DISTINCT FROM 'postgres-gitops access group of database ' || db || ': read' THEN
-      EXECUTE format('COMMENT ON ROLE %I IS %L', reader, 'postgres-gitops access group of database ' || db || ': read');
+  IF EXISTS (SELECT FROM pg_temp.desired) THEN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = reader) THEN EXECUTE pg_catalog.format('CREATE ROLE %I NOLOGIN', reader); END IF;
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = writer) THEN EXECUTE pg_catalog.format('CREATE ROLE %I NOLOGIN', writer); END IF;
+    IF NOT pg_catalog.pg_has_role(writer, reader, 'MEMBER') THEN EXECUTE pg_catalog.format('GRANT %I TO %I', reader, writer); END IF;
+    IF pg_catalog.shobj_description(pg_catalog.to_regrole(reader), 'pg_authid') IS DISTINCT FROM 'postgres-gitops access group of database ' || db || ': read' THEN
+      EXECUTE pg_catalog.format('COMMENT ON ROLE %I IS %L', reader, 'postgres-gitops access group of database ' || db || ': read');
     END IF;
-    IF shobj_description(to_regrole(writer), 'pg_authid') IS DISTINCT FROM 'postgres-gitops access group of database ' || db || ': write' THEN
-      EXECUTE format('COMMENT ON ROLE %I IS %L', writer, 'postgres-gitops access group of database ' || db || ': write');
+    IF pg_catalog.shobj_description(pg_catalog.to_regrole(writer), 'pg_authid') IS DISTINCT FROM 'postgres-gitops access group of database ' || db || ': write' THEN
+      EXECUTE pg_catalog.format('COMMENT ON ROLE %I IS %L', writer, 'postgres-gitops access group of database ' || db || ': write');
     END IF;
-    IF backup <> '' AND EXISTS (SELECT FROM pg_roles WHERE rolname = backup) THEN EXECUTE format('GRANT CONNECT ON DATABASE %I TO %I', db, backup); END IF;
+    IF backup <> '' AND EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = backup) THEN EXECUTE pg_catalog.format('GRANT CONNECT ON DATABASE %I TO %I', db, backup); END IF;
   END IF;
-  FOR d IN SELECT * FROM desired ORDER BY role LOOP
-    IF EXISTS (SELECT FROM pg_roles WHERE rolname = d.role AND coalesce(shobj_description(oid, 'pg_authid'), '') NOT LIKE marker || '%') THEN
+  FOR d IN SELECT * FROM pg_temp.desired ORDER BY role LOOP
+    IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = d.role AND coalesce(pg_catalog.shobj_description(oid, 'pg_authid'), '') NOT LIKE marker || '%') THEN
       RAISE WARNING 'role-sync: refusing access role %: a role of that name exists and is not an access role of database %; choose another name in spec.access, or drop that role', d.role, db;
       CONTINUE;
     END IF;
@@ -62,40 +69,46 @@ BEGIN
       RAISE WARNING 'role-sync: access role %: its password has not reached this pod yet (Secret ...-roles); left as it is', d.role;
       CONTINUE;
     END IF;
-    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = d.role) THEN
-      EXECUTE format('CREATE ROLE %I', d.role);
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = d.role) THEN
+      EXECUTE pg_catalog.format('CREATE ROLE %I', d.role);
       RAISE NOTICE 'role-sync: created access role % (%)', d.role, d.privileges;
     END IF;
-    EXECUTE format('ALTER ROLE %I LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE INHERIT NOREPLICATION NOBYPASSRLS CONNECTION LIMIT -1 PASSWORD %L', d.role, d.password);
-    IF shobj_description(to_regrole(d.role), 'pg_authid') IS DISTINCT FROM marker || d.privileges THEN
-      EXECUTE format('COMMENT ON ROLE %I IS %L', d.role, marker || d.privileges);
+    BEGIN
+      EXECUTE pg_catalog.format('ALTER ROLE %I LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE INHERIT NOREPLICATION NOBYPASSRLS CONNECTION LIMIT -1 PASSWORD %L', d.role, d.password);
+    EXCEPTION WHEN OTHERS THEN
+      -- The message only (a password policy's words, a lock timeout): never the statement.
+      RAISE WARNING 'role-sync: access role %: setting its login and password failed: %', d.role, SQLERRM;
+      CONTINUE;
+    END;
+    IF pg_catalog.shobj_description(pg_catalog.to_regrole(d.role), 'pg_authid') IS DISTINCT FROM marker || d.privileges THEN
+      EXECUTE pg_catalog.format('COMMENT ON ROLE %I IS %L', d.role, marker || d.privileges);
     END IF;
     member_of := CASE d.privileges WHEN 'write' THEN writer ELSE reader END;
     other := CASE d.privileges WHEN 'write' THEN reader ELSE writer END;
-    IF NOT EXISTS (SELECT FROM pg_auth_members m WHERE m.roleid = to_regrole(member_of) AND m.member = to_regrole(d.role)) THEN
-      EXECUTE format('GRANT %I TO %I', member_of, d.role);
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_auth_members m WHERE m.roleid = pg_catalog.to_regrole(member_of) AND m.member = pg_catalog.to_regrole(d.role)) THEN
+      EXECUTE pg_catalog.format('GRANT %I TO %I', member_of, d.role);
     END IF;
-    IF EXISTS (SELECT FROM pg_auth_members m WHERE m.roleid = to_regrole(other) AND m.member = to_regrole(d.role)) THEN
-      EXECUTE format('REVOKE %I FROM %I', other, d.role);
+    IF EXISTS (SELECT FROM pg_catalog.pg_auth_members m WHERE m.roleid = pg_catalog.to_regrole(other) AND m.member = pg_catalog.to_regrole(d.role)) THEN
+      EXECUTE pg_catalog.format('REVOKE %I FROM %I', other, d.role);
     END IF;
   END LOOP;
   FOR r IN
-    SELECT a.oid, a.rolname FROM pg_roles a
-     WHERE shobj_description(a.oid, 'pg_authid') LIKE marker || '%' AND a.rolname NOT IN (SELECT role FROM desired)
+    SELECT a.oid, a.rolname FROM pg_catalog.pg_roles a
+     WHERE pg_catalog.shobj_description(a.oid, 'pg_authid') LIKE marker || '%' AND a.rolname NOT IN (SELECT role FROM pg_temp.desired)
   LOOP
-    IF EXISTS (SELECT FROM pg_shdepend WHERE refclassid = 'pg_authid'::regclass AND refobjid = r.oid AND deptype = 'o') THEN
-      EXECUTE format('ALTER ROLE %I NOLOGIN PASSWORD NULL', r.rolname);
-      EXECUTE format('COMMENT ON ROLE %I IS %L', r.rolname, 'postgres-gitops retired access role of database ' || db || ' (owns objects)');
+    IF EXISTS (SELECT FROM pg_catalog.pg_shdepend WHERE refclassid = 'pg_catalog.pg_authid'::regclass AND refobjid = r.oid AND deptype = 'o') THEN
+      EXECUTE pg_catalog.format('ALTER ROLE %I NOLOGIN PASSWORD NULL', r.rolname);
+      EXECUTE pg_catalog.format('COMMENT ON ROLE %I IS %L', r.rolname, 'postgres-gitops retired access role of database ' || db || ' (owns objects)');
       RAISE WARNING 'role-sync: access role % left spec.access but owns objects: kept without login and password; reassign or drop its objects, then DROP ROLE %', r.rolname, r.rolname;
     ELSE
       BEGIN
         -- It owns nothing (checked above): this only takes back what it was granted here.
-        EXECUTE format('DROP OWNED BY %I', r.rolname);
-        EXECUTE format('DROP ROLE %I', r.rolname);
+        EXECUTE pg_catalog.format('DROP OWNED BY %I', r.rolname);
+        EXECUTE pg_catalog.format('DROP ROLE %I', r.rolname);
         RAISE NOTICE 'role-sync: dropped access role %', r.rolname;
       EXCEPTION WHEN dependent_objects_still_exist THEN
-        EXECUTE format('ALTER ROLE %I NOLOGIN PASSWORD NULL', r.rolname);
-        EXECUTE format('COMMENT ON ROLE %I IS %L', r.rolname, 'postgres-gitops retired access role of database ' || db || ' (holds privileges elsewhere)');
+        EXECUTE pg_catalog.format('ALTER ROLE %I NOLOGIN PASSWORD NULL', r.rolname);
+        EXECUTE pg_catalog.format('COMMENT ON ROLE %I IS %L', r.rolname, 'postgres-gitops retired access role of database ' || db || ' (holds privileges elsewhere)');
         RAISE WARNING 'role-sync: access role % left spec.access but holds privileges in another database: kept without login and password', r.rolname;
       END;
     END IF;
@@ -114,7 +127,10 @@ export const ROLE_SYNC_SH = String.raw`#!/bin/bash
 set -uo pipefail
 dir=$(dirname "$0")
 set -- -X -q -A -t -v ON_ERROR_STOP=1 -h "$PGSOCKET" -p "$PGPORT_SERVER" -U postgres
-[ "$(psql "$@" -d postgres -c 'SELECT pg_is_in_recovery()')" = f ] || exit 0
+# As the superuser in a database its owner shapes: only pg_catalog on the search path from the
+# connection on (a startup option outranks the owner's ALTER DATABASE ... SET search_path).
+export PGOPTIONS="-c search_path=pg_catalog,pg_temp"
+[ "$(psql "$@" -d postgres -c 'SELECT pg_catalog.pg_is_in_recovery()')" = f ] || exit 0
 psql "$@" -d "$APP_DATABASE" -c 'SELECT 1' > /dev/null 2>&1 || { echo "role-sync: database $APP_DATABASE is not there yet" >&2; exit 1; }
 rows() {
   [ -s "$ACCESS_FILE" ] || return 0

@@ -1,5 +1,5 @@
 import { PROTECT_FROM_PRUNING, type Component } from '../../plan/labels';
-import { meta } from '../../plan/metadata';
+import { meta, unversionedLabels } from '../../plan/metadata';
 import { CNPG_RELOAD_LABEL, type CloudNativePgPlan as Plan } from '../../plan/cloudnative-pg/plan';
 import { PASSWORD_KEY } from '../../plan/secret-keys';
 import { ACCESS_SERVER_GROUP } from '../../request/names';
@@ -29,7 +29,7 @@ export function buildAccess(plan: Plan): Manifest[] {
         objects.push(
           ...accessRoleSecret(plan, role.secret, {
             type: 'kubernetes.io/basic-auth',
-            metadata: { labels: { ...meta(plan, role.secret, 'access').labels, [CNPG_RELOAD_LABEL]: 'true' } },
+            metadata: { labels: { ...unversionedLabels(plan, 'access'), [CNPG_RELOAD_LABEL]: 'true' } },
             data: accessSecretData(plan, role.user, { username: role.dbRole, password: '{{ .password }}' }),
           }),
         );

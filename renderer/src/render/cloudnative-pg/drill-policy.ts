@@ -69,6 +69,24 @@ export function drillPolicyValidations(platform: PlatformSettings): Validation[]
       message: 'a restore drill Cluster carries no cnpg.io annotation (pod patches, skipping the empty-archive check)',
     },
     { expression: `has(object.spec.imageName) && object.spec.imageName.startsWith('${image}')`, message: `a restore drill Cluster runs the CloudNativePG image ${image}<tag>` },
+    // CloudNativePG v1.30.0 copies inheritedMetadata onto the instance pods and Services: other labels
+    // could join a Service of the namespace (a statefulset database's selects name/instance/component).
+    {
+      expression:
+        "has(object.spec.inheritedMetadata) && !has(object.spec.inheritedMetadata.annotations) && has(object.spec.inheritedMetadata.labels)" +
+        " && object.spec.inheritedMetadata.labels == {'app.kubernetes.io/name': 'postgresql', 'app.kubernetes.io/instance': variables.database, 'app.kubernetes.io/component': 'drill'}",
+      messageExpression: "'a restore drill Cluster\\'s pods carry exactly the labels app.kubernetes.io/name=postgresql, app.kubernetes.io/instance=' + variables.database + ', app.kubernetes.io/component=drill, and no annotation'",
+    },
+    {
+      expression:
+        '!has(object.spec.topologySpreadConstraints) && (!has(object.spec.affinity) || (!has(object.spec.affinity.nodeSelector) && !has(object.spec.affinity.tolerations)' +
+        ' && !has(object.spec.affinity.nodeAffinity) && !has(object.spec.affinity.additionalPodAffinity) && !has(object.spec.affinity.additionalPodAntiAffinity)))',
+      message: 'a restore drill Cluster is placed by the scheduler alone: no nodeSelector, tolerations, node or pod affinity, topology spread',
+    },
+    {
+      expression: '!has(object.spec.postgresql) || (!has(object.spec.postgresql.pg_hba) && !has(object.spec.postgresql.pg_ident))',
+      message: 'a restore drill Cluster keeps the operator\'s pg_hba and pg_ident',
+    },
   ];
 }
 

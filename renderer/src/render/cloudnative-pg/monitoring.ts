@@ -1,7 +1,7 @@
 import { meta } from '../../plan/metadata';
 import { CNPG_CLUSTER_LABEL, CNPG_POD_ROLE_LABEL, CNPG_POOLER_LABEL, type CloudNativePgPlan as Plan } from '../../plan/cloudnative-pg/plan';
 import type { Manifest } from '../manifest';
-import { prometheusLabels, prometheusRule, restoreDrillRules, type AlertRule } from '../common/alerts';
+import { accessGrantsRules, prometheusLabels, prometheusRule, restoreDrillRules, type AlertRule } from '../common/alerts';
 
 /** The same alerts as the statefulset engine, on CloudNativePG's and the Barman Cloud plugin's metrics. */
 function alertRules(plan: Plan): AlertRule[] {
@@ -70,6 +70,10 @@ function alertRules(plan: Plan): AlertRule[] {
         summary: 'WAL archiving fails: point-in-time recovery falls behind and WAL piles up on the volume',
       },
     );
+  }
+  if (plan.access.roles.length > 0 || plan.spec.tenants) {
+    // A server's rule also covers its tenants' grants Jobs, which run in its namespace.
+    rules.push(...accessGrantsRules(namespace, plan.spec.tenants ? '.+-access-[0-9a-f]{8}' : `${plan.name}-access-[0-9a-f]{8}`));
   }
   if (plan.drill) {
     const { drill } = plan;

@@ -11,6 +11,15 @@ export const CNPG_IMAGE_UID = 26;
 const ACCESS_DIR = '/access';
 /** The Job stops waiting for the operator (group roles, schema public) after this long, and is retried. */
 export const GRANTS_WAIT_SECONDS = 600;
+/**
+ * A restore or a slow first start (image pulls, volume provisioning, a quota) can keep the
+ * database away for hours: each attempt waits GRANTS_WAIT_SECONDS, the Job controller retries with
+ * its backoff (10 s doubling to 6 min, Kubernetes "Pod backoff failure policy"), and only a day
+ * without the database fails the Job for good (review 2 M3), which PostgreSQLAccessGrantsFailed
+ * then reports.
+ */
+export const GRANTS_DEADLINE_SECONDS = 24 * 3600;
+export const GRANTS_BACKOFF_LIMIT = 100;
 export const GRANTS_RESOURCES = { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } };
 
 export interface GrantsJobOptions {
@@ -22,6 +31,8 @@ export interface GrantsJobOptions {
   image: string;
   /** With access roles: the groups' privileges; without, only who may connect (a shared server's tenants). */
   withGroups: boolean;
+  /** A tenant with access roles: fail (exit 3) while any other database of the server lets PUBLIC connect (review 2 M2). */
+  checkOpenDatabases?: boolean;
   /** The CA to verify the server against, mounted alone (render/common/root-cert.ts). */
   ca: { volumes: unknown[]; volumeMounts: unknown[]; env: { name: string; value: string }[] };
 }
@@ -69,6 +80,7 @@ export function grantsJob(plan: PlanBase, options: GrantsJobOptions): Manifest[]
             { name: 'WRITE_GROUP', value: access.groups.write },
             { name: 'WITH_GROUPS', value: String(options.withGroups) },
             { name: 'WAIT_SECONDS', value: String(GRANTS_WAIT_SECONDS) },
+            ...(options.checkOpenDatabases ? [{ name: 'CHECK_OPEN_DATABASES', value: 'true' }] : []),
           ],
           resources: GRANTS_RESOURCES,
           securityContext: restrictedContainerSecurity(CNPG_IMAGE_UID),
@@ -83,7 +95,12 @@ export function grantsJob(plan: PlanBase, options: GrantsJobOptions): Manifest[]
     apiVersion: 'batch/v1',
     kind: 'Job',
     metadata: meta(plan, `${plan.name}-access-${digest}`, 'access'),
-    spec: { backoffLimit: 6, activeDeadlineSeconds: 1800, template },
+    spec: {
+      backoffLimit: GRANTS_BACKOFF_LIMIT,
+      activeDeadlineSeconds: GRANTS_DEADLINE_SECONDS,
+      ...(options.checkOpenDatabases ? { podFailurePolicy: { rules: [{ action: 'FailJob', onExitCodes: { containerName: 'grants', operator: 'In', values: [3] } }] } } : {}),
+      template,
+    },
   };
   return [configMap, job];
 }

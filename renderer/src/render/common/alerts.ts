@@ -70,3 +70,22 @@ export function restoreDrillRules(namespace: string, cronJob: string, staleSecon
     },
   ];
 }
+
+/**
+ * A grants Job (render/common/access-job.ts) that failed for good: kube-state-metrics v2
+ * `kube_job_failed{condition="true"}` is 1 once the Job controller marks the Job Failed (its
+ * deadline or backoffLimit spent). The Job's name carries the digest of its inputs; a new run is
+ * any change of them, or deleting the failed Job (GitOps creates it again). On a server for
+ * tenants the rule covers every tenant's grants Job in its namespace too.
+ */
+export function accessGrantsRules(namespace: string, jobPattern: string): AlertRule[] {
+  return [
+    {
+      alert: 'PostgreSQLAccessGrantsFailed',
+      expr: `max by (namespace, job_name) (kube_job_failed{namespace="${namespace}",job_name=~"${jobPattern}",condition="true"}) == 1`,
+      for: '0m',
+      severity: 'warning',
+      summary: `a grants Job failed for good: access roles lack their privileges (or a tenant's database is still open to PUBLIC). kubectl -n ${namespace} logs job/<job>; kubectl -n ${namespace} delete job <job> and GitOps runs it again`,
+    },
+  ];
+}

@@ -97,7 +97,8 @@ function sortedData(data: Record<string, string>): Record<string, string> {
  * places both elsewhere (a shared server's namespace).
  */
 export function accessRoleSecret(plan: PlanBase, name: string, template: SecretTemplate, namespace = plan.namespace): Manifest[] {
-  const where = (annotations?: Record<string, string>) => ({ ...meta(plan, name, 'access', annotations), namespace });
+  // No version label (review 2 m1): a changed label refreshes the ExternalSecret, which generates a new password.
+  const where = (annotations?: Record<string, string>) => ({ ...meta(plan, name, 'access', annotations), labels: unversionedLabels(plan, 'access'), namespace });
   return [
     {
       apiVersion: GENERATOR_API,

@@ -2,7 +2,7 @@ import { accessSecretName, type AccessRolePlan } from '../../plan/access';
 import { ROOT_CERT_KEY } from '../../plan/base';
 import { CNPG_RELOAD_LABEL } from '../../plan/cloudnative-pg/names';
 import { NO_FLUX_SUBSTITUTION } from '../../plan/labels';
-import { meta } from '../../plan/metadata';
+import { meta, unversionedLabels } from '../../plan/metadata';
 import { PASSWORD_KEY } from '../../plan/secret-keys';
 import type { SharedServerPlan as Plan } from '../../plan/shared-server/plan';
 import { ACCESS_SERVER_GROUP } from '../../request/names';
@@ -42,7 +42,7 @@ export function buildTenantAccess(plan: Plan): Manifest[] {
       objects.push(
         ...accessRoleSecret(plan, serverSecret, {
           type: 'kubernetes.io/basic-auth',
-          metadata: { labels: { ...inServerNamespace(plan, serverSecret, 'access').labels, [CNPG_RELOAD_LABEL]: 'true' } },
+          metadata: { labels: { ...unversionedLabels(plan, 'access'), [CNPG_RELOAD_LABEL]: 'true' } },
           data: { password: '{{ .password }}', username: role.dbRole },
         }, plan.server.namespace),
         {
@@ -79,6 +79,7 @@ export function buildTenantAccess(plan: Plan): Manifest[] {
       passwordSecret: { name: names.secret, key: PASSWORD_KEY },
       image: plan.grantsImage,
       withGroups: withRoles,
+      checkOpenDatabases: withRoles,
       ca: rootCertMount(plan),
     }),
   );

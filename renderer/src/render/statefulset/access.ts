@@ -1,5 +1,5 @@
 import { NO_FLUX_SUBSTITUTION } from '../../plan/labels';
-import { meta } from '../../plan/metadata';
+import { meta, unversionedLabels } from '../../plan/metadata';
 import { PASSWORD_KEY } from '../../plan/secret-keys';
 import type { StatefulSetPlan as Plan } from '../../plan/statefulset/plan';
 import type { Manifest } from '../manifest';
@@ -25,7 +25,7 @@ export function buildAccess(plan: Plan): Manifest[] {
   const generated = plan.platform.credentials.source === 'existing-secret'
     ? []
     : access.roles.flatMap(role =>
-        accessRoleSecret(plan, role.secret, { type: 'Opaque', metadata: { labels: meta(plan, role.secret, 'access').labels }, data: accessSecretData(plan, role.user) }),
+        accessRoleSecret(plan, role.secret, { type: 'Opaque', metadata: { labels: unversionedLabels(plan, 'access') }, data: accessSecretData(plan, role.user) }),
       );
   return [
     ...generated,

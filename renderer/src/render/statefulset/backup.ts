@@ -10,6 +10,9 @@ import { externalSecret, passwordGenerator } from '../common/secrets';
 
 const BACKUP_DIR = '/backups';
 const DRILL_DIR = '/drill-data';
+/** The drill's verdicts: a directory of the backup volume, the only part of it the drill may write. */
+const VERDICT_DIR = '/drill-verdicts';
+const VERDICT_SUBPATH = 'drill-verdicts';
 /**
  * How long pg_dump waits for a table lock when it begins (a migration holding an ACCESS EXCLUSIVE
  * lock): then it fails, and the next scheduled run tries again.
@@ -33,10 +36,14 @@ export function buildBackupCredentials(plan: Plan): Manifest[] {
  * The restore drill after each backup, in the same pod (spec.restoreDrill): the backup becomes the
  * init container (its credentials stay there) and the drill (plan/statefulset/drill-scripts.ts)
  * the container, with the same image (pg_restore and a server of the same major) and no
- * credentials, no PG* variable, nothing to reach the live server with. Its throwaway server lives
- * in an emptyDir as large as the data volume, which it asks of the node as ephemeral storage; the
- * kubelet evicts it if the restore outgrows that, and the drill fails. A failed drill fails the
- * Job at once (podFailurePolicy, batch/v1, GA in Kubernetes 1.31): a retry would dump and prune again.
+ * credentials, no PG* variable, nothing to reach the live server with. It sees the backups
+ * read-only (restored code never gets to them; review 2 B2) and writes its verdict to its own
+ * directory of the volume. Its throwaway server lives in an emptyDir bounded by the data volume's
+ * size (sizeLimit: the kubelet evicts it beyond); the pod requests no ephemeral storage for it, so
+ * the backup schedules wherever it did without a drill (review 2 M1), and a node short of disk
+ * fails the drill, never the backup. A failed drill fails the Job at once (podFailurePolicy,
+ * batch/v1, GA in Kubernetes 1.31: a retry would dump and prune again); a pod evicted or preempted
+ * (DisruptionTarget: a node drain) is ignored and retried within backoffLimit (review 2 m3).
  */
 function drillContainer(plan: Plan) {
   const { spec, size, tuning } = plan;
@@ -49,6 +56,7 @@ function drillContainer(plan: Plan) {
     command: ['/bin/bash', `${SCRIPTS_DIR}/drill.sh`],
     env: [
       { name: 'BACKUP_DIR', value: BACKUP_DIR },
+      { name: 'VERDICT_DIR', value: VERDICT_DIR },
       { name: 'DRILL_DIR', value: DRILL_DIR },
       { name: 'APP_DATABASE', value: spec.database },
       { name: 'RESTORE_JOBS', value: String(Math.max(1, Math.floor(cpuLimit))) },
@@ -56,14 +64,12 @@ function drillContainer(plan: Plan) {
       // The live server's WAL bound (a quarter of the volume at most): the restore's WAL fits the scratch space beside the data.
       { name: 'MAX_WAL_SIZE', value: `${tuning.maxWalSizeMb}MB` },
     ],
-    resources: {
-      requests: { ...resources.requests, 'ephemeral-storage': spec.storageSize },
-      limits: resources.limits,
-    },
+    resources,
     securityContext: restrictedContainerSecurity(POSTGRES_UID),
     volumeMounts: [
-      // Read-write only to write drill.json beside the dump; the drill changes nothing else there.
-      { name: 'backups', mountPath: BACKUP_DIR },
+      { name: 'backups', mountPath: BACKUP_DIR, readOnly: true },
+      // backup.sh, the init container, makes the directory before this container's mounts are set up.
+      { name: 'backups', mountPath: VERDICT_DIR, subPath: VERDICT_SUBPATH },
       { name: 'scripts', mountPath: SCRIPTS_DIR, readOnly: true },
       { name: 'drill-data', mountPath: DRILL_DIR },
       { name: 'tmp', mountPath: '/tmp' },
@@ -104,7 +110,16 @@ export function buildBackup(plan: Plan): Manifest[] {
         spec: {
           backoffLimit: 2,
           activeDeadlineSeconds: BACKUP_DEADLINE_SECONDS,
-          ...(drill ? { podFailurePolicy: { rules: [{ action: 'FailJob', onExitCodes: { containerName: 'drill', operator: 'NotIn', values: [0] } }] } } : {}),
+          ...(drill
+            ? {
+                podFailurePolicy: {
+                  rules: [
+                    { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] },
+                    { action: 'FailJob', onExitCodes: { containerName: 'drill', operator: 'NotIn', values: [0] } },
+                  ],
+                },
+              }
+            : {}),
           template: {
             metadata: { labels: labels(plan, 'backup') },
             spec: {

@@ -125,7 +125,7 @@ function alertRules(plan: Plan): AlertRule[] {
   }
   if (spec.backup && spec.restoreDrill) {
     // The backup's Job succeeds only when its drill passed: the drill's alerts stand for both.
-    rules.push(...restoreDrillRules(namespace, names.backup, cronMaxGapSeconds(spec.backupSchedule) + 2 * 3600, `the latest Job of CronJob ${names.backup}: container backup, then drill; the verdict is drill.json beside the dump`));
+    rules.push(...restoreDrillRules(namespace, names.backup, cronMaxGapSeconds(spec.backupSchedule) + 2 * 3600, `the latest Job of CronJob ${names.backup}: container backup, then drill; the verdict is drill-verdicts/<backup>.json on the backup volume`));
   } else if (spec.backup) {
     // kube-state-metrics (v2.20.0 internal/store/cronjob.go) emits last_successful_time only once a
     // job has succeeded: before that, the CronJob's creation time stands in, so a database whose

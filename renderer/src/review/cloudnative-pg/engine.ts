@@ -11,7 +11,7 @@ function drillChoice(plan: CloudNativePgPlan): string {
   if (!drill) return plan.backup ? 'off: backups are never restored to prove them' : 'off (no backups)';
   return (
     `${drill.schedule} UTC: Cluster ${names.drillCluster} is recovered by the operator from this database's object store (read through its own ObjectStore ${names.drillObjectStore}, archiving nothing), ` +
-    `checked (it accepts connections, database ${plan.spec.database} is owned by ${plan.spec.username}, recovery reached past the end of the newest base backup, every table reads end to end) and deleted, within ${drill.timeoutSeconds / 60} minutes; ` +
+    `checked (it accepts connections, database ${plan.spec.database} is owned by ${plan.spec.username}, recovery reached past the end of the newest base backup, every table reads end to end${plan.spec.tenants ? `, in database ${plan.spec.database} only: the recovery is physical and holds every tenant's database, but no tenant's table is read` : ''}) and deleted, within ${drill.timeoutSeconds / 60} minutes; ` +
     `it runs as ServiceAccount ${names.drill}, which may create only that Cluster (admission policy ${DRILL_POLICY}). ` +
     `Result: the latest Job of CronJob ${names.drillCronJob} (its verdict in the pod's termination message) and the alerts PostgreSQLRestoreDrillFailed and PostgreSQLRestoreDrillStale`
   );
@@ -118,7 +118,7 @@ export const cloudNativePgReview: ReviewEngine<CloudNativePgPlan> = {
       `its NetworkPolicies, so nothing reaches it while it stops`,
       `Secret ${names.secret} with its Password generator and ExternalSecret (orphaned and protected from pruning)`,
       ...(plan.drill ? [`if a restore drill was running, its Cluster ${names.drillCluster} (a copy of the data): kubectl -n ${namespace} delete cluster ${names.drillCluster} --ignore-not-found`] : []),
-      ...(plan.access.roles.length > 0 ? [`the access groups ${plan.access.groups.read} and ${plan.access.groups.write} (DatabaseRoles, reclaim policy retain); the access roles are dropped with their DatabaseRoles`] : []),
+      ...(plan.access.roles.length > 0 ? [`the access groups ${plan.access.groups.read} and ${plan.access.groups.write} (DatabaseRoles, reclaim policy retain); the access roles' DatabaseRoles are deleted but stay Terminating, and the roles keep their login in the hibernated catalog, until the Cluster is deleted or woken (the instance manager of a running primary drops a role and releases its finalizer)`] : []),
       ...(plan.backup ? [`the base backups and WAL archive in ${plan.backup.store.destinationPath} (server ${plan.backup.serverName}), and ObjectStore ${names.objectStore}`] : []),
       `this directory, holding the retired record (request.yaml, the hibernated Cluster${plan.backup ? ', the ObjectStore' : ''}${plan.certificates === 'cert-manager' ? ', the server Certificate' : ''} and the NetworkPolicies), so the retirement is on record and nothing can claim the name`,
     ];
@@ -194,7 +194,12 @@ export const cloudNativePgReview: ReviewEngine<CloudNativePgPlan> = {
       case 'restoreDrill':
         return b.restoreDrill
           ? [{ text: `${text}: ${drillChoice(plan)}`, destructive: false, action: `the drill Cluster (${plan.spec.storageSize} volume${plan.spec.walStorageSize ? ` + ${plan.spec.walStorageSize} WAL` : ''}, the instance's resources) must fit the namespace's ResourceQuota while it runs` }]
-          : [{ text: `${text}: drills stop; the runner, its Role and its ObjectStore go (the backups are untouched)`, destructive: false }];
+          : [{
+              text: `${text}: drills stop; the runner, its Role, its NetworkPolicy and its ObjectStore go (the backups are untouched)`,
+              destructive: false,
+              // The runner's Role goes in the same apply: a drill running then cannot delete its Cluster (review 2 m4).
+              action: `if a restore drill was running when this merged, its Cluster ${plan.names.drillCluster} (a full copy of the data, no longer fenced by a NetworkPolicy nor alerted on) stays: kubectl -n ${plan.namespace} delete cluster ${plan.names.drillCluster} --ignore-not-found`,
+            }];
       case 'pooling':
         // Turning it off keeps the pooler's Service: applications' Secrets name it (plan.ts, pooler mode session).
         return b.pooling

@@ -40,7 +40,7 @@ function drillChoice(plan: StatefulSetPlan): string {
   if (!spec.restoreDrill) return 'off: backups are never restored to prove them';
   return (
     `after each backup, in the same job: the dump is checked against its SHA256SUMS and restored into a throwaway PostgreSQL ${spec.version} (an emptyDir of up to ${spec.storageSize}, no credentials for the live server), ` +
-    `every table's rows compared with the counts recorded in the dump's snapshot; verdict drill.json beside the dump. ` +
+    `every table's rows compared with the counts recorded in the dump's snapshot; verdict in drill-verdicts/ on the backup volume (the backups mounted read-only; the restore runs as a role that is no superuser). ` +
     `Result: the latest Job of CronJob ${names.backup} and the alerts PostgreSQLRestoreDrillFailed and PostgreSQLRestoreDrillStale`
   );
 }
@@ -147,7 +147,7 @@ export const statefulSetReview: ReviewEngine<StatefulSetPlan> = {
       case 'restoreDrill':
         return b.restoreDrill
           ? [{ text: `${text}: ${drillChoice(plan)}`, destructive: false, action: `the backup job's pod then asks the node for ${plan.spec.storageSize} of ephemeral storage while it runs` }]
-          : [{ text: `${text}: drills stop; verdicts already written stay beside their dumps`, destructive: false }];
+          : [{ text: `${text}: drills stop; verdicts already written stay in drill-verdicts/ on the backup volume`, destructive: false }];
       case 'persistence':
         return [{ text: `${text}: the StatefulSets' claim templates cannot change in place`, destructive: true }];
       case 'storageSize':
