@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { celViolations } from './cel';
 
 /** The CRDs the npm model packages do not cover, vendored unchanged in test/crds (sources in its README). */
-const CRD_DIR = join(__dirname, '..', 'crds');
+const CRD_DIR = [join(__dirname, '..', 'crds'), join(__dirname, '..', '..', '..', 'test', 'crds')].find(dir => existsSync(dir)) ?? join(__dirname, '..', 'crds'); // tests, then the bench's build in .bench-dist/
 
 /** Model modules per apiVersion (CommonJS generations of kubernetes-models). */
 const MODEL_PACKAGES: Record<string, string> = {
