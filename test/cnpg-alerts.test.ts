@@ -1,10 +1,5 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { ensurePromtool, firingAt, type InputSeries } from './support/promtool';
 import { renderDatabase } from '@postgres-gitops/renderer';
-import { aptInstall } from './support/apt';
 import { CNPG_PLATFORM, cnpgRequest } from './support/cnpg-requests';
 
 /**
@@ -13,7 +8,6 @@ import { CNPG_PLATFORM, cnpgRequest } from './support/cnpg-requests';
  * listed (plugin-barman-cloud v0.14.0, internal/cnpgi/instance/metrics.go); the Cluster here is
  * created 30 hours after the test clock's epoch, as real Clusters are created long after 1970.
  */
-const PROMTOOL = '/usr/bin/promtool';
 const NS = 'team-a';
 const POD = 'orders-postgresql-1';
 const CREATED = 30 * 60; // minutes after the epoch, one sample a minute
@@ -32,28 +26,11 @@ const series = (name: string, then: string, pod = POD) => ({ series: `${name}{na
 /** kube-state-metrics' creation time of the first instance's volume, from when the Cluster exists. */
 const claimCreated = { series: `kube_persistentvolumeclaim_created{namespace="${NS}",persistentvolumeclaim="${POD}"}`, values: `_x${CREATED} ${CREATED * 60}+0x4000` };
 
-function firing(expr: string, input: { series: string; values: string }[], at: string[], alert = rule): Record<string, boolean> {
-  const dir = mkdtempSync(join(tmpdir(), 'pgg-promtool-'));
-  try {
-    writeFileSync(join(dir, 'rules.yaml'), stringify({ groups: [{ name: 'backup', rules: [{ ...alert, expr }] }] }));
-    const result: Record<string, boolean> = {};
-    for (const time of at) {
-      const test = { rule_files: ['rules.yaml'], evaluation_interval: '1m', tests: [{ interval: '1m', input_series: input, alert_rule_test: [{ eval_time: time, alertname: alert.alert, exp_alerts: [] }] }] };
-      writeFileSync(join(dir, 'test.yaml'), stringify(test));
-      const run = spawnSync(PROMTOOL, ['test', 'rules', 'test.yaml'], { cwd: dir, encoding: 'utf8' });
-      if (run.status !== 0 && !new RegExp(`alertname: ${alert.alert}`).test(run.stdout + run.stderr)) throw new Error(`promtool: ${run.stdout}${run.stderr}`);
-      result[time] = run.status !== 0;
-    }
-    return result;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const firing = (expr: string, input: InputSeries[], at: string[], alert = rule) => firingAt({ ...alert, expr }, input, at);
 
 describe('the backup-stale alert on Prometheus\' rule engine', () => {
   beforeAll(() => {
-    if (!existsSync(PROMTOOL)) aptInstall(['prometheus']);
-    execFileSync(PROMTOOL, ['--version'], { stdio: 'ignore' });
+    ensurePromtool();
   });
 
   // The instances started when the Cluster was created; samples every minute for three days.
@@ -91,7 +68,7 @@ describe('the backup-stale alert on Prometheus\' rule engine', () => {
  */
 describe('the replication-lag alert on Prometheus\' rule engine', () => {
   beforeAll(() => {
-    if (!existsSync(PROMTOOL)) aptInstall(['prometheus']);
+    ensurePromtool();
   });
   const OLD_LAG = `max(cnpg_pg_replication_lag{namespace="${NS}",pod=~"orders-postgresql-[0-9]+"}) > 60`;
   // A 20-minute bulk load on the primary: the standby replays as it streams (replay lag under a second),

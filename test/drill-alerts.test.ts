@@ -1,10 +1,5 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { ensurePromtool, firingAt, type InputSeries } from './support/promtool';
 import { renderDatabase } from '@postgres-gitops/renderer';
-import { aptInstall } from './support/apt';
 import { CNPG_PLATFORM, cnpgRequest } from './support/cnpg-requests';
 
 /**
@@ -15,7 +10,6 @@ import { CNPG_PLATFORM, cnpgRequest } from './support/cnpg-requests';
  * kube_pod_created, labelled namespace and pod). The last-success series is absent until a Job
  * of the CronJob succeeded (internal/store/cronjob.go adds it only when the status has it).
  */
-const PROMTOOL = '/usr/bin/promtool';
 const db = renderDatabase(cnpgRequest('orders', { profile: 'prod' }), CNPG_PLATFORM);
 const rules = (db.manifests.find(m => m.kind === 'PrometheusRule') as any).spec.groups[0].rules as { alert: string; expr: string; for: string }[];
 const rule = (alert: string) => rules.find(r => r.alert === alert)!;
@@ -24,28 +18,11 @@ const LABELS = 'namespace="team-a",cronjob="orders-drill"';
 const series = (metric: string, values: string, labels = LABELS) => ({ series: `${metric}{${labels}}`, values });
 const hours = (h: number) => h * 3600;
 
-function firing(alert: { alert: string; expr: string; for: string }, input: { series: string; values: string }[], at: string[]): Record<string, boolean> {
-  const dir = mkdtempSync(join(tmpdir(), 'pgg-promtool-'));
-  try {
-    writeFileSync(join(dir, 'rules.yaml'), stringify({ groups: [{ name: 'drill', rules: [{ alert: alert.alert, expr: alert.expr, for: alert.for }] }] }));
-    const result: Record<string, boolean> = {};
-    for (const time of at) {
-      const test = { rule_files: ['rules.yaml'], evaluation_interval: '1m', tests: [{ interval: '1m', input_series: input, alert_rule_test: [{ eval_time: time, alertname: alert.alert, exp_alerts: [] }] }] };
-      writeFileSync(join(dir, 'test.yaml'), stringify(test));
-      const run = spawnSync(PROMTOOL, ['test', 'rules', 'test.yaml'], { cwd: dir, encoding: 'utf8' });
-      if (run.status !== 0 && !`${run.stdout}${run.stderr}`.includes(`alertname: ${alert.alert}`)) throw new Error(`promtool: ${run.stdout}${run.stderr}`);
-      result[time] = run.status !== 0;
-    }
-    return result;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const firing = (alert: { alert: string; expr: string; for: string }, input: InputSeries[], at: string[]) => firingAt({ alert: alert.alert, expr: alert.expr, for: alert.for }, input, at);
 
 describe('the restore drill\'s alerts on Prometheus\' rule engine', () => {
   beforeAll(() => {
-    if (!existsSync(PROMTOOL)) aptInstall(['prometheus']);
-    execFileSync(PROMTOOL, ['--version'], { stdio: 'ignore' });
+    ensurePromtool();
   });
 
   // The CronJob exists from the first hour on; a drill may take up to the platform's 2 hours.
@@ -97,7 +74,7 @@ describe('the restore drill\'s alerts on Prometheus\' rule engine', () => {
 
 describe('the grants Job\'s alert on Prometheus\' rule engine (review 2 M3)', () => {
   beforeAll(() => {
-    if (!existsSync(PROMTOOL)) aptInstall(['prometheus']);
+    ensurePromtool();
   });
   const withAccess = renderDatabase(cnpgRequest('orders', { profile: 'prod', access: [{ role: 'analytics', privileges: 'read' }] }), CNPG_PLATFORM);
   const grantsRule = ((withAccess.manifests.find(m => m.kind === 'PrometheusRule') as any).spec.groups[0].rules as { alert: string; expr: string; for: string }[]).find(r => r.alert === 'PostgreSQLAccessGrantsFailed')!;

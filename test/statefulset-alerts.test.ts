@@ -1,11 +1,6 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { ensurePromtool, firingAt, type InputSeries } from './support/promtool';
 import { renderPlan } from '@postgres-gitops/renderer';
 import { statefulSetPlanFor } from '../renderer/src/__testUtils__/plans';
-import { aptInstall } from './support/apt';
 
 /**
  * The statefulset engine's alerts on Prometheus' own rule engine (`promtool test rules`, Debian's
@@ -13,7 +8,6 @@ import { aptInstall } from './support/apt';
  * v2.20.0 (internal/store/cronjob.go) emits kube_cronjob_created always and
  * kube_cronjob_status_last_successful_time only once a job has succeeded.
  */
-const PROMTOOL = '/usr/bin/promtool';
 // Without a restore drill: with one, the drill's alerts stand for the backup's (test/drill-alerts.test.ts).
 const plan = statefulSetPlanFor({ size: 'large', replicas: 2, profile: 'prod', backup: true, restoreDrill: false, monitoring: true });
 const rules = (renderPlan(plan).find(m => m.kind === 'PrometheusRule') as any).spec.groups[0].rules;
@@ -24,28 +18,11 @@ const CREATED = 30 * 60;
 /** The expression the renderer wrote before: no series until a first success, so no alert. */
 const OLD_BACKUP_EXPR = `time() - kube_cronjob_status_last_successful_time{${CRONJOB}} > 26 * 3600`;
 
-function firing(alert: string, expr: string, input: { series: string; values: string }[], at: string[]): Record<string, boolean> {
-  const dir = mkdtempSync(join(tmpdir(), 'pgg-promtool-'));
-  try {
-    writeFileSync(join(dir, 'rules.yaml'), stringify({ groups: [{ name: 'sts', rules: [{ ...ruleOf(alert), expr }] }] }));
-    const result: Record<string, boolean> = {};
-    for (const time of at) {
-      const test = { rule_files: ['rules.yaml'], evaluation_interval: '1m', tests: [{ interval: '1m', input_series: input, alert_rule_test: [{ eval_time: time, alertname: alert, exp_alerts: [] }] }] };
-      writeFileSync(join(dir, 'test.yaml'), stringify(test));
-      const run = spawnSync(PROMTOOL, ['test', 'rules', 'test.yaml'], { cwd: dir, encoding: 'utf8' });
-      if (run.status !== 0 && !new RegExp(`alertname: ${alert}`).test(run.stdout + run.stderr)) throw new Error(`promtool: ${run.stdout}${run.stderr}`);
-      result[time] = run.status !== 0;
-    }
-    return result;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const firing = (alert: string, expr: string, input: InputSeries[], at: string[]) => firingAt({ ...ruleOf(alert), expr }, input, at);
 
 describe('statefulset alerts on Prometheus\' rule engine', () => {
   beforeAll(() => {
-    if (!existsSync(PROMTOOL)) aptInstall(['prometheus']);
-    execFileSync(PROMTOOL, ['--version'], { stdio: 'ignore' });
+    ensurePromtool();
   });
 
   const created = { series: `kube_cronjob_created{${CRONJOB}}`, values: `_x${CREATED} ${CREATED * 60}+0x4000` };
