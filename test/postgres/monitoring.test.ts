@@ -23,6 +23,11 @@ const FROM_ELSEWHERE: Record<string, string> = {
   kubelet_volume_stats_available_bytes: 'the kubelet',
   kubelet_volume_stats_capacity_bytes: 'the kubelet',
   kube_cronjob_status_last_successful_time: 'kube-state-metrics',
+  kube_cronjob_status_last_schedule_time: 'kube-state-metrics',
+  kube_cronjob_status_active: 'kube-state-metrics',
+  kube_cronjob_created: 'kube-state-metrics',
+  kube_job_failed: 'kube-state-metrics',
+  kube_job_status_failed: 'kube-state-metrics',
 };
 
 interface Scrape {
@@ -42,7 +47,8 @@ function seriesOf(body: string): string[] {
 
 /** Metric names a PromQL expression reads (the identifiers before a selector or standing alone, minus functions and keywords). */
 function metricsOf(expr: string): string[] {
-  const words = expr.replace(/\{[^}]*\}/g, ' ').match(/[a-zA-Z_:][a-zA-Z0-9_:]*/g) ?? [];
+  // Label lists of vector matching and aggregation (on(...), by(...)) name labels, not metrics.
+  const words = expr.replace(/\{[^}]*\}/g, ' ').replace(/\b(on|ignoring|by|without|group_left|group_right)\s*\([^)]*\)/g, ' ').match(/[a-zA-Z_:][a-zA-Z0-9_:]*/g) ?? [];
   const notMetrics = new Set(['or', 'and', 'unless', 'by', 'without', 'on', 'ignoring', 'max', 'min', 'sum', 'count', 'avg', 'absent', 'time', 'rate', 'increase']);
   return [...new Set(words.filter(w => !notMetrics.has(w)))];
 }
