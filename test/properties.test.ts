@@ -2,6 +2,12 @@ import fc from 'fast-check';
 import { parse } from 'yaml';
 import { DEFAULT_PLATFORM, platformSettingsSchema, renderDatabase, type PlatformSettings, type RenderedDatabase } from '@postgres-gitops/renderer';
 import { BACKUP_SH, RELOAD_SH, PRIMARY_SH, STANDBY_SH, SYNC_ROLES_SH } from '../renderer/src/plan/statefulset/scripts';
+import { DRILL_CHECK_SQL, DRILL_SH } from '../renderer/src/plan/statefulset/drill-scripts';
+import { ACCESS_SYNC_SQL, ROLE_SYNC_SH } from '../renderer/src/plan/statefulset/role-sync';
+import { ACCESS_GRANTS_SQL } from '../renderer/src/plan/access-sql';
+
+/** Every script and SQL file the statefulset engine ships: constant text. */
+const CONSTANT_SCRIPTS = [PRIMARY_SH, SYNC_ROLES_SH, STANDBY_SH, RELOAD_SH, BACKUP_SH, DRILL_SH, DRILL_CHECK_SQL, ROLE_SYNC_SH, ACCESS_SYNC_SQL, ACCESS_GRANTS_SQL];
 import { postgresSettings } from '../renderer/src/plan/postgres-settings';
 import { CNPG_PLATFORM } from './support/cnpg-requests';
 import { kustomizeBuild } from './support/kustomize';
@@ -147,7 +153,7 @@ describe('properties of every rendered database (fast-check)', () => {
         // Scripts and their SQL are constant text; names reach them only as environment values.
         if (m.kind === 'ConfigMap' && m.metadata.name.endsWith('-scripts')) {
           const data = (m as unknown as { data: Record<string, string> }).data;
-          for (const script of Object.values(data)) expect([PRIMARY_SH, SYNC_ROLES_SH, STANDBY_SH, RELOAD_SH, BACKUP_SH]).toContain(script);
+          for (const script of Object.values(data)) expect(CONSTANT_SCRIPTS).toContain(script);
           expect(Object.values(data)).toContain(SYNC_ROLES_SH);
         }
         // postgresql.conf is exactly the settings, every value a number, a keyword or a quoted string.
