@@ -2,8 +2,8 @@ import { NO_FLUX_SUBSTITUTION } from '../../plan/labels';
 import { meta } from '../../plan/metadata';
 import type { CloudNativePgPlan as Plan } from '../../plan/cloudnative-pg/plan';
 import type { Manifest } from '../manifest';
+import { EXTERNAL_SECRETS_API, kubernetesSecretStore } from '../common/secret-store';
 
-const EXTERNAL_SECRETS_API = 'external-secrets.io/v1';
 /** How soon the copy follows a renewed CA (the operator renews its own 7 days before expiry). */
 const REFRESH = '1h0m0s';
 
@@ -35,20 +35,7 @@ export function buildPublicServerCa(plan: Plan): Manifest[] {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: names.caPublisher },
       subjects: [{ kind: 'ServiceAccount', name: names.caPublisher, namespace: plan.namespace }],
     },
-    {
-      apiVersion: EXTERNAL_SECRETS_API,
-      kind: 'SecretStore',
-      metadata: meta(plan, names.caPublisher, 'tls'),
-      spec: {
-        provider: {
-          kubernetes: {
-            remoteNamespace: plan.namespace,
-            server: { caProvider: { type: 'ConfigMap', name: 'kube-root-ca.crt', key: 'ca.crt' } },
-            auth: { serviceAccount: { name: names.caPublisher } },
-          },
-        },
-      },
-    },
+    kubernetesSecretStore(plan, names.caPublisher, 'tls', plan.namespace, names.caPublisher),
     {
       apiVersion: EXTERNAL_SECRETS_API,
       kind: 'ExternalSecret',

@@ -7,8 +7,8 @@ import type { Manifest } from '../manifest';
 import { applicationSecretData, passwordGenerator, refreshOf } from '../common/secrets';
 import { COPY_REFRESH, inServerNamespace } from './helpers';
 import { accessSecretName } from '../../plan/access';
+import { EXTERNAL_SECRETS_API, kubernetesSecretStore } from '../common/secret-store';
 
-const EXTERNAL_SECRETS_API = 'external-secrets.io/v1';
 
 /**
  * One password, generated once in the server's namespace (where the DatabaseRole reads it), and
@@ -58,20 +58,7 @@ export function buildTenantCredentials(plan: Plan): Manifest[] {
   ];
   const copy: Manifest[] = [
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(plan, names.serviceAccount, 'credentials'), automountServiceAccountToken: false },
-    {
-      apiVersion: EXTERNAL_SECRETS_API,
-      kind: 'SecretStore',
-      metadata: meta(plan, names.secretStore, 'credentials'),
-      spec: {
-        provider: {
-          kubernetes: {
-            remoteNamespace: plan.server.namespace,
-            server: { caProvider: { type: 'ConfigMap', name: 'kube-root-ca.crt', key: 'ca.crt' } },
-            auth: { serviceAccount: { name: names.serviceAccount } },
-          },
-        },
-      },
-    },
+    kubernetesSecretStore(plan, names.secretStore, 'credentials', plan.server.namespace, names.serviceAccount),
     {
       apiVersion: EXTERNAL_SECRETS_API,
       kind: 'ExternalSecret',

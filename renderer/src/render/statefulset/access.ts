@@ -4,8 +4,8 @@ import { PASSWORD_KEY } from '../../plan/secret-keys';
 import type { StatefulSetPlan as Plan } from '../../plan/statefulset/plan';
 import type { Manifest } from '../manifest';
 import { accessRoleSecret, accessSecretData } from '../common/secrets';
+import { EXTERNAL_SECRETS_API, kubernetesSecretStore } from '../common/secret-store';
 
-const EXTERNAL_SECRETS_API = 'external-secrets.io/v1';
 /** How soon a role's new (or rotated) password reaches the primary's mounted copy: then the role sync applies it. */
 const COPY_REFRESH = '1m0s';
 
@@ -49,20 +49,7 @@ export function buildAccess(plan: Plan): Manifest[] {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: names.roles },
       subjects: [{ kind: 'ServiceAccount', name: names.roles, namespace: plan.namespace }],
     },
-    {
-      apiVersion: EXTERNAL_SECRETS_API,
-      kind: 'SecretStore',
-      metadata: meta(plan, names.roles, 'access'),
-      spec: {
-        provider: {
-          kubernetes: {
-            remoteNamespace: plan.namespace,
-            server: { caProvider: { type: 'ConfigMap', name: 'kube-root-ca.crt', key: 'ca.crt' } },
-            auth: { serviceAccount: { name: names.roles } },
-          },
-        },
-      },
-    },
+    kubernetesSecretStore(plan, names.roles, 'access', plan.namespace, names.roles),
     {
       apiVersion: EXTERNAL_SECRETS_API,
       kind: 'ExternalSecret',
