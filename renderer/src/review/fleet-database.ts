@@ -163,7 +163,8 @@ export function reviewStoredDatabase(directory: string, committed: FileSet, plat
     destructive: refused.length > 0 || removedData.length > 0 || changes.some(c => c.destructive),
     changes: [
       ...refused.map(r => `refused: ${r}`),
-      ...changes.map(c => `${c.text}${c.destructive ? ' (destructive)' : ''}`),
+      // The manual step too, as a single database's pull request says it (summary.ts): a fleet PR is reviewed the same way (review 2 m4).
+      ...changes.map(c => `${c.text}${c.destructive ? ' (destructive)' : ''}${'action' in c && c.action ? ` (manual step: ${c.action})` : ''}`),
       ...(clients ? [clients] : []),
       ...removedData.map(f => `${f}: removed from the store (destructive: a prune would delete it)`),
     ],
