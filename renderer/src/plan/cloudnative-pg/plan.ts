@@ -75,8 +75,11 @@ export interface CloudNativePgPlan extends PlanBase {
    * PgBouncer in front of the primary: in transaction mode with pooling on; in session mode (a
    * pass-through: every client keeps its server connection, session state works) once pooling is
    * off again, since the applications' Secret still names its host (ANNOTATION_POOLER_HOST_GIVEN).
+   * `serverConnections` is one instance's budget of server connections for the whole database:
+   * PgBouncer's default_pool_size counts per user/database pair (pgbouncer(5)), and the owner and
+   * every access role get a pool each, so max_db_connections caps them together.
    */
-  pooler?: { mode: 'transaction' | 'session'; instances: number; defaultPoolSize: number; maxClientConn: number; resources: ReturnType<typeof poolerResources> };
+  pooler?: { mode: 'transaction' | 'session'; instances: number; serverConnections: number; maxClientConn: number; resources: ReturnType<typeof poolerResources> };
   /** A restore drill on the backup schedule: a Cluster recovered from this database's archive, checked and deleted (render/cloudnative-pg/drill.ts). */
   drill?: {
     /** Five-field UTC cron, the backup schedule's. */
@@ -240,9 +243,10 @@ export function planCloudNativePg(common: PlanCommon): CloudNativePgPlan | Field
   const poolerInstances = common.size.replicas > 1 || common.profile.requiredAntiAffinity ? 2 : 1;
   // Applications were told the pooler's host: it stays, in session mode once pooling is off.
   const poolerMode = spec.pooling ? 'transaction' : common.request.metadata.annotations[ANNOTATION_POOLER_HOST_GIVEN] === 'true' ? 'session' : undefined;
-  // Transaction mode: half of max_connections, so direct connections find room; session mode: each
-  // client holds a server connection, so most of it.
-  const defaultPoolSize = Math.max(5, Math.floor((poolerMode === 'session' ? common.tuning.maxConnections * 0.8 : common.tuning.maxConnections / 2) / poolerInstances));
+  // Each pooler instance's share of the server's connections, for all roles together. Transaction
+  // mode: half of max_connections, so direct connections find room; session mode: each client
+  // holds a server connection, so most of it.
+  const serverConnections = Math.max(5, Math.floor((poolerMode === 'session' ? common.tuning.maxConnections * 0.8 : common.tuning.maxConnections / 2) / poolerInstances));
   const password = '{{ .password }}';
   return {
     ...common,
@@ -307,7 +311,7 @@ export function planCloudNativePg(common: PlanCommon): CloudNativePgPlan | Field
         }
       : {}),
     ...(poolerMode
-      ? { pooler: { mode: poolerMode, instances: poolerInstances, defaultPoolSize, maxClientConn: Math.min(5000, defaultPoolSize * 20), resources: poolerResources(common.profile.requests) } }
+      ? { pooler: { mode: poolerMode, instances: poolerInstances, serverConnections, maxClientConn: Math.min(5000, serverConnections * 20), resources: poolerResources(common.profile.requests) } }
       : {}),
     certificates: platform.cloudnativePg.certificates,
     operatorNamespace: platform.cloudnativePg.operatorNamespace,

@@ -143,8 +143,8 @@ export const cloudNativePgReview: ReviewEngine<CloudNativePgPlan> = {
     const pooling = !plan.pooler
       ? 'off'
       : plan.pooler.mode === 'transaction'
-        ? `PgBouncer, transaction mode, ${plan.pooler.instances} instance(s), ${plan.pooler.defaultPoolSize} server connections each; apps connect to ${plan.connection.host}`
-        : `off: PgBouncer stays at ${plan.connection.host} as a pass-through (session mode, ${plan.pooler.instances} instance(s), up to ${plan.pooler.defaultPoolSize} server connections each), because the applications' Secret was given that host; session state works as on a direct connection`;
+        ? `PgBouncer, transaction mode, ${plan.pooler.instances} instance(s), ${plan.pooler.serverConnections} server connections each for all roles together; apps connect to ${plan.connection.host}`
+        : `off: PgBouncer stays at ${plan.connection.host} as a pass-through (session mode, ${plan.pooler.instances} instance(s), up to ${plan.pooler.serverConnections} server connections each), because the applications' Secret was given that host; session state works as on a direct connection`;
     rows.push(['pooling', pooling]);
     return rows;
   },
