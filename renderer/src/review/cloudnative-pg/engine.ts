@@ -161,7 +161,20 @@ export const cloudNativePgReview: ReviewEngine<CloudNativePgPlan> = {
     return warnings;
   },
 
-  changeIssues() {
+  changeIssues(a, b) {
+    // The renderer sees one database at a time: whether tenants live on this server only the whole
+    // store tells (verify, review/tenant-connections.ts). Turned off under them, their pg_hba
+    // isolation and the CA copy they verify the server with go (SRE review 3 M3).
+    if (a.tenants && !b.tenants) {
+      return [
+        {
+          path: 'spec.tenants',
+          message:
+            'stays true: tenants may live on this server, and turning it off removes their pg_hba isolation and the CA their connections verify. ' +
+            'Retire or move every tenant first (postgres-gitops verify on the state store names the ones that remain); the platform team then decides and edits the stored request',
+        },
+      ];
+    }
     return [];
   },
 
