@@ -196,7 +196,11 @@ function hbaRules(spec: PlanCommon['spec'], access: AccessPlan): string[] {
   const rules = spec.ssl ? ['hostnossl all all 0.0.0.0/0 reject', 'hostnossl all all ::/0 reject'] : [];
   // Both groups by name: every access role is a direct member of one, so no match depends on nested membership.
   const groups = `+${access.groups.read},+${access.groups.write}`;
-  if (access.roles.length > 0) rules.push(`host ${access.database} ${groups} all scram-sha-256`, `host all ${groups} all reject`);
+  // The listed roles by name, not the groups: a member of the groups the list does not name falls
+  // through to the reject. A restore (physical) brings back every role of its source with LOGIN,
+  // its password and its membership (SRE review 3 m3); the grants Job, run as the owner, may not
+  // ALTER ROLE them nor revoke a group it holds no ADMIN OPTION on (test/postgres/access.test.ts).
+  if (access.roles.length > 0) rules.push(`host ${access.database} ${access.roles.map(r => r.dbRole).join(',')} all scram-sha-256`, `host all ${groups} all reject`);
   if (spec.tenants) {
     rules.push(
       `host ${spec.database} ${spec.username} all scram-sha-256`,
