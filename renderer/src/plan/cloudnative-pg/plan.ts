@@ -184,8 +184,8 @@ function engineIssues(common: PlanCommon): FieldIssue[] {
 /**
  * pg_hba lines placed after the operator's fixed rules (local, replication and pooler certificates)
  * and before its default rule (CloudNativePG v1.30.0 pkg/postgres/configuration.go hbaTemplate).
- * Access roles reach their own database only: the groups' line admits their members, then refuses
- * them everywhere else. A server for
+ * Access roles reach their own database only: the line naming the listed roles admits them, the
+ * groups' line then refuses every member of the groups everywhere else. A server for
  * tenants: every tenant's owner reaches only the database of its own name (a shared-server database
  * and its owner share one), the server's own application its own database; tenants' access roles
  * (each a member of postgres_gitops_access) reach any database but postgres
