@@ -5,9 +5,10 @@ import { SERVER_DECIDES_FIELDS } from '../request/schema';
 import type { Request } from '../request/types';
 import { RENDERER_VERSION } from '../version';
 import { buildCatalogEntity, catalogEntityRef } from './catalog';
-import { buildFluxKustomization } from './flux-kustomization';
+import { AFTER_GRANTS_DIRECTORY, afterGrants, afterGrantsKustomization } from './access-gate';
+import { buildFluxKustomizations } from './flux-kustomization';
 import { CATALOG_FILE, databaseDirectory, FLUX_KUSTOMIZATION_FILE, KUSTOMIZATION_FILE, manifestFileName, REQUEST_FILE } from './paths';
-import { toYaml } from './serialize';
+import { toYaml, toYamlStream } from './serialize';
 
 /** Relative path in the state store to file content. */
 export type FileSet = Record<string, string>;
@@ -45,16 +46,26 @@ function sortedFileSet(entries: [string, string][]): FileSet {
 export function layoutDatabase(plan: Plan, manifests: Manifest[]): RenderedDatabase {
   const { request } = plan;
   const directory = databaseDirectory(plan.spec.cluster, plan.namespace, plan.name);
-  const manifestFiles = manifests.map(m => [manifestFileName(m), toYaml(m)] as [string, string]);
+  // A shared-server tenant's login access roles go to access/, applied after its grants Job (access-gate.ts).
+  const waiting = new Set(afterGrants(plan, manifests));
+  const fileOf = (m: Manifest) => [manifestFileName(m), toYaml(m)] as [string, string];
+  const manifestFiles = manifests.filter(m => !waiting.has(m)).map(fileOf);
+  const waitingFiles = [...waiting].map(fileOf);
   const kustomization = {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',
-    resources: manifestFiles.map(([file]) => file).sort(),
+    resources: [...manifestFiles.map(([file]) => file), ...(waiting.size > 0 ? [AFTER_GRANTS_DIRECTORY] : [])].sort(),
   };
   const files: [string, string][] = [
     ...manifestFiles,
+    ...(waiting.size > 0
+      ? [
+          ...waitingFiles.map(([file, content]) => [`${AFTER_GRANTS_DIRECTORY}/${file}`, content] as [string, string]),
+          [`${AFTER_GRANTS_DIRECTORY}/${KUSTOMIZATION_FILE}`, toYaml(afterGrantsKustomization(waitingFiles.map(([file]) => file)))] as [string, string],
+        ]
+      : []),
     [KUSTOMIZATION_FILE, toYaml(kustomization)],
-    [FLUX_KUSTOMIZATION_FILE, toYaml(buildFluxKustomization(plan, manifests))],
+    [FLUX_KUSTOMIZATION_FILE, toYamlStream(buildFluxKustomizations(plan, manifests, [...waiting]))],
     [REQUEST_FILE, toYaml(storedRequest(request))],
     // A retired database leaves the catalog; its directory stays only as a record.
     ...(plan.retired ? [] : [[CATALOG_FILE, toYaml(buildCatalogEntity(plan, directory))] as [string, string]]),
