@@ -23,7 +23,7 @@ function tenantRolesGate(plan: SharedServerPlan): string {
   return (
     `The roles are created only after the grants Job ${plan.name}-access-… (namespace ${plan.server.namespace}) has succeeded (Flux: Kustomization ${flux} depends on this database's; Argo CD: a later sync wave). ` +
     `It fails, and the roles are never created, while another database of server ${plan.server.namespace}/${plan.server.name} lets every role connect (a tenant rendered before grants Jobs): ` +
-    `its log names them; re-render those tenants, then delete the failed Job (Flux creates it again; Argo CD at the next sync, argocd app sync). Under Kratix there is no such order: the Job and PostgreSQLAccessGrantsFailed only report it`
+    `its log names them; re-render those tenants, then delete the failed Job (Flux creates it again within a minute; Argo CD at the next sync, argocd app sync)`
   );
 }
 
