@@ -42,30 +42,29 @@ function sortedFileSet(entries: [string, string][]): FileSet {
   return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
+/** A manifest's file, relative to its database directory: a shared-server tenant's login access roles in access/ (access-gate.ts). */
+export function manifestPath(plan: Plan, manifest: Manifest): string {
+  const file = manifestFileName(manifest);
+  return afterGrants(plan, [manifest]).length > 0 ? `${AFTER_GRANTS_DIRECTORY}/${file}` : file;
+}
+
 /** Lays the rendered objects out as the database's state-store directory. Pure: no I/O, same input, same bytes. */
 export function layoutDatabase(plan: Plan, manifests: Manifest[]): RenderedDatabase {
   const { request } = plan;
   const directory = databaseDirectory(plan.spec.cluster, plan.namespace, plan.name);
   // A shared-server tenant's login access roles go to access/, applied after its grants Job (access-gate.ts).
-  const waiting = new Set(afterGrants(plan, manifests));
-  const fileOf = (m: Manifest) => [manifestFileName(m), toYaml(m)] as [string, string];
-  const manifestFiles = manifests.filter(m => !waiting.has(m)).map(fileOf);
-  const waitingFiles = [...waiting].map(fileOf);
+  const waiting = afterGrants(plan, manifests);
+  const accessFiles = waiting.map(manifestFileName);
   const kustomization = {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',
-    resources: [...manifestFiles.map(([file]) => file), ...(waiting.size > 0 ? [AFTER_GRANTS_DIRECTORY] : [])].sort(),
+    resources: [...manifests.filter(m => !waiting.includes(m)).map(manifestFileName), ...(waiting.length > 0 ? [AFTER_GRANTS_DIRECTORY] : [])].sort(),
   };
   const files: [string, string][] = [
-    ...manifestFiles,
-    ...(waiting.size > 0
-      ? [
-          ...waitingFiles.map(([file, content]) => [`${AFTER_GRANTS_DIRECTORY}/${file}`, content] as [string, string]),
-          [`${AFTER_GRANTS_DIRECTORY}/${KUSTOMIZATION_FILE}`, toYaml(afterGrantsKustomization(waitingFiles.map(([file]) => file)))] as [string, string],
-        ]
-      : []),
+    ...manifests.map(m => [manifestPath(plan, m), toYaml(m)] as [string, string]),
+    ...(waiting.length > 0 ? [[`${AFTER_GRANTS_DIRECTORY}/${KUSTOMIZATION_FILE}`, toYaml(afterGrantsKustomization(accessFiles))] as [string, string]] : []),
     [KUSTOMIZATION_FILE, toYaml(kustomization)],
-    [FLUX_KUSTOMIZATION_FILE, toYamlStream(buildFluxKustomizations(plan, manifests, [...waiting]))],
+    [FLUX_KUSTOMIZATION_FILE, toYamlStream(buildFluxKustomizations(plan, manifests, waiting))],
     [REQUEST_FILE, toYaml(storedRequest(request))],
     // A retired database leaves the catalog; its directory stays only as a record.
     ...(plan.retired ? [] : [[CATALOG_FILE, toYaml(buildCatalogEntity(plan, directory))] as [string, string]]),
