@@ -27,7 +27,8 @@ const ETL = { role: 'etl', privileges: 'write' };
 const tenant = (access: unknown[], extra: Record<string, unknown> = {}, name = 'billing') => renderDatabase(request(name, { ...SERVER, access, ...extra }), CNPG_PLATFORM);
 const billing = tenant([BI, ETL]);
 
-type Doc = Record<string, any>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Doc = { apiVersion: string; kind: string; [field: string]: any };
 const fluxDocs = (db: RenderedDatabase): Doc[] => parseAllDocuments(db.files[`${db.directory}/flux-kustomization.yaml`]).map(d => d.toJS());
 const idOf = (o: { kind: string; metadata: { name: string; namespace?: string } }) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 const built = (objects: ReturnType<typeof buildDirectory>): BuiltObject[] => objects.map(o => ({ id: idOf(o), kind: o.kind, annotations: o.metadata.annotations ?? {} }));
@@ -60,9 +61,9 @@ const SUCCEEDS: JobPhase[] = ['pending', 'running', 'running', 'complete', 'comp
 const appliedEarly = (applied: Applied, roles: string[], job: JobPhase[]) => roles.filter(id => applied.has(id) && job[applied.get(id)!] !== 'complete');
 
 /** The files with one edit (a planted violation). */
-const edit = (files: Record<string, string>, path: string, change: (doc: Doc) => Doc | Doc[]) => ({
+const edit = (files: Record<string, string>, path: string, change: (docs: Doc[]) => Doc | Doc[]) => ({
   ...files,
-  [path]: [change(parseAllDocuments(files[path]).map(d => d.toJS()) as unknown as Doc)].flat().map(d => stringify(d)).join('---\n'),
+  [path]: [change(parseAllDocuments(files[path]).map(d => d.toJS()))].flat().map(d => stringify(d)).join('---\n'),
 });
 
 describe('a shared-server tenant\'s login access roles wait for its grants Job (review 2 M2)', () => {
@@ -129,11 +130,11 @@ describe('the layout of a tenant with access roles', () => {
 
   it('access/ holds the login roles and its kustomization; the groups, Secrets and Job stay in the directory', () => {
     const files = Object.keys(billing.files).filter(p => p.startsWith(`${dir}/access/`)).map(p => p.slice(dir.length + 1));
-    expect(files).toEqual(['access/databaserole-databases-team-b-billing-role-bi.yaml', 'access/databaserole-databases-team-b-billing-role-etl.yaml', 'access/kustomization.yaml']);
+    expect(files).toEqual(['access/databaserole-team-b-billing-postgresql-role-bi.yaml', 'access/databaserole-team-b-billing-postgresql-role-etl.yaml', 'access/kustomization.yaml']);
     const main = parse(billing.files[`${dir}/kustomization.yaml`]);
     expect(main.resources).toContain('access');
     expect(main.resources.filter((r: string) => r.startsWith('databaserole-'))).toEqual([
-      'databaserole-databases-team-b-billing-read.yaml', 'databaserole-databases-team-b-billing-write.yaml', 'databaserole-team-b-billing-postgresql.yaml',
+      'databaserole-team-b-billing-postgresql-access-read.yaml', 'databaserole-team-b-billing-postgresql-access-write.yaml', 'databaserole-team-b-billing-postgresql.yaml',
     ]);
     expect(main.resources).toEqual(expect.arrayContaining([expect.stringMatching(/^job-billing-access-[0-9a-f]{8}\.yaml$/), expect.stringMatching(/^externalsecret-billing-postgresql-role-bi\.yaml$/)]));
   });
@@ -187,8 +188,8 @@ describe('the layout of a tenant with access roles', () => {
   it('day two: a role added goes to access/, the last one removed takes access/ and the second Kustomization away, and so does retiring', () => {
     const one = tenant([BI]);
     const accessFiles = (db: RenderedDatabase) => Object.keys(db.files).filter(p => p.includes('/access/databaserole-')).map(p => p.split('/').pop());
-    expect(accessFiles(one)).toEqual(['databaserole-databases-team-b-billing-role-bi.yaml']);
-    expect(accessFiles(billing)).toEqual(['databaserole-databases-team-b-billing-role-bi.yaml', 'databaserole-databases-team-b-billing-role-etl.yaml']);
+    expect(accessFiles(one)).toEqual(['databaserole-team-b-billing-postgresql-role-bi.yaml']);
+    expect(accessFiles(billing)).toEqual(['databaserole-team-b-billing-postgresql-role-bi.yaml', 'databaserole-team-b-billing-postgresql-role-etl.yaml']);
     // The grants Job is the same with one role or two: a role added is applied once the (completed) Job is Current again.
     const jobOf = (db: RenderedDatabase) => db.manifests.find(m => m.kind === 'Job')!.metadata.name;
     expect(jobOf(one)).toBe(jobOf(billing));
