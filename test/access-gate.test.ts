@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { renderDatabase, type RenderedDatabase } from '@postgres-gitops/renderer';
+import { readDatabase } from '../cli/src/fleet/scan';
+import { verifyStateStore } from '../cli/src/verify';
 import { fluxKustomizationName } from '../renderer/src/layout/flux-kustomization';
 import { fluxIndexIgnore } from '../renderer/src/wiring/flux';
 import { CNPG_PLATFORM } from './support/cnpg-requests';
@@ -200,6 +202,21 @@ describe('the layout of a tenant with access roles', () => {
     expect(retired.plan.retired).toBe(true);
     expect(Object.keys(retired.files).some(p => p.includes('/access/'))).toBe(false);
     expect(fluxDocs(retired)).toHaveLength(1);
+  });
+
+  it('verify and the fleet read access/ as part of the directory', async () => {
+    const server = renderDatabase(request('shared', { engine: 'cloudnative-pg', tenants: true, backup: false }, 'databases'), CNPG_PLATFORM);
+    const root = mkdtempSync(join(tmpdir(), 'pgg-verify-'));
+    try {
+      for (const [path, content] of Object.entries({ ...server.files, ...billing.files })) {
+        mkdirSync(dirname(join(root, path)), { recursive: true });
+        writeFileSync(join(root, path), content);
+      }
+      expect(readDatabase(root, dir)).toEqual(billing.files);
+      expect((await verifyStateStore(root, CNPG_PLATFORM)).problems).toEqual([]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('renders byte-identical twice', () => {
