@@ -29,7 +29,6 @@ const ETL = { role: 'etl', privileges: 'write' };
 const tenant = (access: unknown[], extra: Record<string, unknown> = {}, name = 'billing') => renderDatabase(request(name, { ...SERVER, access, ...extra }), CNPG_PLATFORM);
 const billing = tenant([BI, ETL]);
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Doc = { apiVersion: string; kind: string; [field: string]: any };
 const fluxDocs = (db: RenderedDatabase): Doc[] => parseAllDocuments(db.files[`${db.directory}/flux-kustomization.yaml`]).map(d => d.toJS());
 const idOf = (o: { kind: string; metadata: { name: string; namespace?: string } }) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
