@@ -9,14 +9,15 @@
  * ROLE, which restored code could undo), only pg_catalog on its search path.
  *
  * Once, and only into an empty database. The whole copy is one transaction on the new server that
- * ends by recording the marker (the database-level setting postgres_gitops.imported_from): a copy
+ * ends by recording the marker (the database's comment, "postgres-gitops: imported from <source>":
+the owner may set it, where a database-level custom setting needs a superuser on 15+): a copy
  * that fails midway (pg_dump dies, an error stops psql, the pod is killed) leaves nothing, and a
  * retry starts over. A run that finds the marker does nothing (a re-run after success, or a new
  * Job after any change to the rendered one); a run that finds application objects without the
  * marker refuses for good (exit 3): something else wrote there, and importing over it would mix
  * two databases.
  */
-export const IMPORT_MARKER_SETTING = 'postgres_gitops.imported_from';
+export const IMPORT_MARKER_PREFIX = 'postgres-gitops: imported from ';
 
 /** Objects of the application in a database: what a new, empty database has none of. */
 const APPLICATION_OBJECTS_SQL = `SELECT
@@ -65,7 +66,9 @@ wait_for() {
 # "<marker>|<objects>": the import's marker (empty when none), and how many application objects the new database holds.
 state() {
   query on_target <<'SQL'
-SELECT coalesce(pg_catalog.current_setting('$MARKER', true), '') || '|' || ($OBJECTS);
+SELECT coalesce((SELECT pg_catalog.substr(description, pg_catalog.length('$MARKER') + 1) FROM pg_catalog.pg_shdescription
+  WHERE classoid = 'pg_catalog.pg_database'::pg_catalog.regclass AND objoid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database())
+    AND pg_catalog.starts_with(description, '$MARKER')), '') || '|' || ($OBJECTS);
 SQL
 }
 
@@ -96,7 +99,7 @@ marker_value=$(printf '%s' "$IMPORT_SOURCE" | sed "s/'/''/g")
   echo 'BEGIN;'
   if on_source pg_dump --format=plain --no-owner --no-privileges --no-subscriptions --no-publications 2> "$work/dump.err"; then
     echo "SELECT pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', false);"
-    printf "DO \$marker\$ BEGIN EXECUTE pg_catalog.format('ALTER DATABASE %%I SET $MARKER = %%L', pg_catalog.current_database(), '%s'); END \$marker\$;\n" "$marker_value"
+    printf "DO \$marker\$ BEGIN EXECUTE pg_catalog.format('COMMENT ON DATABASE %%I IS %%L', pg_catalog.current_database(), '$MARKER%s'); END \$marker\$;\n" "$marker_value"
     echo 'COMMIT;'
   else
     touch "$work/dump.failed"
@@ -111,5 +114,5 @@ if [ -z "$marker" ]; then log "the import ended without its marker (nothing kept
 log "imported $SOURCE_DATABASE from $IMPORT_SOURCE into $TARGET_DATABASE in $(( $(date +%s) - started )) s ($objects objects)"
 `
   .split('$MARKER')
-  .join(IMPORT_MARKER_SETTING)
+  .join(IMPORT_MARKER_PREFIX)
   .replace('$OBJECTS', APPLICATION_OBJECTS_SQL);
