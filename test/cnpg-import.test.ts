@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { formatTotals, parseRequest, platformSettingsSchema, renderDatabase, resourceTotals, worldIssues, type RenderedDatabase } from '@postgres-gitops/renderer';
+import { formatTotals, parseRequest, reviewWarnings, platformSettingsSchema, renderDatabase, resourceTotals, worldIssues, type RenderedDatabase } from '@postgres-gitops/renderer';
 import { restrictedViolations } from './support/pod-security';
 import { validateObject } from './support/validate';
 
@@ -55,7 +55,8 @@ describe('importFrom renders an empty Cluster and an owner-only import Job', () 
   });
 
   it('the pull request\'s totals name the Job beside the running pods', () => {
-    expect(formatTotals(resourceTotals(withSsl.manifests)).transient).toMatch(/^ledger2-import-[0-9a-f]{8} \(once, on change\): 100m-1000m CPU, 128Mi-512Mi memory/);
+    expect(formatTotals(resourceTotals(withSsl.manifests)).transient).toMatch(/^import of the old database \(once, on change\): 100m-1000m CPU, 128Mi-512Mi memory/);
+    expect(reviewWarnings(withSsl.plan)).toContainEqual(expect.stringMatching(/^Starts empty; the Job ledger2-import-… copies team-a\/ledger\/app in once \(pg_dump as ledger, the restore as app, no superuser\)/));
   });
 
   it('renders no import Job without importFrom', () => {
