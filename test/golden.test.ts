@@ -15,6 +15,7 @@ const EXAMPLES: [string, typeof EXAMPLE_PLATFORM | undefined][] = [
   ['production', undefined],
   ['ha-cnpg', EXAMPLE_PLATFORM],
   ['restore-pitr', EXAMPLE_PLATFORM],
+  ['migrate-to-cnpg', EXAMPLE_PLATFORM],
 ];
 const GOLDEN = join(__dirname, 'golden');
 

@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { platformSettingsSchema, PROFILES, renderDatabase, type RenderedDatabase } from '@postgres-gitops/renderer';
 import { CNPG_PLATFORM, CNPG_PLATFORM_VARIANT, cnpgCombinations, cnpgRequest, describeCnpg } from './support/cnpg-requests';
 import { allCombinations, describeCombination, kratixRequest } from './support/requests';
-import { databaseWorld, sharedServerWorld, trafficProblems } from './support/traffic';
+import { databaseWorld, importWorld, sharedServerWorld, trafficProblems } from './support/traffic';
 
 /**
  * Traffic: for every rendered database of the test corpus, every flow its components need is
@@ -29,7 +29,7 @@ corpus.push(['cnpg prod with access roles and a restore drill', renderDatabase(c
 corpus.push(['cnpg restore to a point in time', renderDatabase(cnpgRequest('orders-copy', { restore: { from: 'orders', targetTime: '2026-11-20T08:00:00Z' }, backup: true }), CNPG_PLATFORM)]);
 const examples = join(__dirname, '..', 'renderer', 'examples');
 const examplePlatform = platformSettingsSchema.parse(parse(readFileSync(join(examples, 'platform.yaml'), 'utf8')));
-for (const example of ['basic', 'production', 'ha-cnpg', 'restore-pitr']) {
+for (const example of ['basic', 'production', 'ha-cnpg', 'restore-pitr', 'migrate-to-cnpg']) {
   corpus.push([`example ${example}`, renderDatabase(parse(readFileSync(join(examples, `${example}.yaml`), 'utf8')), example.startsWith('basic') || example === 'production' ? undefined : examplePlatform)]);
 }
 
@@ -43,6 +43,22 @@ describe('Traffic: each needed flow is admitted, nothing else from other namespa
   const server = renderDatabase({ apiVersion: 'postgres-gitops.dev/v1alpha1', kind: 'PostgreSQL', metadata: { name: 'shared', namespace: 'databases' }, spec: { engine: 'cloudnative-pg', tenants: true, replicas: 2, pooling: true, monitoring: true, backup: false } });
   const tenant = (namespace: string) =>
     renderDatabase({ apiVersion: 'postgres-gitops.dev/v1alpha1', kind: 'PostgreSQL', metadata: { name: 'orders', namespace }, spec: { server: { name: 'shared', namespace: 'databases' } } });
+
+  it('the engine migration: the import Job reaches the new primary and the old one, each on 5432', () => {
+    const source = renderDatabase(kratixRequest('ledger', { profile: 'prod', ssl: true, backup: true, monitoring: true }));
+    const target = renderDatabase(parse(readFileSync(join(examples, 'migrate-to-cnpg.yaml'), 'utf8')), examplePlatform);
+    const world = importWorld(source, target);
+    expect(world.needed.filter(f => f.why.startsWith('import Job')).map(f => `${f.from.what} -> ${f.to.what}`)).toEqual([
+      expect.stringMatching(/^Job ledger2-import-[0-9a-f]{8} pod 0 -> Cluster ledger2-postgresql instance 1$/),
+      expect.stringMatching(/^Job ledger2-import-[0-9a-f]{8} pod 0 -> .*ledger-postgresql/),
+    ]);
+    expect(trafficProblems(world)).toEqual([]);
+    // Planted: the old database admits only pods labelled as its apps; the import Job is refused.
+    const planted = structuredClone(world);
+    const oldPolicy = planted.policies.find(p => p.metadata.name === 'ledger-postgresql')!;
+    oldPolicy.spec.ingress[0].from = [{ podSelector: { matchLabels: { 'app.kubernetes.io/component': 'app-only' } } }];
+    expect(trafficProblems(planted)).toContainEqual(expect.stringMatching(/^refused: Job ledger2-import-[0-9a-f]{8} pod 0 -> .*ledger-postgresql.*:5432 \(import Job -> old primary/));
+  });
 
   it('a shared server with two tenants: each tenant\'s namespace reaches the instances on 5432, and nothing more', () => {
     const world = sharedServerWorld(server, [tenant('team-a'), tenant('team-b')]);

@@ -47,6 +47,8 @@ const WHY = {
   drill: 'restore drill runner -> drill instance: checks.sql as the drill\'s owner (render/cloudnative-pg/drill.ts, drill.sh)',
   drillOperator: 'operator -> drill instance: status port and PostgreSQL, as for every Cluster (docs/src/security.md)',
   grants: 'access grants Job -> primary: access-grants.sql as the owner through the -rw Service (render/common/access-job.ts)',
+  importTarget: 'import Job -> new primary: psql as the new owner through the -rw Service (render/cloudnative-pg/import.ts)',
+  importSource: 'import Job -> old primary: pg_dump as the old owner through its Service (render/cloudnative-pg/import.ts)',
 };
 
 const runner = (what: string, namespace: string, labels: Record<string, string>, ports: Pod['ports'] = []): Runner => ({
@@ -122,6 +124,7 @@ function jobFlows(db: RenderedDatabase, instances: Runner[], around: ReturnType<
   const jobs = renderedPods(db.manifests.filter(m => m.kind === 'CronJob' || m.kind === 'Job'));
   const runners = jobs.filter(p => component(p) === 'drill');
   const grants = jobs.filter(p => component(p) === 'access');
+  const imports = jobs.filter(p => component(p) === 'import');
   const carried = db.manifests.find(m => m.kind === 'ConfigMap' && (m as Obj).data?.['cluster.yaml']) as Obj | undefined;
   const drill = carried ? instancePods(parse(carried.data['cluster.yaml'])).map(p => fromModel(p, `drill ${p.what}`)) : [];
   const needed: Flow[] = [];
@@ -131,7 +134,8 @@ function jobFlows(db: RenderedDatabase, instances: Runner[], around: ReturnType<
   }
   // Through the -rw Service, to whichever instance is the primary after a failover.
   for (const from of grants) for (const to of instances) needed.push({ from, to, port: 5432, why: WHY.grants });
-  return { pods: [...drill, ...runners, ...grants], needed };
+  for (const from of imports) for (const to of instances) needed.push({ from, to, port: 5432, why: WHY.importTarget });
+  return { pods: [...drill, ...runners, ...grants, ...imports], needed };
 }
 
 /** One database with a server of its own: statefulset or cloudnative-pg. */
@@ -179,6 +183,27 @@ export function sharedServerWorld(server: RenderedDatabase, tenants: RenderedDat
   const namespaces = [...base.namespaces, ...tenantApps.filter(a => !base.namespaces.some(n => n.name === a.namespace)).map(a => namespaceNamed(a.namespace))];
   const policies = [...base.policies, ...tenants.flatMap(t => t.manifests.filter(m => m.kind === 'NetworkPolicy'))];
   return { namespaces, policies, pods: [...base.pods, ...tenantApps, ...tenantJobs], needed };
+}
+
+/**
+ * The engine migration: the new cloudnative-pg database's world, and the statefulset database it
+ * imports (same namespace) with its policies; the import Job reaches both primaries.
+ */
+export function importWorld(source: RenderedDatabase, target: RenderedDatabase): TrafficWorld {
+  const base = databaseWorld(target);
+  const old = databaseWorld(source);
+  const jobs = base.pods.filter(p => component(p) === 'import');
+  const oldPrimary = old.pods.filter(p => component(p) === 'primary');
+  const needed = [
+    ...base.needed,
+    ...old.needed,
+    ...jobs.flatMap(from => oldPrimary.map(to => ({ from, to, port: 5432, why: WHY.importSource }))),
+  ];
+  // One runner per pod: the bystanders (Prometheus, the operator, apps) both worlds have are the same pods.
+  const pods = [...base.pods, ...old.pods.filter(p => !base.pods.some(b => b.what === p.what && b.namespace === p.namespace))];
+  const same = (r: Runner) => pods.find(p => p.what === r.what && p.namespace === r.namespace) ?? r;
+  const namespaces = [...base.namespaces, ...old.namespaces.filter(n => !base.namespaces.some(b => b.name === n.name))];
+  return { namespaces, policies: [...base.policies, ...old.policies], pods, needed: needed.map(f => ({ ...f, from: same(f.from), to: same(f.to) })) };
 }
 
 /**

@@ -10,7 +10,7 @@ export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 export const APP_NAME = 'postgresql';
 export const MANAGED_BY = 'postgres-gitops';
 
-export type Component = 'primary' | 'read' | 'database' | 'pooler' | 'backup' | 'metrics' | 'config' | 'credentials' | 'network' | 'tls' | 'access' | 'drill';
+export type Component = 'primary' | 'read' | 'database' | 'pooler' | 'backup' | 'metrics' | 'config' | 'credentials' | 'network' | 'tls' | 'access' | 'drill' | 'import';
 
 /** Stop GitOps tools from pruning or deleting objects that hold data or identity. */
 export const PROTECT_FROM_PRUNING: Record<string, string> = {

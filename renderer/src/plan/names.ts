@@ -75,3 +75,7 @@ export function checkNameRules(name: string, rules: NameRule[]): FieldIssue[] {
 export function accessJobRule(name: string): NameRule {
   return { kind: 'Job', name: `${name}-access-00000000`, max: 63, why: 'Job names label their pods (job-name), at most 63 characters' };
 }
+
+export function importJobRule(name: string): NameRule {
+  return { kind: 'Job', name: `${name}-import-00000000`, max: 63, why: 'Job names label their pods (job-name), at most 63 characters' };
+}

@@ -86,7 +86,7 @@ export function resolveDefaults(input: RequestObjectInput, platform: PlatformSet
   if (s.tenants !== undefined) spec.tenants = s.tenants;
   if (s.passwordRotationDays !== undefined) spec.passwordRotationDays = s.passwordRotationDays;
   if (s.importFrom !== undefined) {
-    spec.importFrom = { from: s.importFrom.from, database: s.importFrom.database ?? spec.database, username: s.importFrom.username ?? spec.username };
+    spec.importFrom = { from: s.importFrom.from, database: s.importFrom.database ?? spec.database, username: s.importFrom.username ?? spec.username, ssl: s.importFrom.ssl ?? spec.ssl };
   }
   if (s.restore !== undefined) {
     spec.restore = {

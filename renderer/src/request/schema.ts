@@ -119,9 +119,10 @@ export const requestSpecSchema = z
         from: dnsLabel().describe('Name of the database to import, in the same namespace and cluster (for example the statefulset database this one replaces)'),
         database: sqlIdentifier('database name', RESERVED_DATABASES).describe('Its database; default this request\'s database').optional(),
         username: sqlIdentifier('role name', []).describe('Its application role, which owns that database and so can dump it; default this request\'s username').optional(),
+        ssl: z.boolean().describe('Whether it has ssl: true (the import then verifies its certificate against its CA); default this request\'s ssl').optional(),
       })
       .strict()
-      .describe('cloudnative-pg: bootstrap this new database by importing another one with pg_dump (engine migration)')
+      .describe('cloudnative-pg: start this new database empty and copy another one into it once, with pg_dump as its owner (engine migration)')
       .optional(),
     passwordRotationDays: z
       .number()

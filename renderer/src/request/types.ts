@@ -60,6 +60,8 @@ export interface ImportSource {
   from: string;
   database: string;
   username: string;
+  /** The source has ssl: true: the import connects with verify-full against its CA. */
+  ssl: boolean;
 }
 
 /** Another database whose backups a new cloudnative-pg database starts from. */

@@ -107,6 +107,11 @@ function importIssues(request: Request, world: World, platform: PlatformSettings
   const issues: FieldIssue[] = [];
   if (stored.spec.database !== source.database) issues.push({ path: 'spec.importFrom.database', message: `${where} has database "${stored.spec.database}"; set importFrom.database: ${stored.spec.database}` });
   if (stored.spec.username !== source.username) issues.push({ path: 'spec.importFrom.username', message: `${where} connects as "${stored.spec.username}"; set importFrom.username: ${stored.spec.username}` });
+  if (stored.spec.ssl !== source.ssl) issues.push({ path: 'spec.importFrom.ssl', message: `${where} has ssl: ${stored.spec.ssl}; set importFrom.ssl: ${stored.spec.ssl}` });
+  // The import runs this database's image: its pg_dump dumps servers of its own major or older only (app-pgdump).
+  if (Number(stored.spec.version) > Number(request.spec.version)) {
+    issues.push({ path: 'spec.version', message: `${where} runs PostgreSQL ${stored.spec.version}; an import needs this database's major to be the same or newer (its pg_dump cannot dump a newer server): set version: ${stored.spec.version} or later` });
+  }
   return issues;
 }
 

@@ -45,7 +45,7 @@ function podResources(spec: { containers?: Container[]; initContainers?: Contain
   };
 }
 
-const COMPONENT_WORDS: Record<string, string> = { backup: 'backup', drill: 'restore drill runner', access: 'access grants' };
+const COMPONENT_WORDS: Record<string, string> = { backup: 'backup', drill: 'restore drill runner', access: 'access grants', import: 'import of the old database' };
 
 /** The database's jobs, from its objects: CronJobs, Jobs, and the Cluster a restore drill creates (the runner's ConfigMap carries it). */
 export function transientWorkloads(manifests: Manifest[]): TransientWorkload[] {

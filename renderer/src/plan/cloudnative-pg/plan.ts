@@ -1,9 +1,9 @@
 import { sha256Hex } from '../../hash';
 import { ANNOTATION_CREATED_AT, ANNOTATION_CREATED_WITH_VERSION, ANNOTATION_POOLER_HOST_GIVEN, ANNOTATION_RESTORE_SOURCE_CREATED_AT } from '../../request/annotations';
 import type { FieldIssue } from '../../request/errors';
-import { rootCertificate, type PlanBase, type PlanCommon } from '../base';
+import { ROOT_CERT_KEY, rootCertificate, type PlanBase, type PlanCommon } from '../base';
 import { cnpgImage } from '../images';
-import { accessJobRule, checkNameRules, commonNames, type CommonNames } from '../names';
+import { accessJobRule, checkNameRules, commonNames, importJobRule, type CommonNames } from '../names';
 import { cronMaxGapSeconds } from '../../request/cron';
 import { ACCESS_SERVER_GROUP } from '../../request/names';
 import type { AccessPlan } from '../access';
@@ -69,8 +69,20 @@ export interface CloudNativePgPlan extends PlanBase {
   restore?: { store: ObjectStoreConfiguration; serverName: string; targetTime?: string };
   /** The Barman Cloud sidecar's resources, on every ObjectStore the Cluster names. */
   sidecarResources: ReturnType<typeof barmanSidecarResources>;
-  /** A logical import (pg_dump as the source's owner role) from a database in the same namespace. */
-  importFrom?: { host: string; database: string; user: string; passwordSecret: { name: string; key: string } };
+  /**
+   * The engine migration: the Cluster starts empty and the import Job copies the source in once,
+   * pg_dump as the source's owner, the restore as the new owner (render/cloudnative-pg/import.ts).
+   */
+  importFrom?: {
+    /** What the import's marker records: <namespace>/<name>/<database>. */
+    source: string;
+    host: string;
+    database: string;
+    user: string;
+    passwordSecret: { name: string; key: string };
+    /** The source's CA (its cert-manager Secret) when it has ssl: the import verifies the host against it. */
+    rootCert?: { secret: string; key: string };
+  };
   /**
    * PgBouncer in front of the primary: in transaction mode with pooling on; in session mode (a
    * pass-through: every client keeps its server connection, session state works) once pooling is
@@ -221,7 +233,11 @@ export function planCloudNativePg(common: PlanCommon): CloudNativePgPlan | Field
   const poolerHostGiven = spec.pooling || common.request.metadata.annotations[ANNOTATION_POOLER_HOST_GIVEN] === 'true';
   const issues = [
     ...engineIssues(common),
-    ...checkNameRules(common.name, [...cloudNativePgNameRules(names, poolerHostGiven, drill), ...(grants ? [accessJobRule(common.name)] : [])]),
+    ...checkNameRules(common.name, [
+      ...cloudNativePgNameRules(names, poolerHostGiven, drill),
+      ...(grants ? [accessJobRule(common.name)] : []),
+      ...(spec.importFrom ? [importJobRule(common.name)] : []),
+    ]),
   ];
   if (issues.length > 0) return issues;
 
@@ -297,10 +313,13 @@ export function planCloudNativePg(common: PlanCommon): CloudNativePgPlan | Field
     ...(spec.importFrom
       ? {
           importFrom: {
+            source: `${namespace}/${spec.importFrom.from}/${spec.importFrom.database}`,
             host: `${commonNames(spec.importFrom.from).service}.${namespace}.svc`,
             database: spec.importFrom.database,
             user: spec.importFrom.username,
             passwordSecret: { name: commonNames(spec.importFrom.from).secret, key: PASSWORD_KEY },
+            // A statefulset source with ssl serves cert-manager's certificate from {name}-postgresql-tls, whose ca.crt its clients verify against.
+            ...(spec.importFrom.ssl ? { rootCert: { secret: commonNames(spec.importFrom.from).tlsSecret, key: ROOT_CERT_KEY } } : {}),
           },
         }
       : {}),

@@ -7,6 +7,7 @@ import { buildApplicationSecret } from '../common/secrets';
 import { buildAccess } from './access';
 import { buildCluster } from './cluster';
 import { buildDrill } from './drill';
+import { buildImport } from './import';
 import { buildMonitoring } from './monitoring';
 import { buildNetworkPolicies } from './network';
 import { buildObjectStores } from './object-stores';
@@ -34,6 +35,7 @@ export const CLOUDNATIVE_PG_BUILDERS: readonly Builder<CloudNativePgPlan>[] = [
   unlessRetired(buildScheduledBackup),
   unlessRetired(buildDrill),
   unlessRetired(buildAccess),
+  unlessRetired(buildImport),
   unlessRetired(buildPooler),
   unlessRetired(buildMonitoring),
   buildDatabaseNetworkPolicy,

@@ -6,14 +6,15 @@ import { podResources } from '../common/pod-security';
 import { serviceDnsNames } from '../common/certificates';
 
 const RESTORE_SOURCE = 'origin';
-const IMPORT_SOURCE = 'import-source';
 
-/** How the database comes to be: an empty initdb, or a recovery from another database's backups. */
+/**
+ * How the database comes to be: an empty initdb, or a recovery from another database's backups. An
+ * import (importFrom) starts empty too, and its Job copies the data in as the owner
+ * (render/cloudnative-pg/import.ts): never `initdb.import`, which makes the owner a superuser while
+ * the old owner's code runs (CloudNativePG v1.30.0 pkg/management/postgres/logicalimport/database.go).
+ */
 function bootstrap(plan: Plan) {
   const owner = { database: plan.spec.database, owner: plan.spec.username, secret: { name: plan.names.secret } };
-  if (plan.importFrom) {
-    return { initdb: { ...owner, import: { type: 'microservice', databases: [plan.importFrom.database], source: { externalCluster: IMPORT_SOURCE } } } };
-  }
   if (!plan.restore) return { initdb: owner };
   return {
     recovery: {
@@ -110,18 +111,6 @@ export function buildCluster(plan: Plan): Manifest[] {
           ? {
               externalClusters: [
                 { name: RESTORE_SOURCE, plugin: { name: BARMAN_CLOUD_PLUGIN, parameters: { barmanObjectName: names.restoreObjectStore, serverName: plan.restore.serverName } } },
-              ],
-            }
-          : {}),
-        ...(plan.importFrom
-          ? {
-              externalClusters: [
-                {
-                  name: IMPORT_SOURCE,
-                  // The source's own application role owns the database, so it can dump it; its Secret lives in this namespace.
-                  connectionParameters: { host: plan.importFrom.host, user: plan.importFrom.user, dbname: plan.importFrom.database, sslmode: 'prefer' },
-                  password: plan.importFrom.passwordSecret,
-                },
               ],
             }
           : {}),

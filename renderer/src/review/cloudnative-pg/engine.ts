@@ -157,6 +157,11 @@ export const cloudNativePgReview: ReviewEngine<CloudNativePgPlan> = {
       );
     }
     if (plan.instances < 3 && plan.spec.profile === 'prod') warnings.push(`${failoverWording(plan.instances)}. For prod, 3 instances are recommended.`);
+    if (plan.importFrom) {
+      warnings.push(
+        `Starts empty; the Job ${plan.name}-import-… copies ${plan.importFrom.source} in once (pg_dump as ${plan.importFrom.user}, the restore as ${plan.spec.username}, no superuser): rows written to the old database afterwards are not copied, so stop its writers before the import for a cut-over without lost writes. Only trusted extensions come across; grants are not copied (use access).`,
+      );
+    }
     if (plan.pooler?.mode === 'transaction') warnings.push('Transaction pooling: session state (SET, advisory locks, LISTEN/NOTIFY, temporary tables) does not survive between transactions; use the direct host in the connection ConfigMap for migrations and such features.');
     return warnings;
   },
