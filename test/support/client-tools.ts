@@ -13,7 +13,7 @@ import { aptInstall } from './apt';
  * it: Debian's for 13 (bullseye), 17 (trixie) and 18 (sid), Ubuntu's for 14 (jammy-updates),
  * 16 (noble-updates) and 17 (questing, where trixie's mirror here does not serve the file). Each suite's InRelease is checked with gpgv against the archive's keyring,
  * Sources.xz against InRelease, the tarball against Sources.xz. Ubuntu's keyring is not in the
- * image: it is Debian trixie's ubuntu-archive-keyring package, checked the same way (InRelease
+ * image: it is Debian's ubuntu-keyring package (bookworm-backports, or a newer suite), checked the same way (InRelease
  * against the image's Debian keyring, Packages.xz against InRelease, the .deb against Packages.xz).
  * Built once into .native/pg-client-<major> (ignored by git) and reused; about 40 seconds a major
  * on two cores, with Debian's bison and flex (PostgreSQL's tarballs carry no generated parsers
@@ -36,8 +36,8 @@ const ubuntu = (name: string): Suite => ({ archive: UBUNTU, name, keyring: ensur
 /** The suites that carry each major's postgresql-<major> source package, in order of preference. */
 const SUITES: Record<string, Suite[]> = {
   '13': [debian('bullseye')],
-  '14': [ubuntu('jammy-updates')],
-  '16': [ubuntu('noble-updates')],
+  '14': [ubuntu('jammy-updates'), ubuntu('jammy')],
+  '16': [ubuntu('noble-updates'), ubuntu('noble')],
   '17': [debian('trixie'), ubuntu('questing-updates'), ubuntu('questing')],
   '18': [debian('sid'), debian('forky'), debian('trixie-backports')],
 };
@@ -67,26 +67,37 @@ async function signedIndex(release: string, archive: string, suite: string, file
   return execFileSync('xz', ['-dc'], { input: xz, maxBuffer: 1 << 30 }).toString();
 }
 
-/** Ubuntu's archive keyring, from Debian trixie's ubuntu-archive-keyring package; fetched once. */
+/** Debian suites that carry ubuntu-keyring, in order of preference (the first whose signed index checks out serves). */
+const KEYRING_SUITES = ['bookworm-backports', 'sid', 'forky', 'trixie'];
+
+/** Ubuntu's archive keyring, from Debian's ubuntu-keyring package (ubuntu-archive-keyring is only its documentation); fetched once. */
 async function ensureUbuntuKeyring(): Promise<string> {
   if (existsSync(UBUNTU_KEYRING)) return UBUNTU_KEYRING;
   mkdirSync(ROOT, { recursive: true });
   const work = mkdtempSync(join(ROOT, 'ubuntu-keyring-'));
+  const missed: string[] = [];
   try {
-    const release = await signedRelease(work, DEBIAN, 'trixie', DEBIAN_KEYRING);
-    const packages = await signedIndex(release, DEBIAN, 'trixie', 'main/binary-all/Packages.xz');
-    const stanza = packages.split('\n\n').find(s => s.startsWith('Package: ubuntu-archive-keyring\n'));
-    if (!stanza) throw new Error('trixie: no ubuntu-archive-keyring package');
-    const deb = await download(`${DEBIAN}/${/^Filename: (.+)$/m.exec(stanza)![1]}`);
-    if (sha256(deb) !== /^SHA256: ([0-9a-f]{64})$/m.exec(stanza)![1]) throw new Error('ubuntu-archive-keyring: the .deb does not match its SHA-256 in Packages.xz');
-    writeFileSync(join(work, 'keyring.deb'), deb);
-    execFileSync('dpkg-deb', ['-x', join(work, 'keyring.deb'), join(work, 'root')]);
-    // Moved in whole: a concurrent worker sees all or nothing.
-    renameSync(join(work, 'root', 'usr', 'share', 'keyrings', 'ubuntu-archive-keyring.gpg'), UBUNTU_KEYRING);
+    for (const suite of KEYRING_SUITES) {
+      try {
+        const release = await signedRelease(work, DEBIAN, suite, DEBIAN_KEYRING);
+        const packages = await signedIndex(release, DEBIAN, suite, 'main/binary-all/Packages.xz');
+        const stanza = packages.split('\n\n').find(s => s.startsWith('Package: ubuntu-keyring\n'));
+        if (!stanza) throw new Error('no ubuntu-keyring package');
+        const deb = await download(`${DEBIAN}/${/^Filename: (.+)$/m.exec(stanza)![1]}`);
+        if (sha256(deb) !== /^SHA256: ([0-9a-f]{64})$/m.exec(stanza)![1]) throw new Error('the .deb does not match its SHA-256 in Packages.xz');
+        writeFileSync(join(work, 'keyring.deb'), deb);
+        execFileSync('dpkg-deb', ['-x', join(work, 'keyring.deb'), join(work, 'root')]);
+        // Moved in whole: a concurrent worker sees all or nothing.
+        renameSync(join(work, 'root', 'usr', 'share', 'keyrings', 'ubuntu-archive-keyring.gpg'), UBUNTU_KEYRING);
+        return UBUNTU_KEYRING;
+      } catch (error) {
+        missed.push(`${suite}: ${(error as Error).message}`);
+      }
+    }
+    throw new Error(`Ubuntu's archive keyring could not be had from Debian (${missed.join('; ')})`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-  return UBUNTU_KEYRING;
 }
 
 /** The source tarball of postgresql-<major> in a suite, with its SHA-256 from the signed index; undefined when the suite lacks it. */
@@ -133,20 +144,18 @@ export async function ensureClientTools(major: string): Promise<string> {
     const suites = SUITES[major] ?? [];
     const missed: string[] = [];
     let tarball: Buffer | undefined;
+    // A mirror's index or file out of step with its signature counts as missing: never used, the next suite is tried.
     for (const suite of suites) {
-      const source = await findSource(work, suite, major);
-      if (!source) {
-        missed.push(`${suite.name}: not listed`);
-        continue;
-      }
       try {
-        tarball = await download(source.url);
+        const source = await findSource(work, suite, major);
+        if (!source) throw new Error('not listed');
+        const candidate = await download(source.url);
+        if (sha256(candidate) !== source.sha256) throw new Error(`${source.url} does not match its SHA-256 in Sources.xz`);
+        tarball = candidate;
+        break;
       } catch (error) {
         missed.push(`${suite.name}: ${(error as Error).message}`);
-        continue;
       }
-      if (sha256(tarball) !== source.sha256) throw new Error(`${source.url} does not match its SHA-256 in Sources.xz`);
-      break;
     }
     if (!tarball) throw new Error(`no source of postgresql-${major} could be had (${missed.join('; ') || 'no suite known'})`);
     writeFileSync(join(work, 'source.tar'), tarball);
