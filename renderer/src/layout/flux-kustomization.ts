@@ -6,9 +6,17 @@ import { databaseDirectory } from './paths';
 /** A Flux Kustomization's name labels every object it applies (kustomize.toolkit.fluxcd.io/name): at most 63 characters. */
 const MAX_NAME = 63;
 
+/**
+ * The Argo CD Application of a database directory, as the ApplicationSet's template names it
+ * (wiring/argo.ts fills in its Go template's placeholders): never shortened.
+ */
+export function argoApplicationName(cluster: string, namespace: string, name: string): string {
+  return `pg-${cluster}-${namespace}-${name}`;
+}
+
 /** `pg-<cluster>-<namespace>-<name>` (as the Argo CD Applications are named), shortened with a digest when too long. */
 export function fluxKustomizationName(cluster: string, namespace: string, name: string): string {
-  const full = `pg-${cluster}-${namespace}-${name}`;
+  const full = argoApplicationName(cluster, namespace, name);
   if (full.length <= MAX_NAME) return full;
   const digest = sha256Hex(`${cluster}/${namespace}/${name}`).slice(0, 8);
   return `${full.slice(0, MAX_NAME - digest.length - 1).replace(/-+$/, '')}-${digest}`;
