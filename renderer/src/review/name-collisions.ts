@@ -2,7 +2,7 @@ import { argoApplicationName, fluxKustomizationName } from '../layout/flux-kusto
 import type { RenderedDatabase } from '../layout/layout';
 
 export interface NameCollisionIssue {
-  /** The request.yaml of the later of the two databases (in path order). */
+  /** The request.yaml of the later of the two databases (in byte order of their directories). */
   path: string;
   problem: string;
 }
@@ -36,7 +36,7 @@ function sharedObjects(db: RenderedDatabase): string[] {
 export function nameCollisionIssues(databases: RenderedDatabase[]): NameCollisionIssue[] {
   const owners = new Map<string, RenderedDatabase>();
   const pairs = new Map<string, { first: RenderedDatabase; second: RenderedDatabase; objects: string[] }>();
-  const sorted = [...databases].sort((a, b) => a.directory.localeCompare(b.directory));
+  const sorted = [...databases].sort((a, b) => (a.directory < b.directory ? -1 : a.directory > b.directory ? 1 : 0));
   for (const db of sorted) {
     for (const object of sharedObjects(db)) {
       const key = `${db.plan.spec.cluster}\0${object}`;
