@@ -20,10 +20,10 @@ describe('nameCollisionIssues: two databases of a cluster naming the same object
   });
 
   it('still finds the Argo CD Application when the Flux names are shortened apart, and nothing across clusters or among other names', () => {
-    const long = 'a'.repeat(40);
-    const issues = nameCollisionIssues([db('team', `b-${long}`), db('team-b', long)]);
+    const long = 'a'.repeat(39); // pg-worker-1-platform-team-b- and 39 more: 67 characters, past Flux's 63
+    const issues = nameCollisionIssues([db('platform-team', `b-${long}`), db('platform-team-b', long)]);
     expect(issues).toHaveLength(1);
-    expect(issues[0].problem).toContain(`name the same Argo CD Application pg-worker-1-team-b-${long}:`);
+    expect(issues[0].problem).toContain(`name the same Argo CD Application pg-worker-1-platform-team-b-${long}:`);
     expect(nameCollisionIssues([db('team', 'b-billing'), db('team-b', 'billing', { cluster: 'worker-2' })])).toEqual([]);
     expect(nameCollisionIssues([server, tenant('team', 'b-ledger'), tenant('team-b', 'billing'), db('team', 'b-billing-eu')])).toEqual([]);
   });
