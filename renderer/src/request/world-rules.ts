@@ -116,10 +116,11 @@ export async function readWorld(
 /**
  * A new database must not share `<namespace>-<name>` with another of its cluster: both would
  * render the same Flux Kustomization (kustomize refuses the cluster's root with both: "may not add
- * resource with an already registered id", api/resmap/reswrangler.go), the same Argo CD
- * Application (the ApplicationSet drops both: "duplicate name", applicationset_controller.go) and,
- * on one shared server, the same objects in its namespace. Renaming either would make Flux prune
- * what it applied, so the newcomer is refused.
+ * resource with an already registered id", api/resmap/reswrangler.go Append), the same Argo CD
+ * Application (the ApplicationSet refuses the second: "contains applications with duplicate
+ * name", applicationset_controller.go validateGeneratedApplications) and, on one shared server,
+ * the same objects in its namespace. Renaming either would make Flux prune what it applied, so
+ * the newcomer is refused.
  */
 function namesakeIssues(request: Request, world: World): FieldIssue[] {
   const { namespace, name } = request.metadata;

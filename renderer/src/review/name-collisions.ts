@@ -27,8 +27,9 @@ function sharedObjects(db: RenderedDatabase): string[] {
  * Any two databases of a cluster that name the same object: `team/b-billing` and `team-b/billing`
  * both make `team-b-billing`. kustomize then refuses to build the cluster's root Kustomization
  * ("may not add resource with an already registered id", api/resmap/reswrangler.go Append), so
- * no database of the cluster gets a new Kustomization; Argo CD's ApplicationSet generates neither
- * Application ("duplicate name", applicationset_controller.go validateGeneratedApplications); two
+ * no database of the cluster gets a new Kustomization; Argo CD's ApplicationSet refuses the second
+ * Application ("contains applications with duplicate name", applicationset_controller.go
+ * validateGeneratedApplications); two
  * tenants take over each other's objects in the server's namespace. Over every database of a
  * state store, as `postgres-gitops verify` reads it. Renaming either database would make Flux prune
  * what it applied, so the problem says so.
