@@ -115,7 +115,9 @@ describe('the admission policy (postgres-gitops wiring --drill-policy), after th
   it.each([
     ['the live Cluster\'s name', edit(c => (c.metadata.name = 'orders-postgresql')), 'a restore drill runner may create only the Cluster orders-drill'],
     ['another database\'s drill', edit(c => (c.metadata.name = 'billing-drill')), 'a restore drill runner may create only the Cluster orders-drill'],
-    ['the live archive as its source', edit(c => (c.spec.externalClusters[0].plugin.parameters.barmanObjectName = 'orders-postgresql-backups')), 'a restore drill recovers from ObjectStore orders-postgresql-drill-source through the Barman Cloud plugin, and from nothing else'],
+    ['the live archive as its source', edit(c => (c.spec.externalClusters[0].plugin.parameters.barmanObjectName = 'orders-postgresql-backups')), 'a restore drill recovers from ObjectStore orders-postgresql-drill-source through the Barman Cloud plugin, the archive of orders-postgresql, and from nothing else'],
+    ['another database\'s archive in the same bucket (review 2 m10)', edit(c => (c.spec.externalClusters[0].plugin.parameters.serverName = 'orders-archive-postgresql-20261201101010')), 'a restore drill recovers from ObjectStore orders-postgresql-drill-source through the Barman Cloud plugin, the archive of orders-postgresql'],
+    ['no archive named (the plugin would choose)', edit(c => delete c.spec.externalClusters[0].plugin.parameters.serverName), 'the archive of orders-postgresql'],
     ['a connection to the live server', edit(c => (c.spec.externalClusters[0].connectionParameters = { host: 'orders-postgresql-rw' })), 'a restore drill recovers from ObjectStore orders-postgresql-drill-source'],
     ['WAL archiving', edit(c => (c.spec.plugins = [{ name: 'barman-cloud.cloudnative-pg.io', isWALArchiver: true }])), 'a restore drill archives nothing'],
     ['two instances', edit(c => (c.spec.instances = 2)), 'a restore drill Cluster has one instance'],

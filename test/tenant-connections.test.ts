@@ -46,3 +46,36 @@ describe('tenants\' connection limits against their server\'s max_connections', 
     }
   });
 });
+
+/**
+ * SRE review 3 M3: a server turned to tenants: false under its tenants loses their pg_hba
+ * isolation and the CA they verify it with. The change rules refuse the change (the renderer
+ * sees one database); a stored request edited by hand is caught by verify, which sees the store.
+ */
+describe('a server that tenants name accepts tenants', () => {
+  const closed = renderDatabase({ apiVersion: 'postgres-gitops.dev/v1alpha1', kind: 'PostgreSQL', metadata: { name: 'shared', namespace: 'databases' }, spec: { engine: 'cloudnative-pg', size: 'large', tenants: false, backup: false } });
+
+  it('names the server, the field and the tenants still on it', () => {
+    expect(tenantConnectionIssues([closed, tenant('billing'), tenant('orders')])).toEqual([{
+      path: 'clusters/worker-1/postgres/databases/shared/request.yaml',
+      problem: 'spec.tenants: false, but 2 tenant(s) still name this server (team-b/billing, team-b/orders): their pg_hba isolation and server CA are gone; set tenants: true again, or retire or move them first',
+    }]);
+    expect(tenantConnectionIssues([closed])).toEqual([]);
+    expect(tenantConnectionIssues([server, tenant('billing')])).toEqual([]);
+  });
+
+  it('postgres-gitops verify fails the store whose server was turned off under a tenant', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'pgg-tenant-closed-'));
+    try {
+      for (const db of [closed, tenant('billing')]) for (const [path, content] of Object.entries(db.files)) {
+        mkdirSync(dirname(join(root, path)), { recursive: true });
+        writeFileSync(join(root, path), content);
+      }
+      const failed = await cli(['verify', root]);
+      expect(failed.code).not.toBe(EXIT.ok);
+      expect(failed.stdout + failed.stderr).toContain('clusters/worker-1/postgres/databases/shared/request.yaml: spec.tenants: false, but 1 tenant(s) still name this server (team-b/billing)');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

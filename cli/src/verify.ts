@@ -1,4 +1,4 @@
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { nameCollisionIssues, type PlatformSettings, type RenderedDatabase, renderDatabase, REQUEST_FILE, RequestValidationError, tenantConnectionIssues } from '@postgres-gitops/renderer';
@@ -44,7 +44,7 @@ async function verifyDatabase(root: string, requestPath: string, platform: Platf
       problems.push({ path, problem: 'differs from the rendered manifest', diff: createTwoFilesPatch(`committed/${path}`, `rendered/${path}`, actual, expected, '', '', { context: 2 }) });
     }
   }
-  const present = (await readdir(join(root, directory))).map(f => `${directory}/${f}`);
+  const present = (await listFiles(join(root, directory))).map(f => `${directory}/${f}`);
   for (const path of present) {
     if (!(path in db.files)) problems.push({ path, problem: 'not produced by the renderer (stale or hand-written)' });
   }

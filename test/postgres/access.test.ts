@@ -242,7 +242,8 @@ describe.each(MAJORS)('access roles on real PostgreSQL %s (cloudnative-pg, share
     // The one the GitOps tool deletes: its reclaim policy is delete, so the operator drops the role.
     await superuser(databaseRoleDeletedSql(removed[0]));
     expect(await psqlLocal(root, port, "SELECT count(*) FROM pg_roles WHERE rolname IN ('analytics', 'app__read', 'app__write')")).toBe('2');
-    expect((await as('analytics', 'analytics-pw', 'app', 'SELECT 1')).stderr).toMatch(/pg_hba.conf rejects connection for host "127.0.0.1", user "analytics"/);
+    // pg_hba still names it until the Cluster's new pg_hba is reloaded: no such role, so its password fails.
+    expect((await as('analytics', 'analytics-pw', 'app', 'SELECT 1')).stderr).toMatch(/password authentication failed for user "analytics"|pg_hba.conf rejects connection for host "127.0.0.1", user "analytics"/);
     // Every object the renderer no longer renders is either that role's or its Secret's.
     const gone = server.manifests.filter(m => !without.manifests.some(k => k.kind === m.kind && k.metadata.name === m.metadata.name)).map(m => `${m.kind}/${m.metadata.name}`);
     expect(gone.filter(g => !g.startsWith('Job/')).sort()).toEqual(['DatabaseRole/shared-postgresql-role-analytics', 'ExternalSecret/shared-postgresql-role-analytics', 'Password/shared-postgresql-role-analytics']);
@@ -339,6 +340,29 @@ describe('the access checks on planted violations', () => {
     await start('16', db, hba);
     expect((await grants(db, sql => sql)).code).toBe(0);
     expect((await psqlTcp(port, 'analytics', 'analytics-pw', 'postgres', 'SELECT current_database()')).stdout).toBe('postgres\n');
+  });
+
+  it('a restore brings back the source\'s etl, which the copy does not list: the owner may not take its login or membership; the copy\'s pg_hba refuses it (review 3 m3)', async () => {
+    // The source lists etl and analytics; the physical copy holds both roles, LOGIN, passwords and memberships.
+    const source = render('16');
+    await start('16', source);
+    const copy = renderDatabase(request('shared', 'databases', { engine: 'cloudnative-pg', version: '16', backup: false, username: 'app', access: [{ role: 'analytics', privileges: 'read' }] }));
+    const copyHba = ofKind(copy, 'Cluster')[0].spec.postgresql.pg_hba as string[];
+    const reload = async (hba: string[]) => {
+      writeOwned(join(root, 'pg_hba.conf'), ['local all all peer', ...hba, 'host all all all scram-sha-256', ''].join('\n'));
+      await runOk(`${PG_BIN}/psql`, ['-X', '-q', '-h', root, '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-c', 'SELECT pg_reload_conf()']);
+    };
+    await reload(copyHba);
+    expect((await grants(copy, sql => sql)).code).toBe(0);
+    expect((await psqlTcp(port, 'analytics', 'analytics-pw', 'app', 'SELECT count(*) FROM orders')).stdout).toBe('1\n');
+    expect((await psqlTcp(port, 'etl', 'etl-pw', 'app', 'SELECT 1')).stderr).toMatch(/pg_hba.conf rejects connection for host "127.0.0.1", user "etl", database "app"/);
+    // What the grants Job's role (the owner) may do about it: nothing.
+    const owner = (sql: string) => psqlTcp(port, 'app', 'app-pw', 'app', sql);
+    expect((await owner('ALTER ROLE etl NOLOGIN')).stderr).toMatch(/permission denied/);
+    expect((await owner('REVOKE app__write FROM etl')).stderr).toMatch(/permission denied/);
+    // Planted: the copy's pg_hba admitting the groups, as before: etl writes with its old password.
+    await reload(copyHba.map(line => (line.startsWith('host app ') ? 'host app +app__read,+app__write all scram-sha-256' : line)));
+    expect((await psqlTcp(port, 'etl', 'etl-pw', 'app', 'INSERT INTO orders VALUES (2) RETURNING id')).stdout).toMatch(/^2$/m);
   });
 
   it('a tenant whose grants Job did not run is open to another tenant\'s access role, and that tenant\'s grants Job names it and fails for good (review 2 M2)', async () => {

@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderDatabase } from '@postgres-gitops/renderer';
 import { aptInstall } from '../support/apt';
 import { CNPG_PLATFORM, cnpgRequest } from '../support/cnpg-requests';
-import { Background, freePort, initdb, makeCertificate, makeDir, PG_BIN, psqlLocal, removeDir, run, waitReady, writeOwned } from '../support/postgres';
+import { PGBOUNCER, writeCnpgPgbouncerConfig } from '../support/pgbouncer';
+import { Background, freePort, initdb, makeCertificate, makeDir, PG_BIN, psqlLocal, removeDir, run, waitReady } from '../support/postgres';
 
 /**
  * The rendered Pooler's parameters on a real PgBouncer (Debian's package) in front of a real
@@ -15,11 +16,6 @@ import { Background, freePort, initdb, makeCertificate, makeDir, PG_BIN, psqlLoc
  * PostgreSQL by certificate and looks passwords up with an auth query; here a userlist stands in
  * for both, as neither decides whether a client may talk plaintext.
  */
-const PGBOUNCER = '/usr/sbin/pgbouncer';
-
-const CNPG_DEFAULTS: Record<string, string> = { log_stats: '0', auth_type: 'hba', client_tls_sslmode: 'prefer', server_tls_sslmode: 'verify-ca', ignore_startup_parameters: 'extra_float_digits,options' };
-const CNPG_HBA = ['local pgbouncer pgbouncer peer', 'host all all 0.0.0.0/0 md5', 'host all all ::/0 md5', ''].join('\n');
-
 const poolerOf = (ssl: boolean) => renderDatabase(cnpgRequest('orders', { pooling: true, ssl }), CNPG_PLATFORM).manifests.find(m => m.kind === 'Pooler') as any;
 /** The Pooler the renderer wrote before client_tls_sslmode: its parameters were the pool sizes only. */
 const oldPooler = () => {
@@ -50,31 +46,9 @@ describe.each(CASES)('PgBouncer with the Pooler\'s parameters: %s', (_label, poo
     await waitReady(pgPort, postgres);
     await psqlLocal(dir, pgPort, "CREATE ROLE app LOGIN PASSWORD 'app-pw'");
 
-    const bouncer = join(dir, 'bouncer');
-    mkdirSync(bouncer);
-    const clientTls = makeCertificate(bouncer);
     port = await freePort();
-    const spec = pooler().spec;
-    const parameters: Record<string, string> = {
-      ...CNPG_DEFAULTS,
-      ...spec.pgbouncer.parameters,
-      // forcedPgBouncerParameters, with this machine's paths and a free port
-      unix_socket_dir: bouncer,
-      listen_port: String(port),
-      listen_addr: '127.0.0.1',
-      admin_users: 'pgbouncer',
-      auth_hba_file: join(bouncer, 'pg_hba.conf'),
-      server_tls_ca_file: serverTls.cert,
-      client_tls_cert_file: clientTls.cert,
-      client_tls_key_file: clientTls.key,
-      client_tls_ca_file: clientTls.cert,
-      auth_file: join(bouncer, 'userlist.txt'),
-    };
-    const ini = ['[databases]', `* = host=127.0.0.1 port=${pgPort}`, '', '[pgbouncer]', `pool_mode = ${spec.pgbouncer.poolMode}`, ...Object.entries(parameters).sort().map(([k, v]) => `${k} = ${v}`), ''].join('\n');
-    writeOwned(join(bouncer, 'pgbouncer.ini'), ini);
-    writeOwned(join(bouncer, 'pg_hba.conf'), CNPG_HBA);
-    writeOwned(join(bouncer, 'userlist.txt'), '"app" "app-pw"\n', 0o600);
-    pgbouncer = new Background(PGBOUNCER, [join(bouncer, 'pgbouncer.ini')], {});
+    const ini = writeCnpgPgbouncerConfig(join(dir, 'bouncer'), pooler().spec, { port: pgPort, caFile: serverTls.cert }, port, { app: 'app-pw' });
+    pgbouncer = new Background(PGBOUNCER, [ini], {});
     await waitReady(port, pgbouncer);
   });
   afterAll(async () => {

@@ -3,20 +3,20 @@ import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { statefulSetPlanFor } from '../../renderer/src/__testUtils__/plans';
 import { ensureClientTools } from '../support/client-tools';
-import { makeDir, PG_BIN, psqlLocal, removeDir, run, serverBin, writeOwned, type RunResult } from '../support/postgres';
+import { makeDir, PG_BIN, psqlLocal, removeDir, run, SERVER_MAJORS, serverBin, writeOwned, type RunResult } from '../support/postgres';
 import { envOf, podOf, StatefulSetPrimary, type Container } from '../support/sts-primary';
 
 /**
  * The statefulset engine's restore drill on real PostgreSQL: the rendered primary with data, the
  * backup Job's init container (backup.sh: counts taken in the dump's snapshot) against it, then the
  * Job's drill container (drill.sh) with exactly its rendered environment, restoring the newest
- * backup into its own throwaway server and checking it. Only the majors whose own pg_dump and
- * pg_restore this machine has, as the image of each major ships them: 15 (Debian's) and 18 (built
- * by support/client-tools.ts). 16's and 17's cannot be had here (postgres/scripts.test.ts says
- * why), and 15's pg_dump run against 13 or 14 writes `CREATE DATABASE … LOCALE_PROVIDER`, which
- * those servers refuse in the drill's `pg_restore --create`: a mismatch the images never have.
+ * backup into its own throwaway server and checking it. Every major, each with its own pg_dump and
+ * pg_restore as the image of each major ships them: 15's are the machine's, the others' are built
+ * by support/client-tools.ts. (15's pg_dump run against 13 or 14 writes `CREATE DATABASE …
+ * LOCALE_PROVIDER`, which those servers refuse in the drill's `pg_restore --create`: a mismatch the
+ * images never have.)
  */
-const MAJORS = ['15', '18'];
+const MAJORS = SERVER_MAJORS;
 
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 /** Every file of every backup with its digest: what the drill must leave as it was. */
@@ -76,7 +76,7 @@ describe.each(MAJORS)('statefulset restore drill on real PostgreSQL %s', major =
   }
 
   beforeAll(async () => {
-    const clientBin = Number(major) > 15 ? await ensureClientTools(major) : PG_BIN;
+    const clientBin = major === '15' ? PG_BIN : await ensureClientTools(major);
     // The image's PATH: its major's server (initdb, pg_ctl) and client tools.
     path = `${serverBin(major)}:${clientBin}:${PG_BIN}:/usr/bin:/bin`;
     await primary.start();

@@ -48,6 +48,8 @@ export function readDatabase(root: string, directory: string): FileSet {
   const files: FileSet = {};
   for (const entry of readdirSync(join(root, directory), { withFileTypes: true })) {
     if (entry.isFile()) files[`${directory}/${entry.name}`] = readFileSync(join(root, directory, entry.name), 'utf8');
+    // A tenant's access/ (layout/access-gate.ts): the only sub-directory a database directory has.
+    else if (entry.isDirectory()) Object.assign(files, readDatabase(root, `${directory}/${entry.name}`));
   }
   return files;
 }

@@ -1,6 +1,7 @@
 import { sha256Hex } from '../hash';
 import type { Plan } from '../plan/plan';
 import type { Manifest } from '../render/manifest';
+import { AFTER_GRANTS_DIRECTORY, FLUX_WITHOUT_AFTER_GRANTS } from './access-gate';
 import { databaseDirectory } from './paths';
 
 /** A Flux Kustomization's name labels every object it applies (kustomize.toolkit.fluxcd.io/name): at most 63 characters. */
@@ -14,12 +15,18 @@ export function argoApplicationName(cluster: string, namespace: string, name: st
   return `pg-${cluster}-${namespace}-${name}`;
 }
 
-/** `pg-<cluster>-<namespace>-<name>` (as the Argo CD Applications are named), shortened with a digest when too long. */
-export function fluxKustomizationName(cluster: string, namespace: string, name: string): string {
+/**
+ * `pg-<cluster>-<namespace>-<name>` (as the Argo CD Applications are named), shortened with a
+ * digest when too long. `part` names a second Kustomization of the same database
+ * (`….access`): a dot, which no database's name has (a DNS label), so it never meets another
+ * database's name (`orders-access` beside `orders`).
+ */
+export function fluxKustomizationName(cluster: string, namespace: string, name: string, part?: 'access'): string {
+  const suffix = part ? `.${part}` : '';
   const full = argoApplicationName(cluster, namespace, name);
-  if (full.length <= MAX_NAME) return full;
+  if (full.length + suffix.length <= MAX_NAME) return `${full}${suffix}`;
   const digest = sha256Hex(`${cluster}/${namespace}/${name}`).slice(0, 8);
-  return `${full.slice(0, MAX_NAME - digest.length - 1).replace(/-+$/, '')}-${digest}`;
+  return `${full.slice(0, MAX_NAME - suffix.length - digest.length - 1).replace(/-+$/, '')}-${digest}${suffix}`;
 }
 
 /**
@@ -31,26 +38,39 @@ export function fluxKustomizationName(cluster: string, namespace: string, name: 
  * Kustomization. One per database, like the Argo CD ApplicationSet's Applications, contains that.
  * It waits (dependsOn) only for the add-ons whose API groups its objects use, and a tenant also
  * for its server's Kustomization.
+ *
+ * A tenant whose login access roles wait for its grants Job (layout/access-gate.ts) gets a second
+ * Kustomization for them, `….access`, over the directory's `access/`, which dependsOn the first;
+ * the first then leaves them out of its build (FLUX_WITHOUT_AFTER_GRANTS).
  */
-export function buildFluxKustomization(plan: Plan, manifests: Manifest[]) {
+export function buildFluxKustomizations(plan: Plan, manifests: Manifest[], afterGrants: Manifest[]) {
   const { flux } = plan.platform;
   const cluster = plan.spec.cluster;
   const groups = [...new Set(manifests.map(m => (m.apiVersion.includes('/') ? m.apiVersion.split('/')[0] : '')))];
   const addOns = [...new Set(groups.map(group => flux.dependsOn[group]).filter((name): name is string => name !== undefined))].sort();
   const server = plan.engine === 'shared-server' ? [fluxKustomizationName(cluster, plan.server.namespace, plan.server.name)] : [];
-  return {
+  const directory = databaseDirectory(cluster, plan.namespace, plan.name);
+  const name = fluxKustomizationName(cluster, plan.namespace, plan.name);
+  const kustomization = (metadataName: string, path: string, spec: Record<string, unknown>) => ({
     apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
     kind: 'Kustomization',
-    metadata: { name: fluxKustomizationName(cluster, plan.namespace, plan.name), namespace: flux.namespace },
+    metadata: { name: metadataName, namespace: flux.namespace },
     spec: {
       interval: '5m',
       retryInterval: '1m',
       timeout: '10m',
-      path: `./${databaseDirectory(cluster, plan.namespace, plan.name)}`,
+      path: `./${path}`,
       prune: true,
       wait: true,
       sourceRef: { kind: 'GitRepository', name: flux.sourceName },
-      ...(addOns.length + server.length > 0 ? { dependsOn: [...addOns, ...server].map(name => ({ name })) } : {}),
+      ...spec,
     },
-  };
+  });
+  const gated = afterGrants.length > 0;
+  const main = kustomization(name, directory, {
+    ...(addOns.length + server.length > 0 ? { dependsOn: [...addOns, ...server].map(dependency => ({ name: dependency })) } : {}),
+    ...(gated ? { patches: [FLUX_WITHOUT_AFTER_GRANTS] } : {}),
+  });
+  if (!gated) return [main];
+  return [main, kustomization(fluxKustomizationName(cluster, plan.namespace, plan.name, 'access'), `${directory}/${AFTER_GRANTS_DIRECTORY}`, { dependsOn: [{ name }] })];
 }

@@ -5,9 +5,10 @@ import { SERVER_DECIDES_FIELDS } from '../request/schema';
 import type { Request } from '../request/types';
 import { RENDERER_VERSION } from '../version';
 import { buildCatalogEntity, catalogEntityRef } from './catalog';
-import { buildFluxKustomization } from './flux-kustomization';
+import { AFTER_GRANTS_DIRECTORY, afterGrants, afterGrantsKustomization } from './access-gate';
+import { buildFluxKustomizations } from './flux-kustomization';
 import { CATALOG_FILE, databaseDirectory, FLUX_KUSTOMIZATION_FILE, KUSTOMIZATION_FILE, manifestFileName, REQUEST_FILE } from './paths';
-import { toYaml } from './serialize';
+import { toYaml, toYamlStream } from './serialize';
 
 /** Relative path in the state store to file content. */
 export type FileSet = Record<string, string>;
@@ -41,20 +42,29 @@ function sortedFileSet(entries: [string, string][]): FileSet {
   return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
+/** A manifest's file, relative to its database directory: a shared-server tenant's login access roles in access/ (access-gate.ts). */
+export function manifestPath(plan: Plan, manifest: Manifest): string {
+  const file = manifestFileName(manifest);
+  return afterGrants(plan, [manifest]).length > 0 ? `${AFTER_GRANTS_DIRECTORY}/${file}` : file;
+}
+
 /** Lays the rendered objects out as the database's state-store directory. Pure: no I/O, same input, same bytes. */
 export function layoutDatabase(plan: Plan, manifests: Manifest[]): RenderedDatabase {
   const { request } = plan;
   const directory = databaseDirectory(plan.spec.cluster, plan.namespace, plan.name);
-  const manifestFiles = manifests.map(m => [manifestFileName(m), toYaml(m)] as [string, string]);
+  // A shared-server tenant's login access roles go to access/, applied after its grants Job (access-gate.ts).
+  const waiting = afterGrants(plan, manifests);
+  const accessFiles = waiting.map(manifestFileName);
   const kustomization = {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',
-    resources: manifestFiles.map(([file]) => file).sort(),
+    resources: [...manifests.filter(m => !waiting.includes(m)).map(manifestFileName), ...(waiting.length > 0 ? [AFTER_GRANTS_DIRECTORY] : [])].sort(),
   };
   const files: [string, string][] = [
-    ...manifestFiles,
+    ...manifests.map(m => [manifestPath(plan, m), toYaml(m)] as [string, string]),
+    ...(waiting.length > 0 ? [[`${AFTER_GRANTS_DIRECTORY}/${KUSTOMIZATION_FILE}`, toYaml(afterGrantsKustomization(accessFiles))] as [string, string]] : []),
     [KUSTOMIZATION_FILE, toYaml(kustomization)],
-    [FLUX_KUSTOMIZATION_FILE, toYaml(buildFluxKustomization(plan, manifests))],
+    [FLUX_KUSTOMIZATION_FILE, toYamlStream(buildFluxKustomizations(plan, manifests, waiting))],
     [REQUEST_FILE, toYaml(storedRequest(request))],
     // A retired database leaves the catalog; its directory stays only as a record.
     ...(plan.retired ? [] : [[CATALOG_FILE, toYaml(buildCatalogEntity(plan, directory))] as [string, string]]),

@@ -150,14 +150,15 @@ echo "grants.sh: connections to $PGDATABASE and the privileges of its access gro
 # A tenant's access roles pass the server's pg_hba into every database but postgres and template1:
 # CONNECT keeps them out, which tenants rendered before their grants Job existed never revoked
 # from PUBLIC. A tenant created a moment ago is open until its own Job ran: wait WAIT_SECONDS, then
-# name them and fail the Job for good (exit 3, its podFailurePolicy): the alert says so.
+# name them and fail the Job for good (exit 3, its podFailurePolicy): the alert says so, and the
+# GitOps tool never applies this tenant's login roles (layout/access-gate.ts).
 if [ "$(printenv CHECK_OPEN_DATABASES)" = true ]; then
   deadline=$((SECONDS + WAIT_SECONDS))
   while true; do
     open=$(psql "$@" -c "SELECT pg_catalog.string_agg(d.datname, ', ' ORDER BY d.datname) FROM pg_catalog.pg_database d WHERE d.datallowconn AND d.datname NOT IN ('postgres', 'template0', 'template1') AND (d.datacl IS NULL OR EXISTS (SELECT FROM pg_catalog.aclexplode(d.datacl) a WHERE a.grantee = 0 AND a.privilege_type = 'CONNECT'))") || exit 1
     [ -n "$open" ] || break
     if [ "$SECONDS" -ge "$deadline" ]; then
-      echo "grants.sh: every role may connect to database(s) $open on this server, this tenant's access roles too: re-render those tenants (postgres-gitops fleet publish, or any update of each) so that their grants Job revokes CONNECT from PUBLIC" >&2
+      echo "grants.sh: every role may connect to database(s) $open on this server, this tenant's access roles too, so they are not created: re-render those tenants (postgres-gitops fleet publish, or any update of each) so that their grants Job revokes CONNECT from PUBLIC, then delete this Job; GitOps runs it again and creates the access roles once it succeeds" >&2
       exit 3
     fi
     sleep 10

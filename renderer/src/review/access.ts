@@ -1,4 +1,6 @@
+import { fluxKustomizationName } from '../layout/flux-kustomization';
 import type { Plan } from '../plan/plan';
+import type { SharedServerPlan } from '../plan/shared-server/plan';
 import type { AccessRole, ResolvedSpec } from '../request/types';
 import type { SemanticChange } from './engine';
 
@@ -10,7 +12,18 @@ export function accessChoice(plan: Plan): string {
   return (
     `${roles}: each with its own generated password${plan.passwordRotation ? ', rotated like the application\'s' : ''} and the application Secret's keys. ` +
     `read = CONNECT, USAGE on the schemas, SELECT on every table and sequence; write = also INSERT, UPDATE, DELETE and sequence USAGE; neither creates, alters or drops objects. ` +
-    `Tables ${spec.username} creates later are covered. Only ${spec.username}, these roles and roles granted CONNECT by name may connect to ${spec.database}`
+    `Tables ${spec.username} creates later are covered. Only ${spec.username}, these roles and roles granted CONNECT by name may connect to ${spec.database}` +
+    (plan.engine === 'shared-server' ? `. ${tenantRolesGate(plan)}` : '')
+  );
+}
+
+/** When a tenant's login roles come to exist (layout/access-gate.ts), and what to do when they do not. */
+function tenantRolesGate(plan: SharedServerPlan): string {
+  const flux = fluxKustomizationName(plan.spec.cluster, plan.namespace, plan.name, 'access');
+  return (
+    `The roles are created only after the grants Job ${plan.name}-access-… (namespace ${plan.namespace}) has succeeded (Flux: Kustomization ${flux} depends on this database's; Argo CD: a later sync wave). ` +
+    `It fails, and the roles are never created, while another database of server ${plan.server.namespace}/${plan.server.name} lets every role connect (a tenant rendered before grants Jobs): ` +
+    `its log names them; re-render those tenants, then delete the failed Job (Flux creates it again within a minute; Argo CD at the next sync, argocd app sync)`
   );
 }
 

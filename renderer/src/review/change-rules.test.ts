@@ -49,3 +49,19 @@ describe('what the API server and the StorageClasses allow a statefulset databas
     expect(refused({}, { storageClass: 'fast' })).toEqual(['spec.storageClass']);
   });
 });
+
+describe('a shared server keeps accepting tenants (SRE review 3 M3)', () => {
+  const server = (tenants: boolean) => ({ engine: 'cloudnative-pg', tenants, backup: false });
+
+  it('refuses tenants: true -> false, naming the field and what to do first', () => {
+    expect(issues(server(true), server(false))).toEqual([
+      'spec.tenants: stays true: tenants may live on this server, and turning it off removes their pg_hba isolation and the CA their connections verify. ' +
+        'Retire or move every tenant first (postgres-gitops verify on the state store names the ones that remain); the platform team then decides and edits the stored request',
+    ]);
+  });
+
+  it('lets a server start accepting tenants, and leaves one that does alone', () => {
+    expect(issues(server(false), server(true))).toEqual([]);
+    expect(issues(server(true), server(true))).toEqual([]);
+  });
+});

@@ -1,5 +1,5 @@
-import type { FileSet, RenderedDatabase } from '../layout/layout';
-import { manifestFileName, REQUEST_FILE } from '../layout/paths';
+import { manifestPath, type FileSet, type RenderedDatabase } from '../layout/layout';
+import { REQUEST_FILE } from '../layout/paths';
 import type { Manifest } from '../render/manifest';
 import { renderDatabase, renderObjects, type RenderedObjects } from '../render-database';
 import { withChanges } from '../request/changes';
@@ -77,7 +77,7 @@ function applicableSets(stored: unknown, sets: Record<string, unknown>): Record<
 function runningPods(directory: string, committed: FileSet, after: RenderedDatabase): Manifest[] {
   return Object.keys(committed)
     .filter(f => POD_FILES.test(f))
-    .map(f => (committed[f] === after.files[f] ? after.manifests.find(m => f === `${directory}/${manifestFileName(m)}`) : readCommittedObject(committed[f], f)))
+    .map(f => (committed[f] === after.files[f] ? after.manifests.find(m => f === `${directory}/${manifestPath(after.plan, m)}`) : readCommittedObject(committed[f], f)))
     .filter((m): m is Manifest => Boolean(m));
 }
 
@@ -85,7 +85,7 @@ function runningPods(directory: string, committed: FileSet, after: RenderedDatab
 function committedExternalSecrets(directory: string, committed: FileSet, after: RenderedDatabase): Manifest[] {
   return after.manifests
     .filter(m => m.kind === 'ExternalSecret')
-    .map(m => `${directory}/${manifestFileName(m)}`)
+    .map(m => `${directory}/${manifestPath(after.plan, m)}`)
     .filter(f => committed[f] !== undefined && committed[f] !== after.files[f])
     .map(f => readCommittedObject(committed[f], f))
     .filter((m): m is Manifest => Boolean(m));
@@ -94,7 +94,7 @@ function committedExternalSecrets(directory: string, committed: FileSet, after: 
 /** What applications are told that changes, against the committed connection ConfigMap (not the stored request re-rendered, which already tells the new). */
 function clientsChange(directory: string, committed: FileSet, after: RenderedDatabase): string | undefined {
   const now = after.manifests.find(m => m.kind === 'ConfigMap' && m.metadata.name === after.plan.names.connection);
-  const file = now && `${directory}/${manifestFileName(now)}`;
+  const file = now && `${directory}/${manifestPath(after.plan, now)}`;
   if (!file || committed[file] === after.files[file]) return undefined;
   return clientConnectionChange(committed[file] === undefined ? undefined : readCommittedObject(committed[file], file), now, after.plan.engine === 'shared-server');
 }
@@ -163,7 +163,8 @@ export function reviewStoredDatabase(directory: string, committed: FileSet, plat
     destructive: refused.length > 0 || removedData.length > 0 || changes.some(c => c.destructive),
     changes: [
       ...refused.map(r => `refused: ${r}`),
-      ...changes.map(c => `${c.text}${c.destructive ? ' (destructive)' : ''}`),
+      // The manual step too, as a single database's pull request says it (summary.ts): a fleet PR is reviewed the same way (review 2 m4).
+      ...changes.map(c => `${c.text}${c.destructive ? ' (destructive)' : ''}${'action' in c && c.action ? ` (manual step: ${c.action})` : ''}`),
       ...(clients ? [clients] : []),
       ...removedData.map(f => `${f}: removed from the store (destructive: a prune would delete it)`),
     ],

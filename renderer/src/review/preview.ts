@@ -1,4 +1,4 @@
-import { manifestFileName } from '../layout/paths';
+import { manifestPath } from '../layout/layout';
 import { renderDatabase } from '../render-database';
 import { formFieldOf, RequestValidationError } from '../request/errors';
 import { requestFromFields } from '../request/fields';
@@ -40,7 +40,7 @@ export function previewDatabase(fields: Record<string, unknown>, platform: Platf
     throw error;
   }
   const objects = db.manifests.map(m => {
-    const path = `${db.directory}/${manifestFileName(m)}`;
+    const path = `${db.directory}/${manifestPath(db.plan, m)}`;
     return { kind: m.kind, name: m.metadata.name, path, yaml: db.files[path] };
   });
   return {

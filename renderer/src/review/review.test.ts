@@ -145,3 +145,18 @@ describe('password rotation in a change', () => {
     expect(regenerations({}, { passwordRotationDays: undefined })).toEqual([]);
   });
 });
+
+describe('turning tenants on for a database in use (SRE review 3 m2)', () => {
+  const cnpg = (tenants: boolean) => renderDatabase(request({ engine: 'cloudnative-pg', username: 'app', backup: false, tenants }), CNPG_PLATFORM);
+
+  it('the PR says every other role is refused from then on, and what to check before merging', () => {
+    const diff = diffDatabases(cnpg(false), cnpg(true));
+    const body = reviewBody(cnpg(true), { diff });
+    const line = body.split('\n').find(l => l.startsWith('- tenants:'));
+    expect(line).toMatch(/^- tenants: false -> true: the server accepts tenants; its pg_hba then admits the owner \(app\), the access roles and the tenants' roles only, and ends with host all all all reject: roles other than the owner, the access roles and tenants are refused from then on/);
+    expect(line).toContain('(manual step: before merging, list the login roles (SELECT rolname FROM pg_roles WHERE rolcanlogin');
+    // The rendered pg_hba the text describes ends with the reject.
+    const cluster = cnpg(true).manifests.find(m => m.kind === 'Cluster') as any;
+    expect(cluster.spec.postgresql.pg_hba.at(-1)).toBe('host all all all reject');
+  });
+});

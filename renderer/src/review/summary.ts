@@ -1,5 +1,6 @@
-import type { RenderedDatabase } from '../layout/layout';
-import { KUSTOMIZATION_FILE, manifestFileName } from '../layout/paths';
+import { AFTER_GRANTS_DIRECTORY } from '../layout/access-gate';
+import { manifestPath, type RenderedDatabase } from '../layout/layout';
+import { KUSTOMIZATION_FILE } from '../layout/paths';
 import { RENDERER_VERSION, SCHEMA_VERSION } from '../version';
 import type { DatabaseDiff } from './diff';
 import { formatTotals, resourceTotals } from './totals';
@@ -87,11 +88,17 @@ export function reviewBody(db: RenderedDatabase, options: ReviewOptions = {}): s
   lines.push(`- check drift any time with \`npx postgres-gitops verify <state-dir>\``);
 
   lines.push('', `### Files (\`${db.directory}/\`)`, '');
-  const manifestsByFile = new Map(db.manifests.map(m => [manifestFileName(m), m]));
+  const manifestsByFile = new Map(db.manifests.map(m => [manifestPath(db.plan, m), m]));
   for (const path of Object.keys(db.files)) {
     const file = path.slice(db.directory.length + 1);
     const manifest = manifestsByFile.get(file);
-    const what = manifest ? `${manifest.kind} ${manifest.metadata.name}` : file === KUSTOMIZATION_FILE ? 'lists the manifests' : 'not applied';
+    const what = manifest
+      ? `${manifest.kind} ${manifest.metadata.name}`
+      : file === KUSTOMIZATION_FILE
+        ? 'lists the manifests'
+        : file === `${AFTER_GRANTS_DIRECTORY}/${KUSTOMIZATION_FILE}`
+          ? 'lists the login access roles, applied only after the grants Job has succeeded'
+          : 'not applied';
     lines.push(`- \`${file}\`: ${what}`);
   }
   return `${lines.join('\n')}\n`;

@@ -10,14 +10,14 @@ export interface TenantConnectionIssue {
 }
 
 /**
- * The tenants of each shared server may together open no more connections than the server takes:
- * each owner role's connection limit (DatabaseRole connectionLimit) is checked alone by
+ * A server that tenants name must accept tenants (`spec.tenants`), and its tenants may together
+ * open no more connections than the server takes: each owner role's connection limit (DatabaseRole connectionLimit) is checked alone by
  * PostgreSQL, so limits that add up past the server's max_connections (less what it reserves for
  * superusers) let busy tenants lock each other and the server's own application out with "too
  * many clients". Over every database of a state store, as `postgres-gitops verify` reads it.
  */
 export function tenantConnectionIssues(databases: RenderedDatabase[]): TenantConnectionIssue[] {
-  const servers = new Map(databases.filter(db => db.plan.engine === 'cloudnative-pg' && db.plan.spec.tenants).map(db => [`${db.plan.spec.cluster}/${db.plan.namespace}/${db.plan.name}`, db]));
+  const servers = new Map(databases.filter(db => db.plan.engine === 'cloudnative-pg').map(db => [`${db.plan.spec.cluster}/${db.plan.namespace}/${db.plan.name}`, db]));
   const tenants = new Map<string, { name: string; limit: number }[]>();
   for (const db of databases) {
     if (db.plan.engine !== 'shared-server' || db.plan.retired) continue;
@@ -27,7 +27,15 @@ export function tenantConnectionIssues(databases: RenderedDatabase[]): TenantCon
   const issues: TenantConnectionIssue[] = [];
   for (const [key, list] of [...tenants].sort(([a], [b]) => a.localeCompare(b))) {
     const server = servers.get(key);
-    if (!server) continue;
+    if (!server || server.plan.engine !== 'cloudnative-pg') continue;
+    if (!server.plan.spec.tenants) {
+      // Turned off under its tenants (the change rules refuse it; a hand edit does not ask them).
+      issues.push({
+        path: `${server.directory}/request.yaml`,
+        problem: `spec.tenants: false, but ${list.length} tenant(s) still name this server (${list.map(t => t.name).join(', ')}): their pg_hba isolation and server CA are gone; set tenants: true again, or retire or move them first`,
+      });
+      continue;
+    }
     const available = server.plan.tuning.maxConnections - SUPERUSER_RESERVED_CONNECTIONS;
     const total = list.reduce((sum, t) => sum + t.limit, 0);
     if (total > available) {

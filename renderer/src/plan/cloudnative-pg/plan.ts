@@ -75,8 +75,11 @@ export interface CloudNativePgPlan extends PlanBase {
    * PgBouncer in front of the primary: in transaction mode with pooling on; in session mode (a
    * pass-through: every client keeps its server connection, session state works) once pooling is
    * off again, since the applications' Secret still names its host (ANNOTATION_POOLER_HOST_GIVEN).
+   * `serverConnections` is one instance's budget of server connections for the whole database:
+   * PgBouncer's default_pool_size counts per user/database pair (pgbouncer(5)), and the owner and
+   * every access role get a pool each, so max_db_connections caps them together.
    */
-  pooler?: { mode: 'transaction' | 'session'; instances: number; defaultPoolSize: number; maxClientConn: number; resources: ReturnType<typeof poolerResources> };
+  pooler?: { mode: 'transaction' | 'session'; instances: number; serverConnections: number; maxClientConn: number; resources: ReturnType<typeof poolerResources> };
   /** A restore drill on the backup schedule: a Cluster recovered from this database's archive, checked and deleted (render/cloudnative-pg/drill.ts). */
   drill?: {
     /** Five-field UTC cron, the backup schedule's. */
@@ -181,8 +184,8 @@ function engineIssues(common: PlanCommon): FieldIssue[] {
 /**
  * pg_hba lines placed after the operator's fixed rules (local, replication and pooler certificates)
  * and before its default rule (CloudNativePG v1.30.0 pkg/postgres/configuration.go hbaTemplate).
- * Access roles reach their own database only: the groups' line admits their members, then refuses
- * them everywhere else. A server for
+ * Access roles reach their own database only: the line naming the listed roles admits them, the
+ * groups' line then refuses every member of the groups everywhere else. A server for
  * tenants: every tenant's owner reaches only the database of its own name (a shared-server database
  * and its owner share one), the server's own application its own database; tenants' access roles
  * (each a member of postgres_gitops_access) reach any database but postgres
@@ -193,7 +196,11 @@ function hbaRules(spec: PlanCommon['spec'], access: AccessPlan): string[] {
   const rules = spec.ssl ? ['hostnossl all all 0.0.0.0/0 reject', 'hostnossl all all ::/0 reject'] : [];
   // Both groups by name: every access role is a direct member of one, so no match depends on nested membership.
   const groups = `+${access.groups.read},+${access.groups.write}`;
-  if (access.roles.length > 0) rules.push(`host ${access.database} ${groups} all scram-sha-256`, `host all ${groups} all reject`);
+  // The listed roles by name, not the groups: a member of the groups the list does not name falls
+  // through to the reject. A restore (physical) brings back every role of its source with LOGIN,
+  // its password and its membership (SRE review 3 m3); the grants Job, run as the owner, may not
+  // ALTER ROLE them nor revoke a group it holds no ADMIN OPTION on (test/postgres/access.test.ts).
+  if (access.roles.length > 0) rules.push(`host ${access.database} ${access.roles.map(r => r.dbRole).join(',')} all scram-sha-256`, `host all ${groups} all reject`);
   if (spec.tenants) {
     rules.push(
       `host ${spec.database} ${spec.username} all scram-sha-256`,
@@ -240,9 +247,10 @@ export function planCloudNativePg(common: PlanCommon): CloudNativePgPlan | Field
   const poolerInstances = common.size.replicas > 1 || common.profile.requiredAntiAffinity ? 2 : 1;
   // Applications were told the pooler's host: it stays, in session mode once pooling is off.
   const poolerMode = spec.pooling ? 'transaction' : common.request.metadata.annotations[ANNOTATION_POOLER_HOST_GIVEN] === 'true' ? 'session' : undefined;
-  // Transaction mode: half of max_connections, so direct connections find room; session mode: each
-  // client holds a server connection, so most of it.
-  const defaultPoolSize = Math.max(5, Math.floor((poolerMode === 'session' ? common.tuning.maxConnections * 0.8 : common.tuning.maxConnections / 2) / poolerInstances));
+  // Each pooler instance's share of the server's connections, for all roles together. Transaction
+  // mode: half of max_connections, so direct connections find room; session mode: each client
+  // holds a server connection, so most of it.
+  const serverConnections = Math.max(5, Math.floor((poolerMode === 'session' ? common.tuning.maxConnections * 0.8 : common.tuning.maxConnections / 2) / poolerInstances));
   const password = '{{ .password }}';
   return {
     ...common,
@@ -307,7 +315,7 @@ export function planCloudNativePg(common: PlanCommon): CloudNativePgPlan | Field
         }
       : {}),
     ...(poolerMode
-      ? { pooler: { mode: poolerMode, instances: poolerInstances, defaultPoolSize, maxClientConn: Math.min(5000, defaultPoolSize * 20), resources: poolerResources(common.profile.requests) } }
+      ? { pooler: { mode: poolerMode, instances: poolerInstances, serverConnections, maxClientConn: Math.min(5000, serverConnections * 20), resources: poolerResources(common.profile.requests) } }
       : {}),
     certificates: platform.cloudnativePg.certificates,
     operatorNamespace: platform.cloudnativePg.operatorNamespace,

@@ -51,8 +51,12 @@ export function drillPolicyValidations(platform: PlatformSettings): Validation[]
         'has(object.spec.externalClusters) && size(object.spec.externalClusters) == 1 && object.spec.externalClusters.all(e,' +
         ` has(object.spec.bootstrap) && has(object.spec.bootstrap.recovery) && e.name == object.spec.bootstrap.recovery.source && has(e.plugin) && e.plugin.name == '${BARMAN_CLOUD_PLUGIN}'` +
         " && has(e.plugin.parameters) && 'barmanObjectName' in e.plugin.parameters && e.plugin.parameters['barmanObjectName'] == variables.database + '-postgresql-drill-source'" +
+        // The archive of this database only: databases of a namespace may share a bucket, and the
+        // plugin's serverName picks the archive in it. Its names: plan/cloudnative-pg/plan.ts
+        // (the Cluster's name, a creation or restore token, a major after pg_upgrade).
+        " && 'serverName' in e.plugin.parameters && e.plugin.parameters['serverName'].matches('^' + variables.database + '-postgresql(-[0-9]{14}|-[0-9a-f]{8})?(-pg[0-9]+)?$')" +
         ' && !has(e.connectionParameters) && !has(e.password) && !has(e.sslKey) && !has(e.sslCert) && !has(e.sslRootCert) && !has(e.barmanObjectStore))',
-      messageExpression: "'a restore drill recovers from ObjectStore ' + variables.database + '-postgresql-drill-source through the Barman Cloud plugin, and from nothing else'",
+      messageExpression: "'a restore drill recovers from ObjectStore ' + variables.database + '-postgresql-drill-source through the Barman Cloud plugin, the archive of ' + variables.database + '-postgresql, and from nothing else'",
     },
     {
       expression: '!has(object.spec.certificates) && !has(object.spec.superuserSecret) && (!has(object.spec.enableSuperuserAccess) || !object.spec.enableSuperuserAccess)',

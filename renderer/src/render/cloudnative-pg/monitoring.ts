@@ -16,6 +16,25 @@ function alertRules(plan: Plan): AlertRule[] {
       severity: 'critical',
       summary: 'no instance of the Cluster is up, or none can be scraped',
     },
+    // cnpg_collector_up is 1 on standbys too (pkg/management/postgres/webserver/metricserver/pg_collector.go),
+    // so PostgreSQLDown says nothing of the primary. pg_replication.in_recovery, one of CloudNativePG's
+    // default monitoring queries (config/manager/default-monitoring.yaml, v1.30.0), is 0 on the primary
+    // only: none for two minutes is a failover that has not happened (operator down, a stuck switchover);
+    // two is a split brain. A switchover demotes before it promotes, in seconds.
+    {
+      alert: 'PostgreSQLNoPrimary',
+      expr: `absent(cnpg_pg_replication_in_recovery{${pods}} == 0)`,
+      for: '2m',
+      severity: 'critical',
+      summary: 'no instance of the Cluster accepts writes (none is out of recovery): check the operator and kubectl cnpg status',
+    },
+    {
+      alert: 'PostgreSQLMoreThanOnePrimary',
+      expr: `count(cnpg_pg_replication_in_recovery{${pods}} == 0) > 1`,
+      for: '1m',
+      severity: 'critical',
+      summary: 'more than one instance of the Cluster accepts writes (split brain): check kubectl cnpg status before anything writes more',
+    },
     {
       alert: 'PostgreSQLDiskNearlyFull',
       expr: `kubelet_volume_stats_available_bytes{${claims}} / kubelet_volume_stats_capacity_bytes{${claims}} < 0.1`,

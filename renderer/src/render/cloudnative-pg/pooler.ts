@@ -3,9 +3,13 @@ import { CNPG_POOLER_LABEL, type CloudNativePgPlan as Plan } from '../../plan/cl
 import type { Manifest } from '../manifest';
 
 /**
- * A PgBouncer `Pooler` in transaction mode in front of the primary (`type: rw`). Pool sizes keep
- * every pooler instance's server connections within half of max_connections, so direct
- * connections (migrations, session-level features) still find room.
+ * A PgBouncer `Pooler` in transaction mode in front of the primary (`type: rw`). All pooler
+ * instances together keep within half of max_connections, so direct connections (migrations,
+ * session-level features) still find room. PgBouncer's `default_pool_size` is per user/database
+ * pair (pgbouncer(5)), and CloudNativePG v1.30.0 writes one `* = host=<cluster>-rw` entry with
+ * auth_query users (pkg/management/pgbouncer/config/config.go), so the owner and each access role
+ * get a pool of their own: `max_db_connections` (allowed by internal/webhook/v1/pooler_webhook.go
+ * AllowedPgbouncerGenericConfigurationParameters) caps them together at the instance's budget.
  *
  * What the template leaves to the operator (CloudNativePG v1.30.0, pkg/specs/pgbouncer/deployments.go):
  * the pod's and the pgbouncer container's securityContext, which the operator overwrites with
@@ -32,7 +36,8 @@ export function buildPooler(plan: Plan): Manifest[] {
         pgbouncer: {
           poolMode: pooler.mode,
           parameters: {
-            default_pool_size: String(pooler.defaultPoolSize),
+            default_pool_size: String(pooler.serverConnections),
+            max_db_connections: String(pooler.serverConnections),
             max_client_conn: String(pooler.maxClientConn),
             // With ssl the server refuses plaintext (hostnossl ... reject); the pooler in front of it does too.
             // CloudNativePG's default is prefer (pkg/management/pgbouncer/config/config.go); its webhook allows the key.

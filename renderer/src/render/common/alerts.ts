@@ -74,9 +74,13 @@ export function restoreDrillRules(namespace: string, cronJob: string, staleSecon
 /**
  * A grants Job (render/common/access-job.ts) that failed for good: kube-state-metrics v2
  * `kube_job_failed{condition="true"}` is 1 once the Job controller marks the Job Failed (its
- * deadline or backoffLimit spent). The Job's name carries the digest of its inputs; a new run is
- * any change of them, or deleting the failed Job (GitOps creates it again). On a server for
- * tenants the rule covers every tenant's grants Job in its namespace too.
+ * deadline or backoffLimit spent, or a tenant's exit 3). The Job's name carries the digest of its
+ * inputs; a new run is any change of them, or deleting the failed Job: Flux applies it again at
+ * its Kustomization's next retry (retryInterval, a minute), Argo CD at the Application's next
+ * sync, which a person starts when the failed one was automated (argo-cd v3.5.1
+ * controller/appcontroller.go autoSync: "failed previous sync attempt ... will not retry"). A
+ * tenant's access roles are created only after it succeeds (layout/access-gate.ts). On a server
+ * for tenants the rule covers every tenant's grants Job in its namespace too.
  */
 export function accessGrantsRules(namespace: string, jobPattern: string): AlertRule[] {
   return [
@@ -85,7 +89,10 @@ export function accessGrantsRules(namespace: string, jobPattern: string): AlertR
       expr: `max by (namespace, job_name) (kube_job_failed{namespace="${namespace}",job_name=~"${jobPattern}",condition="true"}) == 1`,
       for: '0m',
       severity: 'warning',
-      summary: `a grants Job failed for good: access roles lack their privileges (or a tenant's database is still open to PUBLIC). kubectl -n ${namespace} logs job/<job>; kubectl -n ${namespace} delete job <job> and GitOps runs it again`,
+      summary:
+        `a grants Job failed for good: its access roles lack their privileges, or (a tenant's, exit 3) other databases of the server still let every role connect and the tenant's access roles were not created. ` +
+        `kubectl -n ${namespace} logs job/<job>; fix what it names (re-render the tenants it lists), then kubectl -n ${namespace} delete job <job>: ` +
+        `Flux creates it again within a minute, Argo CD at the next sync (argocd app sync <application>: automated sync does not retry a revision whose sync failed)`,
     },
   ];
 }

@@ -17,6 +17,14 @@ import { COPY_REFRESH, inServerNamespace } from './helpers';
 export const serverAccessSecret = (plan: Plan, role: AccessRolePlan) => accessSecretName(plan.names.serverAccessPrefix, role.role);
 
 /**
+ * The DatabaseRoles of a tenant's login access roles (by name, in the server's namespace): the
+ * GitOps tools apply them only once the tenant's grants Job has succeeded (layout/access-gate.ts),
+ * so a Job that fails its check (another database of the server still open to PUBLIC) leaves no
+ * role that could log in (review 2 M2). Not its groups (no login): the Job grants to them.
+ */
+export const tenantLoginRoles = (plan: Plan): string[] => (plan.retired ? [] : plan.access.roles.map(role => serverAccessSecret(plan, role)));
+
+/**
  * A tenant's access roles, limited to its own database. In the server's namespace (the tenant's
  * directory, never the server's): its two groups, and each role named `<tenant>__<role>`, a member
  * of its group and of the server's postgres_gitops_access (what the server's pg_hba admits; CONNECT,

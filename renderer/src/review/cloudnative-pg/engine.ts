@@ -143,8 +143,8 @@ export const cloudNativePgReview: ReviewEngine<CloudNativePgPlan> = {
     const pooling = !plan.pooler
       ? 'off'
       : plan.pooler.mode === 'transaction'
-        ? `PgBouncer, transaction mode, ${plan.pooler.instances} instance(s), ${plan.pooler.defaultPoolSize} server connections each; apps connect to ${plan.connection.host}`
-        : `off: PgBouncer stays at ${plan.connection.host} as a pass-through (session mode, ${plan.pooler.instances} instance(s), up to ${plan.pooler.defaultPoolSize} server connections each), because the applications' Secret was given that host; session state works as on a direct connection`;
+        ? `PgBouncer, transaction mode, ${plan.pooler.instances} instance(s), ${plan.pooler.serverConnections} server connections each for all roles together; apps connect to ${plan.connection.host}`
+        : `off: PgBouncer stays at ${plan.connection.host} as a pass-through (session mode, ${plan.pooler.instances} instance(s), up to ${plan.pooler.serverConnections} server connections each), because the applications' Secret was given that host; session state works as on a direct connection`;
     rows.push(['pooling', pooling]);
     return rows;
   },
@@ -161,7 +161,20 @@ export const cloudNativePgReview: ReviewEngine<CloudNativePgPlan> = {
     return warnings;
   },
 
-  changeIssues() {
+  changeIssues(a, b) {
+    // The renderer sees one database at a time: whether tenants live on this server only the whole
+    // store tells (verify, review/tenant-connections.ts). Turned off under them, their pg_hba
+    // isolation and the CA copy they verify the server with go (SRE review 3 M3).
+    if (a.tenants && !b.tenants) {
+      return [
+        {
+          path: 'spec.tenants',
+          message:
+            'stays true: tenants may live on this server, and turning it off removes their pg_hba isolation and the CA their connections verify. ' +
+            'Retire or move every tenant first (postgres-gitops verify on the state store names the ones that remain); the platform team then decides and edits the stored request',
+        },
+      ];
+    }
     return [];
   },
 
@@ -200,6 +213,21 @@ export const cloudNativePgReview: ReviewEngine<CloudNativePgPlan> = {
               // The runner's Role goes in the same apply: a drill running then cannot delete its Cluster (review 2 m4).
               action: `if a restore drill was running when this merged, its Cluster ${plan.names.drillCluster} (a full copy of the data, no longer fenced by a NetworkPolicy nor alerted on) stays: kubectl -n ${plan.namespace} delete cluster ${plan.names.drillCluster} --ignore-not-found`,
             }];
+      case 'tenants':
+        // Only false -> true reaches here (the change rules refuse the way back). The server's pg_hba
+        // then ends with `host all all all reject` (plan/cloudnative-pg/plan.ts hbaRules), which
+        // CloudNativePG applies by reload, before its own default rule (SRE review 3 m2).
+        return b.tenants
+          ? [
+              {
+                text:
+                  `${text}: the server accepts tenants; its pg_hba then admits the owner (${b.username}), the access roles and the tenants' roles only, and ends with host all all all reject: ` +
+                  'roles other than the owner, the access roles and tenants are refused from then on (at the reload after the merge), such as reporting, CDC or migration users made by hand',
+                destructive: false,
+                action: `before merging, list the login roles (SELECT rolname FROM pg_roles WHERE rolcanlogin AND rolname !~ '^(pg_|cnpg_|streaming_replica|postgres$)'); make each one the applications still need an access role (spec.access) or keep this server without tenants`,
+              },
+            ]
+          : undefined;
       case 'pooling':
         // Turning it off keeps the pooler's Service: applications' Secrets name it (plan.ts, pooler mode session).
         return b.pooling
