@@ -102,6 +102,30 @@ describe('verify', () => {
   });
 });
 
+describe('verify: two databases of a cluster naming the same objects (review 3 M2)', () => {
+  const request = (namespace: string, name: string) => {
+    const file = join(dir, `${namespace}.${name}.yaml`);
+    writeFileSync(file, `apiVersion: postgres-gitops.dev/v1alpha1\nkind: PostgreSQL\nmetadata: {name: ${name}, namespace: ${namespace}}\nspec: {size: small}\n`);
+    return file;
+  };
+  const store = () => join(dir, 'store');
+
+  it('names both, the objects and the rule, and exits non-zero; other hyphenated names pass', async () => {
+    for (const [namespace, name] of [['team-b', 'billing'], ['team', 'b-ledger'], ['team', 'b-billing-eu']]) await cli(['render', request(namespace, name), '--out', store()]);
+    expect(await cli(['verify', store()])).toMatchObject({ code: EXIT.ok, stdout: 'verify: 3 database(s), all manifests match the renderer\n' });
+
+    // Planted: what render --out writes without looking at the store, as a hand-made commit would.
+    await cli(['render', request('team', 'b-billing'), '--out', store()]);
+    const { code, stderr } = await cli(['verify', store()]);
+    expect(code).toBe(EXIT.drift);
+    expect(stderr).toBe(
+      'clusters/worker-1/postgres/team/b-billing/request.yaml: metadata.name: team/b-billing and team-b/billing (clusters/worker-1/postgres/team-b/billing/) on worker-1 name the same ' +
+        'Flux Kustomization flux-system/pg-worker-1-team-b-billing, Argo CD Application pg-worker-1-team-b-billing: <metadata.namespace>-<metadata.name> must be unique on a cluster. ' +
+        'Do not rename either directory (Flux would prune what it applied); retire one and create it again under another name\nverify: 1 problem(s) in 4 database(s)\n',
+    );
+  });
+});
+
 describe('wiring', () => {
   it('prints an index GitRepository and the root Flux Kustomization over the databases\' own Kustomizations', async () => {
     const { code, stdout } = await cli(['wiring', '--cluster', 'worker-1', '--flux', '--repo-url', 'https://git.example.com/state.git', '--secret', 'state-auth']);

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GitHubPublisher, GitPublisher, parseGitHubRepoUrl, readProposedRequest, readStoredRequest, type Publisher } from '@postgres-gitops/publish';
+import { GitHubPublisher, GitPublisher, parseGitHubRepoUrl, readProposedRequest, storedRequestReader, type Publisher } from '@postgres-gitops/publish';
 import { assertWorld, decideChange, type PlatformSettings, pullRequestBranch, readWorld, renderDatabase, type RenderedDatabase, REQUEST_FILE, type World } from '@postgres-gitops/renderer';
 import { UsageError } from './exit-codes';
 import { readYamlFile } from './files';
@@ -45,7 +45,7 @@ export async function publishCommand(path: string, platformFlag: string | undefi
   const platform = await remoteStorePlatform(publisher, options.base, platformFlag);
   const rendered = renderDatabase(request, platform);
   const branch = pullRequestBranch(rendered.plan.spec.cluster, rendered.plan.namespace, rendered.plan.name);
-  const world = await readWorld(rendered.request, directory => readStoredRequest(publisher, { baseBranch: options.base, branch, directory, requestFile: REQUEST_FILE }));
+  const world = await readWorld(rendered.request, storedRequestReader(publisher, options.base, REQUEST_FILE), undefined, { create: !options.update });
   assertWorld(rendered.request, world, platform);
   // What an earlier run proposed on the branch, so that a re-run records the same creation.
   const proposed = await readProposedRequest(publisher, { baseBranch: options.base, branch, directory: rendered.directory, requestFile: REQUEST_FILE });

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import { type PlatformSettings, type RenderedDatabase, renderDatabase, REQUEST_FILE, RequestValidationError, tenantConnectionIssues } from '@postgres-gitops/renderer';
+import { nameCollisionIssues, type PlatformSettings, type RenderedDatabase, renderDatabase, REQUEST_FILE, RequestValidationError, tenantConnectionIssues } from '@postgres-gitops/renderer';
 import { listFiles, readYamlFile } from './files';
 
 export interface VerifyProblem {
@@ -61,7 +61,7 @@ export async function verifyStateStore(root: string, platform: PlatformSettings)
   const problems: VerifyProblem[] = [];
   const rendered: RenderedDatabase[] = [];
   for (const requestPath of requests) problems.push(...(await verifyDatabase(root, requestPath, platform, rendered)));
-  problems.push(...tenantConnectionIssues(rendered));
+  problems.push(...tenantConnectionIssues(rendered), ...nameCollisionIssues(rendered));
   return { databases: requests.length, problems };
 }
 

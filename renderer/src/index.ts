@@ -34,6 +34,7 @@ export { decideChange, withStoredMemory, ChangeRefusedError, type Decision, type
 export { changeIssues, type ChangePermissions } from './review/change-rules';
 export { decommissionText, retirement } from './review/decommission';
 export { tenantConnectionIssues } from './review/tenant-connections';
+export { nameCollisionIssues } from './review/name-collisions';
 // What the CLI (@postgres-gitops/cli) builds on besides the above: the Kratix kind, the state
 // store's CI wiring, and the fleet's review of stored databases.
 export { KRATIX_API_VERSION, KRATIX_KIND } from './request/schema';

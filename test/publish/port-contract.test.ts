@@ -48,6 +48,19 @@ async function expectContract(steps: Step[], seed: FileSet = SEED): Promise<stri
 const publish = (branch: string, directories: string[], files: FileSet): Step => ({ branch, directories, files });
 
 describe('the publish port: the same steps through the git and the GitHub publisher', () => {
+  it('reads many files of the base branch at once: the same texts, in order; undefined for a path that is no file', async () => {
+    const hosts = await TwoHosts.start(SEED);
+    try {
+      const paths = [`${LEDGER}/request.yaml`, `${ORDERS}/request.yaml`, `${AUDIT}/deep/er/still/file.yaml`, `${LEDGER}/backup`, 'clusters/worker-9/postgres/x/y/request.yaml', `${AUDIT}/request.yaml`];
+      const expected = ['name: ledger\n', undefined, 'depth: 4\n', undefined, undefined, 'name: audit\n'];
+      for (const host of hosts.hosts) expect([host.name, await host.publisher.readBaseFiles('main', paths)]).toEqual([host.name, expected]);
+      for (const host of hosts.hosts) expect(await host.publisher.readBaseFiles('main', [])).toEqual([]);
+      expect(hosts.github.violations).toEqual([]);
+    } finally {
+      await hosts.stop();
+    }
+  });
+
   it('one database directory: create, re-run, change a file deep down, add and remove at several depths, merge, retire', async () => {
     const v1 = under(ORDERS, { 'request.yaml': 'size: small\n', 'a.yaml': 'a\n', 'sub/b.yaml': 'b\n', 'sub/deeper/c.yaml': 'c\n' });
     const v2: FileSet = { ...v1, [`${ORDERS}/sub/deeper/c.yaml`]: 'c, changed\n' };

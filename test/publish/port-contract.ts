@@ -56,7 +56,7 @@ export class TwoHosts {
   private constructor(
     readonly store: StateStore,
     readonly github: FakeGitHub,
-    private readonly hosts: [Host, Host],
+    readonly hosts: [Host, Host],
   ) {}
 
   /** A bare repository seeded with `seed` on main, and the fake GitHub serving a copy of it. */

@@ -213,6 +213,23 @@ export class GitPublisher implements Publisher {
     }
   }
 
+  /** One clone for every path: the trees along them are fetched once each, in turn (one repository, one fetch at a time). */
+  async readBaseFiles(baseBranch: string, paths: string[]): Promise<(string | undefined)[]> {
+    if (paths.length === 0) return [];
+    try {
+      const { workDir, trees, base } = await cloneBase(this.remote, baseBranch, this.runner);
+      try {
+        const texts: (string | undefined)[] = [];
+        for (const path of paths) texts.push(await fileText(trees, base.tree, path));
+        return texts;
+      } finally {
+        await rm(workDir, { recursive: true, force: true });
+      }
+    } catch (error) {
+      throw redactError(error, this.options.secrets);
+    }
+  }
+
   async open(target: PublishTarget): Promise<PublishSession> {
     let workDir: string | undefined;
     try {

@@ -36,6 +36,16 @@ const FILE_QUERY = `query PostgresGitopsFile($owner: String!, $repo: String!, $e
   repository(owner: $owner, name: $repo) { object(expression: $expression) { ... on Blob { text } } }
 }`;
 
+/** Several files in one query: `f<i>: object(expression: $e<i>)` for each. */
+function filesQuery(count: number): string {
+  const indexes = [...Array(count).keys()];
+  return `query PostgresGitopsFiles($owner: String!, $repo: String!${indexes.map(i => `, $e${i}: String!`).join('')}) {
+  repository(owner: $owner, name: $repo) {
+${indexes.map(i => `    f${i}: object(expression: $e${i}) { ... on Blob { text } }`).join('\n')}
+  }
+}`;
+}
+
 /** One entry of a tree to create: a file with its content inline, a path removed, or a whole directory by its tree id. */
 type NewEntry =
   | { path: string; mode: '100644'; type: 'blob'; content: string }
@@ -234,6 +244,21 @@ export class GitHubPublisher implements Publisher {
       });
       if (!repository) throw new Error(`repository ${this.options.owner}/${this.options.repo} not found or not accessible`);
       return repository.object?.text ?? undefined;
+    } catch (error) {
+      throw redactError(error, [this.options.token]);
+    }
+  }
+
+  async readBaseFiles(baseBranch: string, paths: string[]): Promise<(string | undefined)[]> {
+    if (paths.length === 0) return [];
+    try {
+      const { repository } = await this.client.graphql<{ repository: Record<string, { text?: string } | null> | null }>(filesQuery(paths.length), {
+        owner: this.options.owner,
+        repo: this.options.repo,
+        ...Object.fromEntries(paths.map((path, i) => [`e${i}`, `${baseBranch}:${path}`])),
+      });
+      if (!repository) throw new Error(`repository ${this.options.owner}/${this.options.repo} not found or not accessible`);
+      return paths.map((_, i) => repository[`f${i}`]?.text ?? undefined);
     } catch (error) {
       throw redactError(error, [this.options.token]);
     }

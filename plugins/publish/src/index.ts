@@ -13,4 +13,4 @@ export { isGitRemote, parseGitHubRepoUrl } from './remotes';
 export { redact, redactError } from './redact';
 export { gitBlobSha } from './git-blob';
 export { wouldChange } from './changes';
-export { readProposedRequest, readStoredRequest } from './read';
+export { readProposedRequest, readStoredRequest, storedRequestReader } from './read';

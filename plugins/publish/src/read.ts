@@ -22,3 +22,27 @@ export async function readProposedRequest(publisher: Publisher, target: PublishT
     return null;
   }
 }
+
+/**
+ * A reader of stored requests by directory (the world rules' reader, renderer readWorld) whose
+ * reads asked for in the same tick go out together as one publisher.readBaseFiles: a create's
+ * sources and namesakes cost one GraphQL query on GitHub, one shallow clone on a git remote.
+ * Text, or null when the directory holds no request file.
+ */
+export function storedRequestReader(publisher: Publisher, baseBranch: string, requestFile: string): (directory: string) => Promise<string | null> {
+  let pending: { path: string; resolve: (text: string | null) => void; reject: (error: unknown) => void }[] = [];
+  const flush = () => {
+    const batch = pending;
+    pending = [];
+    const paths = [...new Set(batch.map(b => b.path))];
+    publisher.readBaseFiles(baseBranch, paths).then(
+      texts => batch.forEach(b => b.resolve(texts[paths.indexOf(b.path)] ?? null)),
+      error => batch.forEach(b => b.reject(error)),
+    );
+  };
+  return directory =>
+    new Promise((resolve, reject) => {
+      if (pending.length === 0) setImmediate(flush);
+      pending.push({ path: `${directory}/${requestFile}`, resolve, reject });
+    });
+}

@@ -92,4 +92,9 @@ export interface Publisher {
   open(target: PublishTarget): Promise<PublishSession>;
   /** A file of the base branch (like the store's platform.yaml): its text, or undefined when there is none. */
   readBaseFile(baseBranch: string, path: string): Promise<string | undefined>;
+  /**
+   * Files of the base branch read together, in order: one GraphQL query on GitHub, one shallow
+   * clone on a git remote, however many paths.
+   */
+  readBaseFiles(baseBranch: string, paths: string[]): Promise<(string | undefined)[]>;
 }

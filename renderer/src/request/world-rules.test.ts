@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import { parseRequest } from './parse';
 import { platformSettingsSchema } from './platform';
-import { creationAnnotations, worldIssues } from './world-rules';
+import { creationAnnotations, readWorld, worldIssues } from './world-rules';
 
 const platform = platformSettingsSchema.parse({ cloudnativePg: { objectStore: { destinationPath: 's3://backups', s3Credentials: { accessKeyId: { name: 's3', key: 'id' }, secretAccessKey: { name: 's3', key: 'key' } } } } });
 const request = (name: string, spec: Record<string, unknown>, annotations: Record<string, string> = {}) =>
@@ -41,5 +41,38 @@ describe('what a create records', () => {
       'postgres-gitops.dev/restore-source-created-at': '2026-12-05T09:00:00Z',
     });
     expect(creationAnnotations(request('orders', {}, { 'postgres-gitops.dev/created-at': '2026-01-01T00:00:00Z' }), { now }, platform)).toEqual({});
+  });
+});
+
+/** Review 3 M2: team/b-billing and team-b/billing both make "team-b-billing". */
+describe('a create must not share <namespace>-<name> with another database of its cluster', () => {
+  const named = (namespace: string, name: string) =>
+    parseRequest({ apiVersion: 'postgres-gitops.dev/v1alpha1', kind: 'PostgreSQL', metadata: { name, namespace }, spec: {} }, platform);
+
+  it('reads each namesake directory once, together, and only for a create', async () => {
+    const asked: string[] = [];
+    const read = async (directory: string) => (asked.push(directory), directory.endsWith('team-b/billing') ? 'stored' : null);
+    const world = await readWorld(named('team', 'b-billing'), read, now, { create: true });
+    expect(asked).toEqual(['clusters/worker-1/postgres/team-b/billing']);
+    expect(world.namesakes).toEqual({ 'clusters/worker-1/postgres/team-b/billing': 'stored' });
+    asked.length = 0;
+    expect((await readWorld(named('team', 'b-billing'), read, now)).namesakes).toBeUndefined();
+    expect(asked).toEqual([]);
+  });
+
+  it('refuses when one exists, naming the field, the other database and the rule', () => {
+    const issues = worldIssues(named('team', 'b-billing'), { now, namesakes: { 'clusters/worker-1/postgres/team-b/billing': 'stored' } }, platform);
+    expect(issues).toEqual([
+      {
+        path: 'metadata.name',
+        message:
+          'team/b-billing would share "team-b-billing" with the database team-b/billing on worker-1 (clusters/worker-1/postgres/team-b/billing/): both would name their Flux Kustomization and Argo CD Application pg-worker-1-team-b-billing, and on one shared server their objects team-b-billing-postgresql... in its namespace. <metadata.namespace>-<metadata.name> must be unique on a cluster: choose another metadata.name (or metadata.namespace)',
+      },
+    ]);
+  });
+
+  it('accepts when no namesake exists, or the store could not say', () => {
+    expect(worldIssues(named('team', 'b-billing'), { now, namesakes: { 'clusters/worker-1/postgres/team-b/billing': null } }, platform)).toEqual([]);
+    expect(worldIssues(named('team', 'b-billing'), { now }, platform)).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import type { PlatformSettings } from './platform';
 import type { Request } from './types';
 import { ANNOTATION_CREATED_AT, ANNOTATION_RESTORE_SOURCE_CREATED_AT, ANNOTATION_SCHEMA_VERSION } from './annotations';
 import { accessGroupNames } from './names';
+import { joinedName, namesakes } from './namesakes';
 
 /** The first schema version whose servers admit tenants' access roles (pg_hba, render/cloudnative-pg/access.ts). */
 const TENANT_ACCESS_SCHEMA_VERSION = 2;
@@ -31,6 +32,16 @@ export interface World {
    * caller looked. A re-run keeps what that run recorded (creationAnnotations), so it changes nothing.
    */
   proposed?: string | null;
+  /**
+   * A create: the stored request.yaml (or null) of every other database of the cluster whose
+   * `<namespace>-<name>` is this one's (namesakes), by directory; left out when not looked up.
+   */
+  namesakes?: Record<string, string | null>;
+}
+
+/** Where a database of the request's cluster lives. */
+function directoryOn(request: Request, namespace: string, name: string): string {
+  return `clusters/${request.spec.cluster}/postgres/${namespace}/${name}`;
 }
 
 /** Where a shared-server database's server lives: the same worker cluster. */
@@ -68,23 +79,67 @@ export function importSourceDirectory(request: Request): string | undefined {
   return source ? `clusters/${request.spec.cluster}/postgres/${request.metadata.namespace}/${source.from}` : undefined;
 }
 
+/** Where the databases live that would share the request's derived names (namesakes.ts): none for most names, one per further hyphen at most. */
+export function namesakeDirectories(request: Request): string[] {
+  return namesakes(request.metadata).map(n => directoryOn(request, n.namespace, n.name));
+}
+
 /**
  * The World of a request, from a reader of stored requests (the state store's, for the caller's
- * branch): every other database the request names is looked up once, the reads run together.
+ * branch): every other database the request names is looked up once, and for a create every
+ * namesake too; the reads run together.
  */
-export async function readWorld(request: Request, read: (directory: string) => Promise<string | null | undefined>, now = new Date()): Promise<World> {
+export async function readWorld(
+  request: Request,
+  read: (directory: string) => Promise<string | null | undefined>,
+  now = new Date(),
+  options: { create?: boolean } = {},
+): Promise<World> {
   const lookUp = (directory: string | undefined) => (directory ? read(directory) : Promise.resolve(undefined));
-  const [restoreSource, importSource, server] = await Promise.all([
+  const namesakeDirs = options.create ? namesakeDirectories(request) : [];
+  const [restoreSource, importSource, server, ...found] = await Promise.all([
     lookUp(restoreSourceDirectory(request)),
     lookUp(importSourceDirectory(request)),
     lookUp(sharedServerDirectory(request)),
+    ...namesakeDirs.map(lookUp),
   ]);
+  const looked = namesakeDirs.flatMap((directory, i) => (found[i] !== undefined ? [[directory, found[i]] as const] : []));
   return {
     now,
     ...(restoreSource !== undefined ? { restoreSource } : {}),
     ...(importSource !== undefined ? { importSource } : {}),
     ...(server !== undefined ? { server } : {}),
+    ...(options.create ? { namesakes: Object.fromEntries(looked) } : {}),
   };
+}
+
+/**
+ * A new database must not share `<namespace>-<name>` with another of its cluster: both would
+ * render the same Flux Kustomization (kustomize refuses the cluster's root with both: "may not add
+ * resource with an already registered id", api/resmap/reswrangler.go Append), the same Argo CD
+ * Application (the ApplicationSet refuses the second: "contains applications with duplicate
+ * name", applicationset_controller.go validateGeneratedApplications) and, on one shared server,
+ * the same objects in its namespace. Renaming either would make Flux prune what it applied, so
+ * the newcomer is refused.
+ */
+function namesakeIssues(request: Request, world: World): FieldIssue[] {
+  const { namespace, name } = request.metadata;
+  const joined = joinedName(request.metadata);
+  return Object.entries(world.namesakes ?? {})
+    .filter(([, text]) => typeof text === 'string')
+    .map(([directory]) => {
+      const [, , , otherNamespace, otherName] = directory.split('/');
+      const shared = `pg-${request.spec.cluster}-${joined}`;
+      // Past 63 characters the Flux name ends in a digest of cluster/namespace/name (layout/flux-kustomization.ts): those differ.
+      const objects = shared.length <= 63 ? 'their Flux Kustomization and Argo CD Application' : 'their Argo CD Application';
+      return {
+        path: 'metadata.name',
+        message:
+          `${namespace}/${name} would share "${joined}" with the database ${otherNamespace}/${otherName} on ${request.spec.cluster} (${directory}/): ` +
+          `both would name ${objects} ${shared}, and on one shared server their objects ${joined}-postgresql... in its namespace. ` +
+          `<metadata.namespace>-<metadata.name> must be unique on a cluster: choose another metadata.name (or metadata.namespace)`,
+      };
+    });
 }
 
 function parseStored(text: string, platform: PlatformSettings): Request | undefined {
@@ -128,8 +183,8 @@ export function restoreSourceDirectory(request: Request): string | undefined {
  */
 export function worldIssues(request: Request, world: World, platform: PlatformSettings): FieldIssue[] {
   const source = request.spec.restore;
-  if (!source) return [...importIssues(request, world, platform), ...serverIssues(request, world, platform)];
-  const issues: FieldIssue[] = [...crossNamespaceRestoreIssues(request, platform)];
+  if (!source) return [...namesakeIssues(request, world), ...importIssues(request, world, platform), ...serverIssues(request, world, platform)];
+  const issues: FieldIssue[] = [...namesakeIssues(request, world), ...crossNamespaceRestoreIssues(request, platform)];
   if (source.targetTime && Date.parse(source.targetTime) > world.now.getTime()) {
     issues.push({ path: 'spec.restore.targetTime', message: `is in the future (now is ${world.now.toISOString()}); recover to a moment that has passed, or leave it out for the latest point` });
   }

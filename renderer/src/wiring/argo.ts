@@ -1,3 +1,4 @@
+import { argoApplicationName } from '../layout/flux-kustomization';
 import { clusterPostgresDirectory } from '../layout/paths';
 
 export interface ArgoWiringOptions {
@@ -26,7 +27,7 @@ export function argoWiring(options: ArgoWiringOptions) {
       syncPolicy: { preserveResourcesOnDeletion: true },
       template: {
         metadata: {
-          name: `pg-${options.cluster}-{{index .path.segments 3}}-{{.path.basename}}`,
+          name: argoApplicationName(options.cluster, '{{index .path.segments 3}}', '{{.path.basename}}'),
           labels: { 'app.kubernetes.io/managed-by': 'postgres-gitops' },
         },
         spec: {

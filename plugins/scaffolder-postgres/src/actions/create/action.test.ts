@@ -268,3 +268,46 @@ describe('postgres:create opened as the requester', () => {
     expect(JSON.stringify({ outputs, logs })).not.toContain(USER_TOKEN);
   });
 });
+
+/** Review 3 M2: team/b-billing and team-b/billing both make "team-b-billing" (Flux Kustomization, Argo CD Application, tenant objects). */
+describe('postgres:create refuses a name another database of the cluster already makes', () => {
+  const billing = { name: 'billing', namespace: 'team-b', size: 'small' };
+  const refusal = 'name: team/b-billing would share "team-b-billing" with the database team-b/billing on worker-1 (clusters/worker-1/postgres/team-b/billing/)';
+
+  it('on a git remote: refused before anything is written; other hyphenated names still accepted', async () => {
+    const repoUrl = 'file:///srv/git/state-store.git';
+    const { outputs } = await run({ ...billing, repoUrl });
+    const { execFileSync } = await import('node:child_process');
+    execFileSync('git', ['update-ref', 'refs/heads/main', `refs/heads/${outputs.branch}`], { cwd: store.bare });
+    const heads = store.branches();
+
+    await expect(run({ ...billing, namespace: 'team', name: 'b-billing', repoUrl })).rejects.toThrow(refusal);
+    await expect(run({ ...billing, namespace: 'team', name: 'b-billing', repoUrl }, { isDryRun: true })).rejects.toThrow(refusal);
+    expect(store.branches()).toEqual(heads);
+
+    // Hyphens that make another text ("team-b-ledger", "team-b-billing-eu") are not namesakes.
+    await expect(run({ ...billing, namespace: 'team', name: 'b-ledger', repoUrl })).resolves.toMatchObject({ outputs: { changed: true } });
+    await expect(run({ ...billing, namespace: 'team', name: 'b-billing-eu', repoUrl })).resolves.toMatchObject({ outputs: { changed: true } });
+  });
+
+  it('on GitHub: refused, no branch and no pull request; the namesakes cost one GraphQL read together', async () => {
+    const repoUrl = GITHUB_STORE;
+    await run({ ...billing, repoUrl });
+    github.merge(1);
+    const refs = [...github.refs.keys()];
+    await expect(run({ ...billing, namespace: 'team', name: 'b-billing', repoUrl })).rejects.toThrow(refusal);
+    expect([...github.refs.keys()]).toEqual(refs);
+    expect(github.pulls).toHaveLength(1);
+
+    // The same create with no namesake ("ledger-x" splits only as itself), one ("team-c/ledger": team/c-ledger) and four (a-b-c-d/e-f).
+    const calls = async (input: Record<string, unknown>) => {
+      const before = github.requests.length;
+      await run({ ...input, repoUrl });
+      return github.requests.slice(before).map(r => r.operation);
+    };
+    const none = await calls({ ...billing, namespace: 'ledger', name: 'x' });
+    expect(await calls({ ...billing, namespace: 'team-c', name: 'ledger' })).toEqual(['graphql', ...none]);
+    expect(await calls({ ...billing, namespace: 'a-b-c-d', name: 'e-f' })).toEqual(['graphql', ...none]);
+    expect(github.violations).toEqual([]);
+  });
+});

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { readProposedRequest, readStoredRequest, wouldChange, type Publisher } from '@postgres-gitops/publish';
+import { readProposedRequest, storedRequestReader, wouldChange, type Publisher } from '@postgres-gitops/publish';
 import {
   CATALOG_FILE,
   REQUEST_FILE,
@@ -37,12 +37,14 @@ function render(input: Record<string, unknown>, platform: PlatformSettings, requ
 
 /**
  * What the world says about the request's sources (a restore or import source, a shared server),
- * and with update the database's own stored request, read from the state store together.
+ * for a create its namesakes, and with update the database's own stored request, read from the
+ * state store together.
  */
 async function readWorldOf(publisher: Publisher, rendered: RenderedDatabase, baseBranch: string, branch: string, update: boolean): Promise<{ world: World; existing?: string | null }> {
-  const read = (directory: string) => readStoredRequest(publisher, { baseBranch, branch, directory, requestFile: REQUEST_FILE });
+  // The sources, the namesakes and the database itself go out as one read (storedRequestReader).
+  const read = storedRequestReader(publisher, baseBranch, REQUEST_FILE);
   const target = { baseBranch, branch, directory: rendered.directory, requestFile: REQUEST_FILE };
-  const [world, existing, proposed] = await Promise.all([readWorld(rendered.request, read), update ? read(rendered.directory) : undefined, readProposedRequest(publisher, target)]);
+  const [world, existing, proposed] = await Promise.all([readWorld(rendered.request, read, undefined, { create: !update }), update ? read(rendered.directory) : undefined, readProposedRequest(publisher, target)]);
   return { world: { ...world, proposed }, existing };
 }
 
