@@ -1,6 +1,6 @@
 import type { Plan } from '../plan/plan';
 import type { Manifest } from '../render/manifest';
-import { tenantLoginRoles } from '../render/shared-server/access';
+import { LABEL_COMPONENT } from '../plan/labels';
 import { toYaml } from './serialize';
 
 /**
@@ -35,11 +35,14 @@ const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
 /** Everything else has Argo CD's default wave, 0. */
 const AFTER_GRANTS_WAVE = '1';
 
-/** The objects of a database that wait for its grants Job: a shared-server tenant's login access roles, nothing of any other engine. */
+/**
+ * The objects of a database that wait for its grants Job: a shared-server tenant's login access
+ * roles (its access DatabaseRoles that log in; its groups do not, its owner is not an access
+ * object), nothing of any other engine.
+ */
 export function afterGrants(plan: Plan, manifests: Manifest[]): Manifest[] {
   if (plan.engine !== 'shared-server') return [];
-  const roles = new Set(tenantLoginRoles(plan));
-  return manifests.filter(m => m.kind === 'DatabaseRole' && roles.has(m.metadata.name));
+  return manifests.filter(m => m.kind === 'DatabaseRole' && m.metadata.labels?.[LABEL_COMPONENT] === 'access' && (m.spec as { login?: boolean } | undefined)?.login === true);
 }
 
 /** `access/kustomization.yaml`: the waiting objects, in Argo CD's later wave. */

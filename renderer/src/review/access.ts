@@ -1,6 +1,5 @@
 import { fluxKustomizationName } from '../layout/flux-kustomization';
 import type { Plan } from '../plan/plan';
-import type { SharedServerPlan } from '../plan/shared-server/plan';
 import type { AccessRole, ResolvedSpec } from '../request/types';
 import type { SemanticChange } from './engine';
 
@@ -18,7 +17,7 @@ export function accessChoice(plan: Plan): string {
 }
 
 /** When a tenant's login roles come to exist (layout/access-gate.ts), and what to do when they do not. */
-function tenantRolesGate(plan: SharedServerPlan): string {
+function tenantRolesGate(plan: Extract<Plan, { engine: 'shared-server' }>): string {
   const flux = fluxKustomizationName(plan.spec.cluster, plan.namespace, plan.name, 'access');
   return (
     `The roles are created only after the grants Job ${plan.name}-access-… (namespace ${plan.namespace}) has succeeded (Flux: Kustomization ${flux} depends on this database's; Argo CD: a later sync wave). ` +

@@ -16,13 +16,6 @@ import { COPY_REFRESH, inServerNamespace } from './helpers';
 /** Where an access role's password lives on the server's side: `{ns}-{base}-role-<role>`, beside the owner's. */
 export const serverAccessSecret = (plan: Plan, role: AccessRolePlan) => accessSecretName(plan.names.serverAccessPrefix, role.role);
 
-/**
- * The DatabaseRoles of a tenant's login access roles (by name, in the server's namespace): the
- * GitOps tools apply them only once the tenant's grants Job has succeeded (layout/access-gate.ts),
- * so a Job that fails its check (another database of the server still open to PUBLIC) leaves no
- * role that could log in (review 2 M2). Not its groups (no login): the Job grants to them.
- */
-export const tenantLoginRoles = (plan: Plan): string[] => (plan.retired ? [] : plan.access.roles.map(role => serverAccessSecret(plan, role)));
 
 /**
  * A tenant's access roles, limited to its own database. In the server's namespace (the tenant's
