@@ -65,7 +65,7 @@ describe.each(MAJORS)('scripts of a large database (primary and standby) on real
 
   function startPrimary(dataDir: string, port: number, extraEnv: Record<string, string> = {}, passwords = PASSWORDS): Background {
     const container = containerOf(manifests, 'StatefulSet', plan.names.statefulSet);
-    const env = envOf(container, { PGDATA: dataDir, PGPORT_SERVER: String(port), PGSOCKET: root, STANDBY_HOST: '', ...extraEnv }, passwords);
+    const env = envOf(container, { PGDATA: dataDir, PGPORT_SERVER: String(port), PGSOCKET: root, STANDBY_HOSTS: '', ...extraEnv }, passwords);
     return new Background('/bin/bash', serverArgs(container, port, root), env);
   }
 
