@@ -57,7 +57,8 @@ const ledger = renderDatabase(request('ledger', { engine: 'statefulset', size: '
 
 describe('a new statefulset database with backups is Ready in Flux before its first backup (review 3 m1)', () => {
   const k = fluxOf(ledger);
-  const backupClaim = key({ kind: 'PersistentVolumeClaim', name: ledger.plan.names.backup, namespace: ledger.plan.namespace });
+  const backupName = 'ledger-postgresql-backup';
+  const backupClaim = key({ kind: 'PersistentVolumeClaim', name: backupName, namespace: ledger.plan.namespace });
 
   it('its Kustomization checks every object it applies but the backup claim, and validates', () => {
     expect(validateObject(k)).toEqual([]);
@@ -79,7 +80,7 @@ describe('a new statefulset database with backups is Ready in Flux before its fi
     const before = { ...k, spec: { ...k.spec, wait: true, healthChecks: undefined } };
     expect(healthCheck(before, ledger.manifests)).toEqual({ ready: false, object: backupClaim, message: 'PVC is not Bound. phase: Pending' });
     expect(healthCheck(before, ledger.manifests, true)).toEqual({ ready: true });
-    const withClaim = { ...k, spec: { ...k.spec, healthChecks: [...k.spec.healthChecks, { apiVersion: 'v1', kind: 'PersistentVolumeClaim', name: ledger.plan.names.backup, namespace: ledger.plan.namespace }] } };
+    const withClaim = { ...k, spec: { ...k.spec, healthChecks: [...k.spec.healthChecks, { apiVersion: 'v1', kind: 'PersistentVolumeClaim', name: backupName, namespace: ledger.plan.namespace }] } };
     expect(healthCheck(withClaim, ledger.manifests)).toMatchObject({ ready: false, object: backupClaim });
   });
 
