@@ -179,6 +179,17 @@ describe.each(MAJORS)('scripts of a large database (primary and standby) on real
    */
   it('primary.sh refuses to initialise an empty data directory while a standby holds the data, streaming or not; the old -replicas Service guard initialises (review 3 B1)', async () => {
     expect(await primary!.stop()).toBe(0);
+    try {
+      await guardScenarios();
+    } finally {
+      // The later cases need the primary again, whatever happened here.
+      primary = startPrimary(join(root, 'primary'), primaryPort);
+      await waitReady(primaryPort, primary);
+      for (let i = 0; i < 100 && !primary.log.includes('roles and database in place'); i++) await new Promise(r => setTimeout(r, 100));
+    }
+  });
+
+  async function guardScenarios(): Promise<void> {
     const probe = (containerOf(manifests, 'StatefulSet', plan.names.readStatefulSet) as any).readinessProbe;
     const probeCommand = probe.exec.command.map((a: string) => a.replace(`-h ${SOCKET_DIR} -p ${plan.port}`, `-h ${root} -p ${standbyPort}`).replace('psql ', `${PG_BIN}/psql `));
     let streaming = true;
@@ -237,13 +248,10 @@ describe.each(MAJORS)('scripts of a large database (primary and standby) on real
     const creation = new ServiceRouting(manifests, pods('in-clone'));
     const created = startEmpty('primary.sh', 'new-primary', creationPort, { STANDBY_HOSTS: hosts.map(standIn(creation)).join(' '), STANDBY_WAIT_SECONDS: '2' });
     await waitReady(creationPort, created);
+    for (let i = 0; i < 100 && !created.log.includes('roles and database in place'); i++) await new Promise(r => setTimeout(r, 100));
     expect(created.log).toContain('no standby answered in 2 s; initialising an empty data directory');
     expect(await created.stop()).toBe(0);
-
-    primary = startPrimary(join(root, 'primary'), primaryPort);
-    await waitReady(primaryPort, primary);
-    for (let i = 0; i < 100 && !primary.log.includes('roles and database in place'); i++) await new Promise(r => setTimeout(r, 100));
-  });
+  }
 
   it('primary.sh stops with a fast shutdown: a busy client does not hold the stop, and the next start needs no crash recovery', async () => {
     const busy = run(`${PG_BIN}/psql`, ['-X', '-h', '127.0.0.1', '-p', String(primaryPort), '-U', plan.spec.username, '-d', plan.spec.database, '-c', 'SELECT pg_sleep(300)'], { PGPASSWORD: 'app-pw-one' });
