@@ -3,13 +3,14 @@ import type { Manifest } from '@postgres-gitops/renderer';
 /**
  * A model of how a pod in the cluster reaches another pod by a Service name: the EndpointSlice
  * controller, cluster DNS and kube-proxy, reading the rendered Services. No Kubernetes runs here;
- * each rule cites its upstream source (kubernetes v1.34, CoreDNS v1.12).
+ * each rule cites its upstream source (kubernetes v1.36; CoreDNS by file, not fetched here).
  *
  * - EndpointSlice controller (kubernetes staging/src/k8s.io/endpointslice/utils.go podToEndpoint,
  *   util/controller_utils.go ShouldPodBeInEndpoints): every pod the selector matches that has an
  *   IP and is not terminal becomes an endpoint; its `ready` condition is
- *   `service.Spec.PublishNotReadyAddresses || podutil.IsPodReady(pod)`; its `hostname` is the
- *   pod's spec.hostname when spec.subdomain names the Service (the StatefulSet controller gives
+ *   `service.Spec.PublishNotReadyAddresses || (serving && !terminating)` (serving: the pod is
+ *   Ready); its `hostname` is the pod's spec.hostname when spec.subdomain names the Service
+ *   (the StatefulSet controller gives
  *   every pod hostname = pod name, subdomain = serviceName: pkg/controller/statefulset/
  *   stateful_set_utils.go updateIdentity).
  * - Cluster DNS (CoreDNS plugin/kubernetes/object/endpoint.go EndpointSliceToEndpoints skips an
