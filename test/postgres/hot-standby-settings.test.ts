@@ -45,7 +45,7 @@ describe('lowering a hot-standby-sensitive setting on real PostgreSQL 15', () =>
   function startPrimary(plan: StatefulSetPlan): Background {
     const manifests = renderPlan(plan);
     const { args, container } = serverArgs(manifests, plan.names.statefulSet, primaryPort);
-    return new Background('/bin/bash', args, envOf(container, { PGDATA: join(root, 'primary'), PGPORT_SERVER: String(primaryPort), PGSOCKET: root, STANDBY_HOST: '' }));
+    return new Background('/bin/bash', args, envOf(container, { PGDATA: join(root, 'primary'), PGPORT_SERVER: String(primaryPort), PGSOCKET: root, STANDBY_HOSTS: '' }));
   }
 
   function startStandby(plan: StatefulSetPlan): Background {

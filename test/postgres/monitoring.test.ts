@@ -116,7 +116,7 @@ describe(`monitoring of a primary with two standbys on real PostgreSQL ${MAJOR} 
     primaryPort = await freePort();
     await initdb(join(root, 'primary'), bin);
     const container = containerOf(manifests, 'StatefulSet', plan.names.statefulSet);
-    primary = new Background('/bin/bash', serverArgs(container, primaryPort), envOf(container, { PGDATA: join(root, 'primary'), PGPORT_SERVER: String(primaryPort), PGSOCKET: root, STANDBY_HOST: '' }));
+    primary = new Background('/bin/bash', serverArgs(container, primaryPort), envOf(container, { PGDATA: join(root, 'primary'), PGPORT_SERVER: String(primaryPort), PGSOCKET: root, STANDBY_HOSTS: '' }));
     await waitReady(primaryPort, primary);
     for (let i = 0; i < 100 && !primary.log.includes('roles and database in place'); i++) await new Promise(r => setTimeout(r, 100));
     for (let i = 0; i < plan.standbys; i++) standbys.push({ pod: `${plan.names.readStatefulSet}-${i}`, port: await freePort() });

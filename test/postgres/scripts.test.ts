@@ -8,6 +8,17 @@ import { ensureClientTools } from '../support/client-tools';
 import { Background, freePort, initdb, makeDir, PG_BIN, psqlLocal, psqlTcp, removeDir, run, runOk, serverBin, waitReady, writeOwned } from '../support/postgres';
 import { parse } from 'yaml';
 import { containerOf, envOf, PASSWORDS, type Container } from '../support/rendered-pods';
+import { ServiceRouting, statefulSetPods, type ModelPod } from '../support/service-routing';
+import { SOCKET_DIR } from '../../renderer/src/plan/postgres-settings';
+
+/** primary.sh's guard before review 3 B1: one pg_isready at STANDBY_HOST, the -replicas ClusterIP Service. */
+const PLANTED_GUARD = `if [ ! -s "$PGDATA/PG_VERSION" ] && [ -n "$STANDBY_HOST" ]; then
+  if pg_isready -q -h "$STANDBY_HOST" -p "$STANDBY_PORT" -t 5; then
+    echo "primary.sh: refusing to initialise an empty data directory: standby $STANDBY_HOST is up and holds this database's data." >&2
+    exit 1
+  fi
+fi
+`;
 
 /**
  * The scripts the manifests carry, run for real on loopback: each process gets the command and
@@ -65,7 +76,7 @@ describe.each(MAJORS)('scripts of a large database (primary and standby) on real
 
   function startPrimary(dataDir: string, port: number, extraEnv: Record<string, string> = {}, passwords = PASSWORDS): Background {
     const container = containerOf(manifests, 'StatefulSet', plan.names.statefulSet);
-    const env = envOf(container, { PGDATA: dataDir, PGPORT_SERVER: String(port), PGSOCKET: root, STANDBY_HOST: '', ...extraEnv }, passwords);
+    const env = envOf(container, { PGDATA: dataDir, PGPORT_SERVER: String(port), PGSOCKET: root, STANDBY_HOSTS: '', ...extraEnv }, passwords);
     return new Background('/bin/bash', serverArgs(container, port, root), env);
   }
 
@@ -157,13 +168,90 @@ describe.each(MAJORS)('scripts of a large database (primary and standby) on real
     expect(await psqlLocal(root, primaryPort, "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = 'postgres_backup'")).toBe('f|t');
   });
 
-  it('primary.sh refuses to initialise an empty data directory while a standby holds the data', async () => {
-    const port = await freePort();
-    const guarded = startPrimary(join(root, 'empty-primary'), port, { STANDBY_HOST: '127.0.0.1', STANDBY_PORT: String(standbyPort) });
+  /**
+   * Review 3 B1. The primary is gone: the standby stops streaming and its rendered readiness probe
+   * fails (run for real here), so the model (support/service-routing.ts) takes it out of every
+   * Service that does not publish not-ready addresses. Then an empty primary volume starts. Each
+   * host the rendered guard asks is routed through the model: a pod that answers stands in as
+   * 127.0.0.1 (the real standby), anything else (refused by kube-proxy, NXDOMAIN, a pod whose
+   * server is not running) as a socket directory where nothing listens (pg_isready: no response).
+   * The image's docker-entrypoint.sh is stood in by initdb-when-empty, as the image does.
+   */
+  it('primary.sh refuses to initialise an empty data directory while a standby holds the data, streaming or not; the old -replicas Service guard initialises (review 3 B1)', async () => {
+    expect(await primary!.stop()).toBe(0);
+    try {
+      await guardScenarios();
+    } finally {
+      // The later cases need the primary again, whatever happened here.
+      primary = startPrimary(join(root, 'primary'), primaryPort);
+      await waitReady(primaryPort, primary);
+      for (let i = 0; i < 100 && !primary.log.includes('roles and database in place'); i++) await new Promise(r => setTimeout(r, 100));
+    }
+  });
+
+  async function guardScenarios(): Promise<void> {
+    const probe = (containerOf(manifests, 'StatefulSet', plan.names.readStatefulSet) as any).readinessProbe;
+    const probeCommand = probe.exec.command.map((a: string) => a.replace(`-h ${SOCKET_DIR} -p ${plan.port}`, `-h ${root} -p ${standbyPort}`).replace('psql ', `${PG_BIN}/psql `));
+    let streaming = true;
+    for (let i = 0; i < 100 && streaming; i++) {
+      streaming = (await run(probeCommand[0], probeCommand.slice(1), {})).code === 0;
+      if (streaming) await new Promise(r => setTimeout(r, 100));
+    }
+    expect(streaming).toBe(false);
+
+    const nothingListens = join(root, 'nothing-listens');
+    mkdirSync(nothingListens);
+    const shim = join(root, 'docker-entrypoint.sh');
+    writeOwned(shim, `#!/bin/bash\nset -e\nif [ ! -s "$PGDATA/PG_VERSION" ]; then ${bin}/initdb -D "$PGDATA" -U postgres --auth-local=peer --auth-host=scram-sha-256 -E UTF8 --no-sync >/dev/null; fi\nexec "$@"\n`, 0o755);
+    const pods = (standbyServer: 'running' | 'in-clone'): ModelPod[] => statefulSetPods(manifests, pod =>
+      pod.startsWith(`${plan.names.readStatefulSet}-`)
+        ? { ready: false, address: pod === `${plan.names.readStatefulSet}-0` && standbyServer === 'running' ? '127.0.0.1' : nothingListens }
+        : { ready: false, address: nothingListens });
+    const standIn = (routing: ServiceRouting) => (host: string) => {
+      const route = routing.route(host);
+      return route.to === 'pod' ? route.pod.address! : nothingListens;
+    };
+    const container = containerOf(manifests, 'StatefulSet', plan.names.statefulSet);
+    const rendered = envOf(container, {});
+    const startEmpty = (script: string, dir: string, port: number, env: Record<string, string>) => {
+      const args = serverArgs(container, port, root);
+      return new Background('/bin/bash', [join(scripts, script), shim, ...args.slice(1)],
+        envOf(container, { PGDATA: join(root, dir), PGPORT_SERVER: String(port), PGSOCKET: root, STANDBY_PORT: String(standbyPort), ...env }));
+    };
+
+    // The standbys are NotReady: the -replicas Service has no ready endpoint, kube-proxy refuses.
+    const lost = new ServiceRouting(manifests, pods('running'));
+    expect(lost.route(`${plan.names.replicasService}.${plan.namespace}.svc`)).toEqual({ to: 'refused' });
+    const hosts = rendered.STANDBY_HOSTS.split(' ');
+    expect(hosts).toHaveLength(plan.standbys);
+    expect(lost.route(hosts[0])).toMatchObject({ to: 'pod', pod: { name: `${plan.names.readStatefulSet}-0`, address: '127.0.0.1' } });
+
+    // The rendered guard asks the standby by its pod's name and refuses.
+    const guarded = startEmpty('primary.sh', 'empty-primary', await freePort(), { STANDBY_HOSTS: hosts.map(standIn(lost)).join(' ') });
     expect(await guarded.exited).toBe(1);
     expect(guarded.log).toContain('refusing to initialise an empty data directory');
     expect(existsSync(join(root, 'empty-primary'))).toBe(false);
-  });
+
+    // Planted: the guard before the fix, asking STANDBY_HOST = the -replicas Service. It initialises an empty database.
+    writeOwned(join(scripts, 'primary-before-b1.sh'), plan.scriptFiles['primary.sh'].replace(/^if \[ ! -s "\$PGDATA\/PG_VERSION" \] && \[ -n "\$STANDBY_HOSTS" \]; then\n[\s\S]*?\nfi\n/m, PLANTED_GUARD), 0o755);
+    expect(readFileSync(join(scripts, 'primary-before-b1.sh'), 'utf8')).toContain('$STANDBY_HOST"');
+    const plantedPort = await freePort();
+    const planted = startEmpty('primary-before-b1.sh', 'planted-primary', plantedPort, { STANDBY_HOST: standIn(lost)(`${plan.names.replicasService}.${plan.namespace}.svc`) });
+    await waitReady(plantedPort, planted);
+    for (let i = 0; i < 100 && !planted.log.includes('roles and database in place'); i++) await new Promise(r => setTimeout(r, 100));
+    expect(planted.log).not.toContain('refusing');
+    expect((await psqlTcp(plantedPort, plan.spec.username, 'app-pw-one', plan.spec.database, 'SELECT count(*) FROM orders')).stderr).toMatch(/relation "orders" does not exist/);
+    expect(await planted.stop()).toBe(0);
+
+    // First creation: the standbys wait in their clone init container, no server answers; after the wait the primary initialises.
+    const creationPort = await freePort();
+    const creation = new ServiceRouting(manifests, pods('in-clone'));
+    const created = startEmpty('primary.sh', 'new-primary', creationPort, { STANDBY_HOSTS: hosts.map(standIn(creation)).join(' '), STANDBY_WAIT_SECONDS: '2' });
+    await waitReady(creationPort, created);
+    for (let i = 0; i < 100 && !created.log.includes('roles and database in place'); i++) await new Promise(r => setTimeout(r, 100));
+    expect(created.log).toContain('no standby answered in 2 s; initialising an empty data directory');
+    expect(await created.stop()).toBe(0);
+  }
 
   it('primary.sh stops with a fast shutdown: a busy client does not hold the stop, and the next start needs no crash recovery', async () => {
     const busy = run(`${PG_BIN}/psql`, ['-X', '-h', '127.0.0.1', '-p', String(primaryPort), '-U', plan.spec.username, '-d', plan.spec.database, '-c', 'SELECT pg_sleep(300)'], { PGPASSWORD: 'app-pw-one' });

@@ -83,7 +83,7 @@ describe(`renewed certificates and reloaded settings reach a running server (rea
     const server = rest.filter(a => a !== 'docker-entrypoint.sh').map(a => a.replace('/etc/postgresql/', `${root}/conf/`));
     primary = new Background('/bin/bash', [join(scripts, script.replace('/scripts/', '')), `${bin}/postgres`, ...server.slice(1), '-c', `port=${port}`, '-c', `unix_socket_directories=${root}`,
       '-c', `ssl_cert_file=${root}/tls/tls.crt`, '-c', `ssl_key_file=${root}/tls/tls.key`],
-    envOf(container, { PGDATA: join(root, 'data'), PGPORT_SERVER: String(port), PGSOCKET: root, STANDBY_HOST: '' }));
+    envOf(container, { PGDATA: join(root, 'data'), PGPORT_SERVER: String(port), PGSOCKET: root, STANDBY_HOSTS: '' }));
     await waitReady(port, primary);
   }, 120_000);
 

@@ -61,7 +61,7 @@ export class StatefulSetPrimary {
     const [, , ...rest] = container.command;
     const server = rest.filter(a => a !== 'docker-entrypoint.sh').map(a => a.replace('/etc/postgresql/', `${this.conf}/`));
     const args = [join(this.scripts, 'primary.sh'), `${serverBin(this.major)}/postgres`, ...server.slice(1), ...extraConf, '-c', `port=${this.port}`, '-c', `unix_socket_directories=${this.root}`];
-    const env = envOf(container, { PGDATA: join(this.root, 'data'), PGPORT_SERVER: String(this.port), PGSOCKET: this.root, STANDBY_HOST: '' });
+    const env = envOf(container, { PGDATA: join(this.root, 'data'), PGPORT_SERVER: String(this.port), PGSOCKET: this.root, STANDBY_HOSTS: '' });
     this.server = new Background('/bin/bash', args, env);
     await waitReady(this.port, this.server);
     for (let i = 0; i < 100 && !this.server.log.includes('roles and database in place'); i++) await new Promise(r => setTimeout(r, 100));

@@ -30,6 +30,29 @@ export function fluxKustomizationName(cluster: string, namespace: string, name: 
 }
 
 /**
+ * What Flux waits for before it calls the database Ready. `wait: true` checks every object it
+ * applied with kstatus; a statefulset database's backup claim is the one object that is not
+ * healthy for hours by design (review 3 m1): on a WaitForFirstConsumer StorageClass (EKS gp3, GKE
+ * standard-rwo, AKS managed-csi) it stays Pending until the first scheduled backup's pod uses it,
+ * and kstatus calls any phase but Bound InProgress (fluxcd/cli-utils pkg/kstatus/status/core.go
+ * pvcConditions, May 2026), so every new database would be HealthCheckFailed for up to a day.
+ * There Flux checks `healthChecks` instead: every other object it applies, the same check as
+ * `wait` without that claim (kustomize-controller internal/controller/kustomization_controller.go
+ * checkHealth, Aug 2026: with `wait` the applied set, else `healthChecks`; `wait: true` ignores
+ * `healthChecks`, so it is one or the other). Every other database keeps `wait: true` (a tenant's
+ * access roles rely on it to wait for its grants Job).
+ */
+function health(plan: Plan, manifests: Manifest[]): { wait: true } | { healthChecks: { apiVersion: string; kind: string; name: string; namespace?: string }[] } {
+  const exempt = plan.engine === 'statefulset' && plan.spec.backup ? plan.names.backup : undefined;
+  if (exempt === undefined) return { wait: true };
+  return {
+    healthChecks: manifests
+      .filter(m => !(m.kind === 'PersistentVolumeClaim' && m.metadata.name === exempt))
+      .map(m => ({ apiVersion: m.apiVersion, kind: m.kind, name: m.metadata.name, ...(m.metadata.namespace ? { namespace: m.metadata.namespace } : {}) })),
+  };
+}
+
+/**
  * The database's own Flux Kustomization, which the cluster's root Kustomization (wiring/flux.ts)
  * applies. Flux applies a Kustomization's objects all or nothing: fluxcd/pkg ssa
  * (manager_apply.go ApplyAll, Jul 2026) dry-runs every object first and returns on the first
@@ -61,7 +84,7 @@ export function buildFluxKustomizations(plan: Plan, manifests: Manifest[], after
       timeout: '10m',
       path: `./${path}`,
       prune: true,
-      wait: true,
+      ...health(plan, manifests),
       sourceRef: { kind: 'GitRepository', name: flux.sourceName },
       ...spec,
     },

@@ -8,17 +8,38 @@
  * Primary: refuse to initialise over standbys that hold data, start the server, sync roles, wait.
  * Stopping sends the server SIGINT, a fast shutdown: a smart one (SIGTERM) waits for every
  * client, so pooled connections would hold it until the kubelet's SIGKILL and a crash recovery.
+ *
+ * The guard (review 3 B1) asks every rendered standby by its own pod's name on the headless read
+ * Service (STANDBY_HOSTS), never through the `-replicas` Service: a standby whose primary is gone
+ * stops streaming and leaves that Service after a minute (its readiness), so by the time a lost
+ * primary volume comes back empty the ClusterIP has no endpoint. The headless Service publishes
+ * not-ready addresses, so each pod's name resolves while the pod has an address, ready or not. A
+ * server that answers at all holds this database's data: pg_isready 0 (accepting) or 1
+ * (rejecting: still starting or recovering) refuses; only 2 (no answer) and 3 (no attempt) do not.
+ * A standby without data never runs a server (it waits in its clone init container), so at first
+ * creation none answers. None answering, it asks again for STANDBY_WAIT_SECONDS before
+ * initialising: after a restart of every pod, a standby's server may start later than the primary.
  */
 export const PRIMARY_SH = `#!/bin/bash
 # Usage: primary.sh <server command...>   (the image's docker-entrypoint.sh postgres ...)
 set -eu
 
-if [ ! -s "$PGDATA/PG_VERSION" ] && [ -n "$STANDBY_HOST" ]; then
-  if pg_isready -q -h "$STANDBY_HOST" -p "$STANDBY_PORT" -t 5; then
-    echo "primary.sh: refusing to initialise an empty data directory: standby $STANDBY_HOST is up and holds this database's data." >&2
-    echo "primary.sh: restore the primary volume, or promote the standby; to start over, scale the read StatefulSet to 0 and delete its volumes first." >&2
-    exit 1
-  fi
+if [ ! -s "$PGDATA/PG_VERSION" ] && [ -n "$STANDBY_HOSTS" ]; then
+  deadline=$(( $(date +%s) + STANDBY_WAIT_SECONDS ))
+  while true; do
+    for host in $STANDBY_HOSTS; do
+      answer=0
+      pg_isready -q -h "$host" -p "$STANDBY_PORT" -t 5 || answer=$?
+      if [ "$answer" -le 1 ]; then
+        echo "primary.sh: refusing to initialise an empty data directory: standby $host is up and holds this database's data." >&2
+        echo "primary.sh: restore the primary volume, or promote the standby; to start over with an empty database, delete the read StatefulSet's data claims and pods first." >&2
+        exit 1
+      fi
+    done
+    if [ "$(date +%s)" -ge "$deadline" ]; then break; fi
+    sleep 5
+  done
+  echo "primary.sh: no standby answered in $STANDBY_WAIT_SECONDS s; initialising an empty data directory"
 fi
 
 "$@" &

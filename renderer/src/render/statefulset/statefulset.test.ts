@@ -45,9 +45,14 @@ describe('buildStatefulSets', () => {
   });
 
   it('points standbys\' clone at the primary, and the primary at its standbys for the empty-primary guard', () => {
-    const [primary, read] = buildStatefulSets(planFor({ size: 'large', ssl: true }));
+    const [primary, read] = buildStatefulSets(planFor({ size: 'large', replicas: 3, ssl: true }));
     const env = (container: any) => Object.fromEntries(container.env.filter((e: any) => e.value !== undefined).map((e: any) => [e.name, e.value]));
-    expect(env(specOf(primary).template.spec.containers[0]).STANDBY_HOST).toBe('orders-postgresql-replicas.team-a.svc');
+    // Each standby pod by name on the headless read Service (publishes not-ready addresses), never the -replicas Service (review 3 B1).
+    expect(env(specOf(primary).template.spec.containers[0])).toMatchObject({
+      STANDBY_HOSTS: 'orders-postgresql-read-0.orders-postgresql-read-headless.team-a.svc orders-postgresql-read-1.orders-postgresql-read-headless.team-a.svc',
+      STANDBY_WAIT_SECONDS: '60',
+    });
+    expect(env(specOf(buildStatefulSets(planFor({ size: 'small' }))[0]).template.spec.containers[0]).STANDBY_HOSTS).toBe('');
     const [clone] = specOf(read).template.spec.initContainers;
     expect(clone.command).toEqual(['/bin/bash', '/scripts/standby.sh', 'clone']);
     expect(env(clone)).toMatchObject({ PRIMARY_HOST: 'orders-postgresql.team-a.svc', PGSSLMODE: 'verify-full', PGSSLROOTCERT: '/tls/ca.crt' });

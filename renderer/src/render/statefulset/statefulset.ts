@@ -18,6 +18,25 @@ const rotates = (plan: Plan, role: Role) => role === 'primary' && plan.passwordR
 
 const secretEnv = (name: string, secret: string, key: string) => ({ name, valueFrom: { secretKeyRef: { name: secret, key } } });
 
+/**
+ * How long an empty primary keeps asking its standbys before it initialises (scripts.ts
+ * PRIMARY_SH): after a restart of every pod a standby's server may answer later than the
+ * primary starts. At first creation no standby ever answers, so the first start waits this long.
+ */
+export const STANDBY_WAIT_SECONDS = 60;
+
+/**
+ * Every rendered standby by its own pod's name, `<read statefulset>-<ordinal>.<read headless>.<ns>.svc`
+ * (StatefulSet pods get hostname = pod name and subdomain = serviceName; the headless Service
+ * publishes not-ready addresses, so the name resolves whether the standby streams or not). The
+ * primary's empty-volume guard asks each one (review 3 B1), never the `-replicas` Service, which
+ * routes only to standbys that stream.
+ */
+export function standbyHosts(plan: Plan): string[] {
+  const { names, namespace } = plan;
+  return Array.from({ length: plan.standbys }, (_, i) => `${names.readStatefulSet}-${i}.${names.readHeadless}.${namespace}.svc`);
+}
+
 /** Server environment. The libpq variables stay out: PGHOST here would point pg_isready at the Service. */
 function serverEnv(plan: Plan, role: Role) {
   const { names } = plan;
@@ -33,8 +52,9 @@ function serverEnv(plan: Plan, role: Role) {
       { name: 'APP_USER', value: plan.spec.username },
       { name: 'APP_DATABASE', value: plan.spec.database },
       secretEnv('APP_PASSWORD', names.secret, PASSWORD_KEY),
-      { name: 'STANDBY_HOST', value: plan.connection.readOnlyHost ?? '' },
+      { name: 'STANDBY_HOSTS', value: standbyHosts(plan).join(' ') },
       { name: 'STANDBY_PORT', value: String(plan.port) },
+      { name: 'STANDBY_WAIT_SECONDS', value: String(STANDBY_WAIT_SECONDS) },
     );
     if (plan.spec.monitoring) env.push(secretEnv('MONITORING_PASSWORD', names.internalSecret, INTERNAL_KEYS.monitoring));
     if (plan.standbys > 0) env.push(secretEnv('REPLICATION_PASSWORD', names.internalSecret, INTERNAL_KEYS.replication));
