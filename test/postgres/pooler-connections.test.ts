@@ -1,10 +1,9 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderDatabase, withChanges } from '@postgres-gitops/renderer';
-import { aptInstall } from '../support/apt';
 import { CNPG_PLATFORM, cnpgRequest } from '../support/cnpg-requests';
-import { PGBOUNCER, writeCnpgPgbouncerConfig } from '../support/pgbouncer';
-import { Background, freePort, initdb, makeCertificate, makeDir, PG_BIN, psqlLocal, removeDir, run, waitReady } from '../support/postgres';
+import { startPooledServer, type PooledServer } from '../support/pgbouncer';
+import { PG_BIN, psqlLocal, run } from '../support/postgres';
 
 /**
  * SRE review 3 M1: PgBouncer's default_pool_size counts per user/database pair (pgbouncer(5)),
@@ -34,50 +33,32 @@ const CASES: [string, () => any, 'within' | 'beyond'][] = [
 ];
 
 describe.each(CASES)('three roles busy through PgBouncer: %s', (_label, specOf, outcome) => {
-  let dir: string;
-  let postgres: Background;
-  let pgbouncer: Background;
-  let pgPort: number;
-  let port: number;
+  let server: PooledServer;
   const spec = specOf();
   const poolSize = Number(spec.pgbouncer.parameters.default_pool_size);
   const budget = Number(spec.pgbouncer.parameters.max_db_connections ?? poolerSpec(transaction()).pgbouncer.parameters.max_db_connections);
 
   beforeAll(async () => {
-    if (!existsSync(PGBOUNCER)) aptInstall(['pgbouncer']);
-    dir = makeDir('pooler-connections');
-    const serverTls = makeCertificate(dir);
-    await initdb(join(dir, 'data'));
-    pgPort = await freePort();
-    postgres = new Background(`${PG_BIN}/postgres`, ['-D', join(dir, 'data'), '-c', `port=${pgPort}`, '-c', `unix_socket_directories=${dir}`, '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=120', '-c', 'ssl=on', '-c', `ssl_cert_file=${serverTls.cert}`, '-c', `ssl_key_file=${serverTls.key}`], {});
-    await waitReady(pgPort, postgres);
-    for (const [user, password] of Object.entries(USERS)) await psqlLocal(dir, pgPort, `CREATE ROLE ${user} LOGIN PASSWORD '${password}'`);
-    await psqlLocal(dir, pgPort, 'CREATE DATABASE app OWNER app');
-    port = await freePort();
-    const ini = writeCnpgPgbouncerConfig(join(dir, 'bouncer'), spec, { port: pgPort, caFile: serverTls.cert }, port, USERS);
-    pgbouncer = new Background(PGBOUNCER, [ini], {});
-    await waitReady(port, pgbouncer);
+    server = await startPooledServer('pooler-connections', spec, USERS, { settings: ['max_connections=120'], setup: ['CREATE DATABASE app OWNER app'] });
   });
   afterAll(async () => {
-    await pgbouncer?.stop();
-    await postgres?.stop();
-    removeDir(dir);
+    await server?.stop();
   });
 
   it(`keeps the application database's server connections ${outcome} the pooler instance's budget`, async () => {
     // Each role runs more clients than one pool holds, each client two 2-second transactions.
     const clients = poolSize + 2;
-    const script = join(dir, 'sleep.sql');
+    const script = join(server.dir, 'sleep.sql');
     writeFileSync(script, 'SELECT pg_sleep(2);\n');
     const load = Object.entries(USERS).map(([user, password]) =>
-      run(`${PG_BIN}/pgbench`, ['-n', '-h', '127.0.0.1', '-p', String(port), '-U', user, '-c', String(clients), '-j', '1', '-t', '2', '-f', script, 'app'], { PGPASSWORD: password, PGSSLMODE: 'disable' }),
+      run(`${PG_BIN}/pgbench`, ['-n', '-h', '127.0.0.1', '-p', String(server.port), '-U', user, '-c', String(clients), '-j', '1', '-t', '2', '-f', script, 'app'], { PGPASSWORD: password, PGSSLMODE: 'disable' }),
     );
     let peak = 0;
     let peakByUser = '';
     let running = true;
     const done = Promise.all(load).finally(() => (running = false));
     while (running) {
-      const rows = await psqlLocal(dir, pgPort, "SELECT usename, count(*) FROM pg_stat_activity WHERE datname = 'app' AND backend_type = 'client backend' GROUP BY usename ORDER BY usename");
+      const rows = await psqlLocal(server.dir, server.serverPort, "SELECT usename, count(*) FROM pg_stat_activity WHERE datname = 'app' AND backend_type = 'client backend' GROUP BY usename ORDER BY usename");
       const total = rows.split('\n').filter(Boolean).reduce((sum, row) => sum + Number(row.split('|')[1]), 0);
       if (total > peak) [peak, peakByUser] = [total, rows.replace(/\n/g, ' ')];
       await new Promise(r => setTimeout(r, 250));

@@ -1,10 +1,7 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { renderDatabase } from '@postgres-gitops/renderer';
-import { aptInstall } from '../support/apt';
 import { CNPG_PLATFORM, cnpgRequest } from '../support/cnpg-requests';
-import { PGBOUNCER, writeCnpgPgbouncerConfig } from '../support/pgbouncer';
-import { Background, freePort, initdb, makeCertificate, makeDir, PG_BIN, psqlLocal, removeDir, run, waitReady } from '../support/postgres';
+import { startPooledServer, type PooledServer } from '../support/pgbouncer';
+import { PG_BIN, run } from '../support/postgres';
 
 /**
  * The rendered Pooler's parameters on a real PgBouncer (Debian's package) in front of a real
@@ -30,31 +27,15 @@ const CASES: [string, () => any, 'refused' | 'accepted'][] = [
 ];
 
 describe.each(CASES)('PgBouncer with the Pooler\'s parameters: %s', (_label, pooler, plaintext) => {
-  let dir: string;
-  let postgres: Background;
-  let pgbouncer: Background;
-  let pgPort: number;
+  let server: PooledServer;
   let port: number;
 
   beforeAll(async () => {
-    if (!existsSync(PGBOUNCER)) aptInstall(['pgbouncer']);
-    dir = makeDir('pooler-tls');
-    const serverTls = makeCertificate(dir);
-    await initdb(join(dir, 'data'));
-    pgPort = await freePort();
-    postgres = new Background(`${PG_BIN}/postgres`, ['-D', join(dir, 'data'), '-c', `port=${pgPort}`, '-c', `unix_socket_directories=${dir}`, '-c', 'listen_addresses=127.0.0.1', '-c', 'ssl=on', '-c', `ssl_cert_file=${serverTls.cert}`, '-c', `ssl_key_file=${serverTls.key}`], {});
-    await waitReady(pgPort, postgres);
-    await psqlLocal(dir, pgPort, "CREATE ROLE app LOGIN PASSWORD 'app-pw'");
-
-    port = await freePort();
-    const ini = writeCnpgPgbouncerConfig(join(dir, 'bouncer'), pooler().spec, { port: pgPort, caFile: serverTls.cert }, port, { app: 'app-pw' });
-    pgbouncer = new Background(PGBOUNCER, [ini], {});
-    await waitReady(port, pgbouncer);
+    server = await startPooledServer('pooler-tls', pooler().spec, { app: 'app-pw' });
+    port = server.port;
   });
   afterAll(async () => {
-    await pgbouncer?.stop();
-    await postgres?.stop();
-    removeDir(dir);
+    await server?.stop();
   });
 
   const connect = (sslmode: string) =>

@@ -1,6 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeCertificate, writeOwned } from './postgres';
+import { aptInstall } from './apt';
+import { Background, freePort, initdb, makeCertificate, makeDir, PG_BIN, psqlLocal, removeDir, waitReady, writeOwned } from './postgres';
 
 /**
  * PgBouncer configured as CloudNativePG v1.30.0 writes it for a Pooler
@@ -43,4 +44,52 @@ export function writeCnpgPgbouncerConfig(
   writeOwned(join(dir, 'pg_hba.conf'), CNPG_PGBOUNCER_HBA);
   writeOwned(join(dir, 'userlist.txt'), Object.entries(users).map(([user, password]) => `"${user}" "${password}"\n`).join(''), 0o600);
   return join(dir, 'pgbouncer.ini');
+}
+
+/** A PostgreSQL 15 with TLS and PgBouncer in front of it, configured as the operator does; stop() stops both and removes the directory. */
+export interface PooledServer {
+  dir: string;
+  /** PostgreSQL's port (its socket is in `dir`). */
+  serverPort: number;
+  /** PgBouncer's port. */
+  port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the server, creates `users` as login roles with their passwords, runs `setup` (SQL, as the
+ * superuser), then PgBouncer with the Pooler's spec; each on a free port, each waited for.
+ */
+export async function startPooledServer(
+  prefix: string,
+  poolerSpec: { pgbouncer: { poolMode: string; parameters: Record<string, string> } },
+  users: Record<string, string>,
+  options: { settings?: string[]; setup?: string[] } = {},
+): Promise<PooledServer> {
+  if (!existsSync(PGBOUNCER)) aptInstall(['pgbouncer']);
+  const dir = makeDir(prefix);
+  const serverTls = makeCertificate(dir);
+  await initdb(join(dir, 'data'));
+  const serverPort = await freePort();
+  const settings = [`port=${serverPort}`, `unix_socket_directories=${dir}`, 'listen_addresses=127.0.0.1', ...(options.settings ?? []), 'ssl=on', `ssl_cert_file=${serverTls.cert}`, `ssl_key_file=${serverTls.key}`];
+  const postgres = new Background(`${PG_BIN}/postgres`, ['-D', join(dir, 'data'), ...settings.flatMap(setting => ['-c', setting])], {});
+  let pgbouncer: Background | undefined;
+  const stop = async () => {
+    await pgbouncer?.stop();
+    await postgres.stop();
+    removeDir(dir);
+  };
+  try {
+    await waitReady(serverPort, postgres);
+    for (const [user, password] of Object.entries(users)) await psqlLocal(dir, serverPort, `CREATE ROLE ${user} LOGIN PASSWORD '${password}'`);
+    for (const sql of options.setup ?? []) await psqlLocal(dir, serverPort, sql);
+    const port = await freePort();
+    const ini = writeCnpgPgbouncerConfig(join(dir, 'bouncer'), poolerSpec, { port: serverPort, caFile: serverTls.cert }, port, users);
+    pgbouncer = new Background(PGBOUNCER, [ini], {});
+    await waitReady(port, pgbouncer);
+    return { dir, serverPort, port, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }
