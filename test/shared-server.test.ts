@@ -10,6 +10,7 @@ import { EXIT } from '../cli/src/exit-codes';
 import { kustomizeBuild } from './support/kustomize';
 import { createStateStore, type StateStore } from './support/state-store';
 import { validateObject } from './support/validate';
+import { podSpecsOf, restrictedViolations } from './support/pod-security';
 
 const server = { apiVersion: 'postgres-gitops.dev/v1alpha1', kind: 'PostgreSQL', metadata: { name: 'shared', namespace: 'databases' }, spec: { engine: 'cloudnative-pg', tenants: true, backup: false } };
 const tenant = (namespace: string, name: string, spec: Record<string, unknown> = {}) => ({
@@ -136,9 +137,23 @@ describe('a database on a shared server (tenant)', () => {
     expect(copy.spec.target.template.data).toMatchObject({ PGUSER: 'team_a__orders__bi@shared', PGDATABASE: 'team_a__orders', 'ca.crt': '{{ .ca }}' });
     expect(copy.spec.data[0]).toEqual({ secretKey: 'password', remoteRef: { key: 'team-a-orders-postgresql-role-bi', property: 'password' } });
     expect(byKind(db, 'Role')[0].rules[0].resourceNames).toEqual(['team-a-orders-postgresql-owner', 'shared-postgresql-server-ca', 'team-a-orders-postgresql-role-bi', 'team-a-orders-postgresql-role-loader']);
+    // The grants Job and its scripts run in the server's namespace, where the server's
+    // PostgreSQLAccessGrantsFailed watches (test/drill-alerts.test.ts), with the owner's Secret and the
+    // server's public CA that live there; its pod meets the restricted Pod Security Standard.
     const [job] = byKind(db, 'Job');
-    expect(job.metadata.namespace).toBe('team-a');
-    expect(job.spec.template.spec.containers[0].env).toEqual(expect.arrayContaining([{ name: 'PGUSER', value: 'team_a__orders' }, { name: 'WITH_GROUPS', value: 'true' }, { name: 'PGSSLMODE', value: 'verify-full' }]));
+    expect(job.metadata).toMatchObject({ namespace: 'databases', name: expect.stringMatching(/^team-a-orders-postgresql-access-[0-9a-f]{8}$/) });
+    expect(job.spec.template.spec.containers[0].env).toEqual(expect.arrayContaining([
+      { name: 'PGUSER', value: 'team_a__orders' }, { name: 'WITH_GROUPS', value: 'true' }, { name: 'PGSSLMODE', value: 'verify-full' },
+      { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'team-a-orders-postgresql-owner', key: 'password' } } },
+    ]));
+    expect(byKind(db, 'ConfigMap').find(m => m.metadata.name === 'team-a-orders-postgresql-access')?.metadata.namespace).toBe('databases');
+    expect(job.spec.template.spec.volumes).toEqual(expect.arrayContaining([
+      { name: 'access', configMap: { name: 'team-a-orders-postgresql-access', defaultMode: 0o555 } },
+      { name: 'server-ca', secret: { secretName: 'shared-postgresql-server-ca', items: [{ key: 'ca.crt', path: 'ca.crt' }], defaultMode: 0o444 } },
+    ]));
+    for (const spec of podSpecsOf(job)) expect(restrictedViolations(spec)).toEqual([]);
+    // Nothing of the grants is left in the tenant's namespace.
+    expect(db.manifests.filter(m => m.metadata.namespace === 'team-a' && m.metadata.labels?.['app.kubernetes.io/component'] === 'access').map(m => m.kind)).toEqual(['ExternalSecret', 'ExternalSecret']);
     expect(db.manifests.flatMap(m => validateObject(m).map(p => `${m.kind}/${m.metadata.name}: ${p}`))).toEqual([]);
     // Every tenant, with access roles or without, runs the Job that keeps other tenants' roles out of its database.
     expect(byKind(renderDatabase(tenant('team-b', 'orders')), 'Job')[0].spec.template.spec.containers[0].env).toContainEqual({ name: 'WITH_GROUPS', value: 'false' });
