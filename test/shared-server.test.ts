@@ -159,6 +159,20 @@ describe('a database on a shared server (tenant)', () => {
     expect(byKind(renderDatabase(tenant('team-b', 'orders')), 'Job')[0].spec.template.spec.containers[0].env).toContainEqual({ name: 'WITH_GROUPS', value: 'false' });
   });
 
+  it('a tenant of long namespace and name: its grants Job\'s prefix is cut to a valid name within 63 characters, apart from its neighbour\'s', () => {
+    // Namespace and name at the most a tenant may have together (61 characters: its role's 63 bytes).
+    const namespace = `team-${'n'.repeat(35)}`;
+    const jobOf = (name: string) => byKind(renderDatabase(tenant(namespace, name)), 'Job')[0];
+    const [a, b] = [jobOf(`${'o'.repeat(20)}a`), jobOf(`${'o'.repeat(20)}b`)];
+    for (const job of [a, b]) {
+      expect(job.metadata.name).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+      expect(job.metadata.name.length).toBeLessThanOrEqual(63);
+      expect(validateObject(job)).toEqual([]);
+    }
+    expect(a.metadata.name.slice(0, -8)).toBe(`${`${namespace}-${'o'.repeat(20)}a`.slice(0, 47)}-access-`);
+    expect(a.metadata.name).not.toBe(b.metadata.name);
+  });
+
   it('refuses drills on a tenant (the server\'s drills restore it) and access role names too long once derived, naming each field', () => {
     expect(issuesOf(() => parseRequest(tenant('team-a', 'orders', { restoreDrill: true })))).toEqual([
       'spec.restoreDrill: is decided by the shared server databases/shared (its drills restore every database on it); leave it out',

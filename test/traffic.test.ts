@@ -73,6 +73,14 @@ describe('Traffic: each needed flow is admitted, nothing else from other namespa
     ]);
     expect(new Set(grants.map(f => f.from.namespace))).toEqual(new Set(['databases']));
     expect(trafficProblems(world)).toEqual([]);
+    // Planted: the server's policy without its own namespace's pods; the tenants' Jobs are refused with the server's.
+    const planted = structuredClone(world);
+    const own = planted.policies.find(p => p.metadata.name === 'shared-postgresql')!;
+    own.spec.ingress[0].from = [{ podSelector: { matchLabels: { 'app.kubernetes.io/component': 'app-only' } } }];
+    expect(trafficProblems(planted)).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^refused: Job team-a-orders-postgresql-access-[0-9a-f]{8} pod 0 \(tenant team-a\) -> .*:5432 \(access grants Job/),
+      expect.stringMatching(/^refused: Job team-b-orders-postgresql-access-[0-9a-f]{8} pod 0 \(tenant team-b\) -> .*:5432 \(access grants Job/),
+    ]));
   });
 
   it('a prod cloudnative-pg database: the drill runner reaches the drill Cluster it creates, the operator reaches it too, the grants Job the primary; nothing from elsewhere reaches the drill', () => {
