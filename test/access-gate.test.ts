@@ -137,7 +137,7 @@ describe('the layout of a tenant with access roles', () => {
     expect(main.resources.filter((r: string) => r.startsWith('databaserole-'))).toEqual([
       'databaserole-team-b-billing-postgresql-access-read.yaml', 'databaserole-team-b-billing-postgresql-access-write.yaml', 'databaserole-team-b-billing-postgresql.yaml',
     ]);
-    expect(main.resources).toEqual(expect.arrayContaining([expect.stringMatching(/^job-billing-access-[0-9a-f]{8}\.yaml$/), expect.stringMatching(/^externalsecret-billing-postgresql-role-bi\.yaml$/)]));
+    expect(main.resources).toEqual(expect.arrayContaining([expect.stringMatching(/^job-team-b-billing-postgresql-access-[0-9a-f]{8}\.yaml$/), expect.stringMatching(/^externalsecret-billing-postgresql-role-bi\.yaml$/)]));
   });
 
   it('two Flux Kustomizations that validate, named within 63 characters apart from every database\'s, the second after the first', () => {

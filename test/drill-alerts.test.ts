@@ -96,3 +96,30 @@ describe('the grants Job\'s alert on Prometheus\' rule engine (review 2 M3)', ()
     expect(firing(grantsRule, failedSeries('payments-access-0123abcd', '1x120'), ['30m'])).toEqual({ '30m': false });
   });
 });
+
+describe('a shared-server tenant\'s grants Job on its server\'s rule (review 2 M2)', () => {
+  beforeAll(() => {
+    ensurePromtool();
+  });
+  const server = renderDatabase({ apiVersion: 'postgres-gitops.dev/v1alpha1', kind: 'PostgreSQL', metadata: { name: 'shared', namespace: 'databases' }, spec: { engine: 'cloudnative-pg', tenants: true, monitoring: true, backup: false } }, CNPG_PLATFORM);
+  const serverRule = ((server.manifests.find(m => m.kind === 'PrometheusRule') as any).spec.groups[0].rules as { alert: string; expr: string; for: string }[]).find(r => r.alert === 'PostgreSQLAccessGrantsFailed')!;
+  const tenant = renderDatabase({ apiVersion: 'postgres-gitops.dev/v1alpha1', kind: 'PostgreSQL', metadata: { name: 'orders', namespace: 'team-a' }, spec: { server: { name: 'shared', namespace: 'databases' }, access: [{ role: 'analytics', privileges: 'read' }] } }, CNPG_PLATFORM);
+  const job = tenant.manifests.find(m => m.kind === 'Job') as any;
+  const failed = (namespace: string, name: string) => [
+    { series: `kube_job_failed{namespace="${namespace}",job_name="${name}",condition="true"}`, values: '1x120' },
+    { series: `kube_job_failed{namespace="${namespace}",job_name="${name}",condition="false"}`, values: '0x120' },
+  ];
+
+  it('the tenant\'s Job runs in the server\'s namespace, under the tenant\'s prefix', () => {
+    expect(job.metadata).toMatchObject({ namespace: 'databases', name: expect.stringMatching(/^team-a-orders-postgresql-access-[0-9a-f]{8}$/) });
+  });
+
+  it('fires on the server\'s rule when the tenant\'s Job failed for good', () => {
+    expect(firing(serverRule, failed(job.metadata.namespace, job.metadata.name), ['30m'])).toEqual({ '30m': true });
+  });
+
+  it('planted: the same failed Job where it used to run, in the tenant\'s namespace, fires nothing', () => {
+    expect(firing(serverRule, failed('team-a', job.metadata.name), ['30m'])).toEqual({ '30m': false });
+    expect(firing(serverRule, failed('team-a', `orders-access-${job.metadata.name.slice(-8)}`), ['30m'])).toEqual({ '30m': false });
+  });
+});

@@ -10,6 +10,7 @@ import { EXIT } from '../cli/src/exit-codes';
 import { kustomizeBuild } from './support/kustomize';
 import { createStateStore, type StateStore } from './support/state-store';
 import { validateObject } from './support/validate';
+import { podSpecsOf, restrictedViolations } from './support/pod-security';
 
 const server = { apiVersion: 'postgres-gitops.dev/v1alpha1', kind: 'PostgreSQL', metadata: { name: 'shared', namespace: 'databases' }, spec: { engine: 'cloudnative-pg', tenants: true, backup: false } };
 const tenant = (namespace: string, name: string, spec: Record<string, unknown> = {}) => ({
@@ -136,12 +137,40 @@ describe('a database on a shared server (tenant)', () => {
     expect(copy.spec.target.template.data).toMatchObject({ PGUSER: 'team_a__orders__bi@shared', PGDATABASE: 'team_a__orders', 'ca.crt': '{{ .ca }}' });
     expect(copy.spec.data[0]).toEqual({ secretKey: 'password', remoteRef: { key: 'team-a-orders-postgresql-role-bi', property: 'password' } });
     expect(byKind(db, 'Role')[0].rules[0].resourceNames).toEqual(['team-a-orders-postgresql-owner', 'shared-postgresql-server-ca', 'team-a-orders-postgresql-role-bi', 'team-a-orders-postgresql-role-loader']);
+    // The grants Job and its scripts run in the server's namespace, where the server's
+    // PostgreSQLAccessGrantsFailed watches (test/drill-alerts.test.ts), with the owner's Secret and the
+    // server's public CA that live there; its pod meets the restricted Pod Security Standard.
     const [job] = byKind(db, 'Job');
-    expect(job.metadata.namespace).toBe('team-a');
-    expect(job.spec.template.spec.containers[0].env).toEqual(expect.arrayContaining([{ name: 'PGUSER', value: 'team_a__orders' }, { name: 'WITH_GROUPS', value: 'true' }, { name: 'PGSSLMODE', value: 'verify-full' }]));
+    expect(job.metadata).toMatchObject({ namespace: 'databases', name: expect.stringMatching(/^team-a-orders-postgresql-access-[0-9a-f]{8}$/) });
+    expect(job.spec.template.spec.containers[0].env).toEqual(expect.arrayContaining([
+      { name: 'PGUSER', value: 'team_a__orders' }, { name: 'WITH_GROUPS', value: 'true' }, { name: 'PGSSLMODE', value: 'verify-full' },
+      { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'team-a-orders-postgresql-owner', key: 'password' } } },
+    ]));
+    expect(byKind(db, 'ConfigMap').find(m => m.metadata.name === 'team-a-orders-postgresql-access')?.metadata.namespace).toBe('databases');
+    expect(job.spec.template.spec.volumes).toEqual(expect.arrayContaining([
+      { name: 'access', configMap: { name: 'team-a-orders-postgresql-access', defaultMode: 0o555 } },
+      { name: 'server-ca', secret: { secretName: 'shared-postgresql-server-ca', items: [{ key: 'ca.crt', path: 'ca.crt' }], defaultMode: 0o444 } },
+    ]));
+    for (const spec of podSpecsOf(job)) expect(restrictedViolations(spec)).toEqual([]);
+    // Nothing of the grants is left in the tenant's namespace.
+    expect(db.manifests.filter(m => m.metadata.namespace === 'team-a' && m.metadata.labels?.['app.kubernetes.io/component'] === 'access').map(m => m.kind)).toEqual(['ExternalSecret', 'ExternalSecret']);
     expect(db.manifests.flatMap(m => validateObject(m).map(p => `${m.kind}/${m.metadata.name}: ${p}`))).toEqual([]);
     // Every tenant, with access roles or without, runs the Job that keeps other tenants' roles out of its database.
     expect(byKind(renderDatabase(tenant('team-b', 'orders')), 'Job')[0].spec.template.spec.containers[0].env).toContainEqual({ name: 'WITH_GROUPS', value: 'false' });
+  });
+
+  it('a tenant of long namespace and name: its grants Job\'s prefix is cut to a valid name within 63 characters, apart from its neighbour\'s', () => {
+    // Namespace and name at the most a tenant may have together (61 characters: its role's 63 bytes).
+    const namespace = `team-${'n'.repeat(35)}`;
+    const jobOf = (name: string) => byKind(renderDatabase(tenant(namespace, name)), 'Job')[0];
+    const [a, b] = [jobOf(`${'o'.repeat(20)}a`), jobOf(`${'o'.repeat(20)}b`)];
+    for (const job of [a, b]) {
+      expect(job.metadata.name).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+      expect(job.metadata.name.length).toBeLessThanOrEqual(63);
+      expect(validateObject(job)).toEqual([]);
+    }
+    expect(a.metadata.name.slice(0, -8)).toBe(`${`${namespace}-${'o'.repeat(20)}a`.slice(0, 47)}-access-`);
+    expect(a.metadata.name).not.toBe(b.metadata.name);
   });
 
   it('refuses drills on a tenant (the server\'s drills restore it) and access role names too long once derived, naming each field', () => {

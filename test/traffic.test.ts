@@ -63,13 +63,24 @@ describe('Traffic: each needed flow is admitted, nothing else from other namespa
   it('a shared server with two tenants: each tenant\'s namespace reaches the instances on 5432, and nothing more', () => {
     const world = sharedServerWorld(server, [tenant('team-a'), tenant('team-b')]);
     expect(world.needed.filter(f => f.from.what.startsWith('tenant app'))).toHaveLength(4);
-    // The server's grants Job and each tenant's reach the primary, each as its database's owner.
-    expect(world.needed.filter(f => f.why.startsWith('access grants Job')).map(f => f.from.what)).toEqual([
+    // The server's grants Job and each tenant's reach the primary, each as its database's owner;
+    // a tenant's runs in the server's namespace (render/shared-server/access.ts).
+    const grants = world.needed.filter(f => f.why.startsWith('access grants Job'));
+    expect(grants.map(f => f.from.what)).toEqual([
       ...[1, 2].map(() => expect.stringMatching(/^Job shared-access-[0-9a-f]{8} pod 0$/)),
-      ...[1, 2].map(() => expect.stringMatching(/^Job orders-access-[0-9a-f]{8} pod 0 \(tenant team-a\)$/)),
-      ...[1, 2].map(() => expect.stringMatching(/^Job orders-access-[0-9a-f]{8} pod 0 \(tenant team-b\)$/)),
+      ...[1, 2].map(() => expect.stringMatching(/^Job team-a-orders-postgresql-access-[0-9a-f]{8} pod 0 \(tenant team-a\)$/)),
+      ...[1, 2].map(() => expect.stringMatching(/^Job team-b-orders-postgresql-access-[0-9a-f]{8} pod 0 \(tenant team-b\)$/)),
     ]);
+    expect(new Set(grants.map(f => f.from.namespace))).toEqual(new Set(['databases']));
     expect(trafficProblems(world)).toEqual([]);
+    // Planted: the server's policy without its own namespace's pods; the tenants' Jobs are refused with the server's.
+    const planted = structuredClone(world);
+    const own = planted.policies.find(p => p.metadata.name === 'shared-postgresql')!;
+    own.spec.ingress[0].from = [{ podSelector: { matchLabels: { 'app.kubernetes.io/component': 'app-only' } } }];
+    expect(trafficProblems(planted)).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^refused: Job team-a-orders-postgresql-access-[0-9a-f]{8} pod 0 \(tenant team-a\) -> .*:5432 \(access grants Job/),
+      expect.stringMatching(/^refused: Job team-b-orders-postgresql-access-[0-9a-f]{8} pod 0 \(tenant team-b\) -> .*:5432 \(access grants Job/),
+    ]));
   });
 
   it('a prod cloudnative-pg database: the drill runner reaches the drill Cluster it creates, the operator reaches it too, the grants Job the primary; nothing from elsewhere reaches the drill', () => {

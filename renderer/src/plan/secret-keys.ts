@@ -10,3 +10,6 @@ export const INTERNAL_KEYS = {
 
 /** Key of the backup role's password in `{name}-postgresql-backup-credentials`. */
 export const BACKUP_PASSWORD_KEY = 'backup-password';
+
+/** Key of the password in a `kubernetes.io/basic-auth` Secret (a shared-server tenant's owner Secret on the server's side). */
+export const BASIC_AUTH_PASSWORD_KEY = 'password';

@@ -20,9 +20,9 @@ export function accessChoice(plan: Plan): string {
 function tenantRolesGate(plan: Extract<Plan, { engine: 'shared-server' }>): string {
   const flux = fluxKustomizationName(plan.spec.cluster, plan.namespace, plan.name, 'access');
   return (
-    `The roles are created only after the grants Job ${plan.name}-access-… (namespace ${plan.namespace}) has succeeded (Flux: Kustomization ${flux} depends on this database's; Argo CD: a later sync wave). ` +
+    `The roles are created only after the grants Job ${plan.names.serverAccessJobPrefix}-access-… (in the server's namespace ${plan.server.namespace}, where the server's PostgreSQLAccessGrantsFailed covers it) has succeeded (Flux: Kustomization ${flux} depends on this database's; Argo CD: a later sync wave). ` +
     `It fails, and the roles are never created, while another database of server ${plan.server.namespace}/${plan.server.name} lets every role connect (a tenant rendered before grants Jobs): ` +
-    `its log names them; re-render those tenants, then delete the failed Job (Flux creates it again within a minute; Argo CD at the next sync, argocd app sync)`
+    `its log names them; re-render those tenants, then delete the failed Job (kubectl -n ${plan.server.namespace} delete job <job>; Flux creates it again within a minute; Argo CD at the next sync, argocd app sync)`
   );
 }
 

@@ -29,7 +29,7 @@ export function planSharedServer(common: PlanCommon): SharedServerPlan | FieldIs
   const ref = spec.server!;
   const server = { name: ref.name, namespace: ref.namespace, ...serverObjectNames(ref.name) };
   const names = { ...common.names, ...sharedServerNames(namespace, common.names.base), service: server.rwService };
-  const issues = checkNameRules(common.name, sharedServerNameRules(names, common.name));
+  const issues = checkNameRules(common.name, sharedServerNameRules(names));
   if (issues.length > 0) return issues;
   return {
     ...common,

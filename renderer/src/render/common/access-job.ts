@@ -25,6 +25,11 @@ export const GRANTS_RESOURCES = { requests: { cpu: '10m', memory: '32Mi' }, limi
 export interface GrantsJobOptions {
   /** The primary's Service, never a pooler: the grants set session state. */
   host: string;
+  /**
+   * Where the Job and its ConfigMap live when not in the database's namespace, and their names
+   * there: a shared-server tenant's run in the server's namespace (render/shared-server/access.ts).
+   */
+  placement?: { namespace: string; configMap: string; jobPrefix: string };
   /** The owner's password, in a Secret of the Job's namespace. */
   passwordSecret: { name: string; key: string };
   /** An image with bash and psql. */
@@ -48,11 +53,13 @@ export interface GrantsJobOptions {
 export function grantsJob(plan: PlanBase, options: GrantsJobOptions): Manifest[] {
   const { names, access } = plan;
   const { ca } = options;
+  const namespace = options.placement?.namespace ?? plan.namespace;
+  const configName = options.placement?.configMap ?? names.accessConfig;
   const scripts = { 'access-grants.sql': ACCESS_GRANTS_SQL, 'access-ready.sql': ACCESS_READY_SQL, 'grants.sh': GRANTS_SH };
   const configMap: Manifest = {
     apiVersion: 'v1',
     kind: 'ConfigMap',
-    metadata: meta(plan, names.accessConfig, 'access', NO_FLUX_SUBSTITUTION),
+    metadata: { ...meta(plan, configName, 'access', NO_FLUX_SUBSTITUTION), namespace },
     data: scripts,
   };
   const template = {
@@ -87,14 +94,14 @@ export function grantsJob(plan: PlanBase, options: GrantsJobOptions): Manifest[]
           volumeMounts: [{ name: 'access', mountPath: ACCESS_DIR, readOnly: true }, { name: 'tmp', mountPath: '/tmp' }, ...ca.volumeMounts],
         },
       ],
-      volumes: [{ name: 'access', configMap: { name: names.accessConfig, defaultMode: 0o555 } }, { name: 'tmp', emptyDir: {} }, ...ca.volumes],
+      volumes: [{ name: 'access', configMap: { name: configName, defaultMode: 0o555 } }, { name: 'tmp', emptyDir: {} }, ...ca.volumes],
     },
   };
   const digest = sha256Hex(JSON.stringify([scripts, template])).slice(0, 8);
   const job: Manifest = {
     apiVersion: 'batch/v1',
     kind: 'Job',
-    metadata: meta(plan, `${plan.name}-access-${digest}`, 'access'),
+    metadata: { ...meta(plan, `${options.placement?.jobPrefix ?? plan.name}-access-${digest}`, 'access'), namespace },
     spec: {
       backoffLimit: GRANTS_BACKOFF_LIMIT,
       activeDeadlineSeconds: GRANTS_DEADLINE_SECONDS,

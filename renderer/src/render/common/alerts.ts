@@ -80,7 +80,8 @@ export function restoreDrillRules(namespace: string, cronJob: string, staleSecon
  * sync, which a person starts when the failed one was automated (argo-cd v3.5.1
  * controller/appcontroller.go autoSync: "failed previous sync attempt ... will not retry"). A
  * tenant's access roles are created only after it succeeds (layout/access-gate.ts). On a server
- * for tenants the rule covers every tenant's grants Job in its namespace too.
+ * for tenants the rule covers every tenant's grants Job too: those run in the server's namespace
+ * (render/shared-server/access.ts), so the namespace the summary names is where they are.
  */
 export function accessGrantsRules(namespace: string, jobPattern: string): AlertRule[] {
   return [

@@ -3,7 +3,7 @@ import { ROOT_CERT_KEY } from '../../plan/base';
 import { CNPG_RELOAD_LABEL } from '../../plan/cloudnative-pg/names';
 import { NO_FLUX_SUBSTITUTION } from '../../plan/labels';
 import { meta, unversionedLabels } from '../../plan/metadata';
-import { PASSWORD_KEY } from '../../plan/secret-keys';
+import { BASIC_AUTH_PASSWORD_KEY } from '../../plan/secret-keys';
 import type { SharedServerPlan as Plan } from '../../plan/shared-server/plan';
 import { ACCESS_SERVER_GROUP } from '../../request/names';
 import type { Manifest } from '../manifest';
@@ -25,7 +25,12 @@ export const serverAccessSecret = (plan: Plan, role: AccessRolePlan) => accessSe
  * generated there. In the tenant's namespace: each role's Secret, the application
  * Secret's keys for that user with the server's CA, copied by the tenant's SecretStore. And always,
  * with access roles or without, the grants Job: it revokes CONNECT from PUBLIC on the tenant's
- * database, so no other tenant's access roles get in.
+ * database, so no other tenant's access roles get in. The Job and its scripts live in the server's
+ * namespace, where the owner's Secret and the server's public CA already are and the server's
+ * PostgreSQLAccessGrantsFailed watches (render/cloudnative-pg/monitoring.ts): a tenant cannot know
+ * whether its server is monitored, nor render a PrometheusRule where the CRD may be missing. The
+ * server's NetworkPolicy admits its own namespace's pods (render/common/network.ts); the Job goes
+ * with the tenant's directory when it is retired.
  */
 export function buildTenantAccess(plan: Plan): Manifest[] {
   const { access, names } = plan;
@@ -76,12 +81,13 @@ export function buildTenantAccess(plan: Plan): Manifest[] {
   }
   objects.push(
     ...grantsJob(plan, {
+      placement: { namespace: plan.server.namespace, configMap: names.serverAccessConfig, jobPrefix: names.serverAccessJobPrefix },
       host: plan.connection.host,
-      passwordSecret: { name: names.secret, key: PASSWORD_KEY },
+      passwordSecret: { name: names.ownerSecret, key: BASIC_AUTH_PASSWORD_KEY },
       image: plan.grantsImage,
       withGroups: withRoles,
       checkOpenDatabases: withRoles,
-      ca: rootCertMount(plan),
+      ca: rootCertMount(plan, plan.server.publicCa),
     }),
   );
   return objects;
