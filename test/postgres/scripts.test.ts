@@ -223,10 +223,10 @@ describe.each(MAJORS)('scripts of a large database (primary and standby) on real
     const lost = new ServiceRouting(manifests, pods('running'));
     expect(lost.route(`${plan.names.replicasService}.${plan.namespace}.svc`)).toEqual({ to: 'refused' });
     const hosts = rendered.STANDBY_HOSTS.split(' ');
-    expect(hosts).toHaveLength(plan.standbys);
+    expect(hosts).toEqual([`${plan.names.readHeadless}.${plan.namespace}.svc`]);
     expect(lost.route(hosts[0])).toMatchObject({ to: 'pod', pod: { name: `${plan.names.readStatefulSet}-0`, address: '127.0.0.1' } });
 
-    // The rendered guard asks the standby by its pod's name and refuses.
+    // The rendered guard asks the headless read Service, whose name answers every standby, ready or not, and refuses.
     const guarded = startEmpty('primary.sh', 'empty-primary', await freePort(), { STANDBY_HOSTS: hosts.map(standIn(lost)).join(' ') });
     expect(await guarded.exited).toBe(1);
     expect(guarded.log).toContain('refusing to initialise an empty data directory');

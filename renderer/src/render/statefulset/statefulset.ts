@@ -26,15 +26,17 @@ const secretEnv = (name: string, secret: string, key: string) => ({ name, valueF
 export const STANDBY_WAIT_SECONDS = 60;
 
 /**
- * Every rendered standby by its own pod's name, `<read statefulset>-<ordinal>.<read headless>.<ns>.svc`
- * (StatefulSet pods get hostname = pod name and subdomain = serviceName; the headless Service
- * publishes not-ready addresses, so the name resolves whether the standby streams or not). The
- * primary's empty-volume guard asks each one (review 3 B1), never the `-replicas` Service, which
- * routes only to standbys that stream.
+ * Where the primary's empty-volume guard finds the standbys (review 3 B1): the headless read
+ * Service's name, never the `-replicas` Service, which routes only to standbys that stream. The
+ * headless Service publishes not-ready addresses, so its name resolves to every standby pod with
+ * an address, streaming or not, and pg_isready tries each address of a name in turn until one
+ * answers (libpq fe-connect.c: a refused connection moves on to the next address). One name, the
+ * same for any number of standbys: scaling them leaves the primary's pod template as it was, so
+ * the primary does not restart.
  */
 export function standbyHosts(plan: Plan): string[] {
   const { names, namespace } = plan;
-  return Array.from({ length: plan.standbys }, (_, i) => `${names.readStatefulSet}-${i}.${names.readHeadless}.${namespace}.svc`);
+  return plan.standbys > 0 ? [`${names.readHeadless}.${namespace}.svc`] : [];
 }
 
 /** Server environment. The libpq variables stay out: PGHOST here would point pg_isready at the Service. */
