@@ -1,9 +1,7 @@
 import type { Manifest } from '../render/manifest';
 
-/** `clusters/<cluster>/postgres/<namespace>/<name>`: one directory per database, nothing shared. */
-export function databaseDirectory(cluster: string, namespace: string, name: string): string {
-  return `clusters/${cluster}/postgres/${namespace}/${name}`;
-}
+// The request's world rules look databases up by directory too: the fact lives below both.
+export { databaseDirectory } from '../request/directories';
 
 /** The cluster, namespace and name of a database directory; undefined for any other path. */
 export function parseDatabaseDirectory(path: string): { cluster: string; namespace: string; name: string } | undefined {

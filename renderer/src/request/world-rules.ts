@@ -5,6 +5,7 @@ import type { PlatformSettings } from './platform';
 import type { Request } from './types';
 import { ANNOTATION_CREATED_AT, ANNOTATION_RESTORE_SOURCE_CREATED_AT, ANNOTATION_SCHEMA_VERSION } from './annotations';
 import { accessGroupNames } from './names';
+import { databaseDirectory } from './directories';
 import { joinedName, namesakes } from './namesakes';
 
 /** The first schema version whose servers admit tenants' access roles (pg_hba, render/cloudnative-pg/access.ts). */
@@ -39,15 +40,10 @@ export interface World {
   namesakes?: Record<string, string | null>;
 }
 
-/** Where a database of the request's cluster lives. */
-function directoryOn(request: Request, namespace: string, name: string): string {
-  return `clusters/${request.spec.cluster}/postgres/${namespace}/${name}`;
-}
-
 /** Where a shared-server database's server lives: the same worker cluster. */
 export function sharedServerDirectory(request: Request): string | undefined {
   const server = request.spec.server;
-  return server ? `clusters/${request.spec.cluster}/postgres/${server.namespace}/${server.name}` : undefined;
+  return server ? databaseDirectory(request.spec.cluster, server.namespace, server.name) : undefined;
 }
 
 /** The server must be a cloudnative-pg database that accepts tenants, and not hold the tenant's names itself. */
@@ -76,12 +72,12 @@ function serverIssues(request: Request, world: World, platform: PlatformSettings
 /** Where the import source's request lives: the same cluster and namespace. */
 export function importSourceDirectory(request: Request): string | undefined {
   const source = request.spec.importFrom;
-  return source ? `clusters/${request.spec.cluster}/postgres/${request.metadata.namespace}/${source.from}` : undefined;
+  return source ? databaseDirectory(request.spec.cluster, request.metadata.namespace, source.from) : undefined;
 }
 
 /** Where the databases live that would share the request's derived names (namesakes.ts): none for most names, one per further hyphen at most. */
 export function namesakeDirectories(request: Request): string[] {
-  return namesakes(request.metadata).map(n => directoryOn(request, n.namespace, n.name));
+  return namesakes(request.metadata).map(n => databaseDirectory(request.spec.cluster, n.namespace, n.name));
 }
 
 /**
@@ -173,7 +169,7 @@ function importIssues(request: Request, world: World, platform: PlatformSettings
 /** Where the source's request lives, for lookups and messages. */
 export function restoreSourceDirectory(request: Request): string | undefined {
   const source = request.spec.restore;
-  return source ? `clusters/${source.cluster}/postgres/${source.namespace}/${source.from}` : undefined;
+  return source ? databaseDirectory(source.cluster, source.namespace, source.from) : undefined;
 }
 
 /**

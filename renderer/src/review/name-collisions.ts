@@ -1,5 +1,6 @@
 import { argoApplicationName, fluxKustomizationName } from '../layout/flux-kustomization';
 import type { RenderedDatabase } from '../layout/layout';
+import { REQUEST_FILE } from '../layout/paths';
 
 export interface NameCollisionIssue {
   /** The request.yaml of the later of the two databases (in byte order of their directories). */
@@ -53,7 +54,7 @@ export function nameCollisionIssues(databases: RenderedDatabase[]): NameCollisio
     }
   }
   return [...pairs.values()].map(({ first, second, objects }) => ({
-    path: `${second.directory}/request.yaml`,
+    path: `${second.directory}/${REQUEST_FILE}`,
     problem:
       `metadata.name: ${second.plan.namespace}/${second.plan.name} and ${first.plan.namespace}/${first.plan.name} (${first.directory}/) on ${second.plan.spec.cluster} name the same ${objects.join(', ')}: ` +
       `<metadata.namespace>-<metadata.name> must be unique on a cluster. Do not rename either directory (Flux would prune what it applied); retire one and create it again under another name`,
