@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { REQUEST_FILE, renderDatabase } from '@postgres-gitops/renderer';
 import { ChangedMeanwhileError, GitPublisher } from '@postgres-gitops/publish';
 import { gitEnvironment, simpleGitRunner } from '../../plugins/publish/src/git-runner';
-import { GitTrees } from '../../plugins/publish/src/git-trees';
+import { GitTrees, type TreeEntry } from '../../plugins/publish/src/git-trees';
+import { treeObjectOid } from '../../plugins/publish/src/git-tree-oid';
 import { createStateStore, type StateStore } from '../support/state-store';
 
 /** A store of 300 databases: ten namespaces of thirty, one request file each. */
@@ -120,5 +121,37 @@ describe('the git publisher re-publishing a branch that spans several directorie
       await session.close();
     }
     for (const d of dirs) expect(store.show(target.branch, `${d}/${REQUEST_FILE}`)).toBe('second\n');
+  });
+});
+
+describe('writing trees in one batch', () => {
+  // Names that sort differently as a directory ("a/" after "a.b" and "a-b") than as a file, every mode.
+  const entries = (blob: string, tree: string): TreeEntry[] => [
+    { mode: '100644', type: 'blob', oid: blob, name: 'a.b' },
+    { mode: '040000', type: 'tree', oid: tree, name: 'a' },
+    { mode: '100644', type: 'blob', oid: blob, name: 'a-b' },
+    { mode: '100755', type: 'blob', oid: blob, name: 'run' },
+    { mode: '120000', type: 'blob', oid: blob, name: 'link' },
+    { mode: '100644', type: 'blob', oid: blob, name: 'Ä' },
+  ];
+
+  it('computes the ids git gives them, a parent naming its child, and git writes them all in one process', async () => {
+    const trees = emptyRepository();
+    await trees.cloneBranch(store.url, 'main');
+    const [blob] = await trees.writeBlobs(['x\n']);
+    const child = entries(blob, '4b825dc642cb6eb9a060e54bf8d69288fbee4904');
+    const parent = entries(blob, treeObjectOid(child));
+    const expected = [treeObjectOid(child), treeObjectOid(parent), treeObjectOid([])];
+    await trees.writeTrees([child, parent, []], expected);
+    expect(await trees.git(['cat-file', '-t', expected[1]])).toBe('tree\n');
+    expect((await trees.git(['ls-tree', expected[1]])).split('\n')[0]).toBe(`100644 blob ${blob}\ta-b`);
+  });
+
+  it('refuses when git writes another id than the one computed (a parent would name a tree that does not exist)', async () => {
+    const trees = emptyRepository();
+    await trees.cloneBranch(store.url, 'main');
+    const [blob] = await trees.writeBlobs(['x\n']);
+    const listing = entries(blob, '4b825dc642cb6eb9a060e54bf8d69288fbee4904');
+    await expect(trees.writeTrees([listing], ['0'.repeat(40)])).rejects.toThrow(/git mktree wrote trees [0-9a-f]{40} where 0{40} were computed/);
   });
 });

@@ -62,8 +62,8 @@ export function gitEnvironment(gitDir: string, from: NodeJS.ProcessEnv = process
 const OWN_CONFIG = ['pack.useSparse', 'push.negotiate', 'fetch.negotiationAlgorithm'];
 
 /**
- * git through simple-git: `raw()` for every command, and its `input` option for the three fed on
- * stdin (`fast-import`, `mktree`, `commit-tree -F -`). simple-git's guard checks every command
+ * git through simple-git: `raw()` for every command, and its `input` option for those fed on
+ * stdin (`cat-file --batch`, `fast-import`, `mktree --batch`, `commit-tree -F -`). simple-git's guard checks every command
  * against the environment and the configuration it is given. The environment is the one above,
  * whose variables are allowed by name (any other, an EDITOR say, would be refused, but never gets
  * there), and so are the configuration keys the publisher sets and those the operator passed by

@@ -2,21 +2,35 @@ import { createHash } from 'node:crypto';
 import { gitBlobSha } from './git-blob';
 import type { FileSet } from './types';
 
-type Node = Map<string, Node | string>;
-
-/** Git orders a tree's entries by the bytes of their names, a directory as if its name ended in "/". */
-function byGitOrder([a, x]: [string, Node | string], [b, y]: [string, Node | string]): number {
-  return Buffer.compare(Buffer.from(typeof x === 'string' ? a : `${a}/`), Buffer.from(typeof y === 'string' ? b : `${b}/`));
+/** One entry of a tree object: its mode as ls-tree prints it ("040000", "100644"), object id and name. */
+export interface TreeObjectEntry {
+  mode: string;
+  oid: string;
+  name: string;
 }
 
-function hashTree(node: Node): string {
+/** Git orders a tree's entries by the bytes of their names, a directory as if its name ended in "/". */
+const sortKey = (e: TreeObjectEntry) => Buffer.from(e.mode === '040000' || e.mode === '40000' ? `${e.name}/` : e.name);
+
+/**
+ * The id git gives the tree object of these entries, as `git mktree` writes it: entries in git's
+ * order, each "<mode without leading zero> <name>\0<20-byte id>" (git's tree.c and fsck's
+ * verify_ordered). Computed here so that trees can be written in one batch and compared by id.
+ */
+export function treeObjectOid(entries: TreeObjectEntry[]): string {
   const body = Buffer.concat(
-    [...node.entries()].sort(byGitOrder).flatMap(([name, child]) => {
-      const [mode, oid] = typeof child === 'string' ? ['100644', child] : ['40000', hashTree(child)];
-      return [Buffer.from(`${mode} ${name}\0`), Buffer.from(oid, 'hex')];
-    }),
+    entries
+      .map(e => [sortKey(e), e] as const)
+      .sort(([a], [b]) => Buffer.compare(a, b))
+      .flatMap(([, e]) => [Buffer.from(`${e.mode.replace(/^0+/, '')} ${e.name}\0`), Buffer.from(e.oid, 'hex')]),
   );
   return createHash('sha1').update(`tree ${body.length}\0`).update(body).digest('hex');
+}
+
+type Node = Map<string, Node | string>;
+
+function hashTree(node: Node): string {
+  return treeObjectOid([...node.entries()].map(([name, child]) => (typeof child === 'string' ? { mode: '100644', oid: child, name } : { mode: '040000', oid: hashTree(child), name })));
 }
 
 /**

@@ -73,9 +73,12 @@ export class GitTrees {
   }
 
   private async commitOf(rev: string): Promise<CommitRef> {
-    const commit = (await this.git(['rev-parse', rev])).trim();
-    // Read from the commit object itself: peeling with rev-parse would want the (absent) tree.
-    const tree = /^tree ([0-9a-f]+)$/m.exec(await this.git(['cat-file', 'commit', commit]))![1];
+    // One process names the commit and prints it ("<oid> commit <size>", then the object); the
+    // tree is read from the object itself: peeling with rev-parse (or show) would want the absent tree.
+    const printed = await this.git(['cat-file', '--batch'], `${rev}\n`);
+    const commit = /^([0-9a-f]{40,64}) commit \d+\n/.exec(printed)?.[1];
+    const tree = /^tree ([0-9a-f]+)$/m.exec(printed)?.[1];
+    if (!commit || !tree) throw new Error(`git cat-file found no commit at ${rev}: ${printed.split('\n')[0]}`);
     return { commit, tree };
   }
 
@@ -138,9 +141,16 @@ export class GitTrees {
     return contents.map((_, i) => ids.get(i + 1)!);
   }
 
-  /** A tree object from its entries; entries may name objects this repository does not hold. */
-  async writeTree(entries: TreeEntry[]): Promise<string> {
-    const listing = entries.map(e => `${e.mode} ${e.type} ${e.oid}\t${e.name}\0`).join('');
-    return (await this.git(['mktree', '-z', '--missing'], listing)).trim();
+  /**
+   * Writes tree objects, each from its entries (which may name objects this repository does not
+   * hold), in one `git mktree --batch` process: a tree ends with an empty record. `expected` are the
+   * ids computed beforehand (a parent names its children by them); git's own must agree.
+   */
+  async writeTrees(listings: TreeEntry[][], expected: string[]): Promise<void> {
+    if (listings.length === 0) return;
+    const input = listings.map(entries => `${entries.map(e => `${e.mode} ${e.type} ${e.oid}\t${e.name}\0`).join('')}\0`).join('');
+    const written = (await this.git(['mktree', '-z', '--missing', '--batch'], input)).split('\n').filter(Boolean);
+    const differ = written.length !== expected.length || written.some((oid, i) => oid !== expected[i]);
+    if (differ) throw new Error(`git mktree wrote trees ${written.join(', ')} where ${expected.join(', ')} were computed`);
   }
 }
