@@ -1,4 +1,4 @@
-export { parseRequest } from './request/parse';
+export { checkRequestShape, parseRequest } from './request/parse';
 export { requestFromFields } from './request/fields';
 export { withChanges } from './request/changes';
 export { assertWorld, worldIssues, readWorld, restoreSourceDirectory, importSourceDirectory, sharedServerDirectory, type World } from './request/world-rules';

@@ -127,6 +127,25 @@ function renamePaths(error: RequestValidationError, renamed: Record<string, stri
   }));
 }
 
+/** The request's shape against the schema, which no platform setting changes; throws RequestValidationError. */
+function parseShape(input: unknown) {
+  const object = input !== null && typeof input === 'object' ? (input as Record<string, unknown>) : undefined;
+  const mapped = fromMarketplaceSpec(object?.spec);
+  if (mapped.issues.length > 0) throw new RequestValidationError(mapped.issues);
+  const parsed = requestObjectSchema.safeParse(object && 'spec' in object ? { ...object, spec: mapped.spec } : input);
+  if (!parsed.success) throw renamePaths(RequestValidationError.fromZod(parsed.error), mapped.renamed);
+  return { parsed: parsed.data, mapped };
+}
+
+/**
+ * The checks of parseRequest that need no platform (every field's type, format and range, unknown
+ * fields): a caller that must read the platform from somewhere first runs these before it reads,
+ * so that a malformed request is refused without any I/O. parseRequest runs them again, then the rest.
+ */
+export function checkRequestShape(input: unknown): void {
+  parseShape(input);
+}
+
 /**
  * The single entry point for every input: a request file, Backstage action input shaped as a
  * request, or a Kratix `postgresql` object (ours, or the marketplace promise's shape). Returns a
@@ -135,13 +154,9 @@ function renamePaths(error: RequestValidationError, renamed: Record<string, stri
  * request is planned.
  */
 export function parseRequest(input: unknown, platform: PlatformSettings = DEFAULT_PLATFORM): Request {
-  const object = input !== null && typeof input === 'object' ? (input as Record<string, unknown>) : undefined;
-  const mapped = fromMarketplaceSpec(object?.spec);
-  if (mapped.issues.length > 0) throw new RequestValidationError(mapped.issues);
-  const parsed = requestObjectSchema.safeParse(object && 'spec' in object ? { ...object, spec: mapped.spec } : input);
-  if (!parsed.success) throw renamePaths(RequestValidationError.fromZod(parsed.error), mapped.renamed);
-  const request = resolveDefaults(parsed.data, platform);
-  const issues = crossFieldIssues(request, parsed.data.spec, platform);
+  const { parsed, mapped } = parseShape(input);
+  const request = resolveDefaults(parsed, platform);
+  const issues = crossFieldIssues(request, parsed.spec, platform);
   if (issues.length > 0) throw renamePaths(new RequestValidationError(issues), mapped.renamed);
   return request;
 }

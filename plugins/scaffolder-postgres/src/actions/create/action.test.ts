@@ -141,6 +141,14 @@ describe('postgres:create', () => {
     expect(store.branches()).toEqual(['main']);
   });
 
+  it('refuses a malformed request before it reads the state store: not one request reaches GitHub', async () => {
+    await expect(run({ ...base, repoUrl: GITHUB_STORE, size: 'huge', replicas: 9 })).rejects.toThrow(/size: .*\n {2}- replicas: /s);
+    expect(github.requests).toEqual([]);
+    // Planted: a well-formed request reads the platform's settings from the store first.
+    await run({ ...base, repoUrl: GITHUB_STORE }, { isDryRun: true });
+    expect(github.requests.length).toBeGreaterThan(0);
+  });
+
   it('refuses an existing database without update, and an update the API server would refuse', async () => {
     const { outputs } = await run(base);
     // merge the branch so the database exists on main

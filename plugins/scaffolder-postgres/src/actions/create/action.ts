@@ -6,6 +6,7 @@ import {
   CATALOG_FILE,
   REQUEST_FILE,
   assertWorld,
+  checkRequestShape,
   readWorld,
   type World,
   pullRequestBranch,
@@ -30,6 +31,15 @@ export type PostgresCreateActionOptions = PostgresActionOptions;
 function render(input: Record<string, unknown>, platform: PlatformSettings, requestedBy?: string): RenderedDatabase {
   try {
     return renderDatabase(requestFromInput(input, requestedBy), platform);
+  } catch (error) {
+    throw asInputError(error);
+  }
+}
+
+/** What can be checked before the platform is read from the state store: a malformed request does no I/O. */
+function checkShape(input: Record<string, unknown>, requestedBy?: string): void {
+  try {
+    checkRequestShape(requestFromInput(input, requestedBy));
   } catch (error) {
     throw asInputError(error);
   }
@@ -91,6 +101,7 @@ export function createPostgresCreateAction(options: PostgresCreateActionOptions)
         input.restore = { ...source, ...(ctx.input.restoreTargetTime ? { targetTime: ctx.input.restoreTargetTime } : {}) };
       }
       const requestedBy = ctx.user?.ref;
+      checkShape(input, requestedBy);
       const baseBranch = targetBranchOf(ctx.input.targetBranch, options);
       const resolve = () => stateStorePublisher(repoUrl, options, { token: ctx.input.token, mergeRequest: ctx.input.mergeRequest });
       // A dry run still renders when the state store cannot be read (app-config's settings then).
