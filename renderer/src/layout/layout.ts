@@ -42,10 +42,15 @@ function sortedFileSet(entries: [string, string][]): FileSet {
   return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
+/** Where a manifest's file goes in its database directory: in access/ when it waits for the grants Job (access-gate.ts). */
+function placed(manifest: Manifest, waits: boolean): string {
+  const file = manifestFileName(manifest);
+  return waits ? `${AFTER_GRANTS_DIRECTORY}/${file}` : file;
+}
+
 /** A manifest's file, relative to its database directory: a shared-server tenant's login access roles in access/ (access-gate.ts). */
 export function manifestPath(plan: Plan, manifest: Manifest): string {
-  const file = manifestFileName(manifest);
-  return afterGrants(plan, [manifest]).length > 0 ? `${AFTER_GRANTS_DIRECTORY}/${file}` : file;
+  return placed(manifest, afterGrants(plan, [manifest]).length > 0);
 }
 
 /** Lays the rendered objects out as the database's state-store directory. Pure: no I/O, same input, same bytes. */
@@ -61,7 +66,7 @@ export function layoutDatabase(plan: Plan, manifests: Manifest[]): RenderedDatab
     resources: [...manifests.filter(m => !waiting.includes(m)).map(manifestFileName), ...(waiting.length > 0 ? [AFTER_GRANTS_DIRECTORY] : [])].sort(),
   };
   const files: [string, string][] = [
-    ...manifests.map(m => [manifestPath(plan, m), toYaml(m)] as [string, string]),
+    ...manifests.map(m => [placed(m, waiting.includes(m)), toYaml(m)] as [string, string]),
     ...(waiting.length > 0 ? [[`${AFTER_GRANTS_DIRECTORY}/${KUSTOMIZATION_FILE}`, toYaml(afterGrantsKustomization(accessFiles))] as [string, string]] : []),
     [KUSTOMIZATION_FILE, toYaml(kustomization)],
     [FLUX_KUSTOMIZATION_FILE, toYamlStream(buildFluxKustomizations(plan, manifests, waiting))],

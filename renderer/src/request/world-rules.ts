@@ -6,6 +6,7 @@ import type { Request } from './types';
 import { ANNOTATION_CREATED_AT, ANNOTATION_RESTORE_SOURCE_CREATED_AT, ANNOTATION_SCHEMA_VERSION } from './annotations';
 import { accessGroupNames } from './names';
 import { databaseDirectory } from './directories';
+import { argoApplicationName, fluxKustomizationName } from './gitops-names';
 import { joinedName, namesakes } from './namesakes';
 
 /** The first schema version whose servers admit tenants' access roles (pg_hba, render/cloudnative-pg/access.ts). */
@@ -125,9 +126,11 @@ function namesakeIssues(request: Request, world: World): FieldIssue[] {
     .filter(([, text]) => typeof text === 'string')
     .map(([directory]) => {
       const [, , , otherNamespace, otherName] = directory.split('/');
-      const shared = `pg-${request.spec.cluster}-${joined}`;
-      // Past 63 characters the Flux name ends in a digest of cluster/namespace/name (layout/flux-kustomization.ts): those differ.
-      const objects = shared.length <= 63 ? 'their Flux Kustomization and Argo CD Application' : 'their Argo CD Application';
+      const { cluster } = request.spec;
+      const shared = argoApplicationName(cluster, namespace, name);
+      // Past 63 characters a Flux Kustomization's name ends in a digest of cluster/namespace/name: those differ.
+      const sameFlux = fluxKustomizationName(cluster, namespace, name) === fluxKustomizationName(cluster, otherNamespace, otherName);
+      const objects = sameFlux ? 'their Flux Kustomization and Argo CD Application' : 'their Argo CD Application';
       return {
         path: 'metadata.name',
         message:
