@@ -9,11 +9,12 @@
  * Stopping sends the server SIGINT, a fast shutdown: a smart one (SIGTERM) waits for every
  * client, so pooled connections would hold it until the kubelet's SIGKILL and a crash recovery.
  *
- * The guard (review 3 B1) asks every rendered standby by its own pod's name on the headless read
- * Service (STANDBY_HOSTS), never through the `-replicas` Service: a standby whose primary is gone
- * stops streaming and leaves that Service after a minute (its readiness), so by the time a lost
- * primary volume comes back empty the ClusterIP has no endpoint. The headless Service publishes
- * not-ready addresses, so each pod's name resolves while the pod has an address, ready or not. A
+ * The guard (review 3 B1) asks the standbys through the headless read Service's name
+ * (STANDBY_HOSTS), never through the `-replicas` Service: a standby whose primary is gone stops
+ * streaming and leaves that Service after a minute (its readiness), so by the time a lost primary
+ * volume comes back empty the ClusterIP has no endpoint. The headless Service publishes not-ready
+ * addresses, so its name resolves to every standby pod that has an address, ready or not, and
+ * pg_isready tries each address in turn (statefulset.ts, standbyHosts). A
  * server that answers at all holds this database's data: pg_isready 0 (accepting) or 1
  * (rejecting: still starting or recovering) refuses; only 2 (no answer) and 3 (no attempt) do not.
  * A standby without data never runs a server (it waits in its clone init container), so at first
